@@ -1,0 +1,75 @@
+// Builds the server (Node bundle), the widget and the console (browser bundles), writes
+// esbuild metafiles and prints raw/gzip/brotli sizes per browser output.
+import * as esbuild from 'esbuild';
+import { mkdirSync, readFileSync, writeFileSync, cpSync, existsSync, rmSync } from 'node:fs';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { join, relative } from 'node:path';
+
+const root = new URL('.', import.meta.url).pathname;
+const out = join(root, 'dist');
+const publicDir = join(out, 'public');
+const quiet = process.argv.includes('--quiet');
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(publicDir, { recursive: true });
+
+/** Sizes of one file: raw, gzip -9 and brotli q11, the way a CDN would serve it. */
+export function sizes(buf) {
+  return {
+    raw: buf.length,
+    gzip: gzipSync(buf, { level: 9 }).length,
+    brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+}
+
+const browser = {
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  target: ['es2020', 'chrome90', 'firefox90', 'safari14'],
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  legalComments: 'none',
+  metafile: true,
+  define: { 'process.env.NODE_ENV': '"production"' },
+};
+
+const builds = [
+  // Server: one Node bundle, dependencies stay in node_modules.
+  esbuild.build({
+    entryPoints: { server: join(root, 'server/main.ts') },
+    outdir: out,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: true,
+    metafile: true,
+  }),
+];
+
+// Browser targets register themselves here (see widget/build-target.mjs, console/build-target.mjs).
+for (const file of ['widget/build-target.mjs', 'console/build-target.mjs']) {
+  if (!existsSync(join(root, file))) continue;
+  const { target } = await import(join(root, file));
+  builds.push(target({ esbuild, browser, root, publicDir, cpSync }));
+}
+
+const results = await Promise.all(builds);
+const report = {};
+for (const r of results) {
+  if (!r?.metafile) continue;
+  for (const [file] of Object.entries(r.metafile.outputs)) {
+    if (!file.startsWith(relative(root, publicDir)) || !file.endsWith('.js')) continue;
+    report[relative(publicDir, join(root, file))] = sizes(readFileSync(join(root, file)));
+  }
+}
+writeFileSync(join(out, 'meta.json'), JSON.stringify(results.map((r) => r?.metafile ?? null)));
+writeFileSync(join(out, 'sizes.json'), JSON.stringify(report, null, 2));
+if (!quiet && Object.keys(report).length) {
+  console.log('output'.padEnd(36), 'raw'.padStart(9), 'gzip'.padStart(9), 'brotli'.padStart(9));
+  for (const [f, s] of Object.entries(report)) {
+    console.log(f.padEnd(36), String(s.raw).padStart(9), String(s.gzip).padStart(9), String(s.brotli).padStart(9));
+  }
+}

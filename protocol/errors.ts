@@ -1,0 +1,42 @@
+/**
+ * The one error catalog. REST answers `{object:"error", code, message}` with `status`;
+ * socket acks answer `{ok:false, error:{code, message}}`. Every code is documented in
+ * docs/API.md (a test checks it).
+ */
+export const ERRORS = {
+  invalid_payload: { status: 400, message: 'The request is invalid.' },
+  invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
+  invalid_id: { status: 400, message: 'The id is malformed.' },
+  unsupported_version: { status: 400, message: 'Unsupported Featurebase-Version header.' },
+  version_not_available: { status: 400, message: 'This endpoint is only available in API version 2026-01-01.nova and newer.' },
+  unauthorized: { status: 401, message: 'Missing or invalid API key.' },
+  identity_invalid: { status: 401, message: 'The visitor identity could not be verified.' },
+  forbidden: { status: 403, message: 'You are not allowed to do this.' },
+  origin_not_allowed: { status: 403, message: 'This site is not allowed to open the messenger.' },
+  contact_blocked: { status: 403, message: 'This contact is blocked and cannot send messages.' },
+  not_found: { status: 404, message: 'No such endpoint.' },
+  contact_not_found: { status: 404, message: 'No contact with that id.' },
+  conversation_not_found: { status: 404, message: 'No conversation with that id.' },
+  admin_not_found: { status: 404, message: 'No admin with that id.' },
+  method_not_allowed: { status: 405, message: 'Method not allowed on this endpoint.' },
+  conflict: { status: 409, message: 'The request conflicts with an existing resource.' },
+  payload_too_large: { status: 413, message: 'The request body is too large.' },
+  unsupported_media_type: { status: 415, message: 'Send the request body as application/json.' },
+  message_too_long: { status: 422, message: 'The message body is too long.' },
+  rate_limited: { status: 429, message: 'Too many requests; slow down.' },
+  internal_error: { status: 500, message: 'Something went wrong on our side.' },
+  unavailable: { status: 503, message: 'The server is not ready.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** Error body inside socket acks and REST answers. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+}
+
+/** REST error body, Featurebase style. */
+export interface RestError extends ErrorBody {
+  object: 'error';
+}

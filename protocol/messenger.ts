@@ -1,0 +1,53 @@
+import type { AckFn, MessageDto, SessionContact } from './types.js';
+
+export const MESSENGER_NAMESPACE = '/messenger';
+
+/** `auth` sent when connecting to /messenger. */
+export interface MessengerAuth {
+  /** Signed token from an earlier `session`; identifies a returning lead. */
+  visitorToken?: string;
+  /** Customer identity: userId + userHash (HMAC-SHA256 of userId with the server secret). */
+  userId?: string;
+  userHash?: string;
+  /** Customer identity as a signed HS256 JWT (claims: userId, email?, name?). */
+  jwt?: string;
+  email?: string;
+  name?: string;
+}
+
+export interface SessionPayload {
+  contact: SessionContact;
+  visitorToken: string;
+}
+
+export interface SendMessagePayload {
+  /** Idempotency key chosen by the client; resending it never stores a second message. */
+  clientId: string;
+  /** Absent: the contact's latest open conversation, or a new one. */
+  conversationId?: string;
+  body: string;
+}
+
+export interface HistoryPayload {
+  /** Last message id the client has; absent for the whole history (latest page). */
+  since?: string | null;
+}
+
+export interface TypingPayload {
+  conversationId: string;
+  typing: boolean;
+}
+
+export interface MessengerClientEvents {
+  'message:send': (payload: SendMessagePayload, ack: AckFn<{ message: MessageDto }>) => void;
+  'history:fetch': (payload: HistoryPayload, ack: AckFn<{ messages: MessageDto[]; hasMore: boolean }>) => void;
+  typing: (payload: TypingPayload) => void;
+}
+
+export interface MessengerServerEvents {
+  session: (payload: SessionPayload) => void;
+  'message:new': (message: MessageDto) => void;
+  'contact:blocked': (payload: { contactId: string }) => void;
+  'contact:unblocked': (payload: { contactId: string }) => void;
+  'agent:typing': (payload: TypingPayload & { name?: string | null }) => void;
+}

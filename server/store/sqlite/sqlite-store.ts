@@ -1,0 +1,336 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { newObjectId } from '../../core/ids.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import type {
+  AppendMessageInput, AppendResult, BlockEventRecord, ContactInput, ContactPatch, ContactQuery, ContactRecord,
+  ConversationPatch, ConversationQuery, ConversationRecord, MessageRecord, Page, SetBlockedInput, SetBlockedResult, Store,
+} from '../store.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
+
+type Row = Record<string, any>;
+
+const toContact = (r: Row): ContactRecord => ({
+  id: r.id,
+  type: r.type,
+  userId: r.user_id,
+  email: r.email,
+  name: r.name,
+  profilePicture: r.profile_picture,
+  customFields: JSON.parse(r.custom_fields),
+  companies: JSON.parse(r.companies),
+  locale: r.locale,
+  blocked: r.blocked === 1,
+  blockedAt: r.blocked_at,
+  lastActivity: r.last_activity,
+  createdAt: r.created_at,
+});
+
+const toConversation = (r: Row): ConversationRecord => ({
+  id: String(r.id),
+  contactId: r.contact_id,
+  state: r.state,
+  title: r.title,
+  adminAssigneeId: r.admin_assignee_id,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  lastActivityAt: r.last_activity_at,
+});
+
+const toMessage = (r: Row): MessageRecord => ({
+  id: r.id,
+  conversationId: String(r.conversation_id),
+  clientId: r.client_id,
+  authorType: r.author_type,
+  authorId: r.author_id,
+  authorName: r.author_name,
+  body: r.body,
+  messageType: r.message_type,
+  createdAt: r.created_at,
+});
+
+const toBlockEvent = (r: Row): BlockEventRecord => ({
+  id: r.id,
+  contactId: r.contact_id,
+  action: r.action,
+  actorType: r.actor_type,
+  actorId: r.actor_id,
+  reason: r.reason,
+  createdAt: r.created_at,
+});
+
+const CONTACT_COLUMNS: Record<string, string> = {
+  type: 'type', userId: 'user_id', email: 'email', name: 'name', profilePicture: 'profile_picture',
+  customFields: 'custom_fields', companies: 'companies', locale: 'locale', lastActivity: 'last_activity',
+};
+
+const encodeValue = (key: string, value: unknown) =>
+  key === 'customFields' || key === 'companies' ? JSON.stringify(value ?? (key === 'companies' ? [] : {})) : value ?? null;
+
+/**
+ * The embedded default store: one SQLite file in WAL mode. better-sqlite3 is synchronous,
+ * so each transaction runs to completion before any other JS runs; `BEGIN IMMEDIATE`
+ * also serialises writers from other processes sharing the file.
+ */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly db: Database.Database;
+  private readonly stmt: ReturnType<SqliteStore['prepare']>;
+
+  constructor(readonly path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrateSync();
+    this.stmt = this.prepare();
+  }
+
+  private migrateSync() {
+    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+    const applied = new Set(this.db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+    SQLITE_MIGRATIONS.forEach((sql, i) => {
+      const version = i + 1;
+      if (applied.has(version)) return;
+      this.db.transaction(() => {
+        this.db.exec(sql);
+        this.db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, new Date().toISOString());
+      }).immediate();
+    });
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      contactById: db.prepare('SELECT rowid AS seq, * FROM contacts WHERE id = ?'),
+      contactByUserId: db.prepare('SELECT * FROM contacts WHERE user_id = ?'),
+      contactByEmail: db.prepare('SELECT * FROM contacts WHERE email = ? ORDER BY rowid LIMIT 1'),
+      insertContact: db.prepare(`INSERT INTO contacts (id, type, user_id, email, name, profile_picture, custom_fields, companies, locale, created_at)
+        VALUES (@id, @type, @userId, @email, @name, @profilePicture, @customFields, @companies, @locale, @createdAt)`),
+      deleteContact: db.prepare('DELETE FROM contacts WHERE id = ?'),
+      setBlocked: db.prepare('UPDATE contacts SET blocked = ?, blocked_at = ? WHERE id = ?'),
+      insertBlockEvent: db.prepare(`INSERT INTO block_events (id, contact_id, action, actor_type, actor_id, reason, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      blockEvents: db.prepare('SELECT * FROM block_events WHERE contact_id = ? ORDER BY created_at, rowid'),
+      conversationById: db.prepare('SELECT * FROM conversations WHERE id = ?'),
+      latestOpenConversation: db.prepare(`SELECT * FROM conversations WHERE contact_id = ? AND state != 'closed' ORDER BY id DESC LIMIT 1`),
+      insertConversation: db.prepare(`INSERT INTO conversations (contact_id, state, created_at, updated_at, last_activity_at)
+        VALUES (?, 'open', ?, ?, ?) RETURNING *`),
+      touchConversation: db.prepare(`UPDATE conversations SET last_activity_at = ?, updated_at = ?,
+        state = CASE WHEN ? = 'contact' AND state = 'closed' THEN 'open' ELSE state END WHERE id = ? RETURNING *`),
+      touchContact: db.prepare('UPDATE contacts SET last_activity = ? WHERE id = ?'),
+      deleteConversation: db.prepare('DELETE FROM conversations WHERE id = ?'),
+      messageByClientId: db.prepare('SELECT * FROM messages WHERE author_id = ? AND client_id = ?'),
+      insertMessage: db.prepare(`INSERT INTO messages (id, conversation_id, contact_id, client_id, author_type, author_id, author_name, body, message_type, created_at)
+        VALUES (@id, @conversationId, @contactId, @clientId, @authorType, @authorId, @authorName, @body, @messageType, @createdAt)`),
+      messagesOfConversation: db.prepare('SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq'),
+      repliesOfConversation: db.prepare(`SELECT * FROM messages WHERE conversation_id = ? AND message_type != 'note' ORDER BY seq`),
+      messageSeq: db.prepare('SELECT seq, contact_id FROM messages WHERE id = ?'),
+      contactMessagesSince: db.prepare(`SELECT * FROM messages WHERE contact_id = ? AND seq > ? AND message_type != 'note' ORDER BY seq LIMIT ?`),
+      contactMessagesLatest: db.prepare(`SELECT * FROM (SELECT * FROM messages WHERE contact_id = ? AND message_type != 'note' ORDER BY seq DESC LIMIT ?) ORDER BY seq`),
+    };
+  }
+
+  async migrate(): Promise<void> {
+    this.migrateSync();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  async createContact(input: ContactInput): Promise<ContactRecord> {
+    const id = newObjectId();
+    this.stmt.insertContact.run({
+      id,
+      type: input.type,
+      userId: input.userId ?? null,
+      email: input.email ?? null,
+      name: input.name ?? null,
+      profilePicture: input.profilePicture ?? null,
+      customFields: JSON.stringify(input.customFields ?? {}),
+      companies: JSON.stringify(input.companies ?? []),
+      locale: input.locale ?? null,
+      createdAt: new Date().toISOString(),
+    });
+    return toContact(this.stmt.contactById.get(id) as Row);
+  }
+
+  async getContact(id: string) {
+    const r = this.stmt.contactById.get(id) as Row | undefined;
+    return r ? toContact(r) : null;
+  }
+
+  async findContactByUserId(userId: string) {
+    const r = this.stmt.contactByUserId.get(userId) as Row | undefined;
+    return r ? toContact(r) : null;
+  }
+
+  async findContactByEmail(email: string) {
+    const r = this.stmt.contactByEmail.get(email) as Row | undefined;
+    return r ? toContact(r) : null;
+  }
+
+  async updateContact(id: string, patch: ContactPatch) {
+    const sets: string[] = [];
+    const values: unknown[] = [];
+    for (const [key, value] of Object.entries(patch)) {
+      const column = CONTACT_COLUMNS[key];
+      if (!column || value === undefined) continue;
+      sets.push(`${column} = ?`);
+      values.push(encodeValue(key, value));
+    }
+    if (sets.length) this.db.prepare(`UPDATE contacts SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+    return this.getContact(id);
+  }
+
+  async deleteContact(id: string) {
+    return this.stmt.deleteContact.run(id).changes > 0;
+  }
+
+  async listContacts(q: ContactQuery): Promise<Page<ContactRecord>> {
+    const before = q.cursor ? decodeCursor(q.cursor) ?? 0 : Number.MAX_SAFE_INTEGER;
+    const typeClause = q.type === 'all' ? '' : 'AND type = @type';
+    const rows = this.db
+      .prepare(`SELECT rowid AS seq, * FROM contacts WHERE rowid < @before ${typeClause} ORDER BY rowid DESC LIMIT @limit`)
+      .all({ before, type: q.type, limit: q.limit + 1 }) as Row[];
+    return this.page(rows, q.limit, toContact, (r) => r.seq);
+  }
+
+  private page<T>(rows: Row[], limit: number, map: (r: Row) => T, seqOf: (r: Row) => number): Page<T> {
+    const more = rows.length > limit;
+    const items = rows.slice(0, limit);
+    return { items: items.map(map), nextCursor: more ? encodeCursor(seqOf(items[items.length - 1])) : null };
+  }
+
+  async setBlocked(input: SetBlockedInput): Promise<SetBlockedResult | null> {
+    return this.db.transaction((): SetBlockedResult | null => {
+      const row = this.stmt.contactById.get(input.contactId) as Row | undefined;
+      if (!row) return null;
+      if ((row.blocked === 1) === input.blocked) return { contact: toContact(row), changed: false };
+      const now = new Date().toISOString();
+      this.stmt.setBlocked.run(input.blocked ? 1 : 0, input.blocked ? now : null, input.contactId);
+      this.stmt.insertBlockEvent.run(newObjectId(), input.contactId, input.blocked ? 'block' : 'unblock',
+        input.actorType, input.actorId ?? null, input.reason ?? null, now);
+      return { contact: toContact(this.stmt.contactById.get(input.contactId) as Row), changed: true };
+    }).immediate();
+  }
+
+  async listBlockEvents(contactId: string) {
+    return (this.stmt.blockEvents.all(contactId) as Row[]).map(toBlockEvent);
+  }
+
+  async getConversation(id: string) {
+    const r = this.stmt.conversationById.get(id) as Row | undefined;
+    return r ? toConversation(r) : null;
+  }
+
+  async listConversations(q: ConversationQuery): Promise<Page<ConversationRecord>> {
+    const before = q.cursor ? decodeCursor(q.cursor) ?? 0 : Number.MAX_SAFE_INTEGER;
+    const contactClause = q.contactId ? 'AND contact_id = @contactId' : '';
+    const rows = this.db
+      .prepare(`SELECT * FROM conversations WHERE id < @before ${contactClause} ORDER BY id DESC LIMIT @limit`)
+      .all({ before, contactId: q.contactId, limit: q.limit + 1 }) as Row[];
+    return this.page(rows, q.limit, toConversation, (r) => r.id);
+  }
+
+  async updateConversation(id: string, patch: ConversationPatch) {
+    const sets: string[] = [];
+    const values: unknown[] = [];
+    const columns: Record<string, string> = { state: 'state', title: 'title', adminAssigneeId: 'admin_assignee_id' };
+    for (const [key, value] of Object.entries(patch)) {
+      if (!columns[key] || value === undefined) continue;
+      sets.push(`${columns[key]} = ?`);
+      values.push(value);
+    }
+    if (!this.stmt.conversationById.get(id)) return null;
+    if (sets.length) {
+      this.db.prepare(`UPDATE conversations SET ${sets.join(', ')}, updated_at = ? WHERE id = ?`).run(...values, new Date().toISOString(), id);
+    }
+    return this.getConversation(id);
+  }
+
+  async deleteConversation(id: string) {
+    return this.stmt.deleteConversation.run(id).changes > 0;
+  }
+
+  async appendMessage(input: AppendMessageInput): Promise<AppendResult> {
+    return this.db.transaction((): AppendResult => {
+      const byContact = input.authorType !== 'admin';
+      if (byContact && input.clientId) {
+        const dup = this.stmt.messageByClientId.get(input.authorId, input.clientId) as Row | undefined;
+        if (dup) {
+          const conversation = this.stmt.conversationById.get(dup.conversation_id) as Row;
+          return { status: 'duplicate', message: toMessage(dup), conversation: toConversation(conversation) };
+        }
+      }
+      // The block check and the insert share this transaction: a block committed before it
+      // is always seen, and a block cannot commit in between (writers are serialised).
+      if (byContact) {
+        const author = this.stmt.contactById.get(input.authorId) as Row | undefined;
+        if (!author) return { status: 'contact_not_found' };
+        if (author.blocked === 1) return { status: 'blocked' };
+      }
+      const now = input.createdAt ?? new Date().toISOString();
+      let conversation: Row | undefined;
+      let createdConversation = false;
+      if (input.conversationId) {
+        conversation = this.stmt.conversationById.get(input.conversationId) as Row | undefined;
+        if (!conversation) return { status: 'conversation_not_found' };
+        if (byContact && conversation.contact_id !== input.authorId) return { status: 'conversation_not_found' };
+      } else {
+        const ownerId = byContact ? input.authorId : input.contactId;
+        if (!ownerId) return { status: 'contact_not_found' };
+        if (!byContact && !this.stmt.contactById.get(ownerId)) return { status: 'contact_not_found' };
+        if (!input.newConversation) conversation = this.stmt.latestOpenConversation.get(ownerId) as Row | undefined;
+        if (!conversation) {
+          conversation = this.stmt.insertConversation.get(ownerId, now, now, now) as Row;
+          createdConversation = true;
+        }
+      }
+      const message = {
+        id: newObjectId(),
+        conversationId: conversation.id,
+        contactId: conversation.contact_id,
+        clientId: input.clientId ?? null,
+        authorType: input.authorType,
+        authorId: input.authorId,
+        authorName: input.authorName ?? null,
+        body: input.body,
+        messageType: input.messageType,
+        createdAt: now,
+      };
+      this.stmt.insertMessage.run(message);
+      const touched = this.stmt.touchConversation.get(now, now, byContact ? 'contact' : 'admin', conversation.id) as Row;
+      if (byContact) this.stmt.touchContact.run(now, input.authorId);
+      return {
+        status: 'stored',
+        message: { ...message, conversationId: String(message.conversationId) } as MessageRecord,
+        conversation: toConversation(touched),
+        createdConversation,
+      };
+    }).immediate();
+  }
+
+  async listMessages(conversationId: string, opts: { includeNotes?: boolean } = {}) {
+    const stmt = opts.includeNotes === false ? this.stmt.repliesOfConversation : this.stmt.messagesOfConversation;
+    return (stmt.all(conversationId) as Row[]).map(toMessage);
+  }
+
+  async listContactMessages(contactId: string, opts: { since?: string | null; limit: number }) {
+    let rows: Row[];
+    if (opts.since) {
+      const anchor = this.stmt.messageSeq.get(opts.since) as Row | undefined;
+      const seq = anchor && anchor.contact_id === contactId ? anchor.seq : 0;
+      rows = this.stmt.contactMessagesSince.all(contactId, seq, opts.limit + 1) as Row[];
+      const hasMore = rows.length > opts.limit;
+      return { messages: rows.slice(0, opts.limit).map(toMessage), hasMore };
+    }
+    rows = this.stmt.contactMessagesLatest.all(contactId, opts.limit + 1) as Row[];
+    const hasMore = rows.length > opts.limit;
+    return { messages: (hasMore ? rows.slice(1) : rows).map(toMessage), hasMore };
+  }
+}

@@ -1,0 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore } from '../../server/store/sqlite/sqlite-store.js';
+import { runStoreContract } from './store-contract.js';
+
+runStoreContract(
+  'sqlite (file)',
+  async () => new SqliteStore(join(mkdtempSync(join(tmpdir(), 'parley-store-')), 'test.db')),
+  async (s) => rmSync(join((s as SqliteStore).path, '..'), { recursive: true, force: true }),
+);
