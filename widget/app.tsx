@@ -1,0 +1,75 @@
+// The lazily loaded app chunk: connects to /messenger and renders the panel into the shadow
+// root the loader prepared. Entry point: `mount(host, open)`.
+import { render } from 'preact';
+import { effect, signal } from '@preact/signals';
+import { io } from 'socket.io-client';
+import type { AppHandle, BootOptions, Host } from './api.js';
+import type { MessengerAuth } from '../protocol/messenger.js';
+import { createMessenger, type Connect } from './messenger.js';
+import { pickLang, strings } from './i18n.js';
+import { panelCss } from './styles.js';
+import { Panel } from './components/panel.js';
+
+const IDENTITY = ['userId', 'userHash', 'jwt'] as const;
+
+/** Mounts the panel; `connect` is injectable for tests. */
+export function mount(host: Host, open: boolean, connect: Connect = io as unknown as Connect): AppHandle {
+  const opts = signal<BootOptions & { server: string }>({ ...host.options });
+  const isOpen = signal(open);
+  host.adopt(panelCss);
+  const messenger = createMessenger({
+    server: opts.value.server,
+    storage: host.storage,
+    connect,
+    identity: () => {
+      const { userId, userHash, jwt, email, name } = opts.value;
+      const auth: MessengerAuth = { userId, userHash, jwt, email, name };
+      for (const k in auth) if (auth[k as keyof MessengerAuth] == null) delete auth[k as keyof MessengerAuth];
+      return auth;
+    },
+  });
+  const stop = [
+    effect(() => host.setUnread(messenger.unread.value)),
+    // Reading happens while the panel is open: everything in view counts as read.
+    effect(() => {
+      if (isOpen.value && messenger.items.value.length) messenger.markRead();
+    }),
+  ];
+  const App = () => {
+    const o = opts.value;
+    const lang = pickLang(o.locale);
+    return (
+      <Panel
+        messenger={messenger}
+        t={strings(lang)}
+        lang={lang}
+        title={o.title}
+        greeting={o.greeting}
+        blockedText={o.blockedText}
+        open={isOpen}
+        onClose={() => host.setOpen(false)}
+      />
+    );
+  };
+  render(<App />, host.root);
+  return {
+    opened(v) {
+      isOpen.value = v;
+      if (v) host.root.querySelector('textarea')?.focus();
+    },
+    update(changed) {
+      const before = opts.value;
+      opts.value = { ...before, ...changed, server: before.server };
+      const changes = (k: keyof BootOptions) => k in changed && changed[k] !== before[k];
+      // Another user logs in: forget the previous visitor. A lead logging in keeps its token
+      // so the server can attach the lead's conversation to the user.
+      const other = IDENTITY.some((k) => before[k] != null && changes(k));
+      if (other || IDENTITY.some(changes) || changes('email') || changes('name')) messenger.reconnect(other);
+    },
+    destroy() {
+      stop.forEach((f) => f());
+      render(null, host.root);
+      messenger.destroy(true);
+    },
+  };
+}

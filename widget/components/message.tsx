@@ -1,0 +1,44 @@
+import type { Item, Messenger } from '../messenger.js';
+import type { Lang, Strings } from '../i18n.js';
+import { formatTime } from '../i18n.js';
+import { Markdown } from '../markdown.js';
+
+interface Props {
+  it: Item;
+  prev?: Item;
+  next?: Item;
+  t: Strings;
+  lang: Lang;
+  messenger: Messenger;
+}
+
+const FIVE_MIN = 5 * 60_000;
+const apart = (a: Item, b: Item) => a.author.type !== b.author.type || Math.abs(+new Date(b.createdAt) - +new Date(a.createdAt)) > FIVE_MIN;
+
+/** One bubble; the name starts a group, the time (or send status) ends it. */
+export function Message({ it, prev, next, t, lang, messenger }: Props) {
+  const me = it.author.type !== 'admin';
+  const first = !prev || apart(prev, it);
+  const last = !next || apart(it, next);
+  let meta = null;
+  if (it.status === 'pending') meta = <div class="meta">{messenger.online.value ? t.sending : t.queued}</div>;
+  else if (it.status === 'failed' || it.status === 'undelivered')
+    meta = (
+      <div class="meta err" role="alert">
+        <span>
+          {it.status === 'failed' ? t.failed + ' ' + (it.reason === 'timeout' || it.reason === 'rate_limited' || it.reason === 'message_too_long' ? t[it.reason] : t.error) : t.undelivered + ' ' + t.contact_blocked}
+        </span>
+        {!messenger.blocked.value && <button onClick={() => messenger.retry(it.clientId!)}>{t.retry}</button>}
+      </div>
+    );
+  else if (last) meta = <div class="meta">{formatTime(it.createdAt, lang)}</div>;
+  return (
+    <div class={`m${me ? ' me' : ''}${first ? ' gap' : ''} ${it.status}`} data-status={it.status}>
+      {first && !me && <div class="who">{it.author.name || t.team}</div>}
+      <div class="bu">
+        <Markdown source={it.body} />
+      </div>
+      {meta}
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+// Translations. English is complete; others fall back to English key by key.
+// LAUNCHER is separate so the loader only carries its two strings.
+
+export type Lang = 'en' | 'fr' | 'de';
+
+/** Picks a supported language from a BCP 47 tag (`fr-CA` → `fr`). */
+export function pickLang(locale?: string): Lang {
+  const l = (locale || (typeof navigator !== 'undefined' && navigator.language) || 'en').slice(0, 2).toLowerCase();
+  return l === 'fr' || l === 'de' ? l : 'en';
+}
+
+/** Launcher labels: [open, close, unread suffix]. */
+export const LAUNCHER: Record<Lang, [string, string, string]> = {
+  en: ['Open chat', 'Close chat', 'unread'],
+  fr: ['Ouvrir la discussion', 'Fermer la discussion', 'non lus'],
+  de: ['Chat öffnen', 'Chat schließen', 'ungelesen'],
+};
+
+const en = {
+  title: 'Chat with us',
+  subtitle: 'Ask us anything, we reply right here.',
+  greeting: 'Hi there 👋 How can we help you today?',
+  team: 'Team',
+  close: 'Close chat',
+  thread: 'Conversation',
+  placeholder: 'Write a message…',
+  send: 'Send',
+  sending: 'Sending…',
+  queued: 'Will send when you are back online',
+  sent: 'Sent',
+  failed: 'Not sent.',
+  undelivered: 'Not delivered:',
+  retry: 'Retry',
+  typing: 'is typing…',
+  someone: 'Someone',
+  offline: 'Reconnecting… Messages you write will be sent once you are back online.',
+  tooLong: 'characters too many',
+  blockedTitle: 'Messaging is turned off',
+  blocked: 'You can no longer send messages in this conversation. Your earlier messages stay here for reference.',
+  contact_blocked: 'messaging was turned off for this conversation.',
+  rate_limited: 'you are sending too fast. Wait a moment and retry.',
+  message_too_long: 'the message is too long.',
+  timeout: 'the server did not answer.',
+  error: 'something went wrong.',
+};
+export type Strings = typeof en;
+
+const fr: Partial<Strings> = {
+  title: 'Écrivez-nous',
+  subtitle: 'Posez-nous vos questions, nous répondons ici.',
+  greeting: 'Bonjour 👋 Comment pouvons-nous vous aider ?',
+  team: 'Équipe',
+  close: 'Fermer la discussion',
+  thread: 'Conversation',
+  placeholder: 'Écrivez un message…',
+  send: 'Envoyer',
+  sending: 'Envoi…',
+  queued: 'Sera envoyé dès votre retour en ligne',
+  sent: 'Envoyé',
+  failed: 'Non envoyé.',
+  undelivered: 'Non remis :',
+  retry: 'Réessayer',
+  typing: 'écrit…',
+  someone: 'Quelqu’un',
+  offline: 'Reconnexion… Vos messages seront envoyés dès le retour de la connexion.',
+  tooLong: 'caractères en trop',
+  blockedTitle: 'La messagerie est désactivée',
+  blocked: 'Vous ne pouvez plus envoyer de messages dans cette conversation. Vos messages précédents restent consultables ici.',
+  contact_blocked: 'la messagerie a été désactivée pour cette conversation.',
+  rate_limited: 'vous envoyez trop vite. Patientez un instant puis réessayez.',
+  message_too_long: 'le message est trop long.',
+  timeout: 'le serveur n’a pas répondu.',
+  error: 'une erreur est survenue.',
+};
+
+const de: Partial<Strings> = {
+  title: 'Schreiben Sie uns',
+  subtitle: 'Fragen Sie uns, wir antworten direkt hier.',
+  greeting: 'Hallo 👋 Wie können wir helfen?',
+  team: 'Team',
+  close: 'Chat schließen',
+  thread: 'Unterhaltung',
+  placeholder: 'Nachricht schreiben…',
+  send: 'Senden',
+  sending: 'Wird gesendet…',
+  queued: 'Wird gesendet, sobald Sie wieder online sind',
+  sent: 'Gesendet',
+  failed: 'Nicht gesendet.',
+  undelivered: 'Nicht zugestellt:',
+  retry: 'Erneut senden',
+  typing: 'schreibt…',
+  someone: 'Jemand',
+  offline: 'Verbindung wird wiederhergestellt… Ihre Nachrichten werden danach gesendet.',
+  tooLong: 'Zeichen zu viel',
+  blockedTitle: 'Nachrichten sind deaktiviert',
+  blocked: 'Sie können in dieser Unterhaltung keine Nachrichten mehr senden. Ihre bisherigen Nachrichten bleiben hier lesbar.',
+  contact_blocked: 'Nachrichten wurden für diese Unterhaltung deaktiviert.',
+  rate_limited: 'Sie senden zu schnell. Bitte kurz warten und erneut senden.',
+  message_too_long: 'die Nachricht ist zu lang.',
+  timeout: 'der Server hat nicht geantwortet.',
+  error: 'etwas ist schiefgelaufen.',
+};
+
+/** All strings for one language. */
+export function strings(lang: Lang): Strings {
+  return { ...en, ...(lang === 'fr' ? fr : lang === 'de' ? de : {}) };
+}
+
+/** "14:05" today, "12 Mar, 14:05" otherwise, in the visitor's language. */
+export function formatTime(iso: string, lang: Lang, now = new Date()): string {
+  const d = new Date(iso);
+  if (isNaN(+d)) return '';
+  const today = d.toDateString() === now.toDateString();
+  return d.toLocaleString(lang, today ? { hour: 'numeric', minute: '2-digit' } : { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' });
+}

@@ -1,0 +1,238 @@
+// Messenger state and the /messenger socket: session, history resume, optimistic sends with
+// an offline queue, blocked state, typing, unread count. No DOM here; the components read
+// the signals. One instance per booted widget (no module-level state).
+import { batch, computed, signal } from '@preact/signals';
+import type { MessageDto, SessionContact } from '../protocol/types.js';
+import type { ErrorCode } from '../protocol/errors.js';
+import type { MessengerAuth, MessengerClientEvents, MessengerServerEvents } from '../protocol/messenger.js';
+import type { Socket } from 'socket.io-client';
+import type { SafeStorage } from './storage.js';
+
+export type SendStatus = 'pending' | 'sent' | 'failed' | 'undelivered';
+export type FailReason = ErrorCode | 'timeout';
+
+/** A message in the thread: confirmed by the server (`id`), or still optimistic. */
+export interface Item extends Omit<MessageDto, 'id'> {
+  id: string | null;
+  status: SendStatus;
+  reason?: FailReason;
+}
+
+export type MessengerSocket = Socket<MessengerServerEvents, MessengerClientEvents>;
+export type Connect = (url: string, opts: { auth: (cb: (auth: MessengerAuth) => void) => void; transports: string[] }) => MessengerSocket;
+
+export interface MessengerOptions {
+  server: string;
+  storage: SafeStorage;
+  connect: Connect;
+  /** Identity sent on every (re)connect, next to the stored visitor token. */
+  identity: () => MessengerAuth;
+  /** How long a send may stay unanswered on a live connection before it is marked failed. */
+  sendTimeoutMs?: number;
+}
+
+const TOKEN = 'token';
+const READ = 'read';
+
+function uid(): string {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+export function createMessenger(o: MessengerOptions) {
+  const items = signal<Item[]>([]);
+  const contact = signal<SessionContact | null>(null);
+  const blocked = signal(false);
+  const online = signal(false);
+  /** Connected once already; "reconnecting" is only shown after that. */
+  const wasOnline = signal(false);
+  /** Agent typing: undefined when nobody is, otherwise the name (null when unknown). */
+  const agentTyping = signal<string | null | undefined>(undefined);
+  const readId = signal(o.storage.get(READ));
+  let ready = false; // session received and history merged on the current connection
+  let typingTimer: ReturnType<typeof setTimeout> | undefined;
+  let ownTyping = 0;
+  let ownTypingTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const unread = computed(() => {
+    let n = 0;
+    const list = items.value;
+    for (let i = list.length - 1; i >= 0 && list[i].id !== readId.value; i--) if (list[i].author.type === 'admin') n++;
+    return n;
+  });
+
+  const lastId = () => {
+    const list = items.value;
+    for (let i = list.length - 1; i >= 0; i--) if (list[i].id) return list[i].id;
+    return null;
+  };
+  const conversationId = () => {
+    const list = items.value;
+    for (let i = list.length - 1; i >= 0; i--) if (list[i].conversationId) return list[i].conversationId;
+    return null;
+  };
+
+  /** Adds server messages: skips known ids, replaces optimistic copies by clientId. */
+  function merge(messages: MessageDto[]) {
+    if (!messages.length) return;
+    const list = items.value.slice();
+    for (const m of messages) {
+      if (list.some((x) => x.id === m.id)) continue;
+      const mine = m.clientId ? list.findIndex((x) => x.clientId === m.clientId) : -1;
+      const confirmed: Item = { ...m, status: 'sent' };
+      if (mine >= 0) list[mine] = confirmed;
+      else {
+        // Server messages go before anything still unconfirmed at the end of the thread.
+        let at = list.length;
+        while (at > 0 && !list[at - 1].id) at--;
+        list.splice(at, 0, confirmed);
+      }
+      if (m.author.type === 'admin') agentTyping.value = undefined;
+    }
+    items.value = list;
+  }
+
+  function patch(clientId: string | null, change: Partial<Item>) {
+    items.value = items.value.map((x) => (x.clientId === clientId && !x.id ? { ...x, ...change } : x));
+  }
+
+  function setBlocked(value: boolean) {
+    batch(() => {
+      blocked.value = value;
+      // Nothing unconfirmed will go out any more: say so, with the reason.
+      if (value) items.value = items.value.map((x) => (x.id || x.status === 'undelivered' ? x : { ...x, status: 'undelivered', reason: 'contact_blocked' }));
+    });
+  }
+
+  function transmit(it: Item) {
+    if (!ready || blocked.value || !socket.connected) return; // stays pending: sent after the next session
+    const clientId = it.clientId!;
+    const timer = setTimeout(() => {
+      if (socket.connected) patch(clientId, { status: 'failed', reason: 'timeout' });
+    }, o.sendTimeoutMs ?? 15_000);
+    socket.emit('message:send', { clientId, body: it.body }, (res) => {
+      clearTimeout(timer);
+      if (res.ok) merge([res.message]);
+      else if (res.error.code === 'contact_blocked') setBlocked(true);
+      else patch(clientId, { status: 'failed', reason: res.error.code });
+    });
+  }
+
+  function fetchHistory(since: string | null) {
+    socket.emit('history:fetch', { since }, (res) => {
+      if (res.ok) {
+        merge(res.messages);
+        if (res.hasMore && since) return fetchHistory(lastId());
+      }
+      ready = true;
+      for (const it of items.value) if (it.status === 'pending') transmit(it);
+    });
+  }
+
+  const socket = o.connect(o.server + '/messenger', {
+    auth: (cb) => cb({ ...o.identity(), visitorToken: o.storage.get(TOKEN) ?? undefined }),
+    transports: ['websocket'],
+  });
+  socket.on('connect', () => {
+    online.value = wasOnline.value = true;
+  });
+  socket.on('disconnect', () => {
+    ready = false;
+    online.value = false;
+    agentTyping.value = undefined;
+  });
+  socket.on('session', (s) => {
+    o.storage.set(TOKEN, s.visitorToken);
+    contact.value = s.contact;
+    setBlocked(s.contact.blocked);
+    fetchHistory(lastId());
+  });
+  socket.on('message:new', (m) => merge([m]));
+  socket.on('contact:blocked', () => setBlocked(true));
+  socket.on('contact:unblocked', () => setBlocked(false));
+  socket.on('agent:typing', (t) => {
+    clearTimeout(typingTimer);
+    agentTyping.value = t.typing ? t.name ?? null : undefined;
+    // A lost "stopped typing" must not leave the dots forever.
+    if (t.typing) typingTimer = setTimeout(() => (agentTyping.value = undefined), 10_000);
+  });
+
+  return {
+    items,
+    contact,
+    blocked,
+    online,
+    wasOnline,
+    agentTyping,
+    unread,
+    /** Queues a message; false when it cannot be sent at all (blocked or empty). */
+    send(text: string): boolean {
+      const body = text.trim();
+      if (!body || blocked.value) return false;
+      const c = contact.value;
+      const it: Item = {
+        id: null,
+        clientId: uid(),
+        conversationId: conversationId() ?? '',
+        author: { type: c?.type ?? 'lead', id: c?.id ?? '' },
+        body,
+        messageType: 'reply',
+        createdAt: new Date().toISOString(),
+        status: 'pending',
+      };
+      items.value = [...items.value, it];
+      this.typing(false);
+      transmit(it);
+      return true;
+    },
+    /** Sends a failed or undelivered message again with the same clientId (idempotent). */
+    retry(clientId: string) {
+      if (blocked.value) return;
+      patch(clientId, { status: 'pending', reason: undefined });
+      const it = items.value.find((x) => x.clientId === clientId && !x.id);
+      if (it) transmit(it);
+    },
+    /** Visitor typing; throttled to one event per 3 s, with a stop after 5 s idle. */
+    typing(active: boolean) {
+      const conv = conversationId();
+      clearTimeout(ownTypingTimer);
+      if (!conv || !socket.connected) return;
+      if (active) {
+        ownTypingTimer = setTimeout(() => this.typing(false), 5000);
+        if (Date.now() - ownTyping < 3000) return;
+        ownTyping = Date.now();
+      } else if (!ownTyping) return;
+      else ownTyping = 0;
+      socket.emit('typing', { conversationId: conv, typing: active });
+    },
+    markRead() {
+      const id = lastId();
+      if (id && id !== readId.value) {
+        readId.value = id;
+        o.storage.set(READ, id);
+      }
+    },
+    /** New identity or name/email: reconnect so the server sees the new auth. */
+    reconnect(forget: boolean) {
+      if (forget) {
+        o.storage.del(TOKEN);
+        o.storage.del(READ);
+        readId.value = null;
+        items.value = [];
+      }
+      socket.disconnect().connect();
+    },
+    /** Disconnects for good; with forget, the visitor token is dropped too (logout). */
+    destroy(forget: boolean) {
+      clearTimeout(typingTimer);
+      clearTimeout(ownTypingTimer);
+      socket.disconnect();
+      if (forget) {
+        o.storage.del(TOKEN);
+        o.storage.del(READ);
+      }
+    },
+  };
+}
+
+export type Messenger = ReturnType<typeof createMessenger>;
