@@ -1,0 +1,34 @@
+import { ParleyError } from './errors.js';
+import type { Publish } from './events.js';
+import type { ConversationPatch, ConversationQuery, ConversationRecord, Store } from '../store/store.js';
+
+export class Conversations {
+  constructor(private readonly store: Store, private readonly publish: Publish) {}
+
+  async get(id: string): Promise<ConversationRecord> {
+    const conversation = await this.store.getConversation(id);
+    if (!conversation) throw new ParleyError('conversation_not_found', `No conversation with id ${id}.`);
+    return conversation;
+  }
+
+  list(query: ConversationQuery) {
+    return this.store.listConversations(query);
+  }
+
+  async update(id: string, patch: ConversationPatch): Promise<ConversationRecord> {
+    const conversation = await this.store.updateConversation(id, patch);
+    if (!conversation) throw new ParleyError('conversation_not_found', `No conversation with id ${id}.`);
+    this.publish({ type: 'conversation:updated', conversation });
+    return conversation;
+  }
+
+  async delete(id: string): Promise<void> {
+    const conversation = await this.get(id);
+    await this.store.deleteConversation(id);
+    this.publish({ type: 'conversation:deleted', conversationId: id, contactId: conversation.contactId });
+  }
+
+  parts(id: string, opts: { includeNotes: boolean }) {
+    return this.store.listMessages(id, opts);
+  }
+}

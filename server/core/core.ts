@@ -1,0 +1,33 @@
+import { Contacts } from './contacts.js';
+import { Conversations } from './conversations.js';
+import type { CoreEvent, Publish } from './events.js';
+import { Messages } from './messages.js';
+import type { Store } from '../store/store.js';
+
+/**
+ * The domain: contacts, conversations, messages and blocks over a store. Knows nothing
+ * of HTTP or sockets; REST routes, socket handlers and tests all call it.
+ */
+export class Core {
+  readonly contacts: Contacts;
+  readonly conversations: Conversations;
+  readonly messages: Messages;
+  private readonly listeners = new Set<Publish>();
+
+  constructor(readonly store: Store) {
+    const publish: Publish = (event) => this.emit(event);
+    this.contacts = new Contacts(store, publish);
+    this.conversations = new Conversations(store, publish);
+    this.messages = new Messages(store, publish);
+  }
+
+  /** Listen to committed changes; returns an unsubscribe function. */
+  subscribe(listener: Publish): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: CoreEvent) {
+    for (const listener of this.listeners) listener(event);
+  }
+}

@@ -1,0 +1,84 @@
+import { MAX_BODY_LENGTH } from '../../protocol/limits.js';
+import type { AuthorType, MessageType } from '../../protocol/types.js';
+import { ParleyError } from './errors.js';
+import type { Publish } from './events.js';
+import type { AppendMessageInput, AppendResult, ConversationRecord, MessageRecord, Store } from '../store/store.js';
+
+export interface SentMessage {
+  message: MessageRecord;
+  conversation: ConversationRecord;
+  /** True when the clientId had already been used: nothing new was stored. */
+  duplicate: boolean;
+}
+
+/** Validates a message body: non-blank, at most MAX_BODY_LENGTH characters. */
+export function checkBody(body: string): string {
+  if (body.trim().length === 0) throw new ParleyError('invalid_payload', 'The message body is empty.');
+  if (body.length > MAX_BODY_LENGTH) {
+    throw new ParleyError('message_too_long', `The message body is longer than ${MAX_BODY_LENGTH} characters.`);
+  }
+  return body;
+}
+
+/**
+ * Every message goes through here, whatever the entry point. The store checks the
+ * author's block state in the same transaction as the insert.
+ */
+export class Messages {
+  constructor(private readonly store: Store, private readonly publish: Publish) {}
+
+  async append(input: AppendMessageInput): Promise<SentMessage> {
+    checkBody(input.body);
+    const result = await this.store.appendMessage(input);
+    return this.settle(result);
+  }
+
+  /** A visitor (lead or customer) writes. */
+  sendAsContact(input: { contactId: string; contactType: AuthorType; clientId?: string | null; conversationId?: string; body: string; newConversation?: boolean }) {
+    return this.append({
+      authorType: input.contactType,
+      authorId: input.contactId,
+      clientId: input.clientId ?? null,
+      conversationId: input.conversationId,
+      newConversation: input.newConversation,
+      body: input.body,
+      messageType: 'reply',
+    });
+  }
+
+  /** An admin (agent or API) writes a reply or an internal note; blocks don't apply. */
+  sendAsAdmin(input: { adminId: string; adminName?: string | null; conversationId?: string; contactId?: string; body: string; messageType: MessageType; clientId?: string | null; newConversation?: boolean }) {
+    return this.append({
+      authorType: 'admin',
+      authorId: input.adminId,
+      authorName: input.adminName ?? null,
+      conversationId: input.conversationId,
+      contactId: input.contactId,
+      newConversation: input.newConversation,
+      clientId: input.clientId ?? null,
+      body: input.body,
+      messageType: input.messageType,
+    });
+  }
+
+  private settle(result: AppendResult): SentMessage {
+    switch (result.status) {
+      case 'stored':
+        this.publish({ type: 'message:created', message: result.message, conversation: result.conversation, createdConversation: result.createdConversation });
+        return { message: result.message, conversation: result.conversation, duplicate: false };
+      case 'duplicate':
+        return { message: result.message, conversation: result.conversation, duplicate: true };
+      case 'blocked':
+        throw new ParleyError('contact_blocked');
+      case 'contact_not_found':
+        throw new ParleyError('contact_not_found');
+      case 'conversation_not_found':
+        throw new ParleyError('conversation_not_found');
+    }
+  }
+
+  /** A contact's visible history (no notes) after `since`, for resuming without gaps. */
+  history(contactId: string, since: string | null | undefined, limit: number) {
+    return this.store.listContactMessages(contactId, { since, limit });
+  }
+}

@@ -1,0 +1,123 @@
+import type { Namespace, Server, Socket } from 'socket.io';
+import * as v from 'valibot';
+import type { Logger } from 'pino';
+import { HISTORY_PAGE_SIZE, MAX_BODY_LENGTH, MAX_CLIENT_ID_LENGTH } from '../../protocol/limits.js';
+import { MESSENGER_NAMESPACE, type MessengerClientEvents, type MessengerServerEvents } from '../../protocol/messenger.js';
+import type { Config } from '../config.js';
+import type { Core } from '../core/core.js';
+import { ParleyError } from '../core/errors.js';
+import { AGENTS_NAMESPACE } from './namespaces.js';
+import type { ContactRecord } from '../store/store.js';
+import { contactRoom, messageDto, sessionContact } from './dto.js';
+import { signVisitorToken, verifyIdentityJwt, verifyUserHash, verifyVisitorToken } from './identity.js';
+import { acked, parsePayload } from './socket-validation.js';
+
+export interface VisitorData {
+  contactId: string;
+  contactType: ContactRecord['type'];
+}
+
+export type MessengerSocket = Socket<MessengerClientEvents, MessengerServerEvents, Record<string, never>, VisitorData>;
+export type MessengerNamespace = Namespace<MessengerClientEvents, MessengerServerEvents, Record<string, never>, VisitorData>;
+
+const text = (max: number) => v.optional(v.pipe(v.string(), v.maxLength(max)));
+const Auth = v.object({
+  visitorToken: text(200),
+  userId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
+  userHash: text(128),
+  jwt: text(4096),
+  email: v.optional(v.pipe(v.string(), v.maxLength(320), v.email())),
+  name: text(255),
+});
+
+const Send = v.object({
+  clientId: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CLIENT_ID_LENGTH)),
+  conversationId: v.optional(v.pipe(v.string(), v.regex(/^[1-9][0-9]{0,15}$/, 'must be a conversation id'))),
+  // Length beyond the limit is reported as message_too_long by the core, not here.
+  body: v.pipe(v.string(), v.maxLength(MAX_BODY_LENGTH * 4)),
+});
+
+const History = v.optional(v.object({ since: v.optional(v.nullable(v.pipe(v.string(), v.regex(/^[0-9a-f]{24}$/)))) }), {});
+const Typing = v.object({ conversationId: v.pipe(v.string(), v.maxLength(20)), typing: v.boolean() });
+
+/** Refuses a connection with a catalog error the client reads from `connect_error`. */
+function refuse(code: ParleyError['code'], message?: string): Error & { data: unknown } {
+  const err = new ParleyError(code, message);
+  return Object.assign(new Error(err.message), { data: err.toBody() });
+}
+
+/** Works out who is connecting: a verified customer, a returning lead, or a new lead. */
+async function identify(core: Core, config: Config, rawAuth: unknown): Promise<ContactRecord> {
+  const parsed = v.safeParse(Auth, rawAuth ?? {});
+  if (!parsed.success) throw refuse('invalid_payload', 'The messenger auth payload is invalid.');
+  const auth = parsed.output;
+  if (auth.jwt) {
+    const claims = await verifyIdentityJwt(auth.jwt, config.secret);
+    if (!claims) throw refuse('identity_invalid', 'The identity JWT is invalid or expired.');
+    return core.contacts.identifyCustomer(claims);
+  }
+  if (auth.userId) {
+    const verified = auth.userHash ? verifyUserHash(auth.userId, auth.userHash, config.secret) : !config.requireIdentityVerification;
+    if (!verified) throw refuse('identity_invalid', auth.userHash ? 'The userHash does not match the userId.' : 'A userHash or JWT is required to identify a user.');
+    return core.contacts.identifyCustomer({ userId: auth.userId, email: auth.email, name: auth.name });
+  }
+  if (auth.visitorToken) {
+    const contactId = verifyVisitorToken(auth.visitorToken, config.secret);
+    if (!contactId) throw refuse('identity_invalid', 'The visitor token is invalid.');
+    const contact = await core.store.getContact(contactId);
+    // A deleted contact's visitor starts afresh as a new lead.
+    if (contact) return contact;
+  }
+  return core.contacts.createLead({ email: auth.email, name: auth.name });
+}
+
+/** The `/messenger` namespace: visitors connect, read history, send; blocks are enforced in the core. */
+export function setupMessenger(io: Server, core: Core, config: Config, logger: Logger): MessengerNamespace {
+  const nsp = io.of(MESSENGER_NAMESPACE) as unknown as MessengerNamespace;
+
+  nsp.use((socket, next) => {
+    identify(core, config, socket.handshake.auth).then(
+      (contact) => {
+        socket.data.contactId = contact.id;
+        socket.data.contactType = contact.type;
+        next();
+      },
+      (err) => {
+        if (!(err as { data?: unknown }).data) logger.error({ err }, 'messenger identify failed');
+        next((err as { data?: unknown }).data ? err : refuse('internal_error'));
+      },
+    );
+  });
+
+  nsp.on('connection', async (socket: MessengerSocket) => {
+    const { contactId } = socket.data;
+    // Join before reading the block state, so a block landing in between is still delivered.
+    await socket.join(contactRoom(contactId));
+    const contact = await core.store.getContact(contactId);
+    if (!contact) return socket.disconnect(true);
+    socket.emit('session', { contact: sessionContact(contact), visitorToken: signVisitorToken(contactId, config.secret) });
+
+    socket.on('message:send', acked(logger, 'message:send', async (payload) => {
+      const input = parsePayload(Send, payload);
+      const { message } = await core.messages.sendAsContact({
+        contactId, contactType: socket.data.contactType, clientId: input.clientId, conversationId: input.conversationId, body: input.body,
+      });
+      return { message: messageDto(message) };
+    }));
+
+    socket.on('history:fetch', acked(logger, 'history:fetch', async (payload) => {
+      const { since } = parsePayload(History, payload);
+      const { messages, hasMore } = await core.messages.history(contactId, since, HISTORY_PAGE_SIZE);
+      return { messages: messages.map(messageDto), hasMore };
+    }));
+
+    socket.on('typing', (payload: unknown) => {
+      const parsed = v.safeParse(Typing, payload);
+      if (!parsed.success) return;
+      io.of(AGENTS_NAMESPACE).emit('visitor:typing', { contactId, ...parsed.output });
+    });
+  });
+
+  return nsp;
+}
+

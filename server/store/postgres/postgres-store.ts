@@ -1,0 +1,445 @@
+import pg from 'pg';
+import { newObjectId } from '../../core/ids.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import type {
+  AppendMessageInput, AppendResult, BlockEventRecord, ContactInput, ContactPatch, ContactQuery, ContactRecord,
+  ConversationPatch, ConversationQuery, ConversationRecord, MessageRecord, Page, SetBlockedInput, SetBlockedResult, Store,
+} from '../store.js';
+import { POSTGRES_MIGRATIONS } from './migrations.js';
+
+type Row = Record<string, any>;
+type Client = pg.PoolClient;
+
+export interface PgStoreOptions {
+  /** `postgres://user@host:port/db` */
+  connectionString: string;
+  /** Schema for all tables (created by migrate); default: the server's search_path (`public`). */
+  schema?: string;
+  /** Connections in the pool; default 10. */
+  poolSize?: number;
+  /** Errors of idle pooled connections (the pool replaces them); default: ignored. */
+  onError?: (err: Error) => void;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+// One key for every Parley schema: migrations are rare, and a single key cannot be split
+// by a search_path that differs between processes.
+const MIGRATION_LOCK = 'parley.store.migrate';
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+/** Conversation ids are bigints: anything else cannot match, and must not reach the server as one. */
+const shortId = (id: string): string | null => (/^[0-9]{1,18}$/.test(id) ? id : null);
+
+const toContact = (r: Row): ContactRecord => ({
+  id: r.id,
+  type: r.type,
+  userId: r.user_id,
+  email: r.email,
+  name: r.name,
+  profilePicture: r.profile_picture,
+  customFields: r.custom_fields,
+  companies: r.companies,
+  locale: r.locale,
+  blocked: r.blocked,
+  blockedAt: iso(r.blocked_at),
+  lastActivity: iso(r.last_activity),
+  createdAt: iso(r.created_at)!,
+});
+
+const toConversation = (r: Row): ConversationRecord => ({
+  id: String(r.id),
+  contactId: r.contact_id,
+  state: r.state,
+  title: r.title,
+  adminAssigneeId: r.admin_assignee_id,
+  createdAt: iso(r.created_at)!,
+  updatedAt: iso(r.updated_at)!,
+  lastActivityAt: iso(r.last_activity_at)!,
+});
+
+const toMessage = (r: Row): MessageRecord => ({
+  id: r.id,
+  conversationId: String(r.conversation_id),
+  clientId: r.client_id,
+  authorType: r.author_type,
+  authorId: r.author_id,
+  authorName: r.author_name,
+  body: r.body,
+  messageType: r.message_type,
+  createdAt: iso(r.created_at)!,
+});
+
+const toBlockEvent = (r: Row): BlockEventRecord => ({
+  id: r.id,
+  contactId: r.contact_id,
+  action: r.action,
+  actorType: r.actor_type,
+  actorId: r.actor_id,
+  reason: r.reason,
+  createdAt: iso(r.created_at)!,
+});
+
+const CONTACT_COLUMNS: Record<string, string> = {
+  type: 'type', userId: 'user_id', email: 'email', name: 'name', profilePicture: 'profile_picture',
+  customFields: 'custom_fields', companies: 'companies', locale: 'locale', lastActivity: 'last_activity',
+};
+
+// JSON goes in as text: pg would turn a JS array into a PostgreSQL array literal.
+const encodeValue = (key: string, value: unknown) =>
+  key === 'customFields' || key === 'companies' ? JSON.stringify(value ?? (key === 'companies' ? [] : {})) : value ?? null;
+
+/** Named statements: parsed and planned once per pooled connection. */
+const Q = {
+  contactById: { name: 'parley_contact_by_id', text: 'SELECT * FROM contacts WHERE id = $1' },
+  // The block guarantee: appendMessage and setBlocked both take this row lock first, so a
+  // block and a send by that contact are serialised, across every process on the database.
+  lockContact: { name: 'parley_lock_contact', text: 'SELECT * FROM contacts WHERE id = $1 FOR UPDATE' },
+  setBlocked: { name: 'parley_set_blocked', text: 'UPDATE contacts SET blocked = $1, blocked_at = $2 WHERE id = $3 RETURNING *' },
+  insertBlockEvent: {
+    name: 'parley_insert_block_event',
+    text: `INSERT INTO block_events (id, contact_id, action, actor_type, actor_id, reason, created_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+  },
+  conversationById: { name: 'parley_conversation_by_id', text: 'SELECT * FROM conversations WHERE id = $1' },
+  conversationOwner: { name: 'parley_conversation_owner', text: 'SELECT contact_id FROM conversations WHERE id = $1' },
+  // Locked so a concurrent delete makes this send conversation_not_found, not a foreign-key error.
+  lockConversation: { name: 'parley_lock_conversation', text: 'SELECT * FROM conversations WHERE id = $1 FOR UPDATE' },
+  latestOpenConversation: {
+    name: 'parley_latest_open_conversation',
+    text: `SELECT * FROM conversations WHERE contact_id = $1 AND state <> 'closed' ORDER BY id DESC LIMIT 1 FOR UPDATE`,
+  },
+  insertConversation: {
+    name: 'parley_insert_conversation',
+    text: `INSERT INTO conversations (contact_id, state, created_at, updated_at, last_activity_at)
+      VALUES ($1, 'open', $2, $2, $2) RETURNING *`,
+  },
+  touchConversation: {
+    name: 'parley_touch_conversation',
+    text: `UPDATE conversations SET last_activity_at = $1, updated_at = $1,
+      state = CASE WHEN $2::boolean AND state = 'closed' THEN 'open' ELSE state END WHERE id = $3 RETURNING *`,
+  },
+  touchContact: { name: 'parley_touch_contact', text: 'UPDATE contacts SET last_activity = $1 WHERE id = $2' },
+  messageByClientId: { name: 'parley_message_by_client_id', text: 'SELECT * FROM messages WHERE author_id = $1 AND client_id = $2' },
+  insertMessage: {
+    name: 'parley_insert_message',
+    text: `INSERT INTO messages (id, conversation_id, contact_id, client_id, author_type, author_id, author_name, body, message_type, created_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+      ON CONFLICT ON CONSTRAINT messages_client_id DO NOTHING RETURNING *`,
+  },
+  messagesOfConversation: { name: 'parley_messages_of_conversation', text: 'SELECT * FROM messages WHERE conversation_id = $1 ORDER BY seq' },
+  repliesOfConversation: {
+    name: 'parley_replies_of_conversation',
+    text: `SELECT * FROM messages WHERE conversation_id = $1 AND message_type <> 'note' ORDER BY seq`,
+  },
+  messageSeq: { name: 'parley_message_seq', text: 'SELECT seq, contact_id FROM messages WHERE id = $1' },
+  contactMessagesSince: {
+    name: 'parley_contact_messages_since',
+    text: `SELECT * FROM messages WHERE contact_id = $1 AND seq > $2 AND message_type <> 'note' ORDER BY seq LIMIT $3`,
+  },
+  contactMessagesLatest: {
+    name: 'parley_contact_messages_latest',
+    text: `SELECT * FROM (SELECT * FROM messages WHERE contact_id = $1 AND message_type <> 'note' ORDER BY seq DESC LIMIT $2) latest ORDER BY seq`,
+  },
+} satisfies Record<string, { name: string; text: string }>;
+
+type Query = { name: string; text: string };
+type Queryable = pg.Pool | Client;
+
+async function one(db: Queryable, q: Query, values: unknown[]): Promise<Row | undefined> {
+  return (await db.query<Row>({ ...q, values })).rows[0];
+}
+
+async function all(db: Queryable, q: Query, values: unknown[]): Promise<Row[]> {
+  return (await db.query<Row>({ ...q, values })).rows;
+}
+
+/** Thrown inside `tx` to roll back and still answer with `value`. */
+class Rollback {
+  constructor(readonly value: unknown) {}
+}
+
+/**
+ * The PostgreSQL store, for several Parley processes sharing one database. Everything a
+ * rule depends on is decided inside a transaction holding the contact's row lock, never in
+ * process memory, so the rules hold whichever process a request lands on.
+ */
+export class PgStore implements Store {
+  readonly kind = 'postgres' as const;
+  readonly pool: pg.Pool;
+  readonly schema: string | null;
+  private closed = false;
+
+  constructor(opts: PgStoreOptions) {
+    if (opts.schema !== undefined && !SCHEMA_NAME.test(opts.schema)) {
+      throw new Error(`invalid schema name ${JSON.stringify(opts.schema)}: use lowercase letters, digits and _`);
+    }
+    this.schema = opts.schema ?? null;
+    this.pool = new pg.Pool({
+      connectionString: opts.connectionString,
+      max: opts.poolSize ?? 10,
+      application_name: 'parley',
+      // Every pooled connection resolves table names in our schema only.
+      ...(this.schema ? { options: `-c search_path=${this.schema}` } : {}),
+    });
+    // Without a listener an idle connection's error (a server restart) would crash the process.
+    this.pool.on('error', opts.onError ?? (() => {}));
+  }
+
+  private async tx<T>(fn: (c: Client) => Promise<T>): Promise<T> {
+    const c = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await c.query('BEGIN');
+      const result = await fn(c);
+      await c.query('COMMIT');
+      return result;
+    } catch (err) {
+      await c.query('ROLLBACK').catch((e: Error) => { broken = e; });
+      if (err instanceof Rollback) return err.value as T;
+      throw err;
+    } finally {
+      // A connection that could not roll back is discarded, not handed to the next caller.
+      c.release(broken);
+    }
+  }
+
+  /**
+   * Applies pending migrations, each in its own transaction. The transaction-scoped advisory
+   * lock makes processes that start together take turns; each re-checks what is applied.
+   */
+  async migrate(): Promise<void> {
+    const lock = (c: Client) => c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [MIGRATION_LOCK]);
+    await this.tx(async (c) => {
+      await lock(c);
+      if (this.schema) await c.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
+      await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL)');
+    });
+    const applied = new Set((await this.pool.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+    for (const [i, sql] of POSTGRES_MIGRATIONS.entries()) {
+      const version = i + 1;
+      if (applied.has(version)) continue;
+      await this.tx(async (c) => {
+        await lock(c);
+        if ((await c.query('SELECT 1 FROM schema_migrations WHERE version = $1', [version])).rowCount) return;
+        await c.query(sql);
+        await c.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [version, new Date()]);
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  async createContact(input: ContactInput): Promise<ContactRecord> {
+    const r = await this.pool.query<Row>(
+      `INSERT INTO contacts (id, type, user_id, email, name, profile_picture, custom_fields, companies, locale, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+      [
+        newObjectId(), input.type, input.userId ?? null, input.email ?? null, input.name ?? null, input.profilePicture ?? null,
+        JSON.stringify(input.customFields ?? {}), JSON.stringify(input.companies ?? []), input.locale ?? null, new Date().toISOString(),
+      ],
+    );
+    return toContact(r.rows[0]);
+  }
+
+  async getContact(id: string) {
+    const r = await one(this.pool, Q.contactById, [id]);
+    return r ? toContact(r) : null;
+  }
+
+  async findContactByUserId(userId: string) {
+    const r = await this.pool.query<Row>('SELECT * FROM contacts WHERE user_id = $1', [userId]);
+    return r.rows[0] ? toContact(r.rows[0]) : null;
+  }
+
+  async findContactByEmail(email: string) {
+    const r = await this.pool.query<Row>('SELECT * FROM contacts WHERE email = $1 ORDER BY seq LIMIT 1', [email]);
+    return r.rows[0] ? toContact(r.rows[0]) : null;
+  }
+
+  async updateContact(id: string, patch: ContactPatch) {
+    const sets: string[] = [];
+    const values: unknown[] = [];
+    for (const [key, value] of Object.entries(patch)) {
+      const column = CONTACT_COLUMNS[key];
+      if (!column || value === undefined) continue;
+      values.push(encodeValue(key, value));
+      sets.push(`${column} = $${values.length}`);
+    }
+    if (!sets.length) return this.getContact(id);
+    values.push(id);
+    const r = await this.pool.query<Row>(`UPDATE contacts SET ${sets.join(', ')} WHERE id = $${values.length} RETURNING *`, values);
+    return r.rows[0] ? toContact(r.rows[0]) : null;
+  }
+
+  async deleteContact(id: string) {
+    return ((await this.pool.query('DELETE FROM contacts WHERE id = $1', [id])).rowCount ?? 0) > 0;
+  }
+
+  async listContacts(q: ContactQuery): Promise<Page<ContactRecord>> {
+    const before = q.cursor ? decodeCursor(q.cursor) ?? 0 : Number.MAX_SAFE_INTEGER;
+    const values: unknown[] = [before, q.limit + 1];
+    if (q.type !== 'all') values.push(q.type);
+    const typeClause = q.type === 'all' ? '' : 'AND type = $3';
+    const r = await this.pool.query<Row>(`SELECT * FROM contacts WHERE seq < $1 ${typeClause} ORDER BY seq DESC LIMIT $2`, values);
+    return this.page(r.rows, q.limit, toContact, (row) => row.seq);
+  }
+
+  private page<T>(rows: Row[], limit: number, map: (r: Row) => T, seqOf: (r: Row) => string): Page<T> {
+    const more = rows.length > limit;
+    const items = rows.slice(0, limit);
+    return { items: items.map(map), nextCursor: more ? encodeCursor(seqOf(items[items.length - 1])) : null };
+  }
+
+  async setBlocked(input: SetBlockedInput): Promise<SetBlockedResult | null> {
+    return this.tx(async (c): Promise<SetBlockedResult | null> => {
+      // Waits for any send of this contact in flight; sends that start later wait for us
+      // and then read the new state.
+      const row = await one(c, Q.lockContact, [input.contactId]);
+      if (!row) return null;
+      if (row.blocked === input.blocked) return { contact: toContact(row), changed: false };
+      const now = new Date().toISOString();
+      const updated = await one(c, Q.setBlocked, [input.blocked, input.blocked ? now : null, input.contactId]);
+      await c.query({
+        ...Q.insertBlockEvent,
+        values: [newObjectId(), input.contactId, input.blocked ? 'block' : 'unblock', input.actorType, input.actorId ?? null, input.reason ?? null, now],
+      });
+      return { contact: toContact(updated!), changed: true };
+    });
+  }
+
+  async listBlockEvents(contactId: string) {
+    const r = await this.pool.query<Row>('SELECT * FROM block_events WHERE contact_id = $1 ORDER BY created_at, seq', [contactId]);
+    return r.rows.map(toBlockEvent);
+  }
+
+  async getConversation(id: string) {
+    const sid = shortId(id);
+    const r = sid ? await one(this.pool, Q.conversationById, [sid]) : undefined;
+    return r ? toConversation(r) : null;
+  }
+
+  async listConversations(q: ConversationQuery): Promise<Page<ConversationRecord>> {
+    const before = q.cursor ? decodeCursor(q.cursor) ?? 0 : Number.MAX_SAFE_INTEGER;
+    const values: unknown[] = [before, q.limit + 1];
+    if (q.contactId) values.push(q.contactId);
+    const contactClause = q.contactId ? 'AND contact_id = $3' : '';
+    const r = await this.pool.query<Row>(`SELECT * FROM conversations WHERE id < $1 ${contactClause} ORDER BY id DESC LIMIT $2`, values);
+    return this.page(r.rows, q.limit, toConversation, (row) => row.id);
+  }
+
+  async updateConversation(id: string, patch: ConversationPatch) {
+    const sid = shortId(id);
+    if (!sid) return null;
+    const columns: Record<string, string> = { state: 'state', title: 'title', adminAssigneeId: 'admin_assignee_id' };
+    const sets: string[] = [];
+    const values: unknown[] = [];
+    for (const [key, value] of Object.entries(patch)) {
+      if (!columns[key] || value === undefined) continue;
+      values.push(value);
+      sets.push(`${columns[key]} = $${values.length}`);
+    }
+    if (!sets.length) return this.getConversation(sid);
+    values.push(new Date().toISOString(), sid);
+    const r = await this.pool.query<Row>(
+      `UPDATE conversations SET ${sets.join(', ')}, updated_at = $${values.length - 1} WHERE id = $${values.length} RETURNING *`,
+      values,
+    );
+    return r.rows[0] ? toConversation(r.rows[0]) : null;
+  }
+
+  async deleteConversation(id: string) {
+    const sid = shortId(id);
+    if (!sid) return false;
+    return ((await this.pool.query('DELETE FROM conversations WHERE id = $1', [sid])).rowCount ?? 0) > 0;
+  }
+
+  async appendMessage(input: AppendMessageInput): Promise<AppendResult> {
+    const byContact = input.authorType !== 'admin';
+    return this.tx(async (c): Promise<AppendResult> => {
+      // Locks always go contact first, then conversation (as in deleteContact), so no
+      // two of these transactions can deadlock.
+      if (byContact) {
+        // The block check and the insert share this transaction and the author's row lock:
+        // a block committed before we got the lock is seen, and none can commit until we do.
+        // The lock also serialises this author's sends, so the duplicate check below sees
+        // every earlier send with the same clientId.
+        const author = await one(c, Q.lockContact, [input.authorId]);
+        if (input.clientId) {
+          const dup = await one(c, Q.messageByClientId, [input.authorId, input.clientId]);
+          if (dup) return this.duplicate(c, dup);
+        }
+        if (!author) return { status: 'contact_not_found' };
+        if (author.blocked) return { status: 'blocked' };
+      }
+      const now = input.createdAt ?? new Date().toISOString();
+      let conversation: Row | undefined;
+      let createdConversation = false;
+      if (input.conversationId) {
+        const sid = shortId(input.conversationId);
+        if (!sid) return { status: 'conversation_not_found' };
+        if (!byContact) {
+          // Admins take the owner's lock too: then a contact's history is inserted in `seq`
+          // order, and reading it `since` a message never skips one committed late.
+          const owner = await one(c, Q.conversationOwner, [sid]);
+          if (!owner) return { status: 'conversation_not_found' };
+          await one(c, Q.lockContact, [owner.contact_id]);
+        }
+        conversation = await one(c, Q.lockConversation, [sid]);
+        if (!conversation) return { status: 'conversation_not_found' };
+        if (byContact && conversation.contact_id !== input.authorId) return { status: 'conversation_not_found' };
+      } else {
+        const ownerId = byContact ? input.authorId : input.contactId;
+        if (!ownerId) return { status: 'contact_not_found' };
+        if (!byContact && !(await one(c, Q.lockContact, [ownerId]))) return { status: 'contact_not_found' };
+        if (!input.newConversation) conversation = await one(c, Q.latestOpenConversation, [ownerId]);
+        if (!conversation) {
+          conversation = (await one(c, Q.insertConversation, [ownerId, now]))!;
+          createdConversation = true;
+        }
+      }
+      const message = await one(c, Q.insertMessage, [
+        newObjectId(), conversation.id, conversation.contact_id, input.clientId ?? null, input.authorType, input.authorId,
+        input.authorName ?? null, input.body, input.messageType, now,
+      ]);
+      if (!message) {
+        // Only an admin gets here (contacts were checked under their lock): that key is
+        // taken, so undo whatever this call created and answer with the stored message.
+        const dup = (await one(c, Q.messageByClientId, [input.authorId, input.clientId]))!;
+        throw new Rollback(await this.duplicate(c, dup));
+      }
+      const touched = (await one(c, Q.touchConversation, [now, byContact, conversation.id]))!;
+      if (byContact) await c.query({ ...Q.touchContact, values: [now, input.authorId] });
+      return { status: 'stored', message: toMessage(message), conversation: toConversation(touched), createdConversation };
+    });
+  }
+
+  private async duplicate(c: Client, dup: Row): Promise<AppendResult> {
+    const conversation = (await one(c, Q.conversationById, [dup.conversation_id]))!;
+    return { status: 'duplicate', message: toMessage(dup), conversation: toConversation(conversation) };
+  }
+
+  async listMessages(conversationId: string, opts: { includeNotes?: boolean } = {}) {
+    const sid = shortId(conversationId);
+    if (!sid) return [];
+    const q = opts.includeNotes === false ? Q.repliesOfConversation : Q.messagesOfConversation;
+    return (await all(this.pool, q, [sid])).map(toMessage);
+  }
+
+  async listContactMessages(contactId: string, opts: { since?: string | null; limit: number }) {
+    if (opts.since) {
+      const anchor = await one(this.pool, Q.messageSeq, [opts.since]);
+      const seq = anchor && anchor.contact_id === contactId ? anchor.seq : 0;
+      const rows = await all(this.pool, Q.contactMessagesSince, [contactId, seq, opts.limit + 1]);
+      const hasMore = rows.length > opts.limit;
+      return { messages: rows.slice(0, opts.limit).map(toMessage), hasMore };
+    }
+    const rows = await all(this.pool, Q.contactMessagesLatest, [contactId, opts.limit + 1]);
+    const hasMore = rows.length > opts.limit;
+    return { messages: (hasMore ? rows.slice(1) : rows).map(toMessage), hasMore };
+  }
+}

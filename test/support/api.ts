@@ -1,0 +1,36 @@
+import Featurebase from 'featurebase-node';
+import type { TestServer } from './server.js';
+
+/** The official featurebase-node SDK pointed at a test server; no retries so errors surface. */
+export function sdk(server: TestServer, opts: { apiKey?: string; version?: string } = {}) {
+  return new Featurebase({
+    apiKey: opts.apiKey ?? server.apiKey,
+    baseURL: server.url,
+    maxRetries: 0,
+    ...(opts.version ? { defaultHeaders: { 'Featurebase-Version': opts.version } } : {}),
+  });
+}
+
+/** Raw HTTP for what the SDK can't send (malformed JSON, wrong types, bad headers). */
+export async function http(server: TestServer, method: string, path: string, init: { body?: unknown; raw?: string; headers?: Record<string, string>; auth?: boolean } = {}) {
+  const headers: Record<string, string> = { ...(init.auth === false ? {} : { authorization: `Bearer ${server.apiKey}` }), ...init.headers };
+  let body: string | undefined = init.raw;
+  if (init.body !== undefined) {
+    body = JSON.stringify(init.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(`${server.url}${path}`, { method, headers, body });
+  const text = await res.text();
+  let json: any = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, headers: res.headers, json, text };
+}
+
+/** Blocks a contact through the REST API (as the business's backend would). */
+export const blockContact = (server: TestServer, id: string, reason?: string) =>
+  http(server, 'POST', `/v2/contacts/${id}/block`, reason ? { body: { reason } } : {});
+export const unblockContact = (server: TestServer, id: string) => http(server, 'POST', `/v2/contacts/${id}/unblock`);
