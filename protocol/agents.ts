@@ -1,0 +1,164 @@
+import type { AckFn, ContactType, ConversationState, MessageDto, MessageType, TypingPayload } from './types.js';
+
+export type AgentRole = 'admin' | 'agent';
+export const AGENT_ROLES: readonly AgentRole[] = ['admin', 'agent'];
+
+/** A signed-in console user as the console sees it (never the password hash). */
+export interface AgentDto {
+  id: string;
+  email: string;
+  name: string;
+  role: AgentRole;
+  createdAt: string;
+}
+
+/** `GET /console/api/me` and `POST /console/api/session` answer this. */
+export interface MeDto {
+  agent: AgentDto;
+  /** Whether this agent's role may block and unblock contacts (PARLEY_BLOCK_ROLES). */
+  canBlock: boolean;
+}
+
+export interface SignInBody {
+  email: string;
+  password: string;
+}
+
+export interface ContactSummary {
+  id: string;
+  type: ContactType;
+  name: string | null;
+  email: string | null;
+  userId: string | null;
+  blocked: boolean;
+  blockedAt: string | null;
+  lastActivity: string | null;
+  createdAt: string;
+}
+
+export interface ConversationDto {
+  id: string;
+  contactId: string;
+  state: ConversationState;
+  title: string | null;
+  createdAt: string;
+  lastActivityAt: string;
+}
+
+/** The latest message of a conversation, body cut to a preview. */
+export interface MessagePreview {
+  id: string;
+  authorType: MessageDto['author']['type'];
+  messageType: MessageType;
+  body: string;
+  createdAt: string;
+}
+
+/** One inbox row: a conversation with its contact, last message and this agent's unread count. */
+export interface InboxItem {
+  conversation: ConversationDto;
+  contact: ContactSummary;
+  lastMessage: MessagePreview | null;
+  /** Contact messages this agent has not read yet. */
+  unread: number;
+}
+
+/** A block or unblock, with who did it (`actorName` resolved for agents). */
+export interface BlockEventDto {
+  id: string;
+  contactId: string;
+  action: 'block' | 'unblock';
+  actorType: 'api' | 'admin' | 'system';
+  actorId: string | null;
+  actorName: string | null;
+  reason: string | null;
+  createdAt: string;
+}
+
+/** The contact panel: the contact and its whole block history, oldest first. */
+export interface ContactDetail {
+  contact: ContactSummary;
+  blockHistory: BlockEventDto[];
+}
+
+export interface InboxQuery {
+  /** `open` also lists snoozed conversations; absent lists every state. */
+  state?: 'open' | 'closed';
+  /** true: only blocked contacts; false: only unblocked; absent: both. */
+  blocked?: boolean;
+  /** Case-insensitive substring of the contact's name or email. */
+  search?: string;
+  limit?: number;
+  cursor?: string | null;
+}
+
+export interface ContactsQuery {
+  limit?: number;
+  cursor?: string | null;
+}
+
+export interface AgentSendPayload {
+  conversationId: string;
+  body: string;
+  /** Idempotency key: resending it never stores a second message. */
+  clientId: string;
+}
+
+export interface BulkResult {
+  contactId: string;
+  ok: boolean;
+  error?: { code: string; message: string };
+}
+
+export interface AgentsClientEvents {
+  'inbox:list': (query: InboxQuery, ack: AckFn<{ items: InboxItem[]; nextCursor: string | null }>) => void;
+  /** History including internal notes, the contact panel; marks the conversation read. */
+  'conversation:open': (
+    payload: { conversationId: string },
+    ack: AckFn<{ conversation: ConversationDto; messages: MessageDto[]; contact: ContactDetail }>,
+  ) => void;
+  'conversation:read': (payload: { conversationId: string }, ack: AckFn<Record<never, never>>) => void;
+  'conversation:reply': (payload: AgentSendPayload, ack: AckFn<{ message: MessageDto }>) => void;
+  /** An internal note: other agents see it, the visitor never does. */
+  'conversation:note': (payload: AgentSendPayload, ack: AckFn<{ message: MessageDto }>) => void;
+  'conversation:close': (payload: { conversationId: string }, ack: AckFn<{ conversation: ConversationDto }>) => void;
+  'conversation:reopen': (payload: { conversationId: string }, ack: AckFn<{ conversation: ConversationDto }>) => void;
+  /** Relayed to the visitor as messenger `agent:typing`. */
+  typing: (payload: TypingPayload) => void;
+  'contact:get': (payload: { contactId: string }, ack: AckFn<ContactDetail>) => void;
+  'contacts:list': (query: ContactsQuery, ack: AckFn<{ items: ContactSummary[]; nextCursor: string | null }>) => void;
+  'contact:block': (payload: { contactId: string; reason?: string | null }, ack: AckFn<ContactDetail>) => void;
+  'contact:unblock': (payload: { contactId: string; reason?: string | null }, ack: AckFn<ContactDetail>) => void;
+  'contacts:block': (payload: { contactIds: string[]; reason?: string | null }, ack: AckFn<{ results: BulkResult[] }>) => void;
+  'contacts:unblock': (payload: { contactIds: string[]; reason?: string | null }, ack: AckFn<{ results: BulkResult[] }>) => void;
+}
+
+export interface AgentsMessagePayload {
+  message: MessageDto;
+  conversation: ConversationDto;
+  contact: ContactSummary;
+}
+
+export interface AgentsBlockPayload {
+  contact: ContactSummary;
+  event: BlockEventDto | null;
+}
+
+export interface AgentsServerEvents {
+  /** Every stored message, notes included, from any process. */
+  'message:new': (payload: AgentsMessagePayload) => void;
+  'conversation:updated': (payload: { conversation: ConversationDto }) => void;
+  'conversation:deleted': (payload: { conversationId: string; contactId: string }) => void;
+  'contact:updated': (payload: { contact: ContactSummary }) => void;
+  'contact:deleted': (payload: { contactId: string }) => void;
+  'contact:blocked': (payload: AgentsBlockPayload) => void;
+  'contact:unblocked': (payload: AgentsBlockPayload) => void;
+  'visitor:typing': (payload: TypingPayload & { contactId: string }) => void;
+}
+
+/** Most contacts one bulk block/unblock takes. */
+export const MAX_BULK_CONTACTS = 100;
+/** Longest block/unblock reason. */
+export const MAX_REASON_LENGTH = 500;
+/** Name of the console session cookie. */
+export const SESSION_COOKIE = 'parley_session';
