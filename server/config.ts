@@ -45,9 +45,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
-    apiKey: env.PARLEY_API_KEY ?? dev!.apiKey,
-    apiKeyGenerated: !env.PARLEY_API_KEY,
-    secret: env.PARLEY_SECRET ?? dev!.secret,
+    apiKey: overrides.apiKey ?? env.PARLEY_API_KEY ?? dev!.apiKey,
+    apiKeyGenerated: !(overrides.apiKey ?? env.PARLEY_API_KEY),
+    secret: overrides.secret ?? env.PARLEY_SECRET ?? dev!.secret,
     databaseUrl,
     redisUrl: env.REDIS_URL || null,
     allowedOrigins: (env.PARLEY_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
