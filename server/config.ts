@@ -18,7 +18,7 @@ export interface Config {
   /** Origins allowed to open a messenger connection; empty means any origin. */
   allowedOrigins: string[];
   defaultVersion: ApiVersion;
-  /** Refuse customer identities without a valid userHash or JWT, and userIds claimed bare. */
+  /** Refuse a userId claimed without a valid userHash or JWT (default on; PARLEY_REQUIRE_IDENTITY_VERIFICATION=false turns it off). */
   requireIdentityVerification: boolean;
   logLevel: string;
   /** Directory served at `/` (widget, demo page, console). */
@@ -52,7 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     redisUrl: env.REDIS_URL || null,
     allowedOrigins: (env.PARLEY_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     defaultVersion: version as ApiVersion,
-    requireIdentityVerification: env.PARLEY_REQUIRE_IDENTITY_VERIFICATION === 'true',
+    requireIdentityVerification: env.PARLEY_REQUIRE_IDENTITY_VERIFICATION !== 'false',
     logLevel: env.LOG_LEVEL ?? 'info',
     publicDir: resolve(env.PARLEY_PUBLIC_DIR ?? new URL('../dist/public', import.meta.url).pathname),
     ...overrides,
