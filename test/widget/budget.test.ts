@@ -1,0 +1,57 @@
+// The size budget is part of `npm test` (which runs `node build.mjs` first).
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '../..');
+const sizesFile = join(root, 'dist/sizes.json');
+/** Everything the widget loads (loader + lazy chunks), brotli. */
+const WIDGET_BROTLI_BUDGET = 30 * 1000;
+/** The snippet a site pastes. */
+const SNIPPET_BUDGET = 600;
+
+function widgetFiles(): [string, { raw: number; gzip: number; brotli: number }][] {
+  const sizes = JSON.parse(readFileSync(sizesFile, 'utf8')) as Record<string, { raw: number; gzip: number; brotli: number }>;
+  return Object.entries(sizes).filter(([f]) => f === 'widget.js' || f.startsWith('widget-'));
+}
+
+/** The first ```html block after a "## Install" heading in docs/WIDGET.md. */
+function docsSnippet(): string {
+  const md = readFileSync(join(root, 'docs/WIDGET.md'), 'utf8');
+  const m = md.match(/## Install[^]*?```html\n([^]*?)```/);
+  if (!m) throw new Error('docs/WIDGET.md has no ```html snippet under "## Install"');
+  return m[1];
+}
+
+describe('widget size budget', () => {
+  it('dist/sizes.json exists (run node build.mjs)', () => {
+    expect(existsSync(sizesFile), 'dist/sizes.json is missing: npm test builds it; run `node build.mjs` first').toBe(true);
+  });
+
+  it(`everything the widget loads is at most ${WIDGET_BROTLI_BUDGET} bytes brotli`, () => {
+    const files = widgetFiles();
+    expect(files.map(([f]) => f)).toContain('widget.js');
+    const total = files.reduce((n, [, s]) => n + s.brotli, 0);
+    expect(total, `widget brotli total ${total} B: ${files.map(([f, s]) => `${f} ${s.brotli}`).join(', ')}`).toBeLessThanOrEqual(WIDGET_BROTLI_BUDGET);
+  });
+
+  it('the loader (first paint) stays tiny', () => {
+    const loader = widgetFiles().find(([f]) => f === 'widget.js')![1];
+    expect(loader.brotli).toBeLessThanOrEqual(4000);
+  });
+
+  it(`the install snippet in docs/WIDGET.md is at most ${SNIPPET_BUDGET} bytes`, () => {
+    const snippet = docsSnippet();
+    expect(snippet).toContain("Parley('boot'");
+    expect(snippet).toContain('/widget.js');
+    expect(Buffer.byteLength(snippet)).toBeLessThanOrEqual(SNIPPET_BUDGET);
+  });
+
+  it(`the demo page's snippet (demo.js + script tag) is at most ${SNIPPET_BUDGET} bytes`, () => {
+    const js = readFileSync(join(root, 'widget/demo/demo.js'), 'utf8').replace(/^\/\/.*\n/gm, '');
+    const html = readFileSync(join(root, 'widget/demo/index.html'), 'utf8');
+    const tag = html.match(/<script async src="\/widget.js"><\/script>/)?.[0];
+    expect(tag).toBeTruthy();
+    expect(Buffer.byteLength(js + tag)).toBeLessThanOrEqual(SNIPPET_BUDGET);
+  });
+});
