@@ -9,6 +9,8 @@ interface Props {
   next?: Item;
   t: Strings;
   lang: Lang;
+  /** Name shown for agents without one (the panel title). */
+  team?: string;
   messenger: Messenger;
 }
 
@@ -16,7 +18,7 @@ const FIVE_MIN = 5 * 60_000;
 const apart = (a: Item, b: Item) => a.author.type !== b.author.type || Math.abs(+new Date(b.createdAt) - +new Date(a.createdAt)) > FIVE_MIN;
 
 /** One bubble; the name starts a group, the time (or send status) ends it. */
-export function Message({ it, prev, next, t, lang, messenger }: Props) {
+export function Message({ it, prev, next, t, lang, team, messenger }: Props) {
   const me = it.author.type !== 'admin';
   const first = !prev || apart(prev, it);
   const last = !next || apart(it, next);
@@ -34,7 +36,7 @@ export function Message({ it, prev, next, t, lang, messenger }: Props) {
   else if (last) meta = <div class="meta">{formatTime(it.createdAt, lang)}</div>;
   return (
     <div class={`m${me ? ' me' : ''}${first ? ' gap' : ''} ${it.status}`} data-status={it.status}>
-      {first && !me && <div class="who">{it.author.name || t.team}</div>}
+      {first && !me && <div class="who">{it.author.name || team || t.team}</div>}
       <div class="bu">
         <Markdown source={it.body} />
       </div>

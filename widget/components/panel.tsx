@@ -52,7 +52,7 @@ export function Panel({ messenger, t, lang, title, greeting, blockedText, open, 
           <div class="bu">{greeting || t.greeting}</div>
         </div>
         {list.map((it, i) => (
-          <Message key={it.clientId ?? it.id} it={it} prev={list[i - 1]} next={list[i + 1]} t={t} lang={lang} messenger={messenger} />
+          <Message key={it.clientId ?? it.id} it={it} prev={list[i - 1]} next={list[i + 1]} t={t} lang={lang} team={title} messenger={messenger} />
         ))}
         {typing !== undefined && (
           <div class="ty" aria-live="polite">
