@@ -52,6 +52,7 @@ export function mount(host: Host, open: boolean, connect: Connect = io as unknow
     );
   };
   render(<App />, host.root);
+  if (open) host.root.querySelector('textarea')?.focus();
   return {
     opened(v) {
       isOpen.value = v;

@@ -19,7 +19,7 @@ export const LAUNCHER: Record<Lang, [string, string, string]> = {
 const en = {
   title: 'Chat with us',
   subtitle: 'Ask us anything, we reply right here.',
-  greeting: 'Hi there How can we help you today?',
+  greeting: 'Hi there! How can we help you today?',
   team: 'Team',
   close: 'Close chat',
   thread: 'Conversation',
@@ -48,7 +48,7 @@ export type Strings = typeof en;
 const fr: Partial<Strings> = {
   title: 'Écrivez-nous',
   subtitle: 'Posez-nous vos questions, nous répondons ici.',
-  greeting: 'Bonjour Comment pouvons-nous vous aider ?',
+  greeting: 'Bonjour\u00a0! Comment pouvons-nous vous aider\u00a0?',
   team: 'Équipe',
   close: 'Fermer la discussion',
   thread: 'Conversation',
@@ -76,7 +76,7 @@ const fr: Partial<Strings> = {
 const de: Partial<Strings> = {
   title: 'Schreiben Sie uns',
   subtitle: 'Fragen Sie uns, wir antworten direkt hier.',
-  greeting: 'Hallo Wie können wir helfen?',
+  greeting: 'Hallo! Wie können wir helfen?',
   team: 'Team',
   close: 'Chat schließen',
   thread: 'Unterhaltung',

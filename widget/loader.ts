@@ -197,7 +197,8 @@ export function install(win: Window & { Parley?: Api }, parley: (command: string
 
 // Auto-install when loaded by the snippet (not when imported by tests).
 if (typeof __PARLEY_APP__ === 'string') {
-  const src = (document.currentScript as HTMLScriptElement | null)?.src || location.href;
+  const src =
+    (document.currentScript as HTMLScriptElement | null)?.src || document.querySelector<HTMLScriptElement>('script[src*="/widget.js"]')?.src || location.href;
   const app = new URL(__PARLEY_APP__, src).href;
   install(window, createParley(() => import(/* @vite-ignore */ app), new URL(src).origin));
 }

@@ -155,6 +155,7 @@ export const panelCss = `
   color: #78350f;
   text-align: center;
 }
+.dark .st { background: #3b2a06; color: #fde68a; }
 .t {
   flex: 1;
   overflow-y: auto;
