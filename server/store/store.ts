@@ -130,6 +130,44 @@ export interface SetBlockedResult {
   changed: boolean;
 }
 
+export interface AgentRecord {
+  id: string;
+  /** Lowercased; unique. */
+  email: string;
+  name: string;
+  role: 'admin' | 'agent';
+  /** `scrypt$…` string (server/core/passwords.ts); never leaves the server. */
+  passwordHash: string;
+  createdAt: string;
+}
+
+export interface AgentInput {
+  email: string;
+  name: string;
+  role: AgentRecord['role'];
+  passwordHash: string;
+}
+
+/** The console inbox: conversations by last activity, newest first. */
+export interface InboxQuery {
+  state?: 'open' | 'closed';
+  blocked?: boolean;
+  /** Case-insensitive substring of the contact's name or email. */
+  search?: string;
+  /** Unread counts are this agent's (contact messages after its read marker). */
+  agentId?: string;
+  limit: number;
+  cursor?: string | null;
+}
+
+export interface InboxRow {
+  conversation: ConversationRecord;
+  contact: ContactRecord;
+  /** Latest message, notes included; null for an empty conversation. */
+  lastMessage: MessageRecord | null;
+  unread: number;
+}
+
 /**
  * Storage behind the core. Every backend passes `runStoreContract` in
  * test/store/store-contract.ts unchanged.
@@ -165,4 +203,15 @@ export interface Store {
    * message id: only later messages. Without `since`, the latest `limit` messages.
    */
   listContactMessages(contactId: string, opts: { since?: string | null; limit: number }): Promise<{ messages: MessageRecord[]; hasMore: boolean }>;
+
+  /** Console accounts. `createAgent` rejects a duplicate email (unique). */
+  createAgent(input: AgentInput): Promise<AgentRecord>;
+  getAgent(id: string): Promise<AgentRecord | null>;
+  findAgentByEmail(email: string): Promise<AgentRecord | null>;
+  listAgents(): Promise<AgentRecord[]>;
+  countAgents(): Promise<number>;
+  /** Inbox page sorted by last activity desc (ties: newest conversation first). */
+  listInbox(query: InboxQuery): Promise<Page<InboxRow>>;
+  /** Moves the agent's read marker to the conversation's latest message. */
+  markConversationRead(agentId: string, conversationId: string): Promise<void>;
 }

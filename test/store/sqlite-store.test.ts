@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../server/store/sqlite/sqlite-store.js';
+import { runAgentStoreContract } from './agent-store-contract.js';
 import { runStoreContract } from './store-contract.js';
 
 runStoreContract(
@@ -9,3 +10,4 @@ runStoreContract(
   async () => new SqliteStore(join(mkdtempSync(join(tmpdir(), 'parley-store-')), 'test.db')),
   async (s) => rmSync(join((s as SqliteStore).path, '..'), { recursive: true, force: true }),
 );
+runAgentStoreContract('sqlite (file)', async () => new SqliteStore(join(mkdtempSync(join(tmpdir(), 'parley-agents-')), 'test.db')), async (s) => rmSync(join((s as SqliteStore).path, '..'), { recursive: true, force: true }));

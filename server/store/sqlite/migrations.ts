@@ -54,4 +54,20 @@ export const SQLITE_MIGRATIONS: string[] = [
    CREATE INDEX messages_conversation ON messages(conversation_id, seq);
    CREATE INDEX messages_contact ON messages(contact_id, seq);
    CREATE UNIQUE INDEX messages_client_id ON messages(author_id, client_id) WHERE client_id IS NOT NULL;`,
+  // 2: console accounts and per-agent read markers (inbox unread counts).
+  `CREATE TABLE agents (
+     id TEXT PRIMARY KEY,
+     email TEXT NOT NULL UNIQUE,
+     name TEXT NOT NULL,
+     role TEXT NOT NULL CHECK (role IN ('admin','agent')),
+     password_hash TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE conversation_reads (
+     agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+     conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+     last_read_seq INTEGER NOT NULL,
+     PRIMARY KEY (agent_id, conversation_id)
+   );
+   CREATE INDEX conversations_activity ON conversations(last_activity_at, id);`,
 ];

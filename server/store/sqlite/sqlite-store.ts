@@ -8,10 +8,11 @@ import type {
   ConversationPatch, ConversationQuery, ConversationRecord, MessageRecord, Page, SetBlockedInput, SetBlockedResult, Store,
 } from '../store.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
+import { sqliteAgentStore } from './agent-store.js';
 
 type Row = Record<string, any>;
 
-const toContact = (r: Row): ContactRecord => ({
+export const toContact = (r: Row): ContactRecord => ({
   id: r.id,
   type: r.type,
   userId: r.user_id,
@@ -27,7 +28,7 @@ const toContact = (r: Row): ContactRecord => ({
   createdAt: r.created_at,
 });
 
-const toConversation = (r: Row): ConversationRecord => ({
+export const toConversation = (r: Row): ConversationRecord => ({
   id: String(r.id),
   contactId: r.contact_id,
   state: r.state,
@@ -38,7 +39,7 @@ const toConversation = (r: Row): ConversationRecord => ({
   lastActivityAt: r.last_activity_at,
 });
 
-const toMessage = (r: Row): MessageRecord => ({
+export const toMessage = (r: Row): MessageRecord => ({
   id: r.id,
   conversationId: String(r.conversation_id),
   clientId: r.client_id,
@@ -77,6 +78,7 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly db: Database.Database;
   private readonly stmt: ReturnType<SqliteStore['prepare']>;
+  private readonly agents: ReturnType<typeof sqliteAgentStore>;
 
   constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -87,6 +89,7 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     this.migrateSync();
     this.stmt = this.prepare();
+    this.agents = sqliteAgentStore(this.db);
   }
 
   private migrateSync() {
@@ -333,4 +336,12 @@ export class SqliteStore implements Store {
     const hasMore = rows.length > opts.limit;
     return { messages: (hasMore ? rows.slice(1) : rows).map(toMessage), hasMore };
   }
+  // Console accounts and inbox: server/store/sqlite/agent-store.ts.
+  createAgent: Store['createAgent'] = (input) => this.agents.createAgent(input);
+  getAgent: Store['getAgent'] = (id) => this.agents.getAgent(id);
+  findAgentByEmail: Store['findAgentByEmail'] = (email) => this.agents.findAgentByEmail(email);
+  listAgents: Store['listAgents'] = () => this.agents.listAgents();
+  countAgents: Store['countAgents'] = () => this.agents.countAgents();
+  listInbox: Store['listInbox'] = (query) => this.agents.listInbox(query);
+  markConversationRead: Store['markConversationRead'] = (agentId, conversationId) => this.agents.markConversationRead(agentId, conversationId);
 }
