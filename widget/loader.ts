@@ -133,7 +133,10 @@ export function createParley(load: () => Promise<AppModule>, base: string) {
     w.onkeydown = (e) => e.key === 'Escape' && open && setOpen(false);
     dark.addEventListener?.('change', paint);
     paint();
-    document.body.append(host);
+    // widget.js is async: from cache it can run before <body> exists.
+    const attach = () => !dead && document.body.append(host);
+    if (document.body) attach();
+    else document.addEventListener('DOMContentLoaded', attach, { once: true });
     // Returning visitors may have replies waiting: connect when the page is idle.
     if (storage.get('token')) (window.requestIdleCallback || setTimeout)(() => ensureApp(), { timeout: 3000 } as never);
 
@@ -189,9 +192,10 @@ export function createParley(load: () => Promise<AppModule>, base: string) {
 }
 
 /** Replaces the snippet's queueing stub with the real function and replays queued calls. */
-export function install(win: Window & { Parley?: Api }, parley: (command: string, arg?: unknown) => void) {
+export function install(win: Window & { Parley?: Api & { ready?: true } }, parley: (command: string, arg?: unknown) => void) {
+  if (win.Parley?.ready) return; // widget.js included twice: the first copy stays in charge
   const queued = win.Parley?.q ?? [];
-  win.Parley = parley as Api;
+  win.Parley = Object.assign(parley, { ready: true as const });
   for (const args of queued) parley(...(Array.from(args) as [string, unknown]));
 }
 

@@ -53,6 +53,11 @@ describe.skipIf(!enabled)('widget on a hostile page under a strict CSP', () => {
     expect(style.font).not.toContain('Comic');
     // Nothing was written to the host document's html/body/head.
     expect(await page.evaluate(() => [document.documentElement.getAttribute('style'), document.body.getAttribute('style'), document.querySelectorAll('style').length])).toEqual([null, null, 0]);
+    // Styled through constructable stylesheets, which this CSP (style-src 'self') allows.
+    expect(await page.evaluate(() => {
+      const root = document.querySelector('parley-messenger')!.shadowRoot!;
+      return [root.adoptedStyleSheets.length, root.querySelectorAll('style').length];
+    })).toEqual([1, 0]);
     await shot('1-launcher');
   });
 

@@ -42,6 +42,10 @@ describe('command queue', () => {
     expect(app.load).toHaveBeenCalledOnce();
     expect(typeof win.Parley).toBe('function');
     expect(win.Parley.q).toBeUndefined();
+    const real = win.Parley;
+    install(win, createParley(fakeApp().load, 'https://cdn.example.com')); // widget.js twice
+    expect(win.Parley).toBe(real);
+    expect(document.querySelectorAll('parley-messenger')).toHaveLength(1);
     delete win.Parley;
   });
 
