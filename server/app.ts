@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { MAX_SOCKET_PAYLOAD_BYTES } from '../protocol/limits.js';
 import type { Config } from './config.js';
+import { setupConsole } from './console.js';
+import { parseBlockRoles } from './core/agents.js';
 import { Core } from './core/core.js';
 import { createApiHandler } from './http/api.js';
 import { sendError, sendJson } from './http/respond.js';
@@ -31,7 +33,7 @@ export interface Parley {
 export async function startParley(config: Config, opts: { logger?: Logger; store?: Store } = {}): Promise<Parley> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const store = opts.store ?? (await createStore(config.databaseUrl));
-  const core = new Core(store);
+  const core = new Core(store, { agentPolicy: { blockRoles: parseBlockRoles(process.env.PARLEY_BLOCK_ROLES) } });
   let ready = false;
 
   const handleApi = createApiHandler({ core, config, logger });
@@ -51,6 +53,7 @@ export async function startParley(config: Config, opts: { logger?: Logger; store
       void handleApi(req, res, url);
       return;
     }
+    if (agentsConsole.handle(req, res, url)) return;
     if (serveStatic(req, res, url)) return;
     sendError(res, 'not_found', `Nothing at ${url.pathname}.`);
   });
@@ -67,6 +70,7 @@ export async function startParley(config: Config, opts: { logger?: Logger; store
 
   const messenger = setupMessenger(io, core, config, logger);
   const unsubscribe = fanOutToMessenger(core, messenger);
+  const agentsConsole = setupConsole(io, core, config, logger);
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -82,6 +86,7 @@ export async function startParley(config: Config, opts: { logger?: Logger; store
     async close() {
       ready = false;
       unsubscribe();
+      agentsConsole.close();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await redis?.close();

@@ -1,3 +1,4 @@
+import { Agents, type AgentPolicy } from './agents.js';
 import { Contacts } from './contacts.js';
 import { Conversations } from './conversations.js';
 import type { CoreEvent, Publish } from './events.js';
@@ -12,13 +13,16 @@ export class Core {
   readonly contacts: Contacts;
   readonly conversations: Conversations;
   readonly messages: Messages;
+  /** Console accounts, sign-in, block permission, inbox. */
+  readonly agents: Agents;
   private readonly listeners = new Set<Publish>();
 
-  constructor(readonly store: Store) {
+  constructor(readonly store: Store, opts: { agentPolicy?: AgentPolicy } = {}) {
     const publish: Publish = (event) => this.emit(event);
     this.contacts = new Contacts(store, publish);
     this.conversations = new Conversations(store, publish);
     this.messages = new Messages(store, publish);
+    this.agents = new Agents(store, this.contacts, opts.agentPolicy);
   }
 
   /** Listen to committed changes; returns an unsubscribe function. */

@@ -1,0 +1,67 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { SESSION_COOKIE } from '../../protocol/agents.js';
+
+/** How long a console sign-in lasts. */
+export const SESSION_TTL_SECONDS = 7 * 24 * 3600;
+
+const mac = (payload: string, secret: string) =>
+  // Purpose label: a session token can never pass as a visitor token or a userHash.
+  createHmac('sha256', secret).update(`agent-session:${payload}`).digest('base64url');
+
+/** `s1.<agentId>.<expiresAtSeconds>.<hmac>` */
+export function signSession(agentId: string, secret: string, now = Date.now(), ttl = SESSION_TTL_SECONDS): string {
+  const payload = `${agentId}.${Math.floor(now / 1000) + ttl}`;
+  return `s1.${payload}.${mac(payload, secret)}`;
+}
+
+/** The agent id inside a valid, unexpired token, or null. */
+export function verifySession(token: string, secret: string, now = Date.now()): string | null {
+  const m = /^s1\.([0-9a-f]{24})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!m) return null;
+  const want = Buffer.from(mac(`${m[1]}.${m[2]}`, secret));
+  const got = Buffer.from(m[3]);
+  if (got.length !== want.length || !timingSafeEqual(got, want)) return null;
+  return Number(m[2]) * 1000 > now ? m[1] : null;
+}
+
+/** The session cookie's value from a Cookie header, if any. */
+export function sessionFromHeaders(headers: IncomingHttpHeaders): string | null {
+  for (const part of (headers.cookie ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === SESSION_COOKIE) return part.slice(i + 1).trim();
+  }
+  return null;
+}
+
+/** True when the browser reached us over https (directly or through a proxy that says so). */
+export function isHttps(headers: IncomingHttpHeaders, encrypted: boolean): boolean {
+  const proto = String(headers['x-forwarded-proto'] ?? '').split(',')[0].trim().toLowerCase();
+  return encrypted || proto === 'https';
+}
+
+/** Set-Cookie for a sign-in (token) or a sign-out (null). */
+export function sessionCookie(token: string | null, secure: boolean): string {
+  return [
+    `${SESSION_COOKIE}=${token ?? ''}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Lax',
+    token ? `Max-Age=${SESSION_TTL_SECONDS}` : 'Max-Age=0',
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
+}
+
+/**
+ * Same-origin check for cookie-authenticated writes and socket handshakes: a browser
+ * always sends Origin on those; when present it must name this host.
+ */
+export function sameOrigin(headers: IncomingHttpHeaders): boolean {
+  const origin = headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === headers.host;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,28 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { Server } from 'socket.io';
+import type { Config } from './config.js';
+import type { Core } from './core/core.js';
+import { createConsoleHandler } from './http/console.js';
+import { fanOutToAgents } from './realtime/agents-fanout.js';
+import { setupAgents } from './realtime/agents.js';
+
+/**
+ * The agents' console on the server side: `/console/api/*` (session, me), the `/agents`
+ * namespace and its fan-out. The page itself is a static build under dist/public/console.
+ */
+export function setupConsole(io: Server, core: Core, config: Config, logger: Logger) {
+  const nsp = setupAgents(io, core, config, logger);
+  const unsubscribe = fanOutToAgents(core, nsp, logger);
+  const handleApi = createConsoleHandler({ core, config, logger });
+  return {
+    nsp,
+    /** Answers `/console/api/*`; false for any other path. */
+    handle(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+      if (!url.pathname.startsWith('/console/api/')) return false;
+      void handleApi(req, res, url);
+      return true;
+    },
+    close: unsubscribe,
+  };
+}

@@ -1,0 +1,116 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { Logger } from 'pino';
+import * as v from 'valibot';
+import type { MeDto } from '../../protocol/agents.js';
+import { isHttps, sameOrigin, sessionCookie, sessionFromHeaders, signSession, verifySession } from '../auth/session.js';
+import type { Config } from '../config.js';
+import type { Core } from '../core/core.js';
+import { ParleyError } from '../core/errors.js';
+import { agentDto } from '../realtime/agents-dto.js';
+import type { AgentRecord } from '../store/store.js';
+import { readJson } from './body.js';
+import { sendError, sendJson, sendParleyError } from './respond.js';
+import { Router, type RouteContext } from './router.js';
+import { parse } from './schemas.js';
+
+interface ConsoleContext extends RouteContext {
+  core: Core;
+  body(): Promise<unknown>;
+  /** The signed-in agent; throws `unauthorized` without a valid session. */
+  agent(): Promise<AgentRecord>;
+  secure: boolean;
+}
+
+const SignIn = v.object({
+  email: v.pipe(v.string(), v.maxLength(320)),
+  password: v.pipe(v.string(), v.maxLength(1024)),
+});
+
+const NewAgent = v.object({
+  email: v.pipe(v.string(), v.maxLength(320), v.email('must be an email address')),
+  name: v.optional(v.pipe(v.string(), v.maxLength(255)), ''),
+  role: v.picklist(['admin', 'agent']),
+  password: v.pipe(v.string(), v.maxLength(1024)),
+});
+
+// Failed sign-ins per client address; a tiny fixed window is enough to stop guessing.
+const FAILURE_WINDOW_MS = 10 * 60_000;
+const MAX_FAILURES = 10;
+
+/** The agent a request or socket handshake is signed in as, or null. */
+export async function agentFromHeaders(core: Core, secret: string, headers: IncomingMessage['headers']): Promise<AgentRecord | null> {
+  const token = sessionFromHeaders(headers);
+  const id = token ? verifySession(token, secret) : null;
+  return id ? core.agents.get(id) : null;
+}
+
+const me = (core: Core, agent: AgentRecord): MeDto => ({ agent: agentDto(agent), canBlock: core.agents.canBlock(agent) });
+
+/** `/console/api/*`: sign-in, sign-out, who am I, and (admins) agent accounts. JSON errors from the catalog. */
+export function createConsoleHandler(deps: { core: Core; config: Config; logger: Logger }) {
+  const failures = new Map<string, { count: number; since: number }>();
+  const router = new Router<ConsoleContext>()
+    .on('POST', '/console/api/session', async (ctx) => {
+      const key = ctx.req.socket.remoteAddress ?? '?';
+      const seen = failures.get(key);
+      if (seen && Date.now() - seen.since < FAILURE_WINDOW_MS && seen.count >= MAX_FAILURES) {
+        throw new ParleyError('rate_limited', 'Too many failed sign-ins; try again in a few minutes.');
+      }
+      const { email, password } = parse(SignIn, await ctx.body());
+      const agent = await ctx.core.agents.authenticate(email, password);
+      if (!agent) {
+        const fresh = !seen || Date.now() - seen.since >= FAILURE_WINDOW_MS;
+        failures.set(key, fresh ? { count: 1, since: Date.now() } : { count: seen.count + 1, since: seen.since });
+        throw new ParleyError('unauthorized', 'Wrong email or password.');
+      }
+      failures.delete(key);
+      sendJson(ctx.res, 200, me(ctx.core, agent), { 'set-cookie': sessionCookie(signSession(agent.id, deps.config.secret), ctx.secure) });
+    })
+    .on('DELETE', '/console/api/session', (ctx) => {
+      sendJson(ctx.res, 200, { signedOut: true }, { 'set-cookie': sessionCookie(null, ctx.secure) });
+    })
+    .on('GET', '/console/api/me', async (ctx) => {
+      sendJson(ctx.res, 200, me(ctx.core, await ctx.agent()));
+    })
+    .on('GET', '/console/api/agents', async (ctx) => {
+      await ctx.agent();
+      sendJson(ctx.res, 200, { data: (await ctx.core.agents.list()).map(agentDto) });
+    })
+    .on('POST', '/console/api/agents', async (ctx) => {
+      const admin = await ctx.agent();
+      if (admin.role !== 'admin') throw new ParleyError('forbidden', 'Only admins can add agents.');
+      const input = parse(NewAgent, await ctx.body());
+      sendJson(ctx.res, 201, agentDto(await ctx.core.agents.create(input)));
+    });
+
+  return async function handleConsole(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    try {
+      // Cookie-authenticated writes must come from our own pages (SameSite=Lax does the rest).
+      if (req.method !== 'GET' && req.method !== 'HEAD' && !sameOrigin(req.headers)) {
+        return sendError(res, 'forbidden', 'Cross-origin requests to the console API are refused.');
+      }
+      const match = router.match(req.method ?? 'GET', url.pathname);
+      if (match === null) return sendError(res, 'not_found', `No endpoint ${req.method} ${url.pathname}.`);
+      if (match === 'method') return sendError(res, 'method_not_allowed', `${req.method} is not allowed on ${url.pathname}.`);
+      let body: Promise<unknown> | undefined;
+      const ctx: ConsoleContext = {
+        req, res, params: match.params, query: url.searchParams, core: deps.core,
+        secure: isHttps(req.headers, !!(req.socket as TLSSocket).encrypted),
+        body: () => (body ??= readJson(req)),
+        agent: async () => {
+          const agent = await agentFromHeaders(deps.core, deps.config.secret, req.headers);
+          if (!agent) throw new ParleyError('unauthorized', 'Sign in to the console first.');
+          return agent;
+        },
+      };
+      await match.handler(ctx);
+    } catch (err) {
+      if (res.headersSent) return;
+      if (!sendParleyError(res, err)) {
+        deps.logger.error({ err, method: req.method, path: url.pathname }, 'console request failed');
+        sendError(res, 'internal_error');
+      }
+    }
+  };
+}

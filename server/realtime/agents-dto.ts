@@ -1,0 +1,48 @@
+import type { AgentDto, BlockEventDto, ContactSummary, ConversationDto, InboxItem, MessagePreview } from '../../protocol/agents.js';
+import type { AgentRecord, BlockEventRecord, ContactRecord, ConversationRecord, InboxRow, MessageRecord } from '../store/store.js';
+
+const PREVIEW_LENGTH = 140;
+
+export const agentDto = (a: AgentRecord): AgentDto => ({ id: a.id, email: a.email, name: a.name, role: a.role, createdAt: a.createdAt });
+
+export const contactSummary = (c: ContactRecord): ContactSummary => ({
+  id: c.id,
+  type: c.type,
+  name: c.name,
+  email: c.email,
+  userId: c.userId,
+  blocked: c.blocked,
+  blockedAt: c.blockedAt,
+  lastActivity: c.lastActivity,
+  createdAt: c.createdAt,
+});
+
+export const conversationDto = (c: ConversationRecord): ConversationDto => ({
+  id: c.id,
+  contactId: c.contactId,
+  state: c.state,
+  title: c.title,
+  createdAt: c.createdAt,
+  lastActivityAt: c.lastActivityAt,
+});
+
+export const messagePreview = (m: MessageRecord): MessagePreview => ({
+  id: m.id,
+  authorType: m.authorType,
+  messageType: m.messageType,
+  body: m.body.length > PREVIEW_LENGTH ? `${m.body.slice(0, PREVIEW_LENGTH - 1)}…` : m.body,
+  createdAt: m.createdAt,
+});
+
+export const inboxItem = (r: InboxRow): InboxItem => ({
+  conversation: conversationDto(r.conversation),
+  contact: contactSummary(r.contact),
+  lastMessage: r.lastMessage ? messagePreview(r.lastMessage) : null,
+  unread: r.unread,
+});
+
+/** `names`: agent display names by id, for events an agent made. */
+export const blockEventDto = (e: BlockEventRecord, names: Map<string, string>): BlockEventDto => ({
+  ...e,
+  actorName: e.actorType === 'admin' && e.actorId ? names.get(e.actorId) ?? null : e.actorType === 'api' ? 'REST API' : null,
+});

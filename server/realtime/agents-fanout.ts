@@ -1,0 +1,47 @@
+import type { Logger } from 'pino';
+import type { Core } from '../core/core.js';
+import type { CoreEvent } from '../core/events.js';
+import { blockEventDto, contactSummary, conversationDto } from './agents-dto.js';
+import type { AgentsNamespace } from './agents.js';
+import { messageDto } from './dto.js';
+
+/**
+ * Turns committed core changes into console pushes to every agent socket. Each process
+ * pushes what its own core committed; with the Redis adapter the broadcast reaches the
+ * agents connected to every other process too.
+ */
+export function fanOutToAgents(core: Core, nsp: AgentsNamespace, logger: Logger): () => void {
+  // Events are pushed in the order they were committed, even though some need a lookup.
+  let queue: Promise<void> = Promise.resolve();
+  const push = async (event: CoreEvent) => {
+    switch (event.type) {
+      case 'message:created': {
+        const contact = await core.store.getContact(event.conversation.contactId);
+        if (!contact) return;
+        nsp.emit('message:new', { message: messageDto(event.message), conversation: conversationDto(event.conversation), contact: contactSummary(contact) });
+        return;
+      }
+      case 'conversation:updated':
+        nsp.emit('conversation:updated', { conversation: conversationDto(event.conversation) });
+        return;
+      case 'conversation:deleted':
+        nsp.emit('conversation:deleted', { conversationId: event.conversationId, contactId: event.contactId });
+        return;
+      case 'contact:updated':
+        nsp.emit('contact:updated', { contact: contactSummary(event.contact) });
+        return;
+      case 'contact:deleted':
+        nsp.emit('contact:deleted', { contactId: event.contactId });
+        return;
+      case 'contact:blocked':
+      case 'contact:unblocked': {
+        const names = await core.agents.names();
+        nsp.emit(event.type, { contact: contactSummary(event.contact), event: event.event ? blockEventDto(event.event, names) : null });
+        return;
+      }
+    }
+  };
+  return core.subscribe((event) => {
+    queue = queue.then(() => push(event)).catch((err) => logger.error({ err, event: event.type }, 'agents fan-out failed'));
+  });
+}
