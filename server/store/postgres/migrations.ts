@@ -61,4 +61,21 @@ export const POSTGRES_MIGRATIONS: string[] = [
    );
    CREATE INDEX messages_conversation ON messages(conversation_id, seq);
    CREATE INDEX messages_contact ON messages(contact_id, seq);`,
+  // 2: console accounts and per-agent read markers (inbox unread counts).
+  `CREATE TABLE agents (
+     seq bigserial NOT NULL UNIQUE,
+     id text PRIMARY KEY,
+     email text NOT NULL UNIQUE,
+     name text NOT NULL,
+     role text NOT NULL CHECK (role IN ('admin','agent')),
+     password_hash text NOT NULL,
+     created_at timestamptz NOT NULL
+   );
+   CREATE TABLE conversation_reads (
+     agent_id text NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+     conversation_id bigint NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+     last_read_seq bigint NOT NULL,
+     PRIMARY KEY (agent_id, conversation_id)
+   );
+   CREATE INDEX conversations_activity ON conversations(last_activity_at DESC, id DESC);`,
 ];

@@ -2,10 +2,12 @@ import pg from 'pg';
 import { newObjectId } from '../../core/ids.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import type {
-  AppendMessageInput, AppendResult, BlockEventRecord, ContactInput, ContactPatch, ContactQuery, ContactRecord,
-  ConversationPatch, ConversationQuery, ConversationRecord, MessageRecord, Page, SetBlockedInput, SetBlockedResult, Store,
+  AppendMessageInput, AppendResult, ContactInput, ContactPatch, ContactQuery, ContactRecord,
+  ConversationPatch, ConversationQuery, ConversationRecord, Page, SetBlockedInput, SetBlockedResult, Store,
 } from '../store.js';
+import { pgAgentStore } from './agent-store.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
+import { shortId, toBlockEvent, toContact, toConversation, toMessage } from './rows.js';
 
 type Row = Record<string, any>;
 type Client = pg.PoolClient;
@@ -25,60 +27,6 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 // One key for every Parley schema: migrations are rare, and a single key cannot be split
 // by a search_path that differs between processes.
 const MIGRATION_LOCK = 'parley.store.migrate';
-
-const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
-
-/** Conversation ids are bigints: anything else cannot match, and must not reach the server as one. */
-const shortId = (id: string): string | null => (/^[0-9]{1,18}$/.test(id) ? id : null);
-
-const toContact = (r: Row): ContactRecord => ({
-  id: r.id,
-  type: r.type,
-  userId: r.user_id,
-  email: r.email,
-  name: r.name,
-  profilePicture: r.profile_picture,
-  customFields: r.custom_fields,
-  companies: r.companies,
-  locale: r.locale,
-  blocked: r.blocked,
-  blockedAt: iso(r.blocked_at),
-  lastActivity: iso(r.last_activity),
-  createdAt: iso(r.created_at)!,
-});
-
-const toConversation = (r: Row): ConversationRecord => ({
-  id: String(r.id),
-  contactId: r.contact_id,
-  state: r.state,
-  title: r.title,
-  adminAssigneeId: r.admin_assignee_id,
-  createdAt: iso(r.created_at)!,
-  updatedAt: iso(r.updated_at)!,
-  lastActivityAt: iso(r.last_activity_at)!,
-});
-
-const toMessage = (r: Row): MessageRecord => ({
-  id: r.id,
-  conversationId: String(r.conversation_id),
-  clientId: r.client_id,
-  authorType: r.author_type,
-  authorId: r.author_id,
-  authorName: r.author_name,
-  body: r.body,
-  messageType: r.message_type,
-  createdAt: iso(r.created_at)!,
-});
-
-const toBlockEvent = (r: Row): BlockEventRecord => ({
-  id: r.id,
-  contactId: r.contact_id,
-  action: r.action,
-  actorType: r.actor_type,
-  actorId: r.actor_id,
-  reason: r.reason,
-  createdAt: iso(r.created_at)!,
-});
 
 const CONTACT_COLUMNS: Record<string, string> = {
   type: 'type', userId: 'user_id', email: 'email', name: 'name', profilePicture: 'profile_picture',
@@ -168,6 +116,7 @@ export class PgStore implements Store {
   readonly kind = 'postgres' as const;
   readonly pool: pg.Pool;
   readonly schema: string | null;
+  private readonly agents: ReturnType<typeof pgAgentStore>;
   private closed = false;
 
   constructor(opts: PgStoreOptions) {
@@ -184,6 +133,8 @@ export class PgStore implements Store {
     });
     // Without a listener an idle connection's error (a server restart) would crash the process.
     this.pool.on('error', opts.onError ?? (() => {}));
+
+    this.agents = pgAgentStore(this.pool);
   }
 
   private async tx<T>(fn: (c: Client) => Promise<T>): Promise<T> {
@@ -442,4 +393,13 @@ export class PgStore implements Store {
     const hasMore = rows.length > opts.limit;
     return { messages: (hasMore ? rows.slice(1) : rows).map(toMessage), hasMore };
   }
+
+  // Console accounts and inbox: server/store/postgres/agent-store.ts.
+  createAgent: Store['createAgent'] = (input) => this.agents.createAgent(input);
+  getAgent: Store['getAgent'] = (id) => this.agents.getAgent(id);
+  findAgentByEmail: Store['findAgentByEmail'] = (email) => this.agents.findAgentByEmail(email);
+  listAgents: Store['listAgents'] = () => this.agents.listAgents();
+  countAgents: Store['countAgents'] = () => this.agents.countAgents();
+  listInbox: Store['listInbox'] = (query) => this.agents.listInbox(query);
+  markConversationRead: Store['markConversationRead'] = (agentId, conversationId) => this.agents.markConversationRead(agentId, conversationId);
 }
