@@ -49,6 +49,8 @@ export function createMessenger(o: MessengerOptions) {
   /** Agent typing: undefined when nobody is, otherwise the name (null when unknown). */
   const agentTyping = signal<string | null | undefined>(undefined);
   const readId = signal(o.storage.get(READ));
+  /** Composer text; kept here so it survives the composer unmounting (blocked, reload of the panel). */
+  const draft = signal('');
   let ready = false; // session received and history merged on the current connection
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
   let ownTyping = 0;
@@ -165,6 +167,7 @@ export function createMessenger(o: MessengerOptions) {
     wasOnline,
     agentTyping,
     unread,
+    draft,
     /** Queues a message; false when it cannot be sent at all (blocked or empty). */
     send(text: string): boolean {
       const body = text.trim();

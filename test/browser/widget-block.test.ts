@@ -18,7 +18,7 @@ describe.skipIf(!enabled)('widget on a hostile page under a strict CSP', () => {
   let page: Page;
   let forged: Visitor;
   const problems: string[] = [];
-  const shot = (name: string) => page.screenshot({ path: join(artifacts, `${name}.png`) });
+  const shot = (name: string) => page.screenshot({ path: join(artifacts, `${name}.png`), animations: 'disabled' });
 
   beforeAll(async () => {
     expect(existsSync(join(root, 'dist/public/widget.js')), 'run `node build.mjs` first (npm test does)').toBe(true);

@@ -51,7 +51,7 @@ describe.skipIf(!enabled)('widget on the demo page', () => {
     await input.fill('Bonjour, livrez-vous en Belgique ?');
     await input.press('Enter');
     await page.locator('parley-messenger .m.me[data-status="sent"]').waitFor();
-    await page.screenshot({ path: join(artifacts, '5-mobile-dark-fr.png') });
+    await page.screenshot({ path: join(artifacts, '5-mobile-dark-fr.png'), animations: 'disabled' });
   });
 
   it('sends messages written while offline once the connection is back', async () => {
@@ -61,7 +61,7 @@ describe.skipIf(!enabled)('widget on the demo page', () => {
     await input.fill('Écrit hors ligne');
     await input.press('Enter');
     await page.locator('parley-messenger .m.me[data-status="pending"]').waitFor();
-    await page.screenshot({ path: join(artifacts, '6-offline.png') });
+    await page.screenshot({ path: join(artifacts, '6-offline.png'), animations: 'disabled' });
     await context.setOffline(false);
     await page.locator('parley-messenger .m.me[data-status="sent"] >> text=Écrit hors ligne').waitFor({ timeout: 15_000 });
     expect(await page.locator('parley-messenger .st').count()).toBe(0);
@@ -82,10 +82,10 @@ describe.skipIf(!enabled)('widget on the demo page', () => {
     await http(server, 'POST', `/v2/conversations/${id}/reply`, { body: { type: 'admin', id: 'b'.repeat(24), messageType: 'reply', bodyMarkdown: 'Oui, nous livrons en Belgique en 2 à 3 jours.' } });
     await desktop.locator('parley-messenger .b >> text=1').waitFor();
     expect(await desktop.locator('parley-messenger button.l').getAttribute('aria-label')).toContain('1');
-    await desktop.screenshot({ path: join(artifacts, '7-demo-unread.png') });
+    await desktop.screenshot({ path: join(artifacts, '7-demo-unread.png'), animations: 'disabled' });
     await desktop.locator('parley-messenger button.l').click();
     await desktop.locator('parley-messenger .b:empty').waitFor({ state: 'attached' });
-    await desktop.screenshot({ path: join(artifacts, '8-demo-open.png') });
+    await desktop.screenshot({ path: join(artifacts, '8-demo-open.png'), animations: 'disabled' });
   });
 
   it('broke no CSP rule and logged no errors', () => {

@@ -169,8 +169,22 @@ describe('blocked state', () => {
     w.server.push('contact:unblocked', { contactId: 'c1' });
     await tick();
     expect(w.$('textarea')).not.toBeNull();
+    expect(w.$<HTMLTextAreaElement>('textarea')!.value).toBe('');
     expect(w.$('.live')?.textContent).toBe('');
     expect(w.$('.m.me .meta button')?.textContent).toBe('Retry');
+  });
+
+  it('keeps an unsent draft across block and unblock', async () => {
+    const w = await ready();
+    const ta = w.$<HTMLTextAreaElement>('textarea')!;
+    ta.value = 'half written';
+    ta.dispatchEvent(new Event('input', { bubbles: true }));
+    w.server.push('contact:blocked', { contactId: 'c1' });
+    await tick();
+    expect(w.$('textarea')).toBeNull();
+    w.server.push('contact:unblocked', { contactId: 'c1' });
+    await tick();
+    expect(w.$<HTMLTextAreaElement>('textarea')!.value).toBe('half written');
   });
 
   it('an ack with contact_blocked switches to the blocked state', async () => {

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks';
+import { useRef } from 'preact/hooks';
 import { MAX_BODY_LENGTH } from '../../protocol/limits.js';
 import type { Messenger } from '../messenger.js';
 import type { Strings } from '../i18n.js';
@@ -6,7 +6,8 @@ import { SendIcon } from '../icons.js';
 
 /** Text area + send button. Enter sends, Shift+Enter adds a line. */
 export function Composer({ messenger, t }: { messenger: Messenger; t: Strings }) {
-  const [text, setText] = useState('');
+  const text = messenger.draft.value;
+  const setText = (v: string) => (messenger.draft.value = v);
   const ref = useRef<HTMLTextAreaElement>(null);
   const over = text.length - MAX_BODY_LENGTH;
   const canSend = !!text.trim() && over <= 0;
