@@ -26,7 +26,7 @@ const browser = {
   bundle: true,
   minify: true,
   format: 'esm',
-  target: ['es2020', 'chrome90', 'firefox90', 'safari14'],
+  target: ['es2020', 'chrome90', 'firefox90', 'safari15'],
   jsx: 'automatic',
   jsxImportSource: 'preact',
   legalComments: 'none',

@@ -15,6 +15,7 @@ import { attachRedisAdapter } from './realtime/redis-adapter.js';
 import { fanOutToMessenger } from './realtime/messenger-fanout.js';
 import { setupMessenger } from './realtime/messenger.js';
 import { createStore } from './store/create-store.js';
+import { RateLimiter } from './guard/rate-limits.js';
 import type { Store } from './store/store.js';
 
 export interface Parley {
@@ -36,7 +37,6 @@ export async function startParley(config: Config, opts: { logger?: Logger; store
   const core = new Core(store, { agentPolicy: { blockRoles: parseBlockRoles(process.env.PARLEY_BLOCK_ROLES) } });
   let ready = false;
 
-  const handleApi = createApiHandler({ core, config, logger });
   const serveStatic = createStaticHandler(config.publicDir);
 
   const http = createServer((req, res) => {
@@ -67,8 +67,10 @@ export async function startParley(config: Config, opts: { logger?: Logger; store
     serveClient: false,
   });
   const redis = config.redisUrl ? await attachRedisAdapter(io, config.redisUrl, logger) : null;
+  const limiter = new RateLimiter(config.rateLimits, redis?.pub);
+  const handleApi = createApiHandler({ core, config, logger, limiter });
 
-  const messenger = setupMessenger(io, core, config, logger);
+  const messenger = setupMessenger(io, core, config, logger, limiter);
   const unsubscribe = fanOutToMessenger(core, messenger);
   const agentsConsole = setupConsole(io, core, config, logger);
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { rateLimitsFromEnv, type RateLimitRules } from './guard/rate-limits.js';
 
 export const API_VERSIONS = ['2026-01-01.nova', '2025-12-12.clover'] as const;
 export type ApiVersion = (typeof API_VERSIONS)[number];
@@ -21,6 +22,9 @@ export interface Config {
   /** Refuse a userId claimed without a valid userHash or JWT (default on; PARLEY_REQUIRE_IDENTITY_VERIFICATION=false turns it off). */
   requireIdentityVerification: boolean;
   logLevel: string;
+  rateLimits: RateLimitRules;
+  /** Take the client IP from X-Forwarded-For (only behind a proxy you run). */
+  trustProxy: boolean;
   /** Directory served at `/` (widget, demo page, console). */
   publicDir: string;
 }
@@ -54,6 +58,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     defaultVersion: version as ApiVersion,
     requireIdentityVerification: env.PARLEY_REQUIRE_IDENTITY_VERIFICATION !== 'false',
     logLevel: env.LOG_LEVEL ?? 'info',
+    rateLimits: rateLimitsFromEnv(env),
+    trustProxy: env.PARLEY_TRUST_PROXY === 'true',
     publicDir: resolve(env.PARLEY_PUBLIC_DIR ?? new URL('../dist/public', import.meta.url).pathname),
     ...overrides,
   };

@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import { API_VERSIONS, type ApiVersion, type Config } from '../config.js';
 import type { Core } from '../core/core.js';
 import { ParleyError } from '../core/errors.js';
+import { clientIp } from '../guard/origins.js';
+import type { RateLimiter } from '../guard/rate-limits.js';
 import { readJson } from './body.js';
 import type { ApiContext } from './context.js';
 import { sendError, sendParleyError } from './respond.js';
@@ -13,6 +15,7 @@ import { conversationRoutes } from './routes/conversations.js';
 
 export interface ApiDeps {
   core: Core;
+  limiter: RateLimiter;
   config: Config;
   logger: Logger;
   /** Extra route groups (console, webhooks…) mounted on the same router. */
@@ -46,6 +49,11 @@ export function createApiHandler(deps: ApiDeps) {
 
   return async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     try {
+      const verdict = await deps.limiter.consume([['restPerIp', clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.config.trustProxy)]]);
+      if (!verdict.ok) {
+        const seconds = Math.ceil(verdict.retryAfterMs / 1000);
+        return sendError(res, 'rate_limited', `Too many requests; retry in ${seconds} s.`, { 'retry-after': String(seconds) });
+      }
       if (!bearerMatches(req.headers.authorization, deps.config.apiKey)) {
         sendError(res, 'unauthorized', 'Missing or invalid API key: send Authorization: Bearer <key>.');
         return;

@@ -38,7 +38,7 @@ export function createStaticHandler(publicDir: string) {
       'x-content-type-options': 'nosniff',
       // Widget files are loaded cross-origin by customers' pages.
       'access-control-allow-origin': '*',
-      'cache-control': type.startsWith('text/html') ? 'no-cache' : 'public, max-age=300',
+      'cache-control': cacheControl(file, type),
     };
     if (type.startsWith('text/html')) {
       headers['content-security-policy'] =
@@ -50,6 +50,13 @@ export function createStaticHandler(publicDir: string) {
     else createReadStream(file).pipe(res);
     return true;
   };
+}
+
+/** Content-hashed chunks never change; entry files and pages must pick up new releases. */
+function cacheControl(file: string, type: string): string {
+  if (type.startsWith('text/html')) return 'no-cache';
+  if (/-[A-Z0-9]{8}\.js$/.test(file)) return 'public, max-age=31536000, immutable';
+  return 'public, max-age=300';
 }
 
 function statOrNull(file: string) {

@@ -11,10 +11,13 @@ import type { ContactRecord } from '../store/store.js';
 import { contactRoom, messageDto, sessionContact } from './dto.js';
 import { signVisitorToken, verifyIdentityJwt, verifyUserHash, verifyVisitorToken } from './identity.js';
 import { acked, parsePayload } from './socket-validation.js';
+import { clientIp, originAllowed } from '../guard/origins.js';
+import type { RateLimiter } from '../guard/rate-limits.js';
 
 export interface VisitorData {
   contactId: string;
   contactType: ContactRecord['type'];
+  ip: string;
 }
 
 export type MessengerSocket = Socket<MessengerClientEvents, MessengerServerEvents, Record<string, never>, VisitorData>;
@@ -47,7 +50,7 @@ function refuse(code: ParleyError['code'], message?: string): Error & { data: un
 }
 
 /** Works out who is connecting: a verified customer, a returning lead, or a new lead. */
-async function identify(core: Core, config: Config, rawAuth: unknown): Promise<ContactRecord> {
+async function identify(core: Core, config: Config, rawAuth: unknown, newLead: () => Promise<void>): Promise<ContactRecord> {
   const parsed = v.safeParse(Auth, rawAuth ?? {});
   if (!parsed.success) throw refuse('invalid_payload', 'The messenger auth payload is invalid.');
   const auth = parsed.output;
@@ -68,15 +71,26 @@ async function identify(core: Core, config: Config, rawAuth: unknown): Promise<C
     // A deleted contact's visitor starts afresh as a new lead.
     if (contact) return contact;
   }
+  await newLead();
   return core.contacts.createLead({ email: auth.email, name: auth.name });
 }
 
 /** The `/messenger` namespace: visitors connect, read history, send; blocks are enforced in the core. */
-export function setupMessenger(io: Server, core: Core, config: Config, logger: Logger): MessengerNamespace {
+export function setupMessenger(io: Server, core: Core, config: Config, logger: Logger, limiter: RateLimiter): MessengerNamespace {
   const nsp = io.of(MESSENGER_NAMESPACE) as unknown as MessengerNamespace;
 
   nsp.use((socket, next) => {
-    identify(core, config, socket.handshake.auth).then(
+    const { headers } = socket.handshake;
+    if (!originAllowed(headers.origin, config.allowedOrigins, headers.host)) {
+      return next(refuse('origin_not_allowed', `The site ${String(headers.origin).slice(0, 100)} is not allowed to open this messenger.`));
+    }
+    const ip = clientIp(socket.handshake.address, headers['x-forwarded-for'], config.trustProxy);
+    socket.data.ip = ip;
+    const newLead = async () => {
+      const verdict = await limiter.consume([['leadsPerIp', ip]]);
+      if (!verdict.ok) throw refuse('rate_limited', `Too many new visitors from this address; retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
+    };
+    identify(core, config, socket.handshake.auth, newLead).then(
       (contact) => {
         socket.data.contactId = contact.id;
         socket.data.contactType = contact.type;
@@ -99,6 +113,8 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
 
     socket.on('message:send', acked(logger, 'message:send', async (payload) => {
       const input = parsePayload(Send, payload);
+      const verdict = await limiter.consume([['sendPerConnection', socket.id], ['sendPerContact', contactId], ['sendPerIp', socket.data.ip]]);
+      if (!verdict.ok) throw new ParleyError('rate_limited', `Too many messages; retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
       const { message } = await core.messages.sendAsContact({
         contactId, contactType: socket.data.contactType, clientId: input.clientId, conversationId: input.conversationId, body: input.body,
       });

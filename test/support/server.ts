@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startParley, type Parley } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { createLogger } from '../../server/logger.js';
+import { NO_RATE_LIMITS } from '../../server/guard/rate-limits.js';
 
 export interface TestServer {
   url: string;
@@ -27,6 +28,8 @@ export async function startServer(overrides: Partial<Config> = {}): Promise<Test
     secret: randomBytes(32).toString('hex'),
     databaseUrl: join(dir, 'parley.db'),
     logLevel: 'silent',
+    // Rate limits are off unless a test turns them on: most tests send as fast as they can.
+    rateLimits: NO_RATE_LIMITS,
     ...overrides,
   });
   const parley = await startParley(config, { logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });

@@ -263,7 +263,7 @@ export class SqliteStore implements Store {
   async appendMessage(input: AppendMessageInput): Promise<AppendResult> {
     return this.db.transaction((): AppendResult => {
       const byContact = input.authorType !== 'admin';
-      if (byContact && input.clientId) {
+      if (input.clientId) {
         const dup = this.stmt.messageByClientId.get(input.authorId, input.clientId) as Row | undefined;
         if (dup) {
           const conversation = this.stmt.conversationById.get(dup.conversation_id) as Row;

@@ -1,0 +1,93 @@
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RedisClientType } from 'redis';
+
+/** `points` actions per `seconds`; null turns the rule off. */
+export interface Rule {
+  points: number;
+  seconds: number;
+}
+
+export interface RateLimitRules {
+  /** message:send per socket connection. */
+  sendPerConnection: Rule | null;
+  /** message:send per contact, across its tabs and processes. */
+  sendPerContact: Rule | null;
+  /** message:send per client IP. */
+  sendPerIp: Rule | null;
+  /** New leads (messenger connections without a token) per client IP. */
+  leadsPerIp: Rule | null;
+  /** REST calls per client IP. */
+  restPerIp: Rule | null;
+}
+
+export type LimitName = keyof RateLimitRules;
+
+export const DEFAULT_RATE_LIMITS: RateLimitRules = {
+  sendPerConnection: { points: 20, seconds: 10 },
+  sendPerContact: { points: 30, seconds: 10 },
+  sendPerIp: { points: 120, seconds: 10 },
+  leadsPerIp: { points: 30, seconds: 60 },
+  restPerIp: { points: 1200, seconds: 60 },
+};
+
+export const NO_RATE_LIMITS: RateLimitRules = {
+  sendPerConnection: null, sendPerContact: null, sendPerIp: null, leadsPerIp: null, restPerIp: null,
+};
+
+/** Parses "30/10" (30 per 10 s); "off" or "0" turns a rule off. */
+export function parseRule(text: string): Rule | null {
+  if (text === 'off' || text === '0') return null;
+  const m = /^(\d+)\/(\d+)s?$/.exec(text.trim());
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new Error(`A rate limit is "points/seconds" like 30/10, or off; got "${text}"`);
+  return { points: Number(m[1]), seconds: Number(m[2]) };
+}
+
+const ENV_NAMES: Record<LimitName, string> = {
+  sendPerConnection: 'PARLEY_RATE_SEND_PER_CONNECTION',
+  sendPerContact: 'PARLEY_RATE_SEND_PER_CONTACT',
+  sendPerIp: 'PARLEY_RATE_SEND_PER_IP',
+  leadsPerIp: 'PARLEY_RATE_LEADS_PER_IP',
+  restPerIp: 'PARLEY_RATE_REST_PER_IP',
+};
+
+export function rateLimitsFromEnv(env: NodeJS.ProcessEnv): RateLimitRules {
+  const rules = { ...DEFAULT_RATE_LIMITS };
+  for (const [name, variable] of Object.entries(ENV_NAMES) as [LimitName, string][]) {
+    if (env[variable] !== undefined) rules[name] = parseRule(env[variable]!);
+  }
+  return rules;
+}
+
+export type Verdict = { ok: true } | { ok: false; retryAfterMs: number };
+
+/**
+ * Counters for every rule, in memory for one process or in Redis when several processes
+ * share the load (so a flood spread over processes is still one flood).
+ */
+export class RateLimiter {
+  private readonly limiters = new Map<LimitName, RateLimiterAbstract>();
+
+  constructor(rules: RateLimitRules, redis?: RedisClientType | null) {
+    for (const [name, rule] of Object.entries(rules) as [LimitName, Rule | null][]) {
+      if (!rule) continue;
+      const options = { keyPrefix: `parley:rl:${name}`, points: rule.points, duration: rule.seconds };
+      this.limiters.set(name, redis ? new RateLimiterRedis({ ...options, storeClient: redis, useRedisPackage: true, insuranceLimiter: new RateLimiterMemory(options) }) : new RateLimiterMemory(options));
+    }
+  }
+
+  /** Spends one point of each named rule for its key; refused when any is exhausted. */
+  async consume(checks: [LimitName, string][]): Promise<Verdict> {
+    let retryAfterMs = 0;
+    for (const [name, key] of checks) {
+      const limiter = this.limiters.get(name);
+      if (!limiter) continue;
+      try {
+        await limiter.consume(key);
+      } catch (res) {
+        if (!(res instanceof RateLimiterRes)) throw res;
+        retryAfterMs = Math.max(retryAfterMs, res.msBeforeNext);
+      }
+    }
+    return retryAfterMs > 0 ? { ok: false, retryAfterMs } : { ok: true };
+  }
+}
