@@ -33,7 +33,7 @@ export interface Parley {
 /** Builds and starts a Parley server: store, core, REST, socket.io; resolves once listening. */
 export async function startParley(config: Config, opts: { logger?: Logger; store?: Store } = {}): Promise<Parley> {
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const store = opts.store ?? (await createStore(config.databaseUrl));
+  const store = opts.store ?? (await createStore(config.databaseUrl, { schema: config.databaseSchema }));
   const core = new Core(store, { agentPolicy: { blockRoles: parseBlockRoles(process.env.PARLEY_BLOCK_ROLES) } });
   let ready = false;
 

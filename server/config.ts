@@ -15,6 +15,8 @@ export interface Config {
   secret: string;
   /** `postgres://…` or a SQLite file path. */
   databaseUrl: string;
+  /** PostgreSQL schema for Parley's tables (default public); lets tests and tenants share a database. */
+  databaseSchema: string | undefined;
   redisUrl: string | null;
   /** Origins allowed to open a messenger connection; empty means any origin. */
   allowedOrigins: string[];
@@ -53,6 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     apiKeyGenerated: !(overrides.apiKey ?? env.PARLEY_API_KEY),
     secret: overrides.secret ?? env.PARLEY_SECRET ?? dev!.secret,
     databaseUrl,
+    databaseSchema: env.PARLEY_DB_SCHEMA || undefined,
     redisUrl: env.REDIS_URL || null,
     allowedOrigins: (env.PARLEY_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     defaultVersion: version as ApiVersion,
