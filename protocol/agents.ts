@@ -1,4 +1,5 @@
-import type { AckFn, ContactType, ConversationState, MessageDto, MessageType, TypingPayload } from './types.js';
+import type { TypingPayload } from './messenger.js';
+import type { AckFn, ContactType, ConversationState, MessageDto, MessageType } from './types.js';
 
 export type AgentRole = 'admin' | 'agent';
 export const AGENT_ROLES: readonly AgentRole[] = ['admin', 'agent'];
@@ -162,3 +163,6 @@ export const MAX_BULK_CONTACTS = 100;
 export const MAX_REASON_LENGTH = 500;
 /** Name of the console session cookie. */
 export const SESSION_COOKIE = 'parley_session';
+
+/** The data of a successful ack of `E` (`never` for events without an ack). */
+export type AgentsAckData<E extends keyof AgentsClientEvents> = AgentsClientEvents[E] extends (payload: any, ack: AckFn<infer T>) => void ? T : never;

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { AgentRole, AgentsClientEvents, AgentsServerEvents, MeDto } from '../../protocol/agents.js';
+import type { AgentRole, AgentsAckData, AgentsClientEvents, AgentsServerEvents, MeDto } from '../../protocol/agents.js';
 import type { Ack } from '../../protocol/types.js';
 import type { TestServer } from './server.js';
 
@@ -43,8 +43,7 @@ export async function connectAgent(server: TestServer, cookie: string | null, ex
 
 /** Emits with an ack and a timeout. */
 export function ask<E extends keyof AgentsClientEvents>(socket: AgentSocket, event: E, payload: Parameters<AgentsClientEvents[E]>[0]) {
-  type Res = Parameters<Parameters<AgentsClientEvents[E]>[1]>[0];
-  return (socket.timeout(10_000) as any).emitWithAck(event, payload) as Promise<Res extends Ack<infer T> ? Ack<T> : never>;
+  return (socket.timeout(10_000) as any).emitWithAck(event, payload) as Promise<Ack<AgentsAckData<E>>>;
 }
 
 /** Resolves with the next `event` payload matching `pred`. */

@@ -1,0 +1,53 @@
+import type { ContactDetail } from '../../protocol/agents.js';
+import { displayName, fullTime } from '../format.js';
+
+/** Who the visitor is, their block state and the whole block history (who, when, why). */
+export function ContactPanel({ detail, canBlock, onBlock }: { detail: ContactDetail; canBlock: boolean; onBlock: (block: boolean) => void }) {
+  const c = detail.contact;
+  return (
+    <aside class="panel" aria-labelledby="cp-title">
+      <div class="panel-head">
+        <h2 id="cp-title">{displayName(c)}</h2>
+        {c.blocked && <span class="badge blocked">Blocked</span>}
+      </div>
+      <dl class="facts">
+        <dt>Type</dt>
+        <dd>{c.type === 'customer' ? 'Customer' : 'Lead'}</dd>
+        <dt>Email</dt>
+        <dd>{c.email ?? '—'}</dd>
+        <dt>User ID</dt>
+        <dd class="mono">{c.userId ?? '—'}</dd>
+        <dt>Last activity</dt>
+        <dd>{fullTime(c.lastActivity)}</dd>
+        <dt>First seen</dt>
+        <dd>{fullTime(c.createdAt)}</dd>
+        <dt>Contact ID</dt>
+        <dd class="mono">{c.id}</dd>
+      </dl>
+      {canBlock ? (
+        <button type="button" class={c.blocked ? 'btn block-btn' : 'btn danger-outline block-btn'} onClick={() => onBlock(!c.blocked)}>
+          {c.blocked ? 'Unblock contact' : 'Block contact'}
+        </button>
+      ) : (
+        <p class="hint">Your role cannot block contacts.</p>
+      )}
+      <h3>Block history</h3>
+      {detail.blockHistory.length === 0 ? (
+        <p class="hint">Never blocked.</p>
+      ) : (
+        <ol class="history" aria-label="Block history">
+          {detail.blockHistory
+            .slice()
+            .reverse()
+            .map((e) => (
+              <li key={e.id} class={e.action}>
+                <strong>{e.action === 'block' ? 'Blocked' : 'Unblocked'}</strong> by {e.actorName ?? (e.actorType === 'system' ? 'the system' : 'an agent')}
+                <time dateTime={e.createdAt}>{fullTime(e.createdAt)}</time>
+                {e.reason ? <q>{e.reason}</q> : <span class="hint">No reason given</span>}
+              </li>
+            ))}
+        </ol>
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,70 @@
+import { useEffect } from 'preact/hooks';
+import { displayName, shortTime } from '../format.js';
+import type { ConsoleState } from '../state.js';
+
+/** All contacts with checkboxes for bulk block and unblock. */
+export function Contacts({ s, onBulk }: { s: ConsoleState; onBulk: (block: boolean) => void }) {
+  useEffect(() => void s.loadContacts(), []);
+  const list = s.contacts.value;
+  const sel = s.selected.value;
+  const all = list.length > 0 && list.every((c) => sel.has(c.id));
+  const toggle = (id: string) => {
+    const next = new Set(sel);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    s.selected.value = next;
+  };
+  return (
+    <section class="contacts" aria-labelledby="contacts-title">
+      <div class="contacts-head">
+        <h2 id="contacts-title">Contacts</h2>
+        <span class="hint" aria-live="polite">
+          {sel.size ? `${sel.size} selected` : `${list.length} contacts`}
+        </span>
+        {s.me.canBlock && (
+          <div class="bulk">
+            <button type="button" class="btn danger-outline" disabled={!sel.size} onClick={() => onBulk(true)}>
+              Block selected
+            </button>
+            <button type="button" class="btn" disabled={!sel.size} onClick={() => onBulk(false)}>
+              Unblock selected
+            </button>
+          </div>
+        )}
+      </div>
+      <table class="table">
+        <thead>
+          <tr>
+            <th scope="col" class="check">
+              <input
+                type="checkbox"
+                aria-label="Select all contacts"
+                checked={all}
+                onChange={() => (s.selected.value = all ? new Set() : new Set(list.map((c) => c.id)))}
+              />
+            </th>
+            <th scope="col">Name</th>
+            <th scope="col">Email</th>
+            <th scope="col">Type</th>
+            <th scope="col">Status</th>
+            <th scope="col">Last activity</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.map((c) => (
+            <tr key={c.id} class={sel.has(c.id) ? 'selected' : ''}>
+              <td class="check">
+                <input type="checkbox" aria-label={`Select ${displayName(c)}`} checked={sel.has(c.id)} onChange={() => toggle(c.id)} />
+              </td>
+              <td>{displayName(c)}</td>
+              <td>{c.email ?? '—'}</td>
+              <td>{c.type === 'customer' ? 'Customer' : 'Lead'}</td>
+              <td>{c.blocked ? <span class="badge blocked">Blocked</span> : <span class="badge ok">Active</span>}</td>
+              <td>{shortTime(c.lastActivity ?? c.createdAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,150 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { MAX_BODY_LENGTH } from '../../protocol/limits.js';
+import type { MessageDto } from '../../protocol/types.js';
+import { Markdown } from '../../widget/markdown.js';
+import { clockTime, displayName, fullTime } from '../format.js';
+import type { ConsoleState, OpenConversation } from '../state.js';
+
+function Message({ m, contactName }: { m: MessageDto; contactName: string }) {
+  const mine = m.author.type === 'admin';
+  const note = m.messageType === 'note';
+  const who = mine ? m.author.name || 'Agent' : contactName;
+  return (
+    <article class={`msg${mine ? ' agent' : ' visitor'}${note ? ' note' : ''}`} aria-label={`${note ? 'Internal note' : 'Message'} from ${who}`}>
+      <header>
+        <span class="msg-who">{who}</span>
+        {note && <span class="badge note-badge">Internal note · not visible to the visitor</span>}
+        <time dateTime={m.createdAt} title={fullTime(m.createdAt)}>
+          {clockTime(m.createdAt)}
+        </time>
+      </header>
+      <div class="msg-body">
+        <Markdown source={m.body} />
+      </div>
+    </article>
+  );
+}
+
+function Composer({ s, blocked }: { s: ConsoleState; blocked: boolean }) {
+  const [note, setNote] = useState(false);
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const ref = useRef<HTMLTextAreaElement>(null);
+  const over = text.length > MAX_BODY_LENGTH;
+  const send = async () => {
+    if (!text.trim() || over || busy) return;
+    setBusy(true);
+    const ok = await s.send(text, note);
+    setBusy(false);
+    if (ok) setText('');
+    ref.current?.focus();
+  };
+  return (
+    <form
+      class={`composer${note ? ' note' : ''}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void send();
+      }}
+    >
+      <div class="modes" role="group" aria-label="Message type">
+        <button type="button" class="mode" aria-pressed={!note} onClick={() => setNote(false)}>
+          Reply
+        </button>
+        <button type="button" class="mode" aria-pressed={note} onClick={() => setNote(true)}>
+          Internal note
+        </button>
+        {blocked && !note && <span class="hint">The contact is blocked but still receives your replies.</span>}
+      </div>
+      <label class="sr-only" for="composer-text">
+        {note ? 'Internal note, only agents see it' : 'Reply to the visitor'}
+      </label>
+      <textarea
+        id="composer-text"
+        ref={ref}
+        rows={3}
+        value={text}
+        placeholder={note ? 'Write a note for your team (the visitor never sees it)…' : 'Write a reply… (Enter sends, Shift+Enter for a new line)'}
+        onInput={(e) => {
+          setText(e.currentTarget.value);
+          if (!note) s.typingNow();
+        }}
+        onBlur={() => s.stopTyping()}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+            e.preventDefault();
+            void send();
+          }
+        }}
+      />
+      <div class="composer-foot">
+        {over && <span class="err">{text.length - MAX_BODY_LENGTH} characters too long</span>}
+        <button type="submit" class={note ? 'btn note-btn' : 'btn primary'} disabled={!text.trim() || over || busy}>
+          {note ? 'Add note' : 'Send reply'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** One conversation: full history with notes, typing, reply/note composer, close/reopen, block. */
+export function ConversationView({ s, c, onBlock }: { s: ConsoleState; c: OpenConversation; onBlock: (block: boolean) => void }) {
+  const thread = useRef<HTMLDivElement>(null);
+  const name = displayName(c.detail.contact);
+  const typing = (s.typing.value.get(c.conversation.id) ?? 0) > Date.now();
+  const closed = c.conversation.state === 'closed';
+  const blocked = c.detail.contact.blocked;
+
+  useEffect(() => {
+    const el = thread.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [c.messages.length, typing, c.conversation.id]);
+
+  return (
+    <section class="conversation" aria-labelledby="conv-title">
+      <header class="conv-head">
+        <div>
+          <h2 id="conv-title">{name}</h2>
+          <span class="sub">
+            Conversation #{c.conversation.id} · <span class={`state ${c.conversation.state}`}>{closed ? 'Closed' : 'Open'}</span>
+            {blocked && <span class="badge blocked">Blocked</span>}
+          </span>
+        </div>
+        <div class="conv-actions">
+          <button type="button" class="btn" onClick={() => void s.setState(closed ? 'open' : 'closed')}>
+            {closed ? 'Reopen' : 'Close'}
+          </button>
+          {s.me.canBlock && (
+            <button type="button" class={blocked ? 'btn' : 'btn danger-outline'} onClick={() => onBlock(!blocked)}>
+              {blocked ? 'Unblock' : 'Block'}
+            </button>
+          )}
+        </div>
+      </header>
+      {blocked && (
+        <div class="banner" role="status">
+          <strong>{name} is blocked.</strong> Their messenger shows that messaging is turned off, and anything they try to send is refused.
+        </div>
+      )}
+      <div class="thread" ref={thread} role="log" aria-label={`Messages with ${name}`} tabIndex={0}>
+        {c.messages.length === 0 && <p class="empty">No messages yet.</p>}
+        {c.messages.map((m) => (
+          <Message key={m.id} m={m} contactName={name} />
+        ))}
+      </div>
+      <div class="typing" aria-live="polite">
+        {typing && (
+          <span>
+            <span class="dots" aria-hidden="true">
+              <i />
+              <i />
+              <i />
+            </span>
+            {name} is typing…
+          </span>
+        )}
+      </div>
+      <Composer s={s} blocked={blocked} />
+    </section>
+  );
+}

@@ -1,0 +1,100 @@
+import type { ConsoleState, InboxFilter } from '../state.js';
+import { displayName, initials, shortTime } from '../format.js';
+
+const FILTERS: [InboxFilter, string][] = [
+  ['open', 'Open'],
+  ['closed', 'Closed'],
+  ['blocked', 'Blocked'],
+  ['all', 'All'],
+];
+
+/** The live conversation list: filters, search, last activity first, unread markers. */
+export function Inbox({ s }: { s: ConsoleState }) {
+  const items = s.inbox.value;
+  const currentId = s.current.value?.conversation.id;
+  let searchTimer: ReturnType<typeof setTimeout> | undefined;
+  return (
+    <section class="inbox" aria-labelledby="inbox-title">
+      <div class="inbox-head">
+        <h2 id="inbox-title">Inbox</h2>
+        <div class="filters" role="group" aria-label="Filter conversations">
+          {FILTERS.map(([f, label]) => (
+            <button
+              key={f}
+              type="button"
+              class="chip"
+              aria-pressed={s.filter.value === f}
+              onClick={() => {
+                s.filter.value = f;
+                void s.loadInbox();
+              }}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
+        <label class="search">
+          <span class="sr-only">Search by name or email</span>
+          <input
+            type="search"
+            placeholder="Search name or email"
+            value={s.search.value}
+            onInput={(e) => {
+              s.search.value = e.currentTarget.value;
+              clearTimeout(searchTimer);
+              searchTimer = setTimeout(() => void s.loadInbox(), 200);
+            }}
+          />
+        </label>
+      </div>
+      {items.length === 0 ? (
+        <p class="empty">{s.inboxLoading.value ? 'Loading…' : 'No conversations here.'}</p>
+      ) : (
+        <ul class="conv-list" aria-label="Conversations">
+          {items.map((i) => {
+            const name = displayName(i.contact);
+            const preview = i.lastMessage
+              ? `${i.lastMessage.messageType === 'note' ? 'Note: ' : i.lastMessage.authorType === 'admin' ? 'You: ' : ''}${i.lastMessage.body}`
+              : 'No messages yet';
+            return (
+              <li key={i.conversation.id}>
+                <button
+                  type="button"
+                  class={`conv${i.unread ? ' unread' : ''}${i.conversation.id === currentId ? ' active' : ''}`}
+                  aria-current={i.conversation.id === currentId ? 'true' : undefined}
+                  data-conversation={i.conversation.id}
+                  onClick={() => void s.open(i.conversation.id)}
+                >
+                  <span class="avatar" aria-hidden="true">
+                    {initials(i.contact)}
+                  </span>
+                  <span class="conv-main">
+                    <span class="conv-top">
+                      <span class="conv-name">{name}</span>
+                      <time dateTime={i.conversation.lastActivityAt}>{shortTime(i.conversation.lastActivityAt)}</time>
+                    </span>
+                    <span class="conv-preview">{preview}</span>
+                    <span class="conv-tags">
+                      {i.contact.blocked && <span class="badge blocked">Blocked</span>}
+                      {i.conversation.state === 'closed' && <span class="badge">Closed</span>}
+                      {i.unread > 0 && (
+                        <span class="badge unread" aria-label={`${i.unread} unread`}>
+                          {i.unread}
+                        </span>
+                      )}
+                    </span>
+                  </span>
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {s.nextCursor.value && (
+        <button type="button" class="btn more" onClick={() => void s.loadInbox(true)}>
+          Load more
+        </button>
+      )}
+    </section>
+  );
+}

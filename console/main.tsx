@@ -1,0 +1,35 @@
+// The agents' console: signs in, then opens the /agents socket and renders the app.
+import { render } from 'preact';
+import { signal } from '@preact/signals';
+import { io } from 'socket.io-client';
+import type { MeDto } from '../protocol/agents.js';
+import { App } from './components/app.js';
+import { SignIn } from './components/sign-in.js';
+import { createConsole, type ConsoleState, type Connect } from './state.js';
+import './console.css';
+
+const session = signal<ConsoleState | null>(null);
+const checked = signal(false);
+
+function start(me: MeDto) {
+  session.value = createConsole(me, io as unknown as Connect);
+}
+
+async function signOut() {
+  session.value?.destroy();
+  await fetch('/console/api/session', { method: 'DELETE' }).catch(() => {});
+  session.value = null;
+}
+
+function Root() {
+  if (!checked.value) return null;
+  const s = session.value;
+  return s ? <App s={s} onSignOut={() => void signOut()} /> : <SignIn onSignedIn={start} />;
+}
+
+fetch('/console/api/me')
+  .then(async (res) => (res.ok ? start((await res.json()) as MeDto) : undefined))
+  .catch(() => {})
+  .finally(() => (checked.value = true));
+
+render(<Root />, document.getElementById('app')!);

@@ -1,0 +1,313 @@
+// Console state and the /agents socket. No DOM here: components read the signals and call
+// the actions. One instance per signed-in page (no module-level state).
+import { batch, computed, signal } from '@preact/signals';
+import type { Socket } from 'socket.io-client';
+import type {
+  AgentsAckData, AgentsClientEvents, AgentsServerEvents, BlockEventDto, BulkResult, ContactDetail, ContactSummary, ConversationDto, InboxItem, MeDto,
+} from '../protocol/agents.js';
+import type { Ack, MessageDto } from '../protocol/types.js';
+
+export type AgentsSocket = Socket<AgentsServerEvents, AgentsClientEvents>;
+export type Connect = (url: string, opts: { transports: string[]; withCredentials: boolean }) => AgentsSocket;
+
+/** Inbox tabs: open, closed, blocked contacts (any state), everything. */
+export type InboxFilter = 'open' | 'closed' | 'blocked' | 'all';
+
+export interface OpenConversation {
+  conversation: ConversationDto;
+  messages: MessageDto[];
+  detail: ContactDetail;
+}
+
+export interface Notice {
+  id: number;
+  kind: 'error' | 'info';
+  text: string;
+}
+
+const TYPING_TTL_MS = 8000;
+
+function uid(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(12)), (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+const byActivity = (a: InboxItem, b: InboxItem) =>
+  b.conversation.lastActivityAt.localeCompare(a.conversation.lastActivityAt) || Number(b.conversation.id) - Number(a.conversation.id);
+
+export function createConsole(me: MeDto, connect: Connect) {
+  const connected = signal(false);
+  const view = signal<'inbox' | 'contacts'>('inbox');
+  const filter = signal<InboxFilter>('open');
+  const search = signal('');
+  const inbox = signal<InboxItem[]>([]);
+  const inboxLoading = signal(true);
+  const nextCursor = signal<string | null>(null);
+  const current = signal<OpenConversation | null>(null);
+  const contacts = signal<ContactSummary[]>([]);
+  const selected = signal<ReadonlySet<string>>(new Set());
+  const notices = signal<Notice[]>([]);
+  /** conversationId → when the visitor's typing indicator expires. */
+  const typing = signal<ReadonlyMap<string, number>>(new Map());
+  let noticeSeq = 0;
+  let inboxRequest = 0;
+
+  const unreadTotal = computed(() => inbox.value.reduce((n, i) => n + i.unread, 0));
+
+  const socket = connect('/agents', { transports: ['websocket'], withCredentials: true });
+
+  function notify(text: string, kind: Notice['kind'] = 'error') {
+    const id = ++noticeSeq;
+    notices.value = [...notices.value, { id, kind, text }];
+    setTimeout(() => dismiss(id), 6000);
+  }
+  const dismiss = (id: number) => (notices.value = notices.value.filter((n) => n.id !== id));
+
+  /** Emits with an ack; failures become a notice and resolve to null. */
+  function ask<E extends keyof AgentsClientEvents>(event: E, payload: Parameters<AgentsClientEvents[E]>[0]) {
+    type Res = AgentsAckData<E>;
+    return new Promise<Res | null>((resolve) => {
+      (socket.timeout(15_000) as unknown as { emit: (...a: unknown[]) => void }).emit(event, payload, (err: Error | null, res: Ack<Res>) => {
+        if (err) {
+          notify('The server did not answer. Check your connection.');
+          return resolve(null);
+        }
+        if (!res.ok) {
+          notify(res.error.message);
+          return resolve(null);
+        }
+        resolve(res as Res);
+      });
+    });
+  }
+
+  function matches(item: InboxItem): boolean {
+    const f = filter.value;
+    if (f === 'open' && item.conversation.state === 'closed') return false;
+    if (f === 'closed' && item.conversation.state !== 'closed') return false;
+    if (f === 'blocked' && !item.contact.blocked) return false;
+    const q = search.value.trim().toLowerCase();
+    return !q || [item.contact.name, item.contact.email].some((s) => s?.toLowerCase().includes(q));
+  }
+
+  function query() {
+    const f = filter.value;
+    return {
+      ...(f === 'open' || f === 'closed' ? { state: f } : {}),
+      ...(f === 'blocked' ? { blocked: true } : {}),
+      ...(search.value.trim() ? { search: search.value.trim() } : {}),
+      limit: 50,
+    };
+  }
+
+  async function loadInbox(more = false) {
+    const seq = ++inboxRequest;
+    if (!more) inboxLoading.value = true;
+    const res = await ask('inbox:list', { ...query(), cursor: more ? nextCursor.value : null });
+    if (seq !== inboxRequest) return; // a newer filter or search won
+    batch(() => {
+      inboxLoading.value = false;
+      if (!res) return;
+      inbox.value = more ? [...inbox.value, ...res.items.filter((i) => !inbox.value.some((x) => x.conversation.id === i.conversation.id))] : res.items;
+      nextCursor.value = res.nextCursor;
+    });
+  }
+
+  function setContact(contact: ContactSummary, event?: BlockEventDto | null) {
+    batch(() => {
+      inbox.value = inbox.value.map((i) => (i.contact.id === contact.id ? { ...i, contact } : i)).filter(matches);
+      contacts.value = contacts.value.map((c) => (c.id === contact.id ? contact : c));
+      const cur = current.value;
+      if (cur && cur.detail.contact.id === contact.id) {
+        const history = event && !cur.detail.blockHistory.some((e) => e.id === event.id) ? [...cur.detail.blockHistory, event] : cur.detail.blockHistory;
+        current.value = { ...cur, detail: { contact, blockHistory: history } };
+      }
+    });
+  }
+
+  function setConversation(conversation: ConversationDto) {
+    batch(() => {
+      inbox.value = inbox.value.map((i) => (i.conversation.id === conversation.id ? { ...i, conversation } : i)).filter(matches).sort(byActivity);
+      const cur = current.value;
+      if (cur?.conversation.id === conversation.id) current.value = { ...cur, conversation };
+    });
+  }
+
+  function addMessage(message: MessageDto) {
+    const cur = current.value;
+    if (!cur || cur.conversation.id !== message.conversationId || cur.messages.some((m) => m.id === message.id)) return;
+    current.value = { ...cur, messages: [...cur.messages, message] };
+  }
+
+  socket.on('connect', () => {
+    connected.value = true;
+    // (Re)connected: catch up on whatever happened while we were away.
+    void loadInbox();
+    const cur = current.value;
+    if (cur) void open(cur.conversation.id, false);
+    if (view.value === 'contacts') void loadContacts();
+  });
+  socket.on('disconnect', () => (connected.value = false));
+  socket.on('connect_error', (err) => {
+    const code = (err as Error & { data?: { code?: string } }).data?.code;
+    // The session expired or was signed out elsewhere: back to the sign-in page.
+    if (code === 'unauthorized') location.reload();
+  });
+
+  socket.on('message:new', ({ message, conversation, contact }) => {
+    const isOpen = current.value?.conversation.id === conversation.id;
+    const fromContact = message.author.type !== 'admin';
+    batch(() => {
+      const existing = inbox.value.find((i) => i.conversation.id === conversation.id);
+      const preview = { id: message.id, authorType: message.author.type, messageType: message.messageType, body: message.body, createdAt: message.createdAt };
+      const item: InboxItem = {
+        conversation,
+        contact,
+        lastMessage: preview,
+        unread: isOpen ? 0 : (existing?.unread ?? 0) + (fromContact ? 1 : 0),
+      };
+      const rest = inbox.value.filter((i) => i.conversation.id !== conversation.id);
+      inbox.value = matches(item) ? [item, ...rest].sort(byActivity) : rest;
+      addMessage(message);
+      if (isOpen && fromContact) {
+        const t = new Map(typing.value);
+        t.delete(conversation.id);
+        typing.value = t;
+      }
+    });
+    if (isOpen && fromContact) socket.emit('conversation:read', { conversationId: conversation.id }, () => {});
+  });
+  socket.on('conversation:updated', ({ conversation }) => setConversation(conversation));
+  socket.on('conversation:deleted', ({ conversationId }) => {
+    inbox.value = inbox.value.filter((i) => i.conversation.id !== conversationId);
+    if (current.value?.conversation.id === conversationId) current.value = null;
+  });
+  socket.on('contact:updated', ({ contact }) => setContact(contact));
+  socket.on('contact:deleted', ({ contactId }) => {
+    inbox.value = inbox.value.filter((i) => i.contact.id !== contactId);
+    contacts.value = contacts.value.filter((c) => c.id !== contactId);
+    if (current.value?.detail.contact.id === contactId) current.value = null;
+  });
+  socket.on('contact:blocked', ({ contact, event }) => {
+    setContact(contact, event);
+    // A contact that was blocked elsewhere may now belong in the Blocked tab.
+    if (filter.value === 'blocked') void loadInbox();
+  });
+  socket.on('contact:unblocked', ({ contact, event }) => setContact(contact, event));
+  socket.on('visitor:typing', ({ conversationId, typing: on }) => {
+    const t = new Map(typing.value);
+    if (on) t.set(conversationId, Date.now() + TYPING_TTL_MS);
+    else t.delete(conversationId);
+    typing.value = t;
+    // A lost "stopped typing" must not leave the indicator forever.
+    if (on) setTimeout(() => {
+      if ((typing.value.get(conversationId) ?? Infinity) <= Date.now()) {
+        const n = new Map(typing.value);
+        n.delete(conversationId);
+        typing.value = n;
+      }
+    }, TYPING_TTL_MS + 50);
+  });
+
+  async function open(conversationId: string, focusChange = true) {
+    const res = await ask('conversation:open', { conversationId });
+    if (!res) return;
+    batch(() => {
+      current.value = { conversation: res.conversation, messages: res.messages, detail: res.contact };
+      inbox.value = inbox.value.map((i) => (i.conversation.id === conversationId ? { ...i, unread: 0 } : i));
+      if (focusChange) view.value = 'inbox';
+    });
+  }
+
+  async function send(body: string, note: boolean): Promise<boolean> {
+    const cur = current.value;
+    if (!cur || !body.trim()) return false;
+    stopTyping();
+    const res = await ask(note ? 'conversation:note' : 'conversation:reply', { conversationId: cur.conversation.id, body, clientId: uid() });
+    if (res) addMessage(res.message);
+    return !!res;
+  }
+
+  let typingSentAt = 0;
+  let typingTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Tells the visitor the agent is typing: at most every 3 s, stopped after 5 s idle. */
+  function typingNow() {
+    const cur = current.value;
+    if (!cur) return;
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(stopTyping, 5000);
+    if (Date.now() - typingSentAt < 3000) return;
+    typingSentAt = Date.now();
+    socket.emit('typing', { conversationId: cur.conversation.id, typing: true });
+  }
+  function stopTyping() {
+    clearTimeout(typingTimer);
+    const cur = current.value;
+    if (!typingSentAt || !cur) return;
+    typingSentAt = 0;
+    socket.emit('typing', { conversationId: cur.conversation.id, typing: false });
+  }
+
+  async function setState(state: 'closed' | 'open') {
+    const cur = current.value;
+    if (!cur) return;
+    const res = await ask(state === 'closed' ? 'conversation:close' : 'conversation:reopen', { conversationId: cur.conversation.id });
+    if (res) setConversation(res.conversation);
+  }
+
+  async function setBlocked(contactId: string, blocked: boolean, reason: string | null): Promise<boolean> {
+    const res = await ask(blocked ? 'contact:block' : 'contact:unblock', { contactId, reason });
+    if (!res) return false;
+    const last = res.blockHistory[res.blockHistory.length - 1];
+    setContact(res.contact, last);
+    notify(`${res.contact.name || res.contact.email || 'Contact'} is ${blocked ? 'blocked' : 'unblocked'}.`, 'info');
+    return true;
+  }
+
+  async function loadContacts() {
+    const res = await ask('contacts:list', { limit: 100 });
+    if (res) contacts.value = res.items;
+  }
+
+  async function bulk(blocked: boolean, reason: string | null): Promise<BulkResult[] | null> {
+    const ids = [...selected.value];
+    if (!ids.length) return null;
+    const res = await ask(blocked ? 'contacts:block' : 'contacts:unblock', { contactIds: ids, reason });
+    if (!res) return null;
+    const failed = res.results.filter((r) => !r.ok).length;
+    notify(`${res.results.length - failed} contact${res.results.length - failed === 1 ? '' : 's'} ${blocked ? 'blocked' : 'unblocked'}${failed ? `, ${failed} failed` : ''}.`, failed ? 'error' : 'info');
+    selected.value = new Set();
+    await loadContacts();
+    return res.results;
+  }
+
+  return {
+    me,
+    connected,
+    view,
+    filter,
+    search,
+    inbox,
+    inboxLoading,
+    nextCursor,
+    current,
+    contacts,
+    selected,
+    notices,
+    typing,
+    unreadTotal,
+    loadInbox,
+    open,
+    send,
+    typingNow,
+    stopTyping,
+    setState,
+    setBlocked,
+    loadContacts,
+    bulk,
+    notify,
+    dismiss,
+    destroy: () => socket.disconnect(),
+  };
+}
+
+export type ConsoleState = ReturnType<typeof createConsole>;
