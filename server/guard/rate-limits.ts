@@ -75,9 +75,11 @@ export class RateLimiter {
     }
   }
 
-  /** Spends one point of each named rule for its key; refused when any is exhausted. */
+  /**
+   * Spends one point of each named rule for its key, in order; the first exhausted rule
+   * refuses, and later rules are not charged for the refused action.
+   */
   async consume(checks: [LimitName, string][]): Promise<Verdict> {
-    let retryAfterMs = 0;
     for (const [name, key] of checks) {
       const limiter = this.limiters.get(name);
       if (!limiter) continue;
@@ -85,9 +87,9 @@ export class RateLimiter {
         await limiter.consume(key);
       } catch (res) {
         if (!(res instanceof RateLimiterRes)) throw res;
-        retryAfterMs = Math.max(retryAfterMs, res.msBeforeNext);
+        return { ok: false, retryAfterMs: Math.max(1, res.msBeforeNext) };
       }
     }
-    return retryAfterMs > 0 ? { ok: false, retryAfterMs } : { ok: true };
+    return { ok: true };
   }
 }
