@@ -78,4 +78,70 @@ export const POSTGRES_MIGRATIONS: string[] = [
      PRIMARY KEY (agent_id, conversation_id)
    );
    CREATE INDEX conversations_activity ON conversations(last_activity_at DESC, id DESC);`,
+  // 3: wider blocks (expiry, last IP/device, IP and device rules), webhooks with persisted
+  // deliveries, audit log.
+  `ALTER TABLE contacts ADD COLUMN blocked_until timestamptz;
+   ALTER TABLE contacts ADD COLUMN last_ip text;
+   ALTER TABLE contacts ADD COLUMN last_device_id text;
+   CREATE TABLE block_rules (
+     seq bigserial NOT NULL UNIQUE,
+     id text PRIMARY KEY,
+     kind text NOT NULL CHECK (kind IN ('ip','device')),
+     value text NOT NULL,
+     source_contact_id text NOT NULL,
+     expires_at timestamptz,
+     created_at timestamptz NOT NULL
+   );
+   CREATE INDEX block_rules_value ON block_rules(kind, value);
+   CREATE INDEX block_rules_source ON block_rules(source_contact_id);
+   CREATE TABLE webhooks (
+     seq bigserial NOT NULL UNIQUE,
+     id text PRIMARY KEY,
+     name text NOT NULL,
+     url text NOT NULL,
+     description text,
+     topics jsonb NOT NULL,
+     status text NOT NULL CHECK (status IN ('active','paused','suspended')),
+     secret text NOT NULL,
+     headers jsonb NOT NULL DEFAULT '{}',
+     timeout_ms integer NOT NULL,
+     last_status jsonb,
+     health jsonb NOT NULL,
+     created_at timestamptz NOT NULL,
+     updated_at timestamptz NOT NULL
+   );
+   CREATE TABLE webhook_deliveries (
+     seq bigserial NOT NULL UNIQUE,
+     id text PRIMARY KEY,
+     webhook_id text NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+     topic text NOT NULL,
+     payload text NOT NULL,
+     status text NOT NULL CHECK (status IN ('pending','delivered','failed')),
+     attempts integer NOT NULL DEFAULT 0,
+     next_attempt_at timestamptz NOT NULL,
+     last_error text,
+     created_at timestamptz NOT NULL,
+     updated_at timestamptz NOT NULL
+   );
+   CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
+   CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries(webhook_id, seq);
+   CREATE TABLE audit_logs (
+     seq bigserial NOT NULL UNIQUE,
+     id text PRIMARY KEY,
+     action text NOT NULL,
+     domain text NOT NULL,
+     description text NOT NULL,
+     actor_type text NOT NULL,
+     actor_id text,
+     actor_email text,
+     actor_name text,
+     resource_type text NOT NULL,
+     resource_id text,
+     resource_name text,
+     ip_address text,
+     user_agent text,
+     metadata jsonb NOT NULL DEFAULT '{}',
+     created_at timestamptz NOT NULL
+   );
+   CREATE INDEX audit_logs_created ON audit_logs(created_at DESC, seq DESC);`,
 ];

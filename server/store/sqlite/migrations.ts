@@ -70,4 +70,66 @@ export const SQLITE_MIGRATIONS: string[] = [
      PRIMARY KEY (agent_id, conversation_id)
    );
    CREATE INDEX conversations_activity ON conversations(last_activity_at, id);`,
+  // 3: wider blocks (expiry, last IP/device, IP and device rules), webhooks with persisted
+  // deliveries, audit log.
+  `ALTER TABLE contacts ADD COLUMN blocked_until TEXT;
+   ALTER TABLE contacts ADD COLUMN last_ip TEXT;
+   ALTER TABLE contacts ADD COLUMN last_device_id TEXT;
+   CREATE TABLE block_rules (
+     id TEXT PRIMARY KEY,
+     kind TEXT NOT NULL CHECK (kind IN ('ip','device')),
+     value TEXT NOT NULL,
+     source_contact_id TEXT NOT NULL,
+     expires_at TEXT,
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX block_rules_value ON block_rules(kind, value);
+   CREATE INDEX block_rules_source ON block_rules(source_contact_id);
+   CREATE TABLE webhooks (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     url TEXT NOT NULL,
+     description TEXT,
+     topics TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('active','paused','suspended')),
+     secret TEXT NOT NULL,
+     headers TEXT NOT NULL DEFAULT '{}',
+     timeout_ms INTEGER NOT NULL,
+     last_status TEXT,
+     health TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE TABLE webhook_deliveries (
+     id TEXT PRIMARY KEY,
+     webhook_id TEXT NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+     topic TEXT NOT NULL,
+     payload TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('pending','delivered','failed')),
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at TEXT NOT NULL,
+     last_error TEXT,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
+   CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries(webhook_id, created_at);
+   CREATE TABLE audit_logs (
+     id TEXT PRIMARY KEY,
+     action TEXT NOT NULL,
+     domain TEXT NOT NULL,
+     description TEXT NOT NULL,
+     actor_type TEXT NOT NULL,
+     actor_id TEXT,
+     actor_email TEXT,
+     actor_name TEXT,
+     resource_type TEXT NOT NULL,
+     resource_id TEXT,
+     resource_name TEXT,
+     ip_address TEXT,
+     user_agent TEXT,
+     metadata TEXT NOT NULL DEFAULT '{}',
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX audit_logs_created ON audit_logs(created_at);`,
 ];
