@@ -1,0 +1,111 @@
+// Starting and stopping the processes a bench run needs: Parley (dist/server.js), the bare
+// socket.io baseline, load clients. Loopback only; every wait is bounded.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+
+const root = new URL('../../', import.meta.url).pathname;
+export const PARLEY = `${root}dist/server.js`;
+export const BASELINE = `${root}bench/baseline-server.mjs`;
+export const LOAD_CLIENT = `${root}bench/load-client.mjs`;
+export const BLOCK_PROBE = `${root}bench/block-probe.mjs`;
+
+export const NO_LIMITS = {
+  PARLEY_RATE_SEND_PER_CONNECTION: 'off',
+  PARLEY_RATE_SEND_PER_CONTACT: 'off',
+  PARLEY_RATE_SEND_PER_IP: 'off',
+  PARLEY_RATE_LEADS_PER_IP: 'off',
+  PARLEY_RATE_REST_PER_IP: 'off',
+};
+
+/** Spawns a server script and resolves with its URL once it prints "running at …". */
+export async function startServer(script, env = {}, { nodeArgs = [], timeoutMs = 20_000 } = {}) {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${script} did not start:\n${output}`)); }, timeoutMs);
+    child.stdout.on('data', (c) => {
+      output += c;
+      const m = /running at (http:\/\/[^\s]+)/.exec(output);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.stderr.on('data', (c) => (output += c));
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${script} exited with ${code}:\n${output}`)); });
+  });
+  const exited = once(child, 'exit');
+  return {
+    url,
+    pid: child.pid,
+    child,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Runs a one-shot bench script (load client, block probe) and parses its JSON line. */
+export function runScript(script, config, { timeoutMs = 120_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (err += c));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      const line = out.trim().split('\n').pop();
+      if (code !== 0 || !line) return reject(new Error(`${script} exited with ${code}:\n${err}${out}`));
+      resolve(JSON.parse(line));
+    });
+  });
+}
+
+/** Starts a load client holding `clients` idle connections; resolves once all are open. */
+export function holdIdle(urls, clients) {
+  const child = spawn(process.execPath, [LOAD_CLIENT, JSON.stringify({ urls, clients, mode: 'idle', maxLifeMs: 120_000 })], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (c) => (err += c));
+  const exited = once(child, 'exit');
+  const ready = new Promise((resolve, reject) => {
+    child.stdout.on('data', (c) => {
+      out += c;
+      if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]));
+    });
+    child.once('exit', (code) => reject(new Error(`idle client exited with ${code}:\n${err}`)));
+  });
+  return {
+    ready,
+    async close() {
+      child.stdin.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Resident set size of a process, in bytes (Linux). */
+export function rss(pid) {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : null;
+}
+
+/** A port nothing listens on right now (for the cold-start probe, which must poll from spawn). */
+export async function freePort() {
+  const srv = createServer();
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address();
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
