@@ -18,7 +18,7 @@ const websocketOnly = {
   },
 };
 
-export async function target({ esbuild, browser: shared, root, publicDir }) {
+export async function target({ esbuild, browser: shared, root, publicDir, cpSync }) {
   const browser = { ...shared, target: shared.target?.map((t) => (t === 'safari14' ? 'safari14.1' : t)) };
   const outdir = join(publicDir, 'console');
   mkdirSync(outdir, { recursive: true });
@@ -34,5 +34,6 @@ export async function target({ esbuild, browser: shared, root, publicDir }) {
   const css = basename(outputs.find((f) => f.endsWith('.css')));
   const html = readFileSync(join(root, 'console/index.html'), 'utf8').replace('%JS%', `/console/${js}`).replace('%CSS%', `/console/${css}`);
   writeFileSync(join(outdir, 'index.html'), html);
+  cpSync(join(root, 'console/favicon.svg'), join(outdir, 'favicon.svg'));
   return result;
 }
