@@ -11,8 +11,11 @@ export interface ContactRecord {
   customFields: Record<string, unknown>;
   companies: unknown[];
   locale: string | null;
+  /** The effective block state: false once `blockedUntil` has passed. */
   blocked: boolean;
   blockedAt: string | null;
+  /** When a temporary block ends; null for a permanent block (or no block). */
+  blockedUntil: string | null;
   lastActivity: string | null;
   createdAt: string;
 }
@@ -122,6 +125,11 @@ export interface SetBlockedInput {
   actorType: BlockEventRecord['actorType'];
   actorId?: string | null;
   reason?: string | null;
+  /**
+   * Block expiry (ISO). On a new block, absent means permanent. On a contact already
+   * blocked, a given value (null included) replaces the expiry without a new block event.
+   */
+  blockedUntil?: string | null;
 }
 
 export interface SetBlockedResult {
@@ -166,6 +174,115 @@ export interface InboxRow {
   /** Latest message, notes included; null for an empty conversation. */
   lastMessage: MessageRecord | null;
   unread: number;
+}
+
+/** Where a contact last connected from (recorded at messenger connect). */
+export interface ContactSeen {
+  ip: string | null;
+  deviceId: string | null;
+}
+
+/** A wider block: new leads from this IP address or device are created blocked until `expiresAt`. */
+export interface BlockRuleRecord {
+  id: string;
+  kind: 'ip' | 'device';
+  value: string;
+  /** The blocked contact this rule came from; unblocking it lifts the rule. */
+  sourceContactId: string;
+  /** Null: as long as the source contact stays blocked. */
+  expiresAt: string | null;
+  createdAt: string;
+}
+
+export type BlockRuleInput = Omit<BlockRuleRecord, 'id' | 'createdAt'>;
+
+export interface WebhookHealth {
+  lastResponseTime: number;
+  avgResponseTime: number;
+  lastSuccessAt: string | null;
+  errorsSinceLastSuccess: number;
+  consecutiveFailures: number;
+}
+
+export interface WebhookLastStatus {
+  code: number;
+  message: string;
+  timestamp: string;
+}
+
+export interface WebhookRecord {
+  id: string;
+  name: string;
+  url: string;
+  description: string | null;
+  topics: string[];
+  status: 'active' | 'paused' | 'suspended';
+  /** `whsec_…`: signs every delivery (HMAC-SHA256). */
+  secret: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  lastStatus: WebhookLastStatus | null;
+  health: WebhookHealth;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type WebhookInput = Pick<WebhookRecord, 'name' | 'url' | 'description' | 'topics' | 'secret' | 'headers' | 'timeoutMs'>;
+export type WebhookPatch = Partial<Pick<WebhookRecord, 'name' | 'url' | 'description' | 'topics' | 'status' | 'secret' | 'headers' | 'timeoutMs' | 'lastStatus' | 'health'>>;
+
+export interface WebhookQuery {
+  limit: number;
+  cursor?: string | null;
+  status?: WebhookRecord['status'];
+}
+
+/** One event to one webhook; persisted so a restart does not lose pending deliveries. */
+export interface DeliveryRecord {
+  id: string;
+  webhookId: string;
+  topic: string;
+  /** The exact JSON body that is signed and sent. */
+  payload: string;
+  status: 'pending' | 'delivered' | 'failed';
+  /** Attempts started so far (a claim counts as one). */
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type DeliveryInput = Pick<DeliveryRecord, 'webhookId' | 'topic' | 'payload'>;
+
+export interface DeliveryOutcome {
+  status: DeliveryRecord['status'];
+  /** For a retry (status pending): when to try again. */
+  nextAttemptAt?: string;
+  lastError?: string | null;
+}
+
+export interface AuditLogRecord {
+  id: string;
+  action: string;
+  domain: string;
+  description: string;
+  actor: { type: 'admin' | 'system' | 'api_key'; id: string | null; email: string | null; name: string | null };
+  resource: { type: string; id: string | null; name: string | null };
+  request: { ipAddress: string | null; userAgent: string | null };
+  metadata: Record<string, unknown>;
+  createdAt: string;
+}
+
+export type AuditLogInput = Omit<AuditLogRecord, 'id' | 'createdAt'>;
+
+/** Newest first; dates are inclusive ISO bounds. */
+export interface AuditLogQuery {
+  limit: number;
+  cursor?: string | null;
+  action?: string;
+  domain?: string;
+  startDate?: string;
+  endDate?: string;
 }
 
 /**
@@ -214,4 +331,37 @@ export interface Store {
   listInbox(query: InboxQuery): Promise<Page<InboxRow>>;
   /** Moves the agent's read marker to the conversation's latest message. */
   markConversationRead(agentId: string, conversationId: string): Promise<void>;
+
+  /** Wider blocks: where a contact last connected from, and IP/device rules. */
+  recordContactSeen(contactId: string, seen: Partial<ContactSeen>): Promise<void>;
+  getContactSeen(contactId: string): Promise<ContactSeen | null>;
+  addBlockRules(rules: BlockRuleInput[]): Promise<BlockRuleRecord[]>;
+  /** A rule matching this IP or device that has not expired at `now`, or null. */
+  findActiveBlockRule(match: Partial<ContactSeen>, now: string): Promise<BlockRuleRecord | null>;
+  listBlockRules(sourceContactId: string): Promise<BlockRuleRecord[]>;
+  /** Lifts every rule of that contact; returns how many. */
+  removeBlockRules(sourceContactId: string): Promise<number>;
+
+  /** Webhooks and their persisted deliveries. */
+  createWebhook(input: WebhookInput): Promise<WebhookRecord>;
+  getWebhook(id: string): Promise<WebhookRecord | null>;
+  /** Newest first. */
+  listWebhooks(query: WebhookQuery): Promise<Page<WebhookRecord>>;
+  countWebhooks(): Promise<number>;
+  updateWebhook(id: string, patch: WebhookPatch): Promise<WebhookRecord | null>;
+  deleteWebhook(id: string): Promise<boolean>;
+  enqueueDeliveries(inputs: DeliveryInput[]): Promise<DeliveryRecord[]>;
+  /**
+   * Atomically claims up to `limit` pending deliveries due at `now`: counts an attempt and
+   * moves `nextAttemptAt` to `leaseUntil`, so no other process claims them meanwhile and a
+   * delivery whose process died is claimed again after the lease.
+   */
+  claimDueDeliveries(now: string, leaseUntil: string, limit: number): Promise<DeliveryRecord[]>;
+  completeDelivery(id: string, outcome: DeliveryOutcome): Promise<void>;
+  /** Newest first. */
+  listDeliveries(webhookId: string, limit: number): Promise<DeliveryRecord[]>;
+
+  /** The audit log. */
+  addAuditLog(input: AuditLogInput): Promise<AuditLogRecord>;
+  listAuditLogs(query: AuditLogQuery): Promise<Page<AuditLogRecord>>;
 }

@@ -10,6 +10,7 @@ import { PgStore } from '../../server/store/postgres/postgres-store.js';
 import type { AppendResult, Store } from '../../server/store/store.js';
 import { runAgentStoreContract } from './agent-store-contract.js';
 import { runStoreContract } from './store-contract.js';
+import { runHardeningStoreContract } from './hardening-contract.js';
 
 const DATABASE_URL = isPostgresUrl(process.env.DATABASE_URL ?? '')
   ? process.env.DATABASE_URL!
@@ -79,6 +80,7 @@ if (unreachable) {
     dropSchema,
   );
   runAgentStoreContract('postgres', async () => { const s = new PgStore({ connectionString: DATABASE_URL, schema: testSchema() }); await s.migrate(); return s; }, dropSchema);
+  runHardeningStoreContract('postgres', async () => { const s = new PgStore({ connectionString: DATABASE_URL, schema: testSchema() }); await s.migrate(); return s; }, dropSchema);
 
   describe('postgres store across processes', () => {
     // Two PgStores with their own pools are, to the database, two server processes.

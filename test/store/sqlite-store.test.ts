@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SqliteStore } from '../../server/store/sqlite/sqlite-store.js';
 import { runAgentStoreContract } from './agent-store-contract.js';
 import { runStoreContract } from './store-contract.js';
+import { runHardeningStoreContract } from './hardening-contract.js';
 
 runStoreContract(
   'sqlite (file)',
@@ -11,3 +12,4 @@ runStoreContract(
   async (s) => rmSync(join((s as SqliteStore).path, '..'), { recursive: true, force: true }),
 );
 runAgentStoreContract('sqlite (file)', async () => new SqliteStore(join(mkdtempSync(join(tmpdir(), 'parley-agents-')), 'test.db')), async (s) => rmSync(join((s as SqliteStore).path, '..'), { recursive: true, force: true }));
+runHardeningStoreContract('sqlite (file)', async () => new SqliteStore(join(mkdtempSync(join(tmpdir(), 'parley-hardening-')), 'test.db')), async (s) => rmSync(join((s as SqliteStore).path, '..'), { recursive: true, force: true }));

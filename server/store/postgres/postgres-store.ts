@@ -7,7 +7,8 @@ import type {
 } from '../store.js';
 import { pgAgentStore } from './agent-store.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
-import { shortId, toBlockEvent, toContact, toConversation, toMessage } from './rows.js';
+import { isBlockedRow, shortId, toBlockEvent, toContact, toConversation, toMessage } from './rows.js';
+import { pgHardeningStore } from './hardening-store.js';
 
 type Row = Record<string, any>;
 type Client = pg.PoolClient;
@@ -43,7 +44,8 @@ const Q = {
   // The block guarantee: appendMessage and setBlocked both take this row lock first, so a
   // block and a send by that contact are serialised, across every process on the database.
   lockContact: { name: 'parley_lock_contact', text: 'SELECT * FROM contacts WHERE id = $1 FOR UPDATE' },
-  setBlocked: { name: 'parley_set_blocked', text: 'UPDATE contacts SET blocked = $1, blocked_at = $2 WHERE id = $3 RETURNING *' },
+  setBlocked: { name: 'parley_set_blocked', text: 'UPDATE contacts SET blocked = $1, blocked_at = $2, blocked_until = $3 WHERE id = $4 RETURNING *' },
+  setBlockedUntil: { name: 'parley_set_blocked_until', text: 'UPDATE contacts SET blocked_until = $1 WHERE id = $2 RETURNING *' },
   insertBlockEvent: {
     name: 'parley_insert_block_event',
     text: `INSERT INTO block_events (id, contact_id, action, actor_type, actor_id, reason, created_at)
@@ -117,6 +119,7 @@ export class PgStore implements Store {
   readonly pool: pg.Pool;
   readonly schema: string | null;
   private readonly agents: ReturnType<typeof pgAgentStore>;
+  private readonly hardening: ReturnType<typeof pgHardeningStore>;
   private closed = false;
 
   constructor(opts: PgStoreOptions) {
@@ -135,6 +138,7 @@ export class PgStore implements Store {
     this.pool.on('error', opts.onError ?? (() => {}));
 
     this.agents = pgAgentStore(this.pool);
+    this.hardening = pgHardeningStore(this.pool);
   }
 
   private async tx<T>(fn: (c: Client) => Promise<T>): Promise<T> {
@@ -252,9 +256,16 @@ export class PgStore implements Store {
       // and then read the new state.
       const row = await one(c, Q.lockContact, [input.contactId]);
       if (!row) return null;
-      if (row.blocked === input.blocked) return { contact: toContact(row), changed: false };
+      if (isBlockedRow(row) === input.blocked) {
+        // Blocking a blocked contact again may change (or clear) its expiry; nothing is recorded.
+        const current = row.blocked_until ? (row.blocked_until as Date).toISOString() : null;
+        if (input.blocked && input.blockedUntil !== undefined && input.blockedUntil !== current) {
+          return { contact: toContact((await one(c, Q.setBlockedUntil, [input.blockedUntil, input.contactId]))!), changed: false };
+        }
+        return { contact: toContact(row), changed: false };
+      }
       const now = new Date().toISOString();
-      const updated = await one(c, Q.setBlocked, [input.blocked, input.blocked ? now : null, input.contactId]);
+      const updated = await one(c, Q.setBlocked, [input.blocked, input.blocked ? now : null, input.blocked ? input.blockedUntil ?? null : null, input.contactId]);
       await c.query({
         ...Q.insertBlockEvent,
         values: [newObjectId(), input.contactId, input.blocked ? 'block' : 'unblock', input.actorType, input.actorId ?? null, input.reason ?? null, now],
@@ -325,7 +336,7 @@ export class PgStore implements Store {
           if (dup) return this.duplicate(c, dup);
         }
         if (!author) return { status: 'contact_not_found' };
-        if (author.blocked) return { status: 'blocked' };
+        if (isBlockedRow(author)) return { status: 'blocked' };
       }
       const now = input.createdAt ?? new Date().toISOString();
       let conversation: Row | undefined;
@@ -402,4 +413,23 @@ export class PgStore implements Store {
   countAgents: Store['countAgents'] = () => this.agents.countAgents();
   listInbox: Store['listInbox'] = (query) => this.agents.listInbox(query);
   markConversationRead: Store['markConversationRead'] = (agentId, conversationId) => this.agents.markConversationRead(agentId, conversationId);
+  // Wider blocks, webhooks, audit log: server/store/postgres/hardening-store.ts.
+  recordContactSeen: Store['recordContactSeen'] = (id, seen) => this.hardening.recordContactSeen(id, seen);
+  getContactSeen: Store['getContactSeen'] = (id) => this.hardening.getContactSeen(id);
+  addBlockRules: Store['addBlockRules'] = (rules) => this.hardening.addBlockRules(rules);
+  findActiveBlockRule: Store['findActiveBlockRule'] = (match, now) => this.hardening.findActiveBlockRule(match, now);
+  listBlockRules: Store['listBlockRules'] = (id) => this.hardening.listBlockRules(id);
+  removeBlockRules: Store['removeBlockRules'] = (id) => this.hardening.removeBlockRules(id);
+  createWebhook: Store['createWebhook'] = (input) => this.hardening.createWebhook(input);
+  getWebhook: Store['getWebhook'] = (id) => this.hardening.getWebhook(id);
+  listWebhooks: Store['listWebhooks'] = (query) => this.hardening.listWebhooks(query);
+  countWebhooks: Store['countWebhooks'] = () => this.hardening.countWebhooks();
+  updateWebhook: Store['updateWebhook'] = (id, patch) => this.hardening.updateWebhook(id, patch);
+  deleteWebhook: Store['deleteWebhook'] = (id) => this.hardening.deleteWebhook(id);
+  enqueueDeliveries: Store['enqueueDeliveries'] = (inputs) => this.hardening.enqueueDeliveries(inputs);
+  claimDueDeliveries: Store['claimDueDeliveries'] = (now, leaseUntil, limit) => this.hardening.claimDueDeliveries(now, leaseUntil, limit);
+  completeDelivery: Store['completeDelivery'] = (id, outcome) => this.hardening.completeDelivery(id, outcome);
+  listDeliveries: Store['listDeliveries'] = (id, limit) => this.hardening.listDeliveries(id, limit);
+  addAuditLog: Store['addAuditLog'] = (input) => this.hardening.addAuditLog(input);
+  listAuditLogs: Store['listAuditLogs'] = (query) => this.hardening.listAuditLogs(query);
 }

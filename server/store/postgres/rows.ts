@@ -8,6 +8,10 @@ export const shortId = (id: string): string | null => (/^[0-9]{1,18}$/.test(id) 
 /** timestamptz arrives as a Date; records carry ISO strings (millisecond precision). */
 export const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
+/** Blocked and not past its expiry. */
+export const isBlockedRow = (r: Row, now = Date.now()): boolean =>
+  r.blocked === true && (r.blocked_until == null || (r.blocked_until as Date).getTime() > now);
+
 export const toContact = (r: Row): ContactRecord => ({
   id: r.id,
   type: r.type,
@@ -18,8 +22,9 @@ export const toContact = (r: Row): ContactRecord => ({
   customFields: r.custom_fields,
   companies: r.companies,
   locale: r.locale,
-  blocked: r.blocked,
+  blocked: isBlockedRow(r),
   blockedAt: iso(r.blocked_at),
+  blockedUntil: r.blocked ? iso(r.blocked_until ?? null) : null,
   lastActivity: iso(r.last_activity),
   createdAt: iso(r.created_at)!,
 });

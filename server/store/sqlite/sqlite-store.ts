@@ -9,8 +9,12 @@ import type {
 } from '../store.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { sqliteAgentStore } from './agent-store.js';
+import { sqliteHardeningStore } from './hardening-store.js';
 
 type Row = Record<string, any>;
+
+/** Blocked and not past its expiry (ISO strings compare in time order). */
+const isBlockedRow = (blocked: boolean, until: string | null, now: string) => blocked && (until === null || until > now);
 
 export const toContact = (r: Row): ContactRecord => ({
   id: r.id,
@@ -22,8 +26,9 @@ export const toContact = (r: Row): ContactRecord => ({
   customFields: JSON.parse(r.custom_fields),
   companies: JSON.parse(r.companies),
   locale: r.locale,
-  blocked: r.blocked === 1,
+  blocked: isBlockedRow(r.blocked === 1, r.blocked_until ?? null, new Date().toISOString()),
   blockedAt: r.blocked_at,
+  blockedUntil: r.blocked === 1 ? r.blocked_until ?? null : null,
   lastActivity: r.last_activity,
   createdAt: r.created_at,
 });
@@ -79,6 +84,7 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly stmt: ReturnType<SqliteStore['prepare']>;
   private readonly agents: ReturnType<typeof sqliteAgentStore>;
+  private readonly hardening: ReturnType<typeof sqliteHardeningStore>;
 
   constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -90,6 +96,7 @@ export class SqliteStore implements Store {
     this.migrateSync();
     this.stmt = this.prepare();
     this.agents = sqliteAgentStore(this.db);
+    this.hardening = sqliteHardeningStore(this.db);
   }
 
   private migrateSync() {
@@ -114,7 +121,8 @@ export class SqliteStore implements Store {
       insertContact: db.prepare(`INSERT INTO contacts (id, type, user_id, email, name, profile_picture, custom_fields, companies, locale, created_at)
         VALUES (@id, @type, @userId, @email, @name, @profilePicture, @customFields, @companies, @locale, @createdAt)`),
       deleteContact: db.prepare('DELETE FROM contacts WHERE id = ?'),
-      setBlocked: db.prepare('UPDATE contacts SET blocked = ?, blocked_at = ? WHERE id = ?'),
+      setBlocked: db.prepare('UPDATE contacts SET blocked = ?, blocked_at = ?, blocked_until = ? WHERE id = ?'),
+      setBlockedUntil: db.prepare('UPDATE contacts SET blocked_until = ? WHERE id = ?'),
       insertBlockEvent: db.prepare(`INSERT INTO block_events (id, contact_id, action, actor_type, actor_id, reason, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?)`),
       blockEvents: db.prepare('SELECT * FROM block_events WHERE contact_id = ? ORDER BY created_at, rowid'),
@@ -213,9 +221,16 @@ export class SqliteStore implements Store {
     return this.db.transaction((): SetBlockedResult | null => {
       const row = this.stmt.contactById.get(input.contactId) as Row | undefined;
       if (!row) return null;
-      if ((row.blocked === 1) === input.blocked) return { contact: toContact(row), changed: false };
       const now = new Date().toISOString();
-      this.stmt.setBlocked.run(input.blocked ? 1 : 0, input.blocked ? now : null, input.contactId);
+      if (isBlockedRow(row.blocked === 1, row.blocked_until ?? null, now) === input.blocked) {
+        // Blocking a blocked contact again may change (or clear) its expiry; nothing is recorded.
+        if (input.blocked && input.blockedUntil !== undefined && input.blockedUntil !== row.blocked_until) {
+          this.stmt.setBlockedUntil.run(input.blockedUntil, input.contactId);
+          return { contact: toContact(this.stmt.contactById.get(input.contactId) as Row), changed: false };
+        }
+        return { contact: toContact(row), changed: false };
+      }
+      this.stmt.setBlocked.run(input.blocked ? 1 : 0, input.blocked ? now : null, input.blocked ? input.blockedUntil ?? null : null, input.contactId);
       this.stmt.insertBlockEvent.run(newObjectId(), input.contactId, input.blocked ? 'block' : 'unblock',
         input.actorType, input.actorId ?? null, input.reason ?? null, now);
       return { contact: toContact(this.stmt.contactById.get(input.contactId) as Row), changed: true };
@@ -275,7 +290,7 @@ export class SqliteStore implements Store {
       if (byContact) {
         const author = this.stmt.contactById.get(input.authorId) as Row | undefined;
         if (!author) return { status: 'contact_not_found' };
-        if (author.blocked === 1) return { status: 'blocked' };
+        if (author.blocked === 1 && (author.blocked_until === null || author.blocked_until > new Date().toISOString())) return { status: 'blocked' };
       }
       const now = input.createdAt ?? new Date().toISOString();
       let conversation: Row | undefined;
@@ -344,4 +359,23 @@ export class SqliteStore implements Store {
   countAgents: Store['countAgents'] = () => this.agents.countAgents();
   listInbox: Store['listInbox'] = (query) => this.agents.listInbox(query);
   markConversationRead: Store['markConversationRead'] = (agentId, conversationId) => this.agents.markConversationRead(agentId, conversationId);
+  // Wider blocks, webhooks, audit log: server/store/sqlite/hardening-store.ts.
+  recordContactSeen: Store['recordContactSeen'] = (id, seen) => this.hardening.recordContactSeen(id, seen);
+  getContactSeen: Store['getContactSeen'] = (id) => this.hardening.getContactSeen(id);
+  addBlockRules: Store['addBlockRules'] = (rules) => this.hardening.addBlockRules(rules);
+  findActiveBlockRule: Store['findActiveBlockRule'] = (match, now) => this.hardening.findActiveBlockRule(match, now);
+  listBlockRules: Store['listBlockRules'] = (id) => this.hardening.listBlockRules(id);
+  removeBlockRules: Store['removeBlockRules'] = (id) => this.hardening.removeBlockRules(id);
+  createWebhook: Store['createWebhook'] = (input) => this.hardening.createWebhook(input);
+  getWebhook: Store['getWebhook'] = (id) => this.hardening.getWebhook(id);
+  listWebhooks: Store['listWebhooks'] = (query) => this.hardening.listWebhooks(query);
+  countWebhooks: Store['countWebhooks'] = () => this.hardening.countWebhooks();
+  updateWebhook: Store['updateWebhook'] = (id, patch) => this.hardening.updateWebhook(id, patch);
+  deleteWebhook: Store['deleteWebhook'] = (id) => this.hardening.deleteWebhook(id);
+  enqueueDeliveries: Store['enqueueDeliveries'] = (inputs) => this.hardening.enqueueDeliveries(inputs);
+  claimDueDeliveries: Store['claimDueDeliveries'] = (now, leaseUntil, limit) => this.hardening.claimDueDeliveries(now, leaseUntil, limit);
+  completeDelivery: Store['completeDelivery'] = (id, outcome) => this.hardening.completeDelivery(id, outcome);
+  listDeliveries: Store['listDeliveries'] = (id, limit) => this.hardening.listDeliveries(id, limit);
+  addAuditLog: Store['addAuditLog'] = (input) => this.hardening.addAuditLog(input);
+  listAuditLogs: Store['listAuditLogs'] = (query) => this.hardening.listAuditLogs(query);
 }
