@@ -6,6 +6,7 @@ import type {
   AgentsAckData, AgentsClientEvents, AgentsServerEvents, BlockEventDto, BulkResult, ContactDetail, ContactSummary, ConversationDto, InboxItem, MeDto,
 } from '../protocol/agents.js';
 import type { Ack, MessageDto } from '../protocol/types.js';
+import { displayName } from './format.js';
 
 export type AgentsSocket = Socket<AgentsServerEvents, AgentsClientEvents>;
 export type Connect = (url: string, opts: { transports: string[]; withCredentials: boolean }) => AgentsSocket;
@@ -259,7 +260,7 @@ export function createConsole(me: MeDto, connect: Connect) {
     if (!res) return false;
     const last = res.blockHistory[res.blockHistory.length - 1];
     setContact(res.contact, last);
-    notify(`${res.contact.name || res.contact.email || 'Contact'} is ${blocked ? 'blocked' : 'unblocked'}.`, 'info');
+    notify(`${displayName(res.contact)} is ${blocked ? 'blocked' : 'unblocked'}.`, 'info');
     return true;
   }
 

@@ -19,7 +19,7 @@ export function Contacts({ s, onBulk }: { s: ConsoleState; onBulk: (block: boole
       <div class="contacts-head">
         <h2 id="contacts-title">Contacts</h2>
         <span class="hint" aria-live="polite">
-          {sel.size ? `${sel.size} selected` : `${list.length} contacts`}
+          {sel.size ? `${sel.size} selected` : `${list.length} contact${list.length === 1 ? '' : 's'}`}
         </span>
         {s.me.canBlock && (
           <div class="bulk">

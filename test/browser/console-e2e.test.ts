@@ -1,7 +1,7 @@
 // End to end in real headless Chromium: the demo page with the widget (visitor) and the
 // console (agent), side by side, against one real server. Screenshots of both pages at each
 // step go to test-artifacts/console/.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -75,6 +75,7 @@ describe.skipIf(!haveChromium())('agents console, end to end with the widget', (
 
   beforeAll(async () => {
     expect(existsSync(join(root, 'dist/public/console/index.html')), 'run `node build.mjs` first (npm test does)').toBe(true);
+    rmSync(artifacts, { recursive: true, force: true });
     mkdirSync(artifacts, { recursive: true });
     server = await startServer();
     expect(await ensureFirstAdmin(server.parley.core.agents, server.parley.store, { password: ADMIN.password })).toEqual(ADMIN);
