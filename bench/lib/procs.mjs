@@ -43,7 +43,10 @@ export async function startServer(script, env = {}, { nodeArgs = [], timeoutMs =
     child,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      const timer = setTimeout(() => {
+        process.stderr.write(`[bench] ${script} did not exit on SIGTERM; killing it\n`);
+        child.kill('SIGKILL');
+      }, 15_000);
       await exited;
       clearTimeout(timer);
     },

@@ -26,6 +26,7 @@ export function table(r) {
     rows.push(`| ${label} — 50 % load (${n(s.half.targetRate, '/s')} open loop) | ${n(s.half.sendsPerSec, '/s')} | ${n(s.half.latencyMs.p50, ' ms')} | ${n(s.half.latencyMs.p99, ' ms')}${extra.p99 ?? ''} | ${s.half.errors} |`);
   };
   send('bare socket.io', r.baseline);
+  if (r.baseline?.saturationRepeat) rows.push(`| bare socket.io — saturation, repeated after Parley SQLite (ratios use the mean, ${n(r.baseline.sendsPerSec, '/s')}) | ${n(r.baseline.saturationRepeat.sendsPerSec, '/s')} | ${n(r.baseline.saturationRepeat.latencyMs.p50, ' ms')} | ${n(r.baseline.saturationRepeat.latencyMs.p99, ' ms')} | ${r.baseline.saturationRepeat.errors} |`);
   send('Parley, SQLite, 1 process', r.sqlite1, {
     thr: ` (${n(r.sqlite1?.throughputRatio)}× base${pass(t.sqlite1ThroughputVsBaseline)})`,
     p99: ` (${n(r.sqlite1?.halfLoadP99Ratio)}× base${pass(t.sqlite1HalfLoadP99VsBaseline)})`,

@@ -85,6 +85,8 @@ export class SqliteStore implements Store {
   private readonly stmt: ReturnType<SqliteStore['prepare']>;
   private readonly agents: ReturnType<typeof sqliteAgentStore>;
   private readonly hardening: ReturnType<typeof sqliteHardeningStore>;
+  // Nested inside a batch's transaction, better-sqlite3 runs this as a SAVEPOINT.
+  private readonly appendTx: Database.Transaction<(input: AppendMessageInput) => AppendResult>;
 
   constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -95,6 +97,7 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     this.migrateSync();
     this.stmt = this.prepare();
+    this.appendTx = this.db.transaction((input: AppendMessageInput) => this.appendOne(input));
     this.agents = sqliteAgentStore(this.db);
     this.hardening = sqliteHardeningStore(this.db);
   }
@@ -275,62 +278,106 @@ export class SqliteStore implements Store {
     return this.stmt.deleteConversation.run(id).changes > 0;
   }
 
-  async appendMessage(input: AppendMessageInput): Promise<AppendResult> {
-    return this.db.transaction((): AppendResult => {
-      const byContact = input.authorType !== 'admin';
-      if (input.clientId) {
-        const dup = this.stmt.messageByClientId.get(input.authorId, input.clientId) as Row | undefined;
-        if (dup) {
-          const conversation = this.stmt.conversationById.get(dup.conversation_id) as Row;
-          return { status: 'duplicate', message: toMessage(dup), conversation: toConversation(conversation) };
+  /**
+   * Group commit: the appends that arrive in one turn of the event loop share one
+   * `BEGIN IMMEDIATE` transaction, so one WAL commit instead of one per message. Each
+   * append still runs its duplicate check, block check and insert inside that transaction
+   * (in its own savepoint, so one failing append leaves the others intact), and every caller
+   * is answered only once the transaction has committed.
+   */
+  appendMessage(input: AppendMessageInput): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.pendingAppends.push({ input, resolve, reject });
+      if (this.pendingAppends.length === 1) setImmediate(() => this.flushAppends());
+    });
+  }
+
+  private pendingAppends: { input: AppendMessageInput; resolve: (r: AppendResult) => void; reject: (err: unknown) => void }[] = [];
+
+  private flushAppends() {
+    const batch = this.pendingAppends;
+    this.pendingAppends = [];
+    if (batch.length === 1) {
+      const [{ input, resolve, reject }] = batch;
+      let result: AppendResult;
+      try {
+        result = this.appendTx.immediate(input);
+      } catch (err) {
+        return reject(err);
+      }
+      return resolve(result);
+    }
+    let outcomes: ({ ok: true; result: AppendResult } | { ok: false; err: unknown })[];
+    try {
+      outcomes = this.db.transaction(() => batch.map(({ input }) => {
+        try {
+          return { ok: true as const, result: this.appendTx(input) };
+        } catch (err) {
+          return { ok: false as const, err };
         }
+      })).immediate();
+    } catch (err) {
+      // Nothing of this batch was committed.
+      for (const { reject } of batch) reject(err);
+      return;
+    }
+    outcomes.forEach((o, i) => (o.ok ? batch[i].resolve(o.result) : batch[i].reject(o.err)));
+  }
+
+  private appendOne(input: AppendMessageInput): AppendResult {
+    const byContact = input.authorType !== 'admin';
+    if (input.clientId) {
+      const dup = this.stmt.messageByClientId.get(input.authorId, input.clientId) as Row | undefined;
+      if (dup) {
+        const conversation = this.stmt.conversationById.get(dup.conversation_id) as Row;
+        return { status: 'duplicate', message: toMessage(dup), conversation: toConversation(conversation) };
       }
-      // The block check and the insert share this transaction: a block committed before it
-      // is always seen, and a block cannot commit in between (writers are serialised).
-      if (byContact) {
-        const author = this.stmt.contactById.get(input.authorId) as Row | undefined;
-        if (!author) return { status: 'contact_not_found' };
-        if (author.blocked === 1 && (author.blocked_until === null || author.blocked_until > new Date().toISOString())) return { status: 'blocked' };
+    }
+    // The block check and the insert share this transaction: a block committed before it
+    // is always seen, and a block cannot commit in between (writers are serialised).
+    if (byContact) {
+      const author = this.stmt.contactById.get(input.authorId) as Row | undefined;
+      if (!author) return { status: 'contact_not_found' };
+      if (author.blocked === 1 && (author.blocked_until === null || author.blocked_until > new Date().toISOString())) return { status: 'blocked' };
+    }
+    const now = input.createdAt ?? new Date().toISOString();
+    let conversation: Row | undefined;
+    let createdConversation = false;
+    if (input.conversationId) {
+      conversation = this.stmt.conversationById.get(input.conversationId) as Row | undefined;
+      if (!conversation) return { status: 'conversation_not_found' };
+      if (byContact && conversation.contact_id !== input.authorId) return { status: 'conversation_not_found' };
+    } else {
+      const ownerId = byContact ? input.authorId : input.contactId;
+      if (!ownerId) return { status: 'contact_not_found' };
+      if (!byContact && !this.stmt.contactById.get(ownerId)) return { status: 'contact_not_found' };
+      if (!input.newConversation) conversation = this.stmt.latestOpenConversation.get(ownerId) as Row | undefined;
+      if (!conversation) {
+        conversation = this.stmt.insertConversation.get(ownerId, now, now, now) as Row;
+        createdConversation = true;
       }
-      const now = input.createdAt ?? new Date().toISOString();
-      let conversation: Row | undefined;
-      let createdConversation = false;
-      if (input.conversationId) {
-        conversation = this.stmt.conversationById.get(input.conversationId) as Row | undefined;
-        if (!conversation) return { status: 'conversation_not_found' };
-        if (byContact && conversation.contact_id !== input.authorId) return { status: 'conversation_not_found' };
-      } else {
-        const ownerId = byContact ? input.authorId : input.contactId;
-        if (!ownerId) return { status: 'contact_not_found' };
-        if (!byContact && !this.stmt.contactById.get(ownerId)) return { status: 'contact_not_found' };
-        if (!input.newConversation) conversation = this.stmt.latestOpenConversation.get(ownerId) as Row | undefined;
-        if (!conversation) {
-          conversation = this.stmt.insertConversation.get(ownerId, now, now, now) as Row;
-          createdConversation = true;
-        }
-      }
-      const message = {
-        id: newObjectId(),
-        conversationId: conversation.id,
-        contactId: conversation.contact_id,
-        clientId: input.clientId ?? null,
-        authorType: input.authorType,
-        authorId: input.authorId,
-        authorName: input.authorName ?? null,
-        body: input.body,
-        messageType: input.messageType,
-        createdAt: now,
-      };
-      this.stmt.insertMessage.run(message);
-      const touched = this.stmt.touchConversation.get(now, now, byContact ? 'contact' : 'admin', conversation.id) as Row;
-      if (byContact) this.stmt.touchContact.run(now, input.authorId);
-      return {
-        status: 'stored',
-        message: { ...message, conversationId: String(message.conversationId) } as MessageRecord,
-        conversation: toConversation(touched),
-        createdConversation,
-      };
-    }).immediate();
+    }
+    const message = {
+      id: newObjectId(),
+      conversationId: conversation.id,
+      contactId: conversation.contact_id,
+      clientId: input.clientId ?? null,
+      authorType: input.authorType,
+      authorId: input.authorId,
+      authorName: input.authorName ?? null,
+      body: input.body,
+      messageType: input.messageType,
+      createdAt: now,
+    };
+    this.stmt.insertMessage.run(message);
+    const touched = this.stmt.touchConversation.get(now, now, byContact ? 'contact' : 'admin', conversation.id) as Row;
+    if (byContact) this.stmt.touchContact.run(now, input.authorId);
+    return {
+      status: 'stored',
+      message: { ...message, conversationId: String(message.conversationId) } as MessageRecord,
+      conversation: toConversation(touched),
+      createdConversation,
+    };
   }
 
   async listMessages(conversationId: string, opts: { includeNotes?: boolean } = {}) {
