@@ -18,6 +18,7 @@ export const ERRORS = {
   contact_not_found: { status: 404, message: 'No contact with that id.' },
   conversation_not_found: { status: 404, message: 'No conversation with that id.' },
   admin_not_found: { status: 404, message: 'No admin with that id.' },
+  webhook_not_found: { status: 404, message: 'No webhook with that id.' },
   method_not_allowed: { status: 405, message: 'Method not allowed on this endpoint.' },
   conflict: { status: 409, message: 'The request conflicts with an existing resource.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },

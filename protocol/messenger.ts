@@ -13,6 +13,11 @@ export interface MessengerAuth {
   jwt?: string;
   email?: string;
   name?: string;
+  /**
+   * A stable id of this browser or app install (1–64 chars of [A-Za-z0-9_-]), kept apart from
+   * the visitor token; a block with scope `device_and_ip` also blocks new leads from it.
+   */
+  deviceId?: string;
 }
 
 export interface SessionPayload {
@@ -47,7 +52,7 @@ export interface MessengerClientEvents {
 export interface MessengerServerEvents {
   session: (payload: SessionPayload) => void;
   'message:new': (message: MessageDto) => void;
-  'contact:blocked': (payload: { contactId: string }) => void;
+  'contact:blocked': (payload: { contactId: string; blockedUntil?: string | null }) => void;
   'contact:unblocked': (payload: { contactId: string }) => void;
   'agent:typing': (payload: TypingPayload & { name?: string | null }) => void;
 }

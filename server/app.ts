@@ -14,6 +14,7 @@ import { createLogger } from './logger.js';
 import { attachRedisAdapter } from './realtime/redis-adapter.js';
 import { fanOutToMessenger } from './realtime/messenger-fanout.js';
 import { setupMessenger } from './realtime/messenger.js';
+import { startWebhookDispatcher } from './webhooks/dispatcher.js';
 import { createStore } from './store/create-store.js';
 import { RateLimiter } from './guard/rate-limits.js';
 import type { Store } from './store/store.js';
@@ -34,7 +35,7 @@ export interface Parley {
 export async function startParley(config: Config, opts: { logger?: Logger; store?: Store } = {}): Promise<Parley> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const store = opts.store ?? (await createStore(config.databaseUrl, { schema: config.databaseSchema }));
-  const core = new Core(store, { agentPolicy: { blockRoles: parseBlockRoles(process.env.PARLEY_BLOCK_ROLES) } });
+  const core = new Core(store, { agentPolicy: { blockRoles: parseBlockRoles(process.env.PARLEY_BLOCK_ROLES) }, blockPolicy: config.blockPolicy });
   let ready = false;
 
   const serveStatic = createStaticHandler(config.publicDir);
@@ -73,6 +74,7 @@ export async function startParley(config: Config, opts: { logger?: Logger; store
   const messenger = setupMessenger(io, core, config, logger, limiter);
   const unsubscribe = fanOutToMessenger(core, messenger);
   const agentsConsole = setupConsole(io, core, config, logger);
+  const webhooks = startWebhookDispatcher(core, logger, config.webhookDelivery);
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -89,6 +91,7 @@ export async function startParley(config: Config, opts: { logger?: Logger; store
       ready = false;
       unsubscribe();
       agentsConsole.close();
+      await webhooks.close();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await redis?.close();

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { rateLimitsFromEnv, type RateLimitRules } from './guard/rate-limits.js';
+import { blockPolicyFromEnv, type BlockPolicy } from './core/contacts.js';
+import { dispatcherOptionsFromEnv, type DispatcherOptions } from './webhooks/dispatcher.js';
 
 export const API_VERSIONS = ['2026-01-01.nova', '2025-12-12.clover'] as const;
 export type ApiVersion = (typeof API_VERSIONS)[number];
@@ -29,6 +31,10 @@ export interface Config {
   trustProxy: boolean;
   /** Directory served at `/` (widget, demo page, console). */
   publicDir: string;
+  /** Default block scope and IP block length (PARLEY_BLOCK_SCOPE, PARLEY_IP_BLOCK_MINUTES). */
+  blockPolicy: BlockPolicy;
+  /** Webhook retries and polling (PARLEY_WEBHOOK_MAX_ATTEMPTS, _RETRY_BASE_MS, _POLL_MS). */
+  webhookDelivery: DispatcherOptions;
 }
 
 const DEFAULT_DB = './data/parley.db';
@@ -64,6 +70,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     rateLimits: rateLimitsFromEnv(env),
     trustProxy: env.PARLEY_TRUST_PROXY === 'true',
     publicDir: resolve(env.PARLEY_PUBLIC_DIR ?? new URL('../dist/public', import.meta.url).pathname),
+    blockPolicy: blockPolicyFromEnv(env),
+    webhookDelivery: dispatcherOptionsFromEnv(env),
     ...overrides,
   };
 }

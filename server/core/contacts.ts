@@ -1,11 +1,42 @@
+import type { AuditLog, RequestInfo } from './audit.js';
 import { ParleyError } from './errors.js';
-import type { Publish } from './events.js';
-import type { BlockEventRecord, ContactInput, ContactQuery, ContactRecord, Store } from '../store/store.js';
+import type { BlockDetails, BlockScope, Publish } from './events.js';
+import type { BlockEventRecord, BlockRuleInput, BlockRuleRecord, ContactInput, ContactQuery, ContactRecord, ContactSeen, Store } from '../store/store.js';
 
 export interface BlockActor {
   actorType: BlockEventRecord['actorType'];
   actorId?: string | null;
+  /** The request that asked for it (audit log). */
+  request?: RequestInfo;
 }
+
+/** Server-wide block defaults (PARLEY_BLOCK_SCOPE, PARLEY_IP_BLOCK_MINUTES). */
+export interface BlockPolicy {
+  scope: BlockScope;
+  ipBlockMinutes: number;
+}
+
+export const DEFAULT_BLOCK_POLICY: BlockPolicy = { scope: 'contact', ipBlockMinutes: 1440 };
+
+export interface BlockOptions {
+  /** ISO time the block ends; null or absent: permanent. */
+  expiresAt?: string | null;
+  /** `device_and_ip` also blocks new leads from the contact's last IP and device. */
+  scope?: BlockScope;
+  /** How long the IP part of a wider block lasts (never beyond `expiresAt`). */
+  ipBlockMinutes?: number;
+}
+
+/** `PARLEY_BLOCK_SCOPE` / `PARLEY_IP_BLOCK_MINUTES` → policy; bad values throw at start. */
+export function blockPolicyFromEnv(env: NodeJS.ProcessEnv): BlockPolicy {
+  const scope = env.PARLEY_BLOCK_SCOPE || DEFAULT_BLOCK_POLICY.scope;
+  if (scope !== 'contact' && scope !== 'device_and_ip') throw new Error(`PARLEY_BLOCK_SCOPE must be contact or device_and_ip; got ${scope}`);
+  const minutes = Number(env.PARLEY_IP_BLOCK_MINUTES || DEFAULT_BLOCK_POLICY.ipBlockMinutes);
+  if (!Number.isFinite(minutes) || minutes < 1) throw new Error(`PARLEY_IP_BLOCK_MINUTES must be a positive number; got ${env.PARLEY_IP_BLOCK_MINUTES}`);
+  return { scope, ipBlockMinutes: minutes };
+}
+
+const earlier = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a < b ? a : b);
 
 export interface ContactFields {
   userId?: string;
@@ -19,7 +50,12 @@ export interface ContactFields {
 
 /** Contacts (customers and leads) and their block state. */
 export class Contacts {
-  constructor(private readonly store: Store, private readonly publish: Publish) {}
+  constructor(
+    private readonly store: Store,
+    private readonly publish: Publish,
+    private readonly audit: AuditLog,
+    readonly policy: BlockPolicy = DEFAULT_BLOCK_POLICY,
+  ) {}
 
   async get(id: string): Promise<ContactRecord> {
     const contact = await this.store.getContact(id);
@@ -59,33 +95,94 @@ export class Contacts {
     this.publish({ type: 'contact:deleted', contactId: id });
   }
 
-  /** Idempotent: blocking a blocked contact succeeds again and records nothing new. */
-  block(id: string, actor: BlockActor, reason?: string | null) {
-    return this.setBlocked(id, true, actor, reason);
-  }
-
-  unblock(id: string, actor: BlockActor, reason?: string | null) {
-    return this.setBlocked(id, false, actor, reason);
-  }
-
-  private async setBlocked(id: string, blocked: boolean, actor: BlockActor, reason?: string | null) {
-    const result = await this.store.setBlocked({ contactId: id, blocked, ...actor, reason: reason ?? null });
-    if (!result) throw new ParleyError('contact_not_found', `No contact with id ${id}.`);
-    if (result.changed) {
-      const events = await this.store.listBlockEvents(id);
-      const event = events[events.length - 1] ?? null;
-      this.publish({ type: blocked ? 'contact:blocked' : 'contact:unblocked', contact: result.contact, event });
+  /**
+   * Idempotent: blocking a blocked contact succeeds again and records nothing new (a given
+   * `expiresAt` replaces the expiry; a wider scope adds its IP and device rules).
+   */
+  async block(id: string, actor: BlockActor, reason?: string | null, opts: BlockOptions = {}) {
+    const scope = opts.scope ?? this.policy.scope;
+    if (opts.expiresAt && opts.expiresAt <= new Date().toISOString()) {
+      throw new ParleyError('invalid_payload', 'expiresAt must be in the future.');
     }
+    const result = await this.store.setBlocked({
+      contactId: id, blocked: true, actorType: actor.actorType, actorId: actor.actorId ?? null, reason: reason ?? null, blockedUntil: opts.expiresAt,
+    });
+    if (!result) throw new ParleyError('contact_not_found', `No contact with id ${id}.`);
+    const rules = scope === 'device_and_ip' ? await this.addWiderRules(id, result.contact.blockedUntil, opts.ipBlockMinutes ?? this.policy.ipBlockMinutes) : [];
+    const details: BlockDetails = { scope, blockedUntil: result.contact.blockedUntil, rules };
+    await this.announce(result, true, actor, reason, details);
+    return { ...result, details };
+  }
+
+  async unblock(id: string, actor: BlockActor, reason?: string | null) {
+    const result = await this.store.setBlocked({ contactId: id, blocked: false, actorType: actor.actorType, actorId: actor.actorId ?? null, reason: reason ?? null });
+    if (!result) throw new ParleyError('contact_not_found', `No contact with id ${id}.`);
+    // Unblocking lifts the IP and device rules this contact's block added (even an expired block's).
+    const lifted = await this.store.removeBlockRules(id);
+    await this.announce(result, false, actor, reason, undefined, lifted);
     return result;
+  }
+
+  /** The IP and device rules of a wider block: device for as long as the block, IP for `ipMinutes` at most. */
+  private async addWiderRules(id: string, blockedUntil: string | null, ipMinutes: number): Promise<BlockRuleRecord[]> {
+    const seen = await this.store.getContactSeen(id);
+    const rules: BlockRuleInput[] = [];
+    if (seen?.ip) rules.push({ kind: 'ip', value: seen.ip, sourceContactId: id, expiresAt: earlier(new Date(Date.now() + ipMinutes * 60_000).toISOString(), blockedUntil) });
+    if (seen?.deviceId) rules.push({ kind: 'device', value: seen.deviceId, sourceContactId: id, expiresAt: blockedUntil });
+    return rules.length ? this.store.addBlockRules(rules) : [];
+  }
+
+  private async announce(result: { contact: ContactRecord; changed: boolean }, blocked: boolean, actor: BlockActor, reason: string | null | undefined, details?: BlockDetails, lifted = 0) {
+    const { contact } = result;
+    if (result.changed) {
+      const events = await this.store.listBlockEvents(contact.id);
+      const event = events[events.length - 1] ?? null;
+      this.publish(blocked ? { type: 'contact:blocked', contact, event, details } : { type: 'contact:unblocked', contact, event });
+    }
+    // A repeated call that changed nothing at all is not worth an audit entry.
+    if (!result.changed && !details?.rules.length && !lifted) return;
+    const who = contact.name || contact.email || contact.id;
+    await this.audit.record({
+      action: blocked ? 'security.user_banned' : 'security.user_unbanned',
+      domain: 'security',
+      description: details?.matchedRule
+        ? `New lead ${contact.id} blocked automatically (${details.matchedRule.kind} blocked with contact ${details.matchedRule.sourceContactId})`
+        : `Contact ${who} ${blocked ? 'blocked' : 'unblocked'}${result.changed ? '' : ' (already so; scope updated)'}`,
+      actor,
+      resource: { type: 'contact', id: contact.id, name: contact.name || contact.email },
+      metadata: {
+        reason: reason ?? null,
+        ...(details ? { scope: details.scope, blockedUntil: details.blockedUntil, rules: details.rules.map(({ kind, value, expiresAt }) => ({ kind, value, expiresAt })) } : {}),
+        ...(details?.matchedRule ? { matchedRule: { id: details.matchedRule.id, kind: details.matchedRule.kind, sourceContactId: details.matchedRule.sourceContactId } } : {}),
+        ...(lifted ? { rulesLifted: lifted } : {}),
+      },
+    });
   }
 
   blockHistory(id: string) {
     return this.store.listBlockEvents(id);
   }
 
-  /** A new anonymous visitor. */
-  createLead(fields: { email?: string; name?: string } = {}) {
-    return this.store.createContact({ type: 'lead', email: fields.email ?? null, name: fields.name ?? null });
+  /**
+   * A new anonymous visitor. Connecting from an IP address or device under a wider block,
+   * it is created already blocked (until that rule ends), so the widget shows the notice.
+   */
+  async createLead(fields: { email?: string; name?: string } = {}, seen: Partial<ContactSeen> = {}): Promise<ContactRecord> {
+    const rule = await this.store.findActiveBlockRule(seen, new Date().toISOString());
+    const lead = await this.store.createContact({ type: 'lead', email: fields.email ?? null, name: fields.name ?? null });
+    if (seen.ip || seen.deviceId) await this.store.recordContactSeen(lead.id, seen);
+    if (!rule) return lead;
+    const reason = `Automatic: new lead from a blocked ${rule.kind === 'ip' ? `IP address (${rule.value})` : 'device'}; wider block of contact ${rule.sourceContactId}.`;
+    const actor: BlockActor = { actorType: 'system', actorId: null };
+    const result = await this.store.setBlocked({ contactId: lead.id, blocked: true, ...actor, reason, blockedUntil: rule.expiresAt });
+    if (!result) return lead;
+    await this.announce(result, true, actor, reason, { scope: 'contact', blockedUntil: result.contact.blockedUntil, rules: [], matchedRule: rule });
+    return result.contact;
+  }
+
+  /** Remembers where a contact connects from, for wider blocks. */
+  recordSeen(id: string, seen: Partial<ContactSeen>) {
+    return this.store.recordContactSeen(id, seen);
   }
 
   /** The customer with this userId, created on first sight; email/name refreshed when given. */

@@ -16,9 +16,11 @@ export class Conversations {
   }
 
   async update(id: string, patch: ConversationPatch): Promise<ConversationRecord> {
+    // The state before, so listeners (webhooks) can tell closed from reopened or assigned.
+    const previous = (await this.store.getConversation(id)) ?? undefined;
     const conversation = await this.store.updateConversation(id, patch);
     if (!conversation) throw new ParleyError('conversation_not_found', `No conversation with id ${id}.`);
-    this.publish({ type: 'conversation:updated', conversation });
+    this.publish({ type: 'conversation:updated', conversation, previous });
     return conversation;
   }
 

@@ -1,8 +1,10 @@
 import { Agents, type AgentPolicy } from './agents.js';
-import { Contacts } from './contacts.js';
+import { AuditLog } from './audit.js';
+import { Contacts, type BlockPolicy } from './contacts.js';
 import { Conversations } from './conversations.js';
 import type { CoreEvent, Publish } from './events.js';
 import { Messages } from './messages.js';
+import { Webhooks } from './webhooks.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -15,11 +17,17 @@ export class Core {
   readonly messages: Messages;
   /** Console accounts, sign-in, block permission, inbox. */
   readonly agents: Agents;
+  /** Who did what: blocks, sign-ins, webhook changes. */
+  readonly audit: AuditLog;
+  /** Webhook endpoints (delivery runs in server/webhooks, subscribed to these events). */
+  readonly webhooks: Webhooks;
   private readonly listeners = new Set<Publish>();
 
-  constructor(readonly store: Store, opts: { agentPolicy?: AgentPolicy } = {}) {
+  constructor(readonly store: Store, opts: { agentPolicy?: AgentPolicy; blockPolicy?: BlockPolicy } = {}) {
     const publish: Publish = (event) => this.emit(event);
-    this.contacts = new Contacts(store, publish);
+    this.audit = new AuditLog(store);
+    this.webhooks = new Webhooks(store, this.audit);
+    this.contacts = new Contacts(store, publish, this.audit, opts.blockPolicy);
     this.conversations = new Conversations(store, publish);
     this.messages = new Messages(store, publish);
     this.agents = new Agents(store, this.contacts, opts.agentPolicy);

@@ -1,13 +1,25 @@
-import type { BlockEventRecord, ContactRecord, ConversationRecord, MessageRecord } from '../store/store.js';
+import type { BlockEventRecord, BlockRuleRecord, ContactRecord, ConversationRecord, MessageRecord } from '../store/store.js';
+
+export type BlockScope = 'contact' | 'device_and_ip';
+
+/** What a block covered, for pushes, webhooks and the audit log. */
+export interface BlockDetails {
+  scope: BlockScope;
+  blockedUntil: string | null;
+  /** IP and device rules this block added (scope device_and_ip). */
+  rules: BlockRuleRecord[];
+  /** Set when a new lead was created blocked because it matched this rule. */
+  matchedRule?: BlockRuleRecord;
+}
 
 /** What the core announces after a change has been committed. */
 export type CoreEvent =
   | { type: 'message:created'; message: MessageRecord; conversation: ConversationRecord; createdConversation: boolean }
-  | { type: 'contact:blocked'; contact: ContactRecord; event: BlockEventRecord | null }
+  | { type: 'contact:blocked'; contact: ContactRecord; event: BlockEventRecord | null; details?: BlockDetails }
   | { type: 'contact:unblocked'; contact: ContactRecord; event: BlockEventRecord | null }
   | { type: 'contact:updated'; contact: ContactRecord }
   | { type: 'contact:deleted'; contactId: string }
-  | { type: 'conversation:updated'; conversation: ConversationRecord }
+  | { type: 'conversation:updated'; conversation: ConversationRecord; previous?: ConversationRecord }
   | { type: 'conversation:deleted'; conversationId: string; contactId: string };
 
 export type Publish = (event: CoreEvent) => void;

@@ -12,6 +12,8 @@ import { sendError, sendParleyError } from './respond.js';
 import { Router } from './router.js';
 import { contactRoutes } from './routes/contacts.js';
 import { conversationRoutes } from './routes/conversations.js';
+import { auditLogRoutes } from './routes/audit-logs.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 export interface ApiDeps {
   core: Core;
@@ -45,11 +47,14 @@ export function createApiHandler(deps: ApiDeps) {
   const router = new Router<ApiContext>();
   contactRoutes(router);
   conversationRoutes(router);
+  webhookRoutes(router);
+  auditLogRoutes(router);
   for (const mount of deps.extraRoutes ?? []) mount(router);
 
   return async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     try {
-      const verdict = await deps.limiter.consume([['restPerIp', clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.config.trustProxy)]]);
+      const ip = clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.config.trustProxy);
+      const verdict = await deps.limiter.consume([['restPerIp', ip]]);
       if (!verdict.ok) {
         const seconds = Math.ceil(verdict.retryAfterMs / 1000);
         return sendError(res, 'rate_limited', `Too many requests; retry in ${seconds} s.`, { 'retry-after': String(seconds) });
@@ -66,6 +71,7 @@ export function createApiHandler(deps: ApiDeps) {
       const ctx: ApiContext = {
         req, res, params: match.params, query: url.searchParams, core: deps.core, version,
         body: () => (body ??= readJson(req)),
+        request: { ipAddress: ip, userAgent: req.headers['user-agent']?.slice(0, 300) ?? null },
       };
       await match.handler(ctx);
     } catch (err) {

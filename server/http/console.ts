@@ -45,6 +45,18 @@ export async function agentFromHeaders(core: Core, secret: string, headers: Inco
   return id ? core.agents.get(id) : null;
 }
 
+/** Console sign-ins, successful or not, go to the audit log (`auth.login` / `auth.login_failed`). */
+function recordSignIn(ctx: ConsoleContext, agent: AgentRecord | null, email: string) {
+  const request = { ipAddress: (ctx.req.socket.remoteAddress ?? '').replace(/^::ffff:/, '') || null, userAgent: ctx.req.headers['user-agent']?.slice(0, 300) ?? null };
+  return ctx.core.audit.record({
+    action: agent ? 'auth.login' : 'auth.login_failed',
+    domain: 'authentication',
+    description: agent ? `${agent.name} signed in to the console` : `Failed console sign-in for ${email.slice(0, 100)}`,
+    actor: agent ? { actorType: 'admin', actorId: agent.id, request } : { actorType: 'system', request },
+    resource: agent ? { type: 'admin', id: agent.id, name: agent.name } : { type: 'admin', id: null, name: email.slice(0, 320) },
+  });
+}
+
 const me = (core: Core, agent: AgentRecord): MeDto => ({ agent: agentDto(agent), canBlock: core.agents.canBlock(agent) });
 
 /** `/console/api/*`: sign-in, sign-out, who am I, and (admins) agent accounts. JSON errors from the catalog. */
@@ -59,6 +71,7 @@ export function createConsoleHandler(deps: { core: Core; config: Config; logger:
       }
       const { email, password } = parse(SignIn, await ctx.body());
       const agent = await ctx.core.agents.authenticate(email, password);
+      await recordSignIn(ctx, agent, email);
       if (!agent) {
         const fresh = !seen || Date.now() - seen.since >= FAILURE_WINDOW_MS;
         failures.set(key, fresh ? { count: 1, since: Date.now() } : { count: seen.count + 1, since: seen.since });

@@ -1,4 +1,5 @@
 import type { ApiVersion } from '../config.js';
+import type { RequestInfo } from '../core/audit.js';
 import type { Core } from '../core/core.js';
 import { ParleyError } from '../core/errors.js';
 import { isObjectId, isShortId } from '../core/ids.js';
@@ -10,6 +11,8 @@ export interface ApiContext extends RouteContext {
   version: ApiVersion;
   /** The parsed JSON body (read lazily so GETs never wait on one). */
   body(): Promise<unknown>;
+  /** Caller's address (X-Forwarded-For only behind a trusted proxy) and user agent, for the audit log. */
+  request: RequestInfo;
 }
 
 /** Endpoints documented as "only available in 2026-01-01.nova and newer". */

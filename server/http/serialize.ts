@@ -17,6 +17,7 @@ export function contactJson(c: ContactRecord) {
     createdAt: c.createdAt,
     blocked: c.blocked,
     blockedAt: c.blockedAt,
+    blockedUntil: c.blockedUntil,
   };
 }
 

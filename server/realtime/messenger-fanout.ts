@@ -7,17 +7,36 @@ import type { MessengerNamespace } from './messenger.js';
  * Redis adapter every tab of that contact on every process receives them.
  */
 export function fanOutToMessenger(core: Core, nsp: MessengerNamespace): () => void {
-  return core.subscribe((event) => {
+  // A temporary block ends without a committed change; the process that set it tells the
+  // tabs when (a restart forgets the timer: the next connect's session shows the state).
+  const expiries = new Map<string, NodeJS.Timeout>();
+  const clearExpiry = (contactId: string) => {
+    clearTimeout(expiries.get(contactId));
+    expiries.delete(contactId);
+  };
+  const unsubscribe = core.subscribe((event) => {
     switch (event.type) {
       case 'message:created':
         // Internal notes never reach the visitor.
         if (event.message.messageType === 'note') return;
         nsp.to(contactRoom(event.conversation.contactId)).emit('message:new', messageDto(event.message));
         return;
-      case 'contact:blocked':
-        nsp.to(contactRoom(event.contact.id)).emit('contact:blocked', { contactId: event.contact.id });
+      case 'contact:blocked': {
+        const { id, blockedUntil } = event.contact;
+        nsp.to(contactRoom(id)).emit('contact:blocked', blockedUntil ? { contactId: id, blockedUntil } : { contactId: id });
+        clearExpiry(id);
+        const ms = blockedUntil ? Date.parse(blockedUntil) - Date.now() : NaN;
+        // setTimeout holds at most ~24.8 days; longer blocks are seen at the next connect.
+        if (ms > 0 && ms < 2 ** 31 - 1) {
+          expiries.set(id, setTimeout(() => {
+            expiries.delete(id);
+            nsp.to(contactRoom(id)).emit('contact:unblocked', { contactId: id });
+          }, ms + 50).unref());
+        }
         return;
+      }
       case 'contact:unblocked':
+        clearExpiry(event.contact.id);
         nsp.to(contactRoom(event.contact.id)).emit('contact:unblocked', { contactId: event.contact.id });
         return;
       case 'contact:deleted':
@@ -25,4 +44,9 @@ export function fanOutToMessenger(core: Core, nsp: MessengerNamespace): () => vo
         return;
     }
   });
+  return () => {
+    unsubscribe();
+    for (const timer of expiries.values()) clearTimeout(timer);
+    expiries.clear();
+  };
 }

@@ -31,6 +31,7 @@ const Auth = v.object({
   jwt: text(4096),
   email: v.optional(v.pipe(v.string(), v.maxLength(320), v.email())),
   name: text(255),
+  deviceId: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/))),
 });
 
 const Send = v.object({
@@ -50,7 +51,7 @@ function refuse(code: ParleyError['code'], message?: string): Error & { data: un
 }
 
 /** Works out who is connecting: a verified customer, a returning lead, or a new lead. */
-async function identify(core: Core, config: Config, rawAuth: unknown, newLead: () => Promise<void>): Promise<ContactRecord> {
+async function identify(core: Core, config: Config, rawAuth: unknown, newLead: () => Promise<void>, ip: string): Promise<ContactRecord> {
   const parsed = v.safeParse(Auth, rawAuth ?? {});
   if (!parsed.success) throw refuse('invalid_payload', 'The messenger auth payload is invalid.');
   const auth = parsed.output;
@@ -72,7 +73,8 @@ async function identify(core: Core, config: Config, rawAuth: unknown, newLead: (
     if (contact) return contact;
   }
   await newLead();
-  return core.contacts.createLead({ email: auth.email, name: auth.name });
+  // Under a wider block (this IP or device) the lead is created already blocked.
+  return core.contacts.createLead({ email: auth.email, name: auth.name }, { ip, deviceId: auth.deviceId });
 }
 
 /** The `/messenger` namespace: visitors connect, read history, send; blocks are enforced in the core. */
@@ -90,10 +92,13 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
       const verdict = await limiter.consume([['leadsPerIp', ip]]);
       if (!verdict.ok) throw refuse('rate_limited', `Too many new visitors from this address; retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
     };
-    identify(core, config, socket.handshake.auth, newLead).then(
-      (contact) => {
+    identify(core, config, socket.handshake.auth, newLead, ip).then(
+      async (contact) => {
         socket.data.contactId = contact.id;
         socket.data.contactType = contact.type;
+        // Where this contact connects from, so a wider block can cover its IP and device.
+        const deviceId = v.is(Auth, socket.handshake.auth) ? socket.handshake.auth.deviceId : undefined;
+        await core.contacts.recordSeen(contact.id, { ip, deviceId }).catch((err) => logger.warn({ err }, 'recording the contact IP failed'));
         next();
       },
       (err) => {

@@ -3,7 +3,7 @@ import { ParleyError } from '../../core/errors.js';
 import { contactIdParam, pageParams, requireNova, type ApiContext } from '../context.js';
 import { sendJson } from '../respond.js';
 import type { Router } from '../router.js';
-import { BlockBody, ContactUpsert, parse } from '../schemas.js';
+import { BlockBody, ContactUpsert, UnblockBody, parse } from '../schemas.js';
 import { contactJson } from '../serialize.js';
 
 const CONTACT_TYPES = ['customer', 'lead', 'all'] as const;
@@ -38,15 +38,17 @@ export function contactRoutes(router: Router<ApiContext>): void {
     .on('POST', '/v2/contacts/:id/block', async (ctx) => {
       requireNova(ctx);
       const id = contactIdParam(ctx);
-      const { reason } = parse(BlockBody, await ctx.body());
-      await ctx.core.contacts.block(id, { actorType: 'api' }, reason);
+      const { reason, expiresAt, scope, ipBlockMinutes } = parse(BlockBody, await ctx.body());
+      await ctx.core.contacts.block(id, { actorType: 'api', request: ctx.request }, reason, {
+        expiresAt: expiresAt == null ? expiresAt : new Date(expiresAt).toISOString(), scope, ipBlockMinutes,
+      });
       sendJson(ctx.res, 200, { id, object: 'contact', blocked: true });
     })
     .on('POST', '/v2/contacts/:id/unblock', async (ctx) => {
       requireNova(ctx);
       const id = contactIdParam(ctx);
-      const { reason } = parse(BlockBody, await ctx.body());
-      await ctx.core.contacts.unblock(id, { actorType: 'api' }, reason);
+      const { reason } = parse(UnblockBody, await ctx.body());
+      await ctx.core.contacts.unblock(id, { actorType: 'api', request: ctx.request }, reason);
       sendJson(ctx.res, 200, { id, object: 'contact', unblocked: true });
     })
     .on('GET', '/v2/contacts/:id/blocks', async (ctx) => {
