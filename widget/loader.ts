@@ -130,7 +130,10 @@ export function createParley(load: () => Promise<AppModule>, base: string) {
     }
 
     launcher.onclick = () => setOpen(!open);
-    w.onkeydown = (e) => e.key === 'Escape' && open && setOpen(false);
+    // A block body on purpose: an `onkeydown` handler returning false cancels the key.
+    w.onkeydown = (e) => {
+      if (e.key === 'Escape' && open) setOpen(false);
+    };
     dark.addEventListener?.('change', paint);
     paint();
     // widget.js is async: from cache it can run before <body> exists.
