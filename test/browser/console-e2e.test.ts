@@ -130,9 +130,7 @@ describe.skipIf(!haveChromium())('agents console, end to end with the widget', (
     await expect.poll(() => row.locator('.badge.unread').count()).toBe(0);
 
     // Visitor typing → console; agent typing → widget.
-    // fill() dispatches the input event the widget listens to. (Key-by-key typing into the
-    // widget is currently swallowed by widget/loader.ts's onkeydown returning false.)
-    await input.fill('One more thing');
+    await input.pressSequentially('One more thing', { delay: 10 });
     await agent.locator('.typing', { hasText: 'is typing' }).waitFor({ timeout: 5000 });
     const composer = agent.getByPlaceholder(/Write a reply/);
     await composer.pressSequentially('Let me check', { delay: 10 });
