@@ -15,7 +15,7 @@ export const baseCss = `
   --bg: #fff;
   --bg2: #f5f6f8;
   --fg: #1d2129;
-  --mut: #6b7280;
+  --mut: #5f6673;
   --bd: #e4e6eb;
   --bub: #fff;
   --err: #c2410c;

@@ -45,7 +45,8 @@ describe.skipIf(!enabled)('widget on the demo page', () => {
     const input = page.locator('parley-messenger textarea');
     await input.waitFor();
     expect(await input.getAttribute('placeholder')).toBe('Écrivez un message…');
-    expect(await page.locator('parley-messenger .p').boundingBox()).toEqual({ x: 0, y: 0, width: 390, height: 844 });
+    // The panel slides in: measure once the animation has settled.
+    await expect.poll(() => page.locator('parley-messenger .p').boundingBox()).toEqual({ x: 0, y: 0, width: 390, height: 844 });
     expect(await page.locator('parley-messenger button.l').isVisible()).toBe(false);
     expect(await page.locator('parley-messenger .t').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(18, 19, 22)');
     await input.fill('Bonjour, livrez-vous en Belgique ?');
