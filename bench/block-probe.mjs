@@ -7,13 +7,15 @@ import { io } from 'socket.io-client';
 import { summarize } from './lib/stats.mjs';
 
 const cfg = { blocks: 200, warmup: 10, ...JSON.parse(process.argv[2] ?? '{}') };
-setTimeout(() => { process.stderr.write('block-probe: lifetime exceeded\n'); process.exit(3); }, 90_000).unref();
+// Kept referenced: a probe waiting on a silent server fails loudly instead of exiting early.
+const lifetime = setTimeout(() => { process.stderr.write('block-probe: lifetime exceeded\n'); process.exit(3); }, 90_000);
 
 function connect(url) {
   return new Promise((resolve, reject) => {
     const socket = io(`${url}/messenger`, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 20_000 });
     socket.once('session', (s) => resolve({ socket, contactId: s.contact.id }));
     socket.once('connect_error', (err) => reject(new Error(`connect_error: ${err.message}`)));
+    socket.once('disconnect', (reason) => reject(new Error(`disconnected before session: ${reason}`)));
   });
 }
 
@@ -47,4 +49,5 @@ for (const [i, { socket, contactId }] of visitors.entries()) {
 }
 for (const { socket } of visitors) socket.disconnect();
 process.stdout.write(`${JSON.stringify({ propagationMs: summarize(propagation), restResponseMs: summarize(response) })}\n`);
+clearTimeout(lifetime);
 process.exit(0);

@@ -10,10 +10,9 @@ import { performance } from 'node:perf_hooks';
 import { io } from 'socket.io-client';
 import { summarize } from './lib/stats.mjs';
 
-const cfg = { inflight: 8, rate: 0, warmupMs: 1500, durationMs: 8000, connectConcurrency: 50, ...JSON.parse(process.argv[2] ?? '{}') };
+const cfg = { inflight: 8, rate: 0, maxOutstanding: 10_000, warmupMs: 1500, durationMs: 8000, connectConcurrency: 50, ...JSON.parse(process.argv[2] ?? '{}') };
 // Nothing here may outlive the phase that started it.
 const lifetime = setTimeout(() => { process.stderr.write('load-client: lifetime exceeded\n'); process.exit(3); }, cfg.maxLifeMs ?? 120_000);
-lifetime.unref();
 
 const body = 'Hello, I have a question about my order #12345, could someone help me please?';
 
@@ -22,6 +21,7 @@ function connect(url) {
     const socket = io(`${url}/messenger`, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 20_000 });
     socket.once('session', () => resolve(socket));
     socket.once('connect_error', (err) => reject(new Error(`connect_error: ${err.message}`)));
+    socket.once('disconnect', (reason) => reject(new Error(`disconnected before session: ${reason}`)));
   });
 }
 
@@ -48,6 +48,7 @@ async function runSend(sockets) {
   let acked = 0; // ok acks received inside the window
   let errors = 0;
   let outstanding = 0;
+  let shed = 0; // open loop only: sends skipped because maxOutstanding were unanswered
   const errorCodes = {};
   const latencies = [];
 
@@ -86,7 +87,9 @@ async function runSend(sockets) {
         while (issued < due) {
           const at = t0 + (issued * 1000) / cfg.rate;
           issued++;
-          send(sockets[rr++ % sockets.length], at);
+          // A server far behind the schedule would only pile up a backlog: count, don't send.
+          if (outstanding >= cfg.maxOutstanding) shed++;
+          else send(sockets[rr++ % sockets.length], at);
         }
         setTimeout(tick, 1);
       };
@@ -110,6 +113,7 @@ async function runSend(sockets) {
     errors,
     errorCodes,
     unanswered: outstanding,
+    shed,
     clients: sockets.length,
     inflight: cfg.rate > 0 ? null : cfg.inflight,
     targetRate: cfg.rate || null,

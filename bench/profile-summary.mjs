@@ -33,3 +33,21 @@ console.log(`total ${(total / 1e6).toFixed(2)} s sampled\n\nby package:`);
 for (const [k, us] of [...pkgTotals].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(pct(us), k);
 console.log('\nby function (self):');
 for (const [k, us] of [...fnTotals].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(pct(us), k);
+
+// Inclusive time of Parley's own functions (self + everything they call).
+const parent = new Map();
+for (const node of prof.nodes) for (const c of node.children ?? []) parent.set(c, node.id);
+const inclusive = new Map();
+for (const [id, us] of self) {
+  const seen = new Set();
+  for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
+    const { callFrame: cf } = byId.get(cur);
+    if (pkg(cf.url) !== 'parley' && !cf.url.includes('.snapshot/server.js')) continue;
+    const key = `${cf.functionName || '(anonymous)'}:${cf.lineNumber + 1}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    inclusive.set(key, (inclusive.get(key) ?? 0) + us);
+  }
+}
+console.log('\nParley functions, inclusive:');
+for (const [k, us] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(pct(us), k);

@@ -118,11 +118,12 @@ try {
   if (phases.has('send') || phases.has('block')) {
     const parley = await startParley(sqliteEnv());
     try {
-      if (phases.has('send')) result.sqlite1 = await sendPhases('sqlite 1 process', [parley.url], halfRate);
+      // Blocks first: an overloaded send phase would leave a backlog behind.
       if (phases.has('block')) {
         log('block propagation, 1 process');
         result.block1 = await runScript(BLOCK_PROBE, { visitorUrl: parley.url, apiUrl: parley.url, apiKey: secrets.PARLEY_API_KEY, blocks: 200 });
       }
+      if (phases.has('send')) result.sqlite1 = await sendPhases('sqlite 1 process', [parley.url], halfRate);
     } finally {
       await parley.stop();
     }
@@ -148,11 +149,11 @@ try {
       const a = await startParley(env); // runs the migrations first
       const b = await startParley(env).catch(async (err) => { await a.stop(); throw err; });
       try {
-        if (phases.has('pg')) result.pg2 = await sendPhases('postgres+redis 2 processes', [a.url, b.url], halfRate);
         if (phases.has('block')) {
           log('block propagation, 2 processes');
           result.block2 = await runScript(BLOCK_PROBE, { visitorUrl: b.url, apiUrl: a.url, apiKey: secrets.PARLEY_API_KEY, blocks: 200 });
         }
+        if (phases.has('pg')) result.pg2 = await sendPhases('postgres+redis 2 processes', [a.url, b.url], halfRate);
       } finally {
         await Promise.all([a.stop(), b.stop()]);
       }

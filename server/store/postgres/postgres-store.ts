@@ -44,6 +44,8 @@ const Q = {
   // The block guarantee: appendMessage and setBlocked both take this row lock first, so a
   // block and a send by that contact are serialised, across every process on the database.
   lockContact: { name: 'parley_lock_contact', text: 'SELECT * FROM contacts WHERE id = $1 FOR UPDATE' },
+  // A batch locks all its authors in one statement, in id order, so batches cannot deadlock.
+  lockContacts: { name: 'parley_lock_contacts', text: 'SELECT * FROM contacts WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE' },
   setBlocked: { name: 'parley_set_blocked', text: 'UPDATE contacts SET blocked = $1, blocked_at = $2, blocked_until = $3 WHERE id = $4 RETURNING *' },
   setBlockedUntil: { name: 'parley_set_blocked_until', text: 'UPDATE contacts SET blocked_until = $1 WHERE id = $2 RETURNING *' },
   insertBlockEvent: {
@@ -103,6 +105,11 @@ async function one(db: Queryable, q: Query, values: unknown[]): Promise<Row | un
 async function all(db: Queryable, q: Query, values: unknown[]): Promise<Row[]> {
   return (await db.query<Row>({ ...q, values })).rows;
 }
+
+type PendingAppend = { input: AppendMessageInput; resolve: (r: AppendResult) => void; reject: (err: unknown) => void };
+// Batches in flight at once (each holds a pooled connection) and appends per batch.
+const MAX_APPEND_BATCHES = 4;
+const MAX_APPEND_BATCH = 64;
 
 /** Thrown inside `tx` to roll back and still answer with `value`. */
 class Rollback {
@@ -320,64 +327,123 @@ export class PgStore implements Store {
     return ((await this.pool.query('DELETE FROM conversations WHERE id = $1', [sid])).rowCount ?? 0) > 0;
   }
 
-  async appendMessage(input: AppendMessageInput): Promise<AppendResult> {
-    const byContact = input.authorType !== 'admin';
-    return this.tx(async (c): Promise<AppendResult> => {
-      // Locks always go contact first, then conversation (as in deleteContact), so no
-      // two of these transactions can deadlock.
-      if (byContact) {
-        // The block check and the insert share this transaction and the author's row lock:
-        // a block committed before we got the lock is seen, and none can commit until we do.
-        // The lock also serialises this author's sends, so the duplicate check below sees
-        // every earlier send with the same clientId.
-        const author = await one(c, Q.lockContact, [input.authorId]);
-        if (input.clientId) {
-          const dup = await one(c, Q.messageByClientId, [input.authorId, input.clientId]);
-          if (dup) return this.duplicate(c, dup);
-        }
-        if (!author) return { status: 'contact_not_found' };
-        if (isBlockedRow(author)) return { status: 'blocked' };
-      }
-      const now = input.createdAt ?? new Date().toISOString();
-      let conversation: Row | undefined;
-      let createdConversation = false;
-      if (input.conversationId) {
-        const sid = shortId(input.conversationId);
-        if (!sid) return { status: 'conversation_not_found' };
-        if (!byContact) {
-          // Admins take the owner's lock too: then a contact's history is inserted in `seq`
-          // order, and reading it `since` a message never skips one committed late.
-          const owner = await one(c, Q.conversationOwner, [sid]);
-          if (!owner) return { status: 'conversation_not_found' };
-          await one(c, Q.lockContact, [owner.contact_id]);
-        }
-        conversation = await one(c, Q.lockConversation, [sid]);
-        if (!conversation) return { status: 'conversation_not_found' };
-        if (byContact && conversation.contact_id !== input.authorId) return { status: 'conversation_not_found' };
-      } else {
-        const ownerId = byContact ? input.authorId : input.contactId;
-        if (!ownerId) return { status: 'contact_not_found' };
-        if (!byContact && !(await one(c, Q.lockContact, [ownerId]))) return { status: 'contact_not_found' };
-        if (!input.newConversation) conversation = await one(c, Q.latestOpenConversation, [ownerId]);
-        if (!conversation) {
-          conversation = (await one(c, Q.insertConversation, [ownerId, now]))!;
-          createdConversation = true;
-        }
-      }
-      const message = await one(c, Q.insertMessage, [
-        newObjectId(), conversation.id, conversation.contact_id, input.clientId ?? null, input.authorType, input.authorId,
-        input.authorName ?? null, input.body, input.messageType, now,
-      ]);
-      if (!message) {
-        // Only an admin gets here (contacts were checked under their lock): that key is
-        // taken, so undo whatever this call created and answer with the stored message.
-        const dup = (await one(c, Q.messageByClientId, [input.authorId, input.clientId]))!;
-        throw new Rollback(await this.duplicate(c, dup));
-      }
-      const touched = (await one(c, Q.touchConversation, [now, byContact, conversation.id]))!;
-      if (byContact) await c.query({ ...Q.touchContact, values: [now, input.authorId] });
-      return { status: 'stored', message: toMessage(message), conversation: toConversation(touched), createdConversation };
+  /**
+   * Group commit for visitors' messages: while earlier batches are in flight, new appends
+   * queue up and go together in one transaction that locks every author first (in id order),
+   * then runs each append's duplicate check, block check and insert under those locks.
+   * Callers are answered after COMMIT; if the batch fails, nothing of it was committed and
+   * each append is retried alone. Admin appends (other lock order) always go alone.
+   */
+  appendMessage(input: AppendMessageInput): Promise<AppendResult> {
+    if (input.authorType === 'admin') return this.appendAlone(input);
+    return new Promise((resolve, reject) => {
+      this.pendingAppends.push({ input, resolve, reject });
+      this.pumpAppends();
     });
+  }
+
+  private pendingAppends: PendingAppend[] = [];
+  private appendBatches = 0;
+
+  private pumpAppends() {
+    while (this.pendingAppends.length > 0 && this.appendBatches < MAX_APPEND_BATCHES) {
+      const batch = this.pendingAppends.splice(0, MAX_APPEND_BATCH);
+      this.appendBatches++;
+      void this.appendBatch(batch).finally(() => {
+        this.appendBatches--;
+        this.pumpAppends();
+      });
+    }
+  }
+
+  private async appendBatch(batch: PendingAppend[]) {
+    let results: AppendResult[];
+    try {
+      results = await this.tx(async (c) => {
+        const ids = [...new Set(batch.map((p) => p.input.authorId))];
+        const authors = new Map((await all(c, Q.lockContacts, [ids])).map((r) => [r.id as string, r]));
+        const out: AppendResult[] = [];
+        const touched = new Map<string, string>();
+        for (const { input } of batch) {
+          const result = await this.appendIn(c, input, authors.get(input.authorId) ?? null);
+          if (result.status === 'stored') touched.set(input.authorId, result.message.createdAt);
+          out.push(result);
+        }
+        // One last_activity write per author per batch: the same end state as one per message.
+        for (const [id, at] of touched) await c.query({ ...Q.touchContact, values: [at, id] });
+        return out;
+      });
+    } catch {
+      for (const { input, resolve, reject } of batch) this.appendAlone(input).then(resolve, reject);
+      return;
+    }
+    batch.forEach((p, i) => p.resolve(results[i]));
+  }
+
+  private appendAlone(input: AppendMessageInput): Promise<AppendResult> {
+    return this.tx(async (c) => {
+      const result = await this.appendIn(c, input);
+      if (result.status === 'stored' && input.authorType !== 'admin') await c.query({ ...Q.touchContact, values: [result.message.createdAt, input.authorId] });
+      return result;
+    });
+  }
+
+  /** One append inside `c`'s transaction; a batch passes the author row it already locked. */
+  private async appendIn(c: Client, input: AppendMessageInput, lockedAuthor?: Row | null): Promise<AppendResult> {
+    const byContact = input.authorType !== 'admin';
+    // Locks always go contact first, then conversation (as in deleteContact), so no
+    // two of these transactions can deadlock.
+    if (byContact) {
+      // The block check and the insert share this transaction and the author's row lock:
+      // a block committed before we got the lock is seen, and none can commit until we do.
+      // The lock also serialises this author's sends, so the duplicate check below sees
+      // every earlier send with the same clientId.
+      const author = lockedAuthor !== undefined ? lockedAuthor : await one(c, Q.lockContact, [input.authorId]);
+      if (input.clientId) {
+        const dup = await one(c, Q.messageByClientId, [input.authorId, input.clientId]);
+        if (dup) return this.duplicate(c, dup);
+      }
+      if (!author) return { status: 'contact_not_found' };
+      if (isBlockedRow(author)) return { status: 'blocked' };
+    }
+    const now = input.createdAt ?? new Date().toISOString();
+    let conversation: Row | undefined;
+    let createdConversation = false;
+    if (input.conversationId) {
+      const sid = shortId(input.conversationId);
+      if (!sid) return { status: 'conversation_not_found' };
+      if (!byContact) {
+        // Admins take the owner's lock too: then a contact's history is inserted in `seq`
+        // order, and reading it `since` a message never skips one committed late.
+        const owner = await one(c, Q.conversationOwner, [sid]);
+        if (!owner) return { status: 'conversation_not_found' };
+        await one(c, Q.lockContact, [owner.contact_id]);
+      }
+      conversation = await one(c, Q.lockConversation, [sid]);
+      if (!conversation) return { status: 'conversation_not_found' };
+      if (byContact && conversation.contact_id !== input.authorId) return { status: 'conversation_not_found' };
+    } else {
+      const ownerId = byContact ? input.authorId : input.contactId;
+      if (!ownerId) return { status: 'contact_not_found' };
+      if (!byContact && !(await one(c, Q.lockContact, [ownerId]))) return { status: 'contact_not_found' };
+      if (!input.newConversation) conversation = await one(c, Q.latestOpenConversation, [ownerId]);
+      if (!conversation) {
+        conversation = (await one(c, Q.insertConversation, [ownerId, now]))!;
+        createdConversation = true;
+      }
+    }
+    const message = await one(c, Q.insertMessage, [
+      newObjectId(), conversation.id, conversation.contact_id, input.clientId ?? null, input.authorType, input.authorId,
+      input.authorName ?? null, input.body, input.messageType, now,
+    ]);
+    if (!message) {
+      // Only an admin gets here (contacts were checked under their lock): that key is
+      // taken, so undo whatever this call created and answer with the stored message.
+      const dup = (await one(c, Q.messageByClientId, [input.authorId, input.clientId]))!;
+      throw new Rollback(await this.duplicate(c, dup));
+    }
+    const touched = (await one(c, Q.touchConversation, [now, byContact, conversation.id]))!;
+    return { status: 'stored', message: toMessage(message), conversation: toConversation(touched), createdConversation };
   }
 
   private async duplicate(c: Client, dup: Row): Promise<AppendResult> {
