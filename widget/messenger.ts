@@ -33,6 +33,7 @@ export interface MessengerOptions {
 
 const TOKEN = 'token';
 const READ = 'read';
+const DEVICE = 'device';
 
 function uid(): string {
   const b = crypto.getRandomValues(new Uint8Array(16));
@@ -51,6 +52,12 @@ export function createMessenger(o: MessengerOptions) {
   const readId = signal(o.storage.get(READ));
   /** Composer text; kept here so it survives the composer unmounting (blocked, reload of the panel). */
   const draft = signal('');
+  /** A random id for this browser, sent so a wider block can also cover the device. */
+  const device = () => {
+    let id = o.storage.get(DEVICE);
+    if (!id) o.storage.set(DEVICE, (id = uid()));
+    return id;
+  };
   let ready = false; // session received and history merged on the current connection
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
   let ownTyping = 0;
@@ -132,8 +139,18 @@ export function createMessenger(o: MessengerOptions) {
   }
 
   const socket = o.connect(o.server + '/messenger', {
-    auth: (cb) => cb({ ...o.identity(), visitorToken: o.storage.get(TOKEN) ?? undefined }),
+    auth: (cb) => cb({ ...o.identity(), visitorToken: o.storage.get(TOKEN) ?? undefined, deviceId: device() }),
     transports: ['websocket'],
+  });
+  // A refused handshake is not retried by socket.io: decide here. A stale or foreign visitor
+  // token (server reset, secret rotated) is dropped so the visitor starts afresh as a lead;
+  // a rate limit is waited out; anything else (e.g. origin not allowed) stays offline.
+  socket.on('connect_error', (err) => {
+    const code = (err as { data?: { code?: string } }).data?.code;
+    if (code === 'identity_invalid' && o.storage.get(TOKEN)) {
+      o.storage.del(TOKEN);
+      socket.connect();
+    } else if (code === 'rate_limited') setTimeout(() => socket.connect(), 15_000);
   });
   socket.on('connect', () => {
     online.value = wasOnline.value = true;

@@ -105,10 +105,10 @@ describe('fuzzing a running server', () => {
         const path = pick(rand, PATHS);
         const headers: Record<string, string> = { authorization: rand() < 0.85 ? `Bearer ${API_KEY}` : pick(rand, ['Bearer', 'Bearer x', 'Basic Zm9vOmJhcg==', '']) };
         if (rand() < 0.2) headers['featurebase-version'] = pick(rand, ['2025-12-12.clover', 'nova', '', '2026-01-01.nova']);
-        let body: Uint8Array | string | undefined;
+        let body: Blob | string | undefined;
         if (method !== 'GET' && method !== 'HEAD') {
           const kind = rand();
-          if (kind < 0.15) body = new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0x22, 0x7d]); // invalid UTF-8
+          if (kind < 0.15) body = new Blob([new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0x22, 0x7d])]); // invalid UTF-8
           else if (kind < 0.3) body = '{"a":' + '['.repeat(20_000) + ']'.repeat(20_000) + '}';
           else if (kind < 0.4) body = 'not json at all';
           else body = JSON.stringify(hostileValue(rand, 5));

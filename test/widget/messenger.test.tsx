@@ -126,7 +126,7 @@ describe('offline queue and resume', () => {
   it('matches own messages from other tabs by clientId and stores the visitor token', async () => {
     const w = await ready();
     expect(w.storage.get('token')).toBe('tok-1');
-    expect(await w.server.auth()).toEqual({ visitorToken: 'tok-1' });
+    expect(await w.server.auth()).toEqual({ visitorToken: 'tok-1', deviceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
     await typeAndEnter(w, 'mine');
     const [send] = w.server.of('message:send');
     const stored = msg({ clientId: send.payload.clientId, body: 'mine', author: { type: 'lead', id: 'c1' } });
