@@ -5,7 +5,6 @@ import { Server } from 'socket.io';
 import { MAX_SOCKET_PAYLOAD_BYTES } from '../protocol/limits.js';
 import type { Config } from './config.js';
 import { setupConsole } from './console.js';
-import { parseBlockRoles } from './core/agents.js';
 import { Core } from './core/core.js';
 import { createApiHandler } from './http/api.js';
 import { sendError, sendJson } from './http/respond.js';
@@ -35,7 +34,7 @@ export interface Parley {
 export async function startParley(config: Config, opts: { logger?: Logger; store?: Store } = {}): Promise<Parley> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const store = opts.store ?? (await createStore(config.databaseUrl, { schema: config.databaseSchema }));
-  const core = new Core(store, { agentPolicy: { blockRoles: parseBlockRoles(process.env.PARLEY_BLOCK_ROLES) }, blockPolicy: config.blockPolicy });
+  const core = new Core(store, { agentPolicy: { blockRoles: config.blockRoles }, blockPolicy: config.blockPolicy });
   let ready = false;
 
   const serveStatic = createStaticHandler(config.publicDir);

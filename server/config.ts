@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { rateLimitsFromEnv, type RateLimitRules } from './guard/rate-limits.js';
 import { blockPolicyFromEnv, type BlockPolicy } from './core/contacts.js';
+import { parseBlockRoles } from './core/agents.js';
+import type { AgentRole } from '../protocol/agents.js';
 import { dispatcherOptionsFromEnv, type DispatcherOptions } from './webhooks/dispatcher.js';
 
 export const API_VERSIONS = ['2026-01-01.nova', '2025-12-12.clover'] as const;
@@ -33,6 +35,8 @@ export interface Config {
   publicDir: string;
   /** Default block scope and IP block length (PARLEY_BLOCK_SCOPE, PARLEY_IP_BLOCK_MINUTES). */
   blockPolicy: BlockPolicy;
+  /** Agent roles allowed to block and unblock (PARLEY_BLOCK_ROLES, default admin). */
+  blockRoles: AgentRole[];
   /** Webhook retries and polling (PARLEY_WEBHOOK_MAX_ATTEMPTS, _RETRY_BASE_MS, _POLL_MS). */
   webhookDelivery: DispatcherOptions;
 }
@@ -71,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: env.PARLEY_TRUST_PROXY === 'true',
     publicDir: resolve(env.PARLEY_PUBLIC_DIR ?? new URL('../dist/public', import.meta.url).pathname),
     blockPolicy: blockPolicyFromEnv(env),
+    blockRoles: parseBlockRoles(env.PARLEY_BLOCK_ROLES),
     webhookDelivery: dispatcherOptionsFromEnv(env),
     ...overrides,
   };

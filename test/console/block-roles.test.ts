@@ -6,13 +6,10 @@ import { connectVisitor } from '../support/visitor.js';
 
 let server: TestServer;
 beforeAll(async () => {
-  // This file runs in its own worker: the setting stays local to it.
-  process.env.PARLEY_BLOCK_ROLES = 'admin, agent';
-  server = await startServer();
+  server = await startServer({ blockRoles: parseBlockRoles('admin, agent') });
   await createAgent(server, 'bob@example.com', 'agent', 'Bob');
 });
 afterAll(async () => {
-  delete process.env.PARLEY_BLOCK_ROLES;
   await server.close();
 });
 
