@@ -17,7 +17,6 @@ export const ERRORS = {
   not_found: { status: 404, message: 'No such endpoint.' },
   contact_not_found: { status: 404, message: 'No contact with that id.' },
   conversation_not_found: { status: 404, message: 'No conversation with that id.' },
-  admin_not_found: { status: 404, message: 'No admin with that id.' },
   webhook_not_found: { status: 404, message: 'No webhook with that id.' },
   method_not_allowed: { status: 405, message: 'Method not allowed on this endpoint.' },
   conflict: { status: 409, message: 'The request conflicts with an existing resource.' },

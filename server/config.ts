@@ -50,7 +50,7 @@ const DEFAULT_DB = './data/parley.db';
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const databaseUrl = overrides.databaseUrl ?? env.DATABASE_URL ?? DEFAULT_DB;
-  const needsDev = !(overrides.apiKey ?? env.PARLEY_API_KEY) || !(overrides.secret ?? env.PARLEY_SECRET);
+  const needsDev = !(overrides.apiKey || env.PARLEY_API_KEY) || !(overrides.secret || env.PARLEY_SECRET);
   const dev = needsDev ? devSecrets(databaseUrl) : null;
   const version = env.FEATUREBASE_VERSION ?? '2026-01-01.nova';
   if (!(API_VERSIONS as readonly string[]).includes(version)) {
@@ -61,9 +61,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
-    apiKey: overrides.apiKey ?? env.PARLEY_API_KEY ?? dev!.apiKey,
-    apiKeyGenerated: !(overrides.apiKey ?? env.PARLEY_API_KEY),
-    secret: overrides.secret ?? env.PARLEY_SECRET ?? dev!.secret,
+    apiKey: overrides.apiKey || env.PARLEY_API_KEY || dev!.apiKey,
+    apiKeyGenerated: !(overrides.apiKey || env.PARLEY_API_KEY),
+    secret: overrides.secret || env.PARLEY_SECRET || dev!.secret,
     databaseUrl,
     databaseSchema: env.PARLEY_DB_SCHEMA || undefined,
     redisUrl: env.REDIS_URL || null,

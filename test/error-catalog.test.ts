@@ -1,3 +1,4 @@
+import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ERRORS } from '../protocol/errors.js';
@@ -9,6 +10,11 @@ describe('the error catalog', () => {
     for (const [code, { status }] of Object.entries(ERRORS)) {
       expect(doc, `docs/API.md lacks ${code}`).toMatch(new RegExp(`\\| \`${code}\` \\| ${status} \\|`));
     }
+  });
+
+  it('uses every code somewhere in the server (no dead entries)', () => {
+    const sources = execSync('grep -rhoE "\'[a-z_]+\'" server', { cwd: new URL('..', import.meta.url).pathname, encoding: 'utf8' });
+    for (const code of Object.keys(ERRORS)) expect(sources, `${code} is never used`).toContain(`'${code}'`);
   });
 
   it('maps every code to a status the featurebase-node SDK understands', () => {

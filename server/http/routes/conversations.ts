@@ -12,6 +12,11 @@ async function present(ctx: ApiContext, c: ConversationRecord, withParts = false
   return conversationJson(c, contact, parts);
 }
 
+/** The console agent's name when the admin id is one, so visitors see who answered. */
+async function adminName(ctx: ApiContext, adminId: string): Promise<string | null> {
+  return (await ctx.core.store.getAgent(adminId))?.name ?? null;
+}
+
 export function conversationRoutes(router: Router<ApiContext>): void {
   router
     .on('GET', '/v2/conversations', async (ctx) => {
@@ -32,7 +37,7 @@ export function conversationRoutes(router: Router<ApiContext>): void {
         if (!to) throw new ParleyError('invalid_payload', 'Invalid request: recipients.to.ids must name the contact to write to.');
         await ctx.core.contacts.get(to);
         sent = await ctx.core.messages.sendAsAdmin({
-          adminId: input.from.id, contactId: to, body: input.bodyMarkdown, messageType: 'reply', newConversation: true,
+          adminId: input.from.id, adminName: await adminName(ctx, input.from.id), contactId: to, body: input.bodyMarkdown, messageType: 'reply', newConversation: true,
         });
       }
       if (input.subject) sent.conversation = await ctx.core.conversations.update(sent.conversation.id, { title: input.subject });
@@ -65,7 +70,7 @@ export function conversationRoutes(router: Router<ApiContext>): void {
         if (contact.id !== conversation.contactId) throw new ParleyError('forbidden', 'That contact is not part of this conversation.');
         sent = await ctx.core.messages.sendAsContact({ contactId: contact.id, contactType: contact.type, conversationId: id, body: input.bodyMarkdown });
       } else {
-        sent = await ctx.core.messages.sendAsAdmin({ adminId: input.id, conversationId: id, body: input.bodyMarkdown, messageType: input.messageType });
+        sent = await ctx.core.messages.sendAsAdmin({ adminId: input.id, adminName: await adminName(ctx, input.id), conversationId: id, body: input.bodyMarkdown, messageType: input.messageType });
       }
       sendJson(ctx.res, 201, partJson(sent.message));
     });
