@@ -135,7 +135,11 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
     socket.on('typing', (payload: unknown) => {
       const parsed = v.safeParse(Typing, payload);
       if (!parsed.success) return;
-      io.of(AGENTS_NAMESPACE).emit('visitor:typing', { contactId, ...parsed.output });
+      // A blocked contact reaches no one, not even with a typing indicator.
+      core.store.getContact(contactId).then(
+        (contact) => contact && !contact.blocked && io.of(AGENTS_NAMESPACE).emit('visitor:typing', { contactId, ...parsed.output }),
+        (err) => logger.warn({ err }, 'typing: contact lookup failed'),
+      );
     });
   });
 

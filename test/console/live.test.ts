@@ -85,6 +85,22 @@ describe('live console', () => {
     expect(await visitorTyping).toMatchObject({ conversationId, typing: true });
   });
 
+  it('drops typing from a blocked visitor', async () => {
+    const { v, conversationId, contactId } = await visitorWithConversation('Hal');
+    let seen = 0;
+    const count = (p: { contactId: string }) => p.contactId === contactId && seen++;
+    agent.on('visitor:typing', count);
+    await blockContact(server, contactId);
+    v.socket.emit('typing', { conversationId, typing: true });
+    // A later, unblocked visitor's typing arrives: anything from the blocked one would be ahead of it.
+    const other = await visitorWithConversation('Ivy');
+    const otherTyping = nextEvent(agent, 'visitor:typing', (p) => p.contactId === other.contactId);
+    other.v.socket.emit('typing', { conversationId: other.conversationId, typing: true });
+    await otherTyping;
+    agent.off('visitor:typing', count);
+    expect(seen).toBe(0);
+  });
+
   it('answers bad payloads with invalid_payload and unknown conversations with conversation_not_found', async () => {
     const bad = await ask(admin, 'conversation:reply', { conversationId: 'x', body: 1 } as never);
     expect(!bad.ok && bad.error.code).toBe('invalid_payload');
