@@ -1,7 +1,8 @@
 // `npm run bench`: Parley against a bare socket.io server in the same run, so machine noise
 // cancels in the ratios. Prints one JSON object and rewrites the generated part of
 // bench/RESULTS.md. Options: --phases=send,pg,block,memory,cold,bundle (default all),
-// --duration=ms per measured phase, --profile (Parley runs under --cpu-prof, into bench/profiles/).
+// --duration=ms per measured phase, --profile (Parley runs under --cpu-prof, into bench/profiles/),
+// --server=path/to/bundle.js (A/B: another server bundle in place of dist/server.js).
 import { mkdtempSync, rmSync, readFileSync, existsSync, mkdirSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,8 +31,10 @@ const tmp = mkdtempSync(join(tmpdir(), 'parley-bench-'));
 // it mid-run, and profiles keep matching line numbers (node_modules resolve from the repo).
 const PARLEY = join(root, 'bench/.snapshot/server.js');
 mkdirSync(join(root, 'bench/.snapshot'), { recursive: true });
-copyFileSync(BUILT, PARLEY);
-if (existsSync(`${BUILT}.map`)) copyFileSync(`${BUILT}.map`, `${PARLEY}.map`);
+// --server=path runs another bundle (an A/B experiment) in place of dist/server.js.
+const source = args.server ? join(process.cwd(), String(args.server)) : BUILT;
+if (source !== PARLEY) copyFileSync(source, PARLEY);
+if (source !== PARLEY && existsSync(`${source}.map`)) copyFileSync(`${source}.map`, `${PARLEY}.map`);
 const secrets = { PARLEY_API_KEY: `pk_bench_${randomBytes(12).toString('hex')}`, PARLEY_SECRET: randomBytes(32).toString('hex') };
 let dbSeq = 0;
 const common = { ...NO_LIMITS, ...secrets, PARLEY_PUBLIC_DIR: join(root, 'dist/public') };

@@ -344,12 +344,31 @@ export class PgStore implements Store {
 
   private pendingAppends: PendingAppend[] = [];
   private appendBatches = 0;
+  /** Authors with an append in a batch in flight: a new batch leaves them out. */
+  private busyAuthors = new Set<string>();
 
   private pumpAppends() {
     while (this.pendingAppends.length > 0 && this.appendBatches < MAX_APPEND_BATCHES) {
-      const batch = this.pendingAppends.splice(0, MAX_APPEND_BATCH);
+      // Batches in flight at once never share an author, so they never wait on each other's
+      // row locks. Once one of an author's appends stays queued, so do the later ones: each
+      // author's appends run in the order they came.
+      const batch: PendingAppend[] = [];
+      const rest: PendingAppend[] = [];
+      const held = new Set(this.busyAuthors);
+      for (const p of this.pendingAppends) {
+        if (batch.length < MAX_APPEND_BATCH && !held.has(p.input.authorId)) batch.push(p);
+        else {
+          rest.push(p);
+          held.add(p.input.authorId);
+        }
+      }
+      if (batch.length === 0) return;
+      this.pendingAppends = rest;
+      const authors = new Set(batch.map((p) => p.input.authorId));
+      for (const a of authors) this.busyAuthors.add(a);
       this.appendBatches++;
       void this.appendBatch(batch).finally(() => {
+        for (const a of authors) this.busyAuthors.delete(a);
         this.appendBatches--;
         this.pumpAppends();
       });
