@@ -2,7 +2,7 @@
 // esbuild metafiles and prints raw/gzip/brotli sizes per browser output.
 import * as esbuild from 'esbuild';
 import { mkdirSync, readFileSync, writeFileSync, cpSync, existsSync, rmSync } from 'node:fs';
-import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { sizes } from './scripts/sizes.mjs';
 import { join, relative } from 'node:path';
 
 const root = new URL('.', import.meta.url).pathname;
@@ -12,15 +12,6 @@ const quiet = process.argv.includes('--quiet');
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(publicDir, { recursive: true });
-
-/** Sizes of one file: raw, gzip -9 and brotli q11, the way a CDN would serve it. */
-export function sizes(buf) {
-  return {
-    raw: buf.length,
-    gzip: gzipSync(buf, { level: 9 }).length,
-    brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-  };
-}
 
 const browser = {
   bundle: true,

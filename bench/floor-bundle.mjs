@@ -3,29 +3,10 @@
 // browser options, and nothing else. Built in the bench run and compared with dist/sizes.json.
 import * as esbuild from 'esbuild';
 import { join } from 'node:path';
-import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { websocketOnly } from '../scripts/esbuild-websocket-only.mjs';
+import { sizes } from '../scripts/sizes.mjs';
 
 const root = new URL('../', import.meta.url).pathname;
-
-const sizes = (buf) => ({
-  raw: buf.length,
-  gzip: gzipSync(buf, { level: 9 }).length,
-  brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-});
-
-// The same trick as widget/build-target.mjs: engine.io-client's transport table → WebSocket only.
-const websocketOnly = {
-  name: 'websocket-only',
-  setup(build) {
-    build.onResolve({ filter: /^\.\/transports\/index\.js$/ }, (args) =>
-      args.importer.includes('engine.io-client') ? { path: join(args.resolveDir, 'transports/websocket.js'), namespace: 'ws-only' } : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'ws-only' }, (args) => ({
-      contents: `import { WS } from ${JSON.stringify(args.path)}; export const transports = { websocket: WS };`,
-      resolveDir: join(args.path, '..'),
-    }));
-  },
-};
 
 // Uses each library for real so nothing is tree-shaken away: a socket feeding a signal
 // rendered by a component.

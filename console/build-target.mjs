@@ -3,20 +3,7 @@
 // or style: the page runs under the server's strict CSP.
 import { basename, join } from 'node:path';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-
-/** engine.io-client bundles polling and WebTransport; the console only speaks WebSocket. */
-const websocketOnly = {
-  name: 'websocket-only',
-  setup(build) {
-    build.onResolve({ filter: /^\.\/transports\/index\.js$/ }, (args) =>
-      args.importer.includes('engine.io-client') ? { path: join(args.resolveDir, 'transports/websocket.js'), namespace: 'ws-only' } : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'ws-only' }, (args) => ({
-      contents: `import { WS } from ${JSON.stringify(args.path)}; export const transports = { websocket: WS };`,
-      resolveDir: join(args.path, '..'),
-    }));
-  },
-};
+import { websocketOnly } from '../scripts/esbuild-websocket-only.mjs';
 
 export async function target({ esbuild, browser: shared, root, publicDir, cpSync }) {
   const browser = { ...shared, target: shared.target?.map((t) => (t === 'safari14' ? 'safari14.1' : t)) };

@@ -2,20 +2,7 @@
 // classic-script loader, widget.js, that paints the launcher and import()s the app chunk.
 // The loader is built second so it can embed the app chunk's hashed file name.
 import { join, basename } from 'node:path';
-
-/** engine.io-client bundles polling and WebTransport; the widget only speaks WebSocket. */
-const websocketOnly = {
-  name: 'websocket-only',
-  setup(build) {
-    build.onResolve({ filter: /^\.\/transports\/index\.js$/ }, (args) =>
-      args.importer.includes('engine.io-client') ? { path: join(args.resolveDir, 'transports/websocket.js'), namespace: 'ws-only' } : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'ws-only' }, (args) => ({
-      contents: `import { WS } from ${JSON.stringify(args.path)}; export const transports = { websocket: WS };`,
-      resolveDir: join(args.path, '..'),
-    }));
-  },
-};
+import { websocketOnly } from '../scripts/esbuild-websocket-only.mjs';
 
 /** CSS lives in template strings (widget/styles.ts); drop the indentation and newlines. */
 const compactCss = {
