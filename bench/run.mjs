@@ -104,7 +104,7 @@ async function coldStart(script, envFor, runs = 5) {
   return { runsMs: times, medianMs: median(times.filter((t) => t !== null)), maxMs: Math.max(...times.map((t) => t ?? Infinity)) };
 }
 
-const result = { machine: machine(), settings: { clients: CLIENTS, inflight: INFLIGHT, durationMs: DURATION, warmupMs: 1500, idleConnections: IDLE, transport: 'websocket', rateLimits: 'off' } };
+const result = { startedAt: new Date().toISOString(), machine: machine(), settings: { clients: CLIENTS, inflight: INFLIGHT, durationMs: DURATION, warmupMs: 1500, idleConnections: IDLE, transport: 'websocket', rateLimits: 'off' } };
 const started = performance.now();
 
 try {

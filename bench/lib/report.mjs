@@ -23,7 +23,7 @@ export function table(r) {
   const send = (label, s, extra = {}) => {
     if (!s) return;
     rows.push(`| ${label} — saturation (${r.settings.clients}×${r.settings.inflight} in flight) | ${n(s.saturation.sendsPerSec, '/s')}${extra.thr ?? ''} | ${n(s.saturation.latencyMs.p50, ' ms')} | ${n(s.saturation.latencyMs.p99, ' ms')} | ${s.saturation.errors} |`);
-    rows.push(`| ${label} — 50 % load (${n(s.half.targetRate, '/s')} open loop) | ${n(s.half.sendsPerSec, '/s')} | ${n(s.half.latencyMs.p50, ' ms')} | ${n(s.half.latencyMs.p99, ' ms')}${extra.p99 ?? ''} | ${s.half.errors} |`);
+    rows.push(`| ${label} — 50 % load (${n(s.half.targetRate, '/s')} open loop) | ${n(s.half.sendsPerSec, '/s')} | ${n(s.half.latencyMs.p50, ' ms')} | ${n(s.half.latencyMs.p99, ' ms')}${extra.p99 ?? ''} | ${s.half.errors}${s.half.shed ? ` (${n(s.half.shed)} not sent: > 10,000 unanswered)` : ''} |`);
   };
   send('bare socket.io', r.baseline);
   if (r.baseline?.saturationRepeat) rows.push(`| bare socket.io — saturation, repeated after Parley SQLite (ratios use the mean, ${n(r.baseline.sendsPerSec, '/s')}) | ${n(r.baseline.saturationRepeat.sendsPerSec, '/s')} | ${n(r.baseline.saturationRepeat.latencyMs.p50, ' ms')} | ${n(r.baseline.saturationRepeat.latencyMs.p99, ' ms')} | ${r.baseline.saturationRepeat.errors} |`);
@@ -36,7 +36,7 @@ export function table(r) {
     p99: ` (${n(r.pg2?.halfLoadP99Ratio)}× base)`,
   });
   const out = [
-    `Run of ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${r.wallSeconds} s wall. Machine: ${r.machine.nproc} × ${r.machine.cpu}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, ${r.machine.platform}.`,
+    `Run of ${(r.startedAt ?? new Date().toISOString()).slice(0, 16).replace('T', ' ')} UTC, ${r.wallSeconds} s wall. Machine: ${r.machine.nproc} × ${r.machine.cpu}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, ${r.machine.platform}.`,
     '',
     '| message:send | sends/s | p50 | p99 | errors |',
     '|---|---:|---:|---:|---:|',
