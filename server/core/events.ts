@@ -14,7 +14,13 @@ export interface BlockDetails {
 
 /** What the core announces after a change has been committed. */
 export type CoreEvent =
-  | { type: 'message:created'; message: MessageRecord; conversation: ConversationRecord; createdConversation: boolean }
+  | {
+      type: 'message:created'; message: MessageRecord; conversation: ConversationRecord; createdConversation: boolean;
+      /** The conversation's contact when the store had it at hand (saves a lookup per message). */
+      contact?: ContactRecord;
+      /** Opaque tag of who sent it (a socket id), so a push can skip the sender. */
+      origin?: string;
+    }
   | { type: 'contact:blocked'; contact: ContactRecord; event: BlockEventRecord | null; details?: BlockDetails }
   | { type: 'contact:unblocked'; contact: ContactRecord; event: BlockEventRecord | null }
   | { type: 'contact:updated'; contact: ContactRecord }

@@ -27,14 +27,15 @@ export function checkBody(body: string): string {
 export class Messages {
   constructor(private readonly store: Store, private readonly publish: Publish) {}
 
-  async append(input: AppendMessageInput): Promise<SentMessage> {
+  /** `origin` tags the committed event with the sender (e.g. a socket id) so pushes can skip it. */
+  async append(input: AppendMessageInput, origin?: string): Promise<SentMessage> {
     checkBody(input.body);
     const result = await this.store.appendMessage(input);
-    return this.settle(result);
+    return this.settle(result, origin);
   }
 
   /** A visitor (lead or customer) writes. */
-  sendAsContact(input: { contactId: string; contactType: AuthorType; clientId?: string | null; conversationId?: string; body: string; newConversation?: boolean }) {
+  sendAsContact(input: { contactId: string; contactType: AuthorType; clientId?: string | null; conversationId?: string; body: string; newConversation?: boolean; origin?: string }) {
     return this.append({
       authorType: input.contactType,
       authorId: input.contactId,
@@ -43,7 +44,7 @@ export class Messages {
       newConversation: input.newConversation,
       body: input.body,
       messageType: 'reply',
-    });
+    }, input.origin);
   }
 
   /** An admin (agent or API) writes a reply or an internal note; blocks don't apply. */
@@ -61,10 +62,12 @@ export class Messages {
     });
   }
 
-  private settle(result: AppendResult): SentMessage {
+  private settle(result: AppendResult, origin?: string): SentMessage {
     switch (result.status) {
       case 'stored':
-        this.publish({ type: 'message:created', message: result.message, conversation: result.conversation, createdConversation: result.createdConversation });
+        this.publish({
+          type: 'message:created', message: result.message, conversation: result.conversation, createdConversation: result.createdConversation, contact: result.contact, origin,
+        });
         return { message: result.message, conversation: result.conversation, duplicate: false };
       case 'duplicate':
         return { message: result.message, conversation: result.conversation, duplicate: true };

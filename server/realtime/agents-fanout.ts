@@ -16,7 +16,7 @@ export function fanOutToAgents(core: Core, nsp: AgentsNamespace, logger: Logger)
   const push = async (event: CoreEvent) => {
     switch (event.type) {
       case 'message:created': {
-        const contact = await core.store.getContact(event.conversation.contactId);
+        const contact = event.contact ?? (await core.store.getContact(event.conversation.contactId));
         if (!contact) return;
         nsp.emit('message:new', { message: messageDto(event.message), conversation: conversationDto(event.conversation), contact: contactSummary(contact) });
         return;

@@ -19,7 +19,9 @@ export function fanOutToMessenger(core: Core, nsp: MessengerNamespace): () => vo
       case 'message:created':
         // Internal notes never reach the visitor.
         if (event.message.messageType === 'note') return;
-        nsp.to(contactRoom(event.conversation.contactId)).emit('message:new', messageDto(event.message));
+        // The sending tab has its ack; its other tabs (on any process) get the push.
+        (event.origin ? nsp.to(contactRoom(event.conversation.contactId)).except(event.origin) : nsp.to(contactRoom(event.conversation.contactId)))
+          .emit('message:new', messageDto(event.message));
         return;
       case 'contact:blocked': {
         const { id, blockedUntil } = event.contact;

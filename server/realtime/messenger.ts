@@ -121,7 +121,7 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
       const verdict = await limiter.consume([['sendPerConnection', socket.id], ['sendPerContact', contactId], ['sendPerIp', socket.data.ip]]);
       if (!verdict.ok) throw new ParleyError('rate_limited', `Too many messages; retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
       const { message } = await core.messages.sendAsContact({
-        contactId, contactType: socket.data.contactType, clientId: input.clientId, conversationId: input.conversationId, body: input.body,
+        contactId, contactType: socket.data.contactType, clientId: input.clientId, conversationId: input.conversationId, body: input.body, origin: socket.id,
       });
       return { message: messageDto(message) };
     }));

@@ -113,7 +113,7 @@ export interface AppendMessageInput {
  * (same transaction that reads the author's block state).
  */
 export type AppendResult =
-  | { status: 'stored'; message: MessageRecord; conversation: ConversationRecord; createdConversation: boolean }
+  | { status: 'stored'; message: MessageRecord; conversation: ConversationRecord; createdConversation: boolean; contact?: ContactRecord }
   | { status: 'duplicate'; message: MessageRecord; conversation: ConversationRecord }
   | { status: 'blocked' }
   | { status: 'contact_not_found' }

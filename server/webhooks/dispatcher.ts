@@ -57,17 +57,22 @@ export const retryDelay = (attempts: number, baseMs: number) => Math.min(baseMs 
  */
 export function startWebhookDispatcher(core: Core, logger: Logger, opts: DispatcherOptions = DEFAULT_DISPATCHER_OPTIONS) {
   const { store } = core;
-  let cache: { at: number; webhooks: WebhookRecord[] } | null = null;
+  let cache: { at: number; webhooks: Promise<WebhookRecord[]> } | null = null;
   let closed = false;
   let running: Promise<void> | null = null;
   let again = false;
   const inFlight = new Set<AbortController>();
 
-  async function activeWebhooks(): Promise<WebhookRecord[]> {
+  // The promise is cached, so a burst of events shares one query instead of one each.
+  function activeWebhooks(): Promise<WebhookRecord[]> {
     if (cache && Date.now() - cache.at < CACHE_MS) return cache.webhooks;
-    const page = await store.listWebhooks({ limit: 100, status: 'active' });
-    cache = { at: Date.now(), webhooks: page.items };
-    return page.items;
+    const webhooks = store.listWebhooks({ limit: 100, status: 'active' }).then((page) => page.items);
+    const entry = { at: Date.now(), webhooks };
+    cache = entry;
+    webhooks.catch(() => {
+      if (cache === entry) cache = null;
+    });
+    return webhooks;
   }
 
   async function enqueue(event: CoreEvent) {

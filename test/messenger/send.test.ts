@@ -101,3 +101,19 @@ describe('message:send', () => {
     v.close();
   });
 });
+
+describe('message:new to the sender', () => {
+  it('is not echoed to the sending tab, which has its ack', async () => {
+    const tab1 = await connectVisitor(server.url);
+    const tab2 = await connectVisitor(server.url, { visitorToken: tab1.session.visitorToken });
+    let echoed = 0;
+    tab1.socket.on('message:new', () => echoed++);
+    const other = tab2.next('message:new');
+    await tab1.send('only once');
+    await other;
+    await tab1.history(null);
+    expect(echoed).toBe(0);
+    tab1.close();
+    tab2.close();
+  });
+});

@@ -85,8 +85,7 @@ export class SqliteStore implements Store {
   private readonly stmt: ReturnType<SqliteStore['prepare']>;
   private readonly agents: ReturnType<typeof sqliteAgentStore>;
   private readonly hardening: ReturnType<typeof sqliteHardeningStore>;
-  // Nested inside a batch's transaction, better-sqlite3 runs this as a SAVEPOINT.
-  private readonly appendTx: Database.Transaction<(input: AppendMessageInput) => AppendResult>;
+  private readonly appendBatchTx: Database.Transaction<(inputs: AppendMessageInput[]) => AppendResult[]>;
 
   constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -97,7 +96,7 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     this.migrateSync();
     this.stmt = this.prepare();
-    this.appendTx = this.db.transaction((input: AppendMessageInput) => this.appendOne(input));
+    this.appendBatchTx = this.db.transaction((inputs: AppendMessageInput[]) => this.appendBatch(inputs));
     this.agents = sqliteAgentStore(this.db);
     this.hardening = sqliteHardeningStore(this.db);
   }
@@ -133,12 +132,11 @@ export class SqliteStore implements Store {
       latestOpenConversation: db.prepare(`SELECT * FROM conversations WHERE contact_id = ? AND state != 'closed' ORDER BY id DESC LIMIT 1`),
       insertConversation: db.prepare(`INSERT INTO conversations (contact_id, state, created_at, updated_at, last_activity_at)
         VALUES (?, 'open', ?, ?, ?) RETURNING *`),
-      touchConversation: db.prepare(`UPDATE conversations SET last_activity_at = ?, updated_at = ?,
-        state = CASE WHEN ? = 'contact' AND state = 'closed' THEN 'open' ELSE state END WHERE id = ? RETURNING *`),
+      touchConversation: db.prepare('UPDATE conversations SET last_activity_at = ?, updated_at = ?, state = ? WHERE id = ?'),
       touchContact: db.prepare('UPDATE contacts SET last_activity = ? WHERE id = ?'),
       deleteConversation: db.prepare('DELETE FROM conversations WHERE id = ?'),
       messageByClientId: db.prepare('SELECT * FROM messages WHERE author_id = ? AND client_id = ?'),
-      insertMessage: db.prepare(`INSERT INTO messages (id, conversation_id, contact_id, client_id, author_type, author_id, author_name, body, message_type, created_at)
+      insertMessageOrIgnore: db.prepare(`INSERT OR IGNORE INTO messages (id, conversation_id, contact_id, client_id, author_type, author_id, author_name, body, message_type, created_at)
         VALUES (@id, @conversationId, @contactId, @clientId, @authorType, @authorId, @authorName, @body, @messageType, @createdAt)`),
       messagesOfConversation: db.prepare('SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq'),
       repliesOfConversation: db.prepare(`SELECT * FROM messages WHERE conversation_id = ? AND message_type != 'note' ORDER BY seq`),
@@ -281,9 +279,10 @@ export class SqliteStore implements Store {
   /**
    * Group commit: the appends that arrive in one turn of the event loop share one
    * `BEGIN IMMEDIATE` transaction, so one WAL commit instead of one per message. Each
-   * append still runs its duplicate check, block check and insert inside that transaction
-   * (in its own savepoint, so one failing append leaves the others intact), and every caller
-   * is answered only once the transaction has committed.
+   * append still runs its block check, duplicate check and insert inside that transaction
+   * (a block committed before it is seen; none can commit during it, writers being
+   * serialised), and every caller is answered only once the transaction has committed. If
+   * anything throws, the whole batch rolls back and each append is retried alone.
    */
   appendMessage(input: AppendMessageInput): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
@@ -297,63 +296,64 @@ export class SqliteStore implements Store {
   private flushAppends() {
     const batch = this.pendingAppends;
     this.pendingAppends = [];
-    if (batch.length === 1) {
-      const [{ input, resolve, reject }] = batch;
+    if (batch.length > 1) {
+      let results: AppendResult[] | null = null;
+      try {
+        results = this.appendBatchTx.immediate(batch.map((p) => p.input));
+      } catch {
+        // Rolled back: nothing of this batch was committed. Each append goes alone below.
+      }
+      if (results) return batch.forEach((p, i) => p.resolve(results[i]));
+    }
+    for (const { input, resolve, reject } of batch) {
       let result: AppendResult;
       try {
-        result = this.appendTx.immediate(input);
+        result = this.appendBatchTx.immediate([input])[0];
       } catch (err) {
-        return reject(err);
+        reject(err);
+        continue;
       }
-      return resolve(result);
+      resolve(result);
     }
-    let outcomes: ({ ok: true; result: AppendResult } | { ok: false; err: unknown })[];
-    try {
-      outcomes = this.db.transaction(() => batch.map(({ input }) => {
-        try {
-          return { ok: true as const, result: this.appendTx(input) };
-        } catch (err) {
-          return { ok: false as const, err };
-        }
-      })).immediate();
-    } catch (err) {
-      // Nothing of this batch was committed.
-      for (const { reject } of batch) reject(err);
-      return;
-    }
-    outcomes.forEach((o, i) => (o.ok ? batch[i].resolve(o.result) : batch[i].reject(o.err)));
   }
 
-  private appendOne(input: AppendMessageInput): AppendResult {
+  /** Appends inside one transaction; rows read or written are kept in `batch` for the next append. */
+  private appendBatch(inputs: AppendMessageInput[]): AppendResult[] {
+    const batch = new AppendBatch(this.stmt);
+    const results = inputs.map((input) => this.appendOne(input, batch));
+    batch.writeActivity();
+    return results;
+  }
+
+  private appendOne(input: AppendMessageInput, batch: AppendBatch): AppendResult {
     const byContact = input.authorType !== 'admin';
-    if (input.clientId) {
+    const duplicate = (): AppendResult | null => {
+      if (!input.clientId) return null;
       const dup = this.stmt.messageByClientId.get(input.authorId, input.clientId) as Row | undefined;
-      if (dup) {
-        const conversation = this.stmt.conversationById.get(dup.conversation_id) as Row;
-        return { status: 'duplicate', message: toMessage(dup), conversation: toConversation(conversation) };
-      }
-    }
-    // The block check and the insert share this transaction: a block committed before it
-    // is always seen, and a block cannot commit in between (writers are serialised).
-    if (byContact) {
-      const author = this.stmt.contactById.get(input.authorId) as Row | undefined;
-      if (!author) return { status: 'contact_not_found' };
-      if (author.blocked === 1 && (author.blocked_until === null || author.blocked_until > new Date().toISOString())) return { status: 'blocked' };
-    }
+      return dup ? { status: 'duplicate', message: toMessage(dup), conversation: toConversation(batch.conversation(String(dup.conversation_id))!) } : null;
+    };
     const now = input.createdAt ?? new Date().toISOString();
-    let conversation: Row | undefined;
+    let owner: Row | null = null;
+    if (byContact) {
+      owner = batch.contact(input.authorId);
+      if (!owner) return { status: 'contact_not_found' };
+      // A resend of a message stored before the block still answers with that message.
+      if (owner.blocked === 1 && (owner.blocked_until === null || owner.blocked_until > now)) return duplicate() ?? { status: 'blocked' };
+    }
+    let conversation: Row | null;
     let createdConversation = false;
     if (input.conversationId) {
-      conversation = this.stmt.conversationById.get(input.conversationId) as Row | undefined;
-      if (!conversation) return { status: 'conversation_not_found' };
-      if (byContact && conversation.contact_id !== input.authorId) return { status: 'conversation_not_found' };
+      conversation = batch.conversation(input.conversationId);
+      if (!conversation || (byContact && conversation.contact_id !== input.authorId)) return duplicate() ?? { status: 'conversation_not_found' };
     } else {
       const ownerId = byContact ? input.authorId : input.contactId;
-      if (!ownerId) return { status: 'contact_not_found' };
-      if (!byContact && !this.stmt.contactById.get(ownerId)) return { status: 'contact_not_found' };
-      if (!input.newConversation) conversation = this.stmt.latestOpenConversation.get(ownerId) as Row | undefined;
+      owner ??= ownerId ? batch.contact(ownerId) : null;
+      if (!owner) return { status: 'contact_not_found' };
+      conversation = input.newConversation ? null : batch.openConversation(owner.id);
       if (!conversation) {
-        conversation = this.stmt.insertConversation.get(ownerId, now, now, now) as Row;
+        const dup = duplicate();
+        if (dup) return dup;
+        conversation = batch.createConversation(owner.id, now);
         createdConversation = true;
       }
     }
@@ -369,14 +369,16 @@ export class SqliteStore implements Store {
       messageType: input.messageType,
       createdAt: now,
     };
-    this.stmt.insertMessage.run(message);
-    const touched = this.stmt.touchConversation.get(now, now, byContact ? 'contact' : 'admin', conversation.id) as Row;
-    if (byContact) this.stmt.touchContact.run(now, input.authorId);
+    // OR IGNORE: a clientId already used by this author stores nothing; answer with the first.
+    if (this.stmt.insertMessageOrIgnore.run(message).changes === 0) return duplicate()!;
+    batch.touch(conversation, now, byContact);
+    owner ??= batch.contact(conversation.contact_id);
     return {
       status: 'stored',
       message: { ...message, conversationId: String(message.conversationId) } as MessageRecord,
-      conversation: toConversation(touched),
+      conversation: toConversation(conversation),
       createdConversation,
+      ...(owner ? { contact: toContact(owner) } : {}),
     };
   }
 
@@ -425,4 +427,70 @@ export class SqliteStore implements Store {
   listDeliveries: Store['listDeliveries'] = (id, limit) => this.hardening.listDeliveries(id, limit);
   addAuditLog: Store['addAuditLog'] = (input) => this.hardening.addAuditLog(input);
   listAuditLogs: Store['listAuditLogs'] = (query) => this.hardening.listAuditLogs(query);
+}
+
+type Statements = ReturnType<SqliteStore['prepare']>;
+
+/**
+ * What one group-commit transaction has read and changed: contact and conversation rows
+ * are read once per batch (nothing else can write while it runs), and last-activity
+ * timestamps are written once per row at the end instead of once per message.
+ */
+class AppendBatch {
+  private readonly contacts = new Map<string, Row | null>();
+  private readonly conversations = new Map<string, Row | null>();
+  private readonly open = new Map<string, Row | null>();
+  private readonly touchedConversations = new Set<Row>();
+  private readonly touchedContacts = new Map<string, string>();
+
+  constructor(private readonly stmt: Statements) {}
+
+  contact(id: string): Row | null {
+    if (!this.contacts.has(id)) this.contacts.set(id, (this.stmt.contactById.get(id) as Row | undefined) ?? null);
+    return this.contacts.get(id)!;
+  }
+
+  conversation(id: string): Row | null {
+    if (!this.conversations.has(id)) this.conversations.set(id, (this.stmt.conversationById.get(id) as Row | undefined) ?? null);
+    return this.conversations.get(id)!;
+  }
+
+  /** The contact's latest conversation that is not closed. */
+  openConversation(contactId: string): Row | null {
+    if (!this.open.has(contactId)) {
+      const row = (this.stmt.latestOpenConversation.get(contactId) as Row | undefined) ?? null;
+      this.open.set(contactId, row && (this.conversations.get(String(row.id)) ?? row));
+      if (row && !this.conversations.has(String(row.id))) this.conversations.set(String(row.id), row);
+    }
+    return this.open.get(contactId)!;
+  }
+
+  createConversation(contactId: string, now: string): Row {
+    const row = this.stmt.insertConversation.get(contactId, now, now, now) as Row;
+    this.conversations.set(String(row.id), row);
+    this.open.set(contactId, row);
+    return row;
+  }
+
+  /** A message landed: activity times move on, and a contact writing reopens a closed conversation. */
+  touch(conversation: Row, now: string, byContact: boolean) {
+    conversation.last_activity_at = now;
+    conversation.updated_at = now;
+    if (byContact && conversation.state === 'closed') {
+      conversation.state = 'open';
+      const open = this.open.get(conversation.contact_id);
+      if (this.open.has(conversation.contact_id) && (!open || open.id < conversation.id)) this.open.set(conversation.contact_id, conversation);
+    }
+    this.touchedConversations.add(conversation);
+    if (byContact) {
+      this.touchedContacts.set(conversation.contact_id, now);
+      const contact = this.contacts.get(conversation.contact_id);
+      if (contact) contact.last_activity = now;
+    }
+  }
+
+  writeActivity() {
+    for (const c of this.touchedConversations) this.stmt.touchConversation.run(c.last_activity_at, c.updated_at, c.state, c.id);
+    for (const [id, at] of this.touchedContacts) this.stmt.touchContact.run(at, id);
+  }
 }
