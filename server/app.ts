@@ -71,7 +71,7 @@ export async function startParley(config: Config, opts: { logger?: Logger; store
   const handleApi = createApiHandler({ core, config, logger, limiter });
 
   const messenger = setupMessenger(io, core, config, logger, limiter);
-  const unsubscribe = fanOutToMessenger(core, messenger);
+  const unsubscribe = fanOutToMessenger(core, messenger, redis !== null);
   const agentsConsole = setupConsole(io, core, config, logger);
   const webhooks = startWebhookDispatcher(core, logger, config.webhookDelivery);
 

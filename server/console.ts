@@ -13,7 +13,7 @@ import { setupAgents } from './realtime/agents.js';
  */
 export function setupConsole(io: Server, core: Core, config: Config, logger: Logger) {
   const nsp = setupAgents(io, core, config, logger);
-  const unsubscribe = fanOutToAgents(core, nsp, logger);
+  const unsubscribe = fanOutToAgents(core, nsp, logger, config.redisUrl !== null);
   const handleApi = createConsoleHandler({ core, config, logger });
   return {
     nsp,

@@ -3,6 +3,7 @@ import type { Core } from '../core/core.js';
 import type { CoreEvent } from '../core/events.js';
 import { blockEventDto, contactSummary, conversationDto } from './agents-dto.js';
 import type { AgentsNamespace } from './agents.js';
+import { hasAudience } from './audience.js';
 import { messageDto } from './dto.js';
 
 /**
@@ -10,12 +11,13 @@ import { messageDto } from './dto.js';
  * pushes what its own core committed; with the Redis adapter the broadcast reaches the
  * agents connected to every other process too.
  */
-export function fanOutToAgents(core: Core, nsp: AgentsNamespace, logger: Logger): () => void {
+export function fanOutToAgents(core: Core, nsp: AgentsNamespace, logger: Logger, clustered: boolean): () => void {
   // Events are pushed in the order they were committed, even though some need a lookup.
   let queue: Promise<void> = Promise.resolve();
   const push = async (event: CoreEvent) => {
     switch (event.type) {
       case 'message:created': {
+        if (!hasAudience(nsp, clustered)) return;
         const contact = event.contact ?? (await core.store.getContact(event.conversation.contactId));
         if (!contact) return;
         nsp.emit('message:new', { message: messageDto(event.message), conversation: conversationDto(event.conversation), contact: contactSummary(contact) });

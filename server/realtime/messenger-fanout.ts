@@ -1,4 +1,5 @@
 import type { Core } from '../core/core.js';
+import { hasAudience } from './audience.js';
 import { contactRoom, messageDto } from './dto.js';
 import type { MessengerNamespace } from './messenger.js';
 
@@ -6,7 +7,7 @@ import type { MessengerNamespace } from './messenger.js';
  * Turns committed core changes into messenger pushes. Rooms are per contact, so with the
  * Redis adapter every tab of that contact on every process receives them.
  */
-export function fanOutToMessenger(core: Core, nsp: MessengerNamespace): () => void {
+export function fanOutToMessenger(core: Core, nsp: MessengerNamespace, clustered: boolean): () => void {
   // A temporary block ends without a committed change; the process that set it tells the
   // tabs when (a restart forgets the timer: the next connect's session shows the state).
   const expiries = new Map<string, NodeJS.Timeout>();
@@ -17,12 +18,15 @@ export function fanOutToMessenger(core: Core, nsp: MessengerNamespace): () => vo
   const unsubscribe = core.subscribe((event) => {
     switch (event.type) {
       case 'message:created':
+      {
         // Internal notes never reach the visitor.
         if (event.message.messageType === 'note') return;
         // The sending tab has its ack; its other tabs (on any process) get the push.
-        (event.origin ? nsp.to(contactRoom(event.conversation.contactId)).except(event.origin) : nsp.to(contactRoom(event.conversation.contactId)))
-          .emit('message:new', messageDto(event.message));
+        const room = contactRoom(event.conversation.contactId);
+        if (!hasAudience(nsp, clustered, room, event.origin)) return;
+        (event.origin ? nsp.to(room).except(event.origin) : nsp.to(room)).emit('message:new', messageDto(event.message));
         return;
+      }
       case 'contact:blocked': {
         const { id, blockedUntil } = event.contact;
         nsp.to(contactRoom(id)).emit('contact:blocked', blockedUntil ? { contactId: id, blockedUntil } : { contactId: id });
