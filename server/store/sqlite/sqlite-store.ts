@@ -94,6 +94,10 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
+    // Keep hot pages in memory; checkpoints run less often in bigger steps.
+    this.db.pragma('cache_size = -32768');
+    this.db.pragma('temp_store = memory');
+    this.db.pragma('wal_autocheckpoint = 4000');
     this.migrateSync();
     this.stmt = this.prepare();
     this.appendBatchTx = this.db.transaction((inputs: AppendMessageInput[]) => this.appendBatch(inputs));
@@ -372,13 +376,13 @@ export class SqliteStore implements Store {
     // OR IGNORE: a clientId already used by this author stores nothing; answer with the first.
     if (this.stmt.insertMessageOrIgnore.run(message).changes === 0) return duplicate()!;
     batch.touch(conversation, now, byContact);
-    owner ??= batch.contact(conversation.contact_id);
+    const contact = batch.contactRecord(conversation.contact_id);
     return {
       status: 'stored',
       message: { ...message, conversationId: String(message.conversationId) } as MessageRecord,
       conversation: toConversation(conversation),
       createdConversation,
-      ...(owner ? { contact: toContact(owner) } : {}),
+      ...(contact ? { contact } : {}),
     };
   }
 
@@ -438,6 +442,7 @@ type Statements = ReturnType<SqliteStore['prepare']>;
  */
 class AppendBatch {
   private readonly contacts = new Map<string, Row | null>();
+  private readonly records = new Map<string, ContactRecord>();
   private readonly conversations = new Map<string, Row | null>();
   private readonly open = new Map<string, Row | null>();
   private readonly touchedConversations = new Set<Row>();
@@ -448,6 +453,17 @@ class AppendBatch {
   contact(id: string): Row | null {
     if (!this.contacts.has(id)) this.contacts.set(id, (this.stmt.contactById.get(id) as Row | undefined) ?? null);
     return this.contacts.get(id)!;
+  }
+
+  /** The contact as a record, built once per batch (its last activity kept current). */
+  contactRecord(id: string): ContactRecord | null {
+    let record = this.records.get(id);
+    if (!record) {
+      const row = this.contact(id);
+      if (!row) return null;
+      this.records.set(id, (record = toContact(row)));
+    }
+    return { ...record };
   }
 
   conversation(id: string): Row | null {
@@ -486,6 +502,8 @@ class AppendBatch {
       this.touchedContacts.set(conversation.contact_id, now);
       const contact = this.contacts.get(conversation.contact_id);
       if (contact) contact.last_activity = now;
+      const record = this.records.get(conversation.contact_id);
+      if (record) record.lastActivity = now;
     }
   }
 
