@@ -93,6 +93,38 @@ const Q = {
     name: 'parley_contact_messages_latest',
     text: `SELECT * FROM (SELECT * FROM messages WHERE contact_id = $1 AND message_type <> 'note' ORDER BY seq DESC LIMIT $2) latest ORDER BY seq`,
   },
+  // Set-based statements for a batch of visitors' messages: a few round trips per batch.
+  messagesByClientIds: {
+    name: 'parley_messages_by_client_ids',
+    text: `SELECT m.* FROM messages m JOIN unnest($1::text[], $2::text[]) AS k(author_id, client_id)
+      ON m.author_id = k.author_id AND m.client_id = k.client_id`,
+  },
+  conversationsByIds: { name: 'parley_conversations_by_ids', text: 'SELECT * FROM conversations WHERE id = ANY($1::bigint[])' },
+  latestOpenConversations: {
+    name: 'parley_latest_open_conversations',
+    text: `SELECT DISTINCT ON (contact_id) * FROM conversations WHERE contact_id = ANY($1::text[]) AND state <> 'closed'
+      ORDER BY contact_id, id DESC`,
+  },
+  insertConversations: {
+    name: 'parley_insert_conversations',
+    text: `INSERT INTO conversations (contact_id, state, created_at, updated_at, last_activity_at)
+      SELECT contact_id, 'open', $2, $2, $2 FROM unnest($1::text[]) AS t(contact_id) RETURNING *`,
+  },
+  insertMessages: {
+    name: 'parley_insert_messages',
+    text: `INSERT INTO messages (id, conversation_id, contact_id, client_id, author_type, author_id, author_name, body, message_type, created_at)
+      SELECT id, conversation_id, contact_id, client_id, author_type, author_id, NULL, body, 'reply', $8
+      FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+        WITH ORDINALITY AS t(id, conversation_id, contact_id, client_id, author_type, author_id, body, ord)
+      ORDER BY ord
+      ON CONFLICT ON CONSTRAINT messages_client_id DO NOTHING RETURNING *`,
+  },
+  touchConversations: {
+    name: 'parley_touch_conversations',
+    text: `UPDATE conversations SET last_activity_at = $2, updated_at = $2, state = CASE WHEN state = 'closed' THEN 'open' ELSE state END
+      WHERE id = ANY($1::bigint[]) RETURNING *`,
+  },
+  touchContacts: { name: 'parley_touch_contacts', text: 'UPDATE contacts SET last_activity = $2 WHERE id = ANY($1::text[])' },
 } satisfies Record<string, { name: string; text: string }>;
 
 type Query = { name: string; text: string };
@@ -335,7 +367,8 @@ export class PgStore implements Store {
    * each append is retried alone. Admin appends (other lock order) always go alone.
    */
   appendMessage(input: AppendMessageInput): Promise<AppendResult> {
-    if (input.authorType === 'admin') return this.appendAlone(input);
+    // Admins (other lock order) and REST-created conversations or imports go alone.
+    if (input.authorType === 'admin' || input.newConversation || input.createdAt) return this.appendAlone(input);
     return new Promise((resolve, reject) => {
       this.pendingAppends.push({ input, resolve, reject });
       this.pumpAppends();
@@ -378,25 +411,98 @@ export class PgStore implements Store {
   private async appendBatch(batch: PendingAppend[]) {
     let results: AppendResult[];
     try {
-      results = await this.tx(async (c) => {
-        const ids = [...new Set(batch.map((p) => p.input.authorId))];
-        const authors = new Map((await all(c, Q.lockContacts, [ids])).map((r) => [r.id as string, r]));
-        const out: AppendResult[] = [];
-        const touched = new Map<string, string>();
-        for (const { input } of batch) {
-          const result = await this.appendIn(c, input, authors.get(input.authorId) ?? null);
-          if (result.status === 'stored') touched.set(input.authorId, result.message.createdAt);
-          out.push(result);
-        }
-        // One last_activity write per author per batch: the same end state as one per message.
-        for (const [id, at] of touched) await c.query({ ...Q.touchContact, values: [at, id] });
-        return out;
-      });
+      results = await this.tx((c) => this.appendContactBatch(c, batch.map((p) => p.input)));
     } catch {
       for (const { input, resolve, reject } of batch) this.appendAlone(input).then(resolve, reject);
       return;
     }
     batch.forEach((p, i) => p.resolve(results[i]));
+  }
+
+  /**
+   * Visitors' messages in one transaction, set-based: lock every author (in id order), read
+   * resends and conversations, create missing conversations, insert all messages, touch
+   * activity: about eight round trips whatever the batch size. The block check runs on the
+   * locked author rows, so a block committed before the lock is seen and none can commit
+   * until this transaction does.
+   */
+  private async appendContactBatch(c: Client, inputs: AppendMessageInput[]): Promise<AppendResult[]> {
+    const now = new Date().toISOString();
+    const key = (authorId: string, clientId: string) => `${authorId}\n${clientId}`;
+    const authorIds = [...new Set(inputs.map((i) => i.authorId))];
+    const authors = new Map((await all(c, Q.lockContacts, [authorIds])).map((r) => [r.id as string, r]));
+    const keyed = inputs.filter((i) => i.clientId);
+    const stored = new Map<string, Row>();
+    if (keyed.length) {
+      for (const r of await all(c, Q.messagesByClientIds, [keyed.map((i) => i.authorId), keyed.map((i) => i.clientId)])) stored.set(key(r.author_id, r.client_id), r);
+    }
+    const wantedIds = new Set<string>([...stored.values()].map((r) => String(r.conversation_id)));
+    for (const i of inputs) if (i.conversationId && shortId(i.conversationId)) wantedIds.add(i.conversationId);
+    const conversations = new Map<string, Row>();
+    if (wantedIds.size) for (const r of await all(c, Q.conversationsByIds, [[...wantedIds]])) conversations.set(String(r.id), r);
+    const needOpen = [...new Set(inputs.filter((i) => !i.conversationId).map((i) => i.authorId))];
+    const open = new Map<string, Row>();
+    if (needOpen.length) for (const r of await all(c, Q.latestOpenConversations, [needOpen])) open.set(r.contact_id, r);
+
+    const duplicateOf = (r: Row): AppendResult => ({ status: 'duplicate', message: toMessage(r), conversation: toConversation(conversations.get(String(r.conversation_id))!) });
+    // First pass: decide each append; collect the conversations to create.
+    type Plan = { result: AppendResult } | { conversation: string | null; input: AppendMessageInput; id: string };
+    const plans: Plan[] = [];
+    const toCreate = new Set<string>();
+    for (const input of inputs) {
+      const author = authors.get(input.authorId);
+      const prior = input.clientId ? stored.get(key(input.authorId, input.clientId)) : undefined;
+      if (!author) plans.push({ result: { status: 'contact_not_found' } });
+      else if (prior) plans.push({ result: duplicateOf(prior) });
+      else if (isBlockedRow(author)) plans.push({ result: { status: 'blocked' } });
+      else if (input.conversationId) {
+        const conv = conversations.get(input.conversationId);
+        if (!conv || conv.contact_id !== input.authorId) plans.push({ result: { status: 'conversation_not_found' } });
+        else plans.push({ conversation: input.conversationId, input, id: newObjectId() });
+      } else {
+        const conv = open.get(input.authorId);
+        if (!conv) toCreate.add(input.authorId);
+        plans.push({ conversation: conv ? String(conv.id) : null, input, id: newObjectId() });
+      }
+    }
+    const created = new Set<string>();
+    if (toCreate.size) {
+      for (const r of await all(c, Q.insertConversations, [[...toCreate], now])) {
+        open.set(r.contact_id, r);
+        conversations.set(String(r.id), r);
+        created.add(String(r.id));
+      }
+    }
+    const inserts = plans.flatMap((p) => ('input' in p ? [{ ...p, conversation: p.conversation ?? String(open.get(p.input.authorId)!.id) }] : []));
+    const rows = new Map<string, Row>();
+    if (inserts.length) {
+      const inserted = await all(c, Q.insertMessages, [
+        inserts.map((p) => p.id), inserts.map((p) => p.conversation), inserts.map((p) => p.input.authorId),
+        inserts.map((p) => p.input.clientId ?? null), inserts.map((p) => p.input.authorType), inserts.map((p) => p.input.authorId),
+        inserts.map((p) => p.input.body), now,
+      ]);
+      for (const r of inserted) rows.set(r.id, r);
+      const touched = [...new Set([...rows.values()].map((r) => String(r.conversation_id)))];
+      if (touched.length) for (const r of await all(c, Q.touchConversations, [touched, now])) conversations.set(String(r.id), r);
+      const active = [...new Set([...rows.values()].map((r) => r.author_id as string))];
+      if (active.length) await c.query({ ...Q.touchContacts, values: [active, now] });
+    }
+    // A clientId used twice within the batch: the first one stored, the later ones repeat it.
+    const storedInBatch = new Map<string, Row>();
+    for (const r of rows.values()) if (r.client_id) storedInBatch.set(key(r.author_id, r.client_id), r);
+    return plans.map((p) => {
+      if ('result' in p) return p.result;
+      const conversationId = p.conversation ?? String(open.get(p.input.authorId)!.id);
+      const row = rows.get(p.id);
+      if (row) {
+        const createdConversation = created.delete(conversationId);
+        return {
+          status: 'stored', message: toMessage(row), conversation: toConversation(conversations.get(conversationId)!), createdConversation,
+          contact: toContact({ ...authors.get(p.input.authorId)!, last_activity: new Date(now) }),
+        };
+      }
+      return duplicateOf(storedInBatch.get(key(p.input.authorId, p.input.clientId!))!);
+    });
   }
 
   private appendAlone(input: AppendMessageInput): Promise<AppendResult> {
