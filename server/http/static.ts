@@ -30,6 +30,11 @@ export function createStaticHandler(publicDir: string) {
       file = join(file, 'index.html');
       stat = statOrNull(file);
     }
+    // Browsers ask for /favicon.ico on any page (even /healthz): answer with the SVG icon.
+    if (!stat?.isFile() && url.pathname === '/favicon.ico') {
+      file = join(root, 'favicon.svg');
+      stat = statOrNull(file);
+    }
     if (!stat?.isFile()) return false;
     const type = TYPES[extname(file)] ?? 'application/octet-stream';
     const headers: Record<string, string | number> = {

@@ -19,7 +19,7 @@ describe.skipIf(!enabled)('widget on the demo page', () => {
   const problems: string[] = [];
 
   async function open(p: Page) {
-    p.on('console', (m) => (m.type() === 'error' || /Content Security Policy|Refused/.test(m.text())) && problems.push(m.text()));
+    p.on('console', (m) => (m.type() === 'error' || /Content Security Policy|Refused/.test(m.text())) && problems.push(`${m.text()} (${m.location().url})`));
     p.on('pageerror', (e) => problems.push(String(e)));
     await p.goto(server.url + '/');
     await p.locator('parley-messenger button.l').waitFor();
