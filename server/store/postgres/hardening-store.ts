@@ -2,8 +2,9 @@ import type pg from 'pg';
 import { newObjectId } from '../../core/ids.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import type {
-  AuditLogInput, AuditLogQuery, AuditLogRecord, BlockRuleRecord, DeliveryRecord, Page, Store, WebhookPatch, WebhookQuery, WebhookRecord,
+  AuditLogInput, AuditLogQuery, AuditLogRecord, BlockRuleRecord, DeliveryRecord, Page, WebhookPatch, WebhookQuery, WebhookRecord,
 } from '../store.js';
+import type { HardeningStorePart } from '../store-parts.js';
 import { iso, type Row } from './rows.js';
 
 const toRule = (r: Row): BlockRuleRecord => ({
@@ -65,10 +66,7 @@ function page<T>(rows: Row[], limit: number, map: (r: Row) => T): Page<T> {
   return { items: items.map(map), nextCursor: more ? encodeCursor(items[items.length - 1].seq) : null };
 }
 
-type HardeningMethods = Pick<Store,
-  | 'recordContactSeen' | 'getContactSeen' | 'addBlockRules' | 'findActiveBlockRule' | 'listBlockRules' | 'removeBlockRules'
-  | 'createWebhook' | 'getWebhook' | 'listWebhooks' | 'countWebhooks' | 'updateWebhook' | 'deleteWebhook'
-  | 'enqueueDeliveries' | 'claimDueDeliveries' | 'completeDelivery' | 'listDeliveries' | 'addAuditLog' | 'listAuditLogs'>;
+type HardeningMethods = HardeningStorePart;
 
 /** Wider blocks, webhooks with their deliveries, and the audit log for PgStore (migration 3). */
 export function pgHardeningStore(pool: pg.Pool): HardeningMethods {

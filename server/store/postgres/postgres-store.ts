@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { newObjectId } from '../../core/ids.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
+import type { AgentStorePart, HardeningStorePart } from '../store-parts.js';
 import type {
   AppendMessageInput, AppendResult, ContactInput, ContactPatch, ContactQuery, ContactRecord,
   ConversationPatch, ConversationQuery, ConversationRecord, Page, SetBlockedInput, SetBlockedResult, Store,
@@ -153,12 +154,12 @@ class Rollback {
  * rule depends on is decided inside a transaction holding the contact's row lock, never in
  * process memory, so the rules hold whichever process a request lands on.
  */
+export interface PgStore extends AgentStorePart, HardeningStorePart {}
+
 export class PgStore implements Store {
   readonly kind = 'postgres' as const;
   readonly pool: pg.Pool;
   readonly schema: string | null;
-  private readonly agents: ReturnType<typeof pgAgentStore>;
-  private readonly hardening: ReturnType<typeof pgHardeningStore>;
   private closed = false;
 
   constructor(opts: PgStoreOptions) {
@@ -176,8 +177,8 @@ export class PgStore implements Store {
     // Without a listener an idle connection's error (a server restart) would crash the process.
     this.pool.on('error', opts.onError ?? (() => {}));
 
-    this.agents = pgAgentStore(this.pool);
-    this.hardening = pgHardeningStore(this.pool);
+    // Accounts, inbox, wider blocks, webhooks and audit log live in their own modules.
+    Object.assign(this, pgAgentStore(this.pool), pgHardeningStore(this.pool));
   }
 
   private async tx<T>(fn: (c: Client) => Promise<T>): Promise<T> {
@@ -595,32 +596,4 @@ export class PgStore implements Store {
     const hasMore = rows.length > opts.limit;
     return { messages: (hasMore ? rows.slice(1) : rows).map(toMessage), hasMore };
   }
-
-  // Console accounts and inbox: server/store/postgres/agent-store.ts.
-  createAgent: Store['createAgent'] = (input) => this.agents.createAgent(input);
-  getAgent: Store['getAgent'] = (id) => this.agents.getAgent(id);
-  findAgentByEmail: Store['findAgentByEmail'] = (email) => this.agents.findAgentByEmail(email);
-  listAgents: Store['listAgents'] = () => this.agents.listAgents();
-  countAgents: Store['countAgents'] = () => this.agents.countAgents();
-  listInbox: Store['listInbox'] = (query) => this.agents.listInbox(query);
-  markConversationRead: Store['markConversationRead'] = (agentId, conversationId) => this.agents.markConversationRead(agentId, conversationId);
-  // Wider blocks, webhooks, audit log: server/store/postgres/hardening-store.ts.
-  recordContactSeen: Store['recordContactSeen'] = (id, seen) => this.hardening.recordContactSeen(id, seen);
-  getContactSeen: Store['getContactSeen'] = (id) => this.hardening.getContactSeen(id);
-  addBlockRules: Store['addBlockRules'] = (rules) => this.hardening.addBlockRules(rules);
-  findActiveBlockRule: Store['findActiveBlockRule'] = (match, now) => this.hardening.findActiveBlockRule(match, now);
-  listBlockRules: Store['listBlockRules'] = (id) => this.hardening.listBlockRules(id);
-  removeBlockRules: Store['removeBlockRules'] = (id) => this.hardening.removeBlockRules(id);
-  createWebhook: Store['createWebhook'] = (input) => this.hardening.createWebhook(input);
-  getWebhook: Store['getWebhook'] = (id) => this.hardening.getWebhook(id);
-  listWebhooks: Store['listWebhooks'] = (query) => this.hardening.listWebhooks(query);
-  countWebhooks: Store['countWebhooks'] = () => this.hardening.countWebhooks();
-  updateWebhook: Store['updateWebhook'] = (id, patch) => this.hardening.updateWebhook(id, patch);
-  deleteWebhook: Store['deleteWebhook'] = (id) => this.hardening.deleteWebhook(id);
-  enqueueDeliveries: Store['enqueueDeliveries'] = (inputs) => this.hardening.enqueueDeliveries(inputs);
-  claimDueDeliveries: Store['claimDueDeliveries'] = (now, leaseUntil, limit) => this.hardening.claimDueDeliveries(now, leaseUntil, limit);
-  completeDelivery: Store['completeDelivery'] = (id, outcome) => this.hardening.completeDelivery(id, outcome);
-  listDeliveries: Store['listDeliveries'] = (id, limit) => this.hardening.listDeliveries(id, limit);
-  addAuditLog: Store['addAuditLog'] = (input) => this.hardening.addAuditLog(input);
-  listAuditLogs: Store['listAuditLogs'] = (query) => this.hardening.listAuditLogs(query);
 }

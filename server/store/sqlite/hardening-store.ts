@@ -3,8 +3,9 @@ import { newObjectId } from '../../core/ids.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import type {
   AuditLogInput, AuditLogQuery, AuditLogRecord, BlockRuleInput, BlockRuleRecord, ContactSeen, DeliveryInput, DeliveryOutcome,
-  DeliveryRecord, Page, Store, WebhookInput, WebhookPatch, WebhookQuery, WebhookRecord,
+  DeliveryRecord, Page, WebhookInput, WebhookPatch, WebhookQuery, WebhookRecord,
 } from '../store.js';
+import type { HardeningStorePart } from '../store-parts.js';
 
 type Row = Record<string, any>;
 
@@ -66,10 +67,7 @@ function page<T>(rows: Row[], limit: number, map: (r: Row) => T): Page<T> {
   return { items: items.map(map), nextCursor: more ? encodeCursor(items[items.length - 1].seq) : null };
 }
 
-type HardeningMethods = Pick<Store,
-  | 'recordContactSeen' | 'getContactSeen' | 'addBlockRules' | 'findActiveBlockRule' | 'listBlockRules' | 'removeBlockRules'
-  | 'createWebhook' | 'getWebhook' | 'listWebhooks' | 'countWebhooks' | 'updateWebhook' | 'deleteWebhook'
-  | 'enqueueDeliveries' | 'claimDueDeliveries' | 'completeDelivery' | 'listDeliveries' | 'addAuditLog' | 'listAuditLogs'>;
+type HardeningMethods = HardeningStorePart;
 
 /** Wider blocks, webhooks with their deliveries, and the audit log for SqliteStore (migration 3). */
 export function sqliteHardeningStore(db: Database.Database): HardeningMethods {

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { newObjectId } from '../../core/ids.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
+import type { AgentStorePart, HardeningStorePart } from '../store-parts.js';
 import type {
   AppendMessageInput, AppendResult, BlockEventRecord, ContactInput, ContactPatch, ContactQuery, ContactRecord,
   ConversationPatch, ConversationQuery, ConversationRecord, MessageRecord, Page, SetBlockedInput, SetBlockedResult, Store,
@@ -79,12 +80,12 @@ const encodeValue = (key: string, value: unknown) =>
  * so each transaction runs to completion before any other JS runs; `BEGIN IMMEDIATE`
  * also serialises writers from other processes sharing the file.
  */
+export interface SqliteStore extends AgentStorePart, HardeningStorePart {}
+
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly db: Database.Database;
   private readonly stmt: ReturnType<SqliteStore['prepare']>;
-  private readonly agents: ReturnType<typeof sqliteAgentStore>;
-  private readonly hardening: ReturnType<typeof sqliteHardeningStore>;
   private readonly appendBatchTx: Database.Transaction<(inputs: AppendMessageInput[]) => AppendResult[]>;
 
   constructor(readonly path: string) {
@@ -101,8 +102,8 @@ export class SqliteStore implements Store {
     this.migrateSync();
     this.stmt = this.prepare();
     this.appendBatchTx = this.db.transaction((inputs: AppendMessageInput[]) => this.appendBatch(inputs));
-    this.agents = sqliteAgentStore(this.db);
-    this.hardening = sqliteHardeningStore(this.db);
+    // Accounts, inbox, wider blocks, webhooks and audit log live in their own modules.
+    Object.assign(this, sqliteAgentStore(this.db), sqliteHardeningStore(this.db));
   }
 
   private migrateSync() {
@@ -404,33 +405,6 @@ export class SqliteStore implements Store {
     const hasMore = rows.length > opts.limit;
     return { messages: (hasMore ? rows.slice(1) : rows).map(toMessage), hasMore };
   }
-  // Console accounts and inbox: server/store/sqlite/agent-store.ts.
-  createAgent: Store['createAgent'] = (input) => this.agents.createAgent(input);
-  getAgent: Store['getAgent'] = (id) => this.agents.getAgent(id);
-  findAgentByEmail: Store['findAgentByEmail'] = (email) => this.agents.findAgentByEmail(email);
-  listAgents: Store['listAgents'] = () => this.agents.listAgents();
-  countAgents: Store['countAgents'] = () => this.agents.countAgents();
-  listInbox: Store['listInbox'] = (query) => this.agents.listInbox(query);
-  markConversationRead: Store['markConversationRead'] = (agentId, conversationId) => this.agents.markConversationRead(agentId, conversationId);
-  // Wider blocks, webhooks, audit log: server/store/sqlite/hardening-store.ts.
-  recordContactSeen: Store['recordContactSeen'] = (id, seen) => this.hardening.recordContactSeen(id, seen);
-  getContactSeen: Store['getContactSeen'] = (id) => this.hardening.getContactSeen(id);
-  addBlockRules: Store['addBlockRules'] = (rules) => this.hardening.addBlockRules(rules);
-  findActiveBlockRule: Store['findActiveBlockRule'] = (match, now) => this.hardening.findActiveBlockRule(match, now);
-  listBlockRules: Store['listBlockRules'] = (id) => this.hardening.listBlockRules(id);
-  removeBlockRules: Store['removeBlockRules'] = (id) => this.hardening.removeBlockRules(id);
-  createWebhook: Store['createWebhook'] = (input) => this.hardening.createWebhook(input);
-  getWebhook: Store['getWebhook'] = (id) => this.hardening.getWebhook(id);
-  listWebhooks: Store['listWebhooks'] = (query) => this.hardening.listWebhooks(query);
-  countWebhooks: Store['countWebhooks'] = () => this.hardening.countWebhooks();
-  updateWebhook: Store['updateWebhook'] = (id, patch) => this.hardening.updateWebhook(id, patch);
-  deleteWebhook: Store['deleteWebhook'] = (id) => this.hardening.deleteWebhook(id);
-  enqueueDeliveries: Store['enqueueDeliveries'] = (inputs) => this.hardening.enqueueDeliveries(inputs);
-  claimDueDeliveries: Store['claimDueDeliveries'] = (now, leaseUntil, limit) => this.hardening.claimDueDeliveries(now, leaseUntil, limit);
-  completeDelivery: Store['completeDelivery'] = (id, outcome) => this.hardening.completeDelivery(id, outcome);
-  listDeliveries: Store['listDeliveries'] = (id, limit) => this.hardening.listDeliveries(id, limit);
-  addAuditLog: Store['addAuditLog'] = (input) => this.hardening.addAuditLog(input);
-  listAuditLogs: Store['listAuditLogs'] = (query) => this.hardening.listAuditLogs(query);
 }
 
 type Statements = ReturnType<SqliteStore['prepare']>;
