@@ -14,7 +14,14 @@ import { setupAgents } from './realtime/agents.js';
 export function setupConsole(io: Server, core: Core, config: Config, logger: Logger) {
   const nsp = setupAgents(io, core, config, logger);
   const unsubscribe = fanOutToAgents(core, nsp, logger, config.redisUrl !== null);
-  const handleApi = createConsoleHandler({ core, config, logger });
+  // Signing out closes that agent's open console sockets, on every process.
+  const closeSessions = (agentId: string) => {
+    nsp.fetchSockets().then(
+      (sockets) => sockets.filter((s) => s.data.agent?.id === agentId).forEach((s) => s.disconnect(true)),
+      (err) => logger.warn({ err }, 'closing signed-out console sockets failed'),
+    );
+  };
+  const handleApi = createConsoleHandler({ core, config, logger }, closeSessions);
   return {
     nsp,
     /** Answers `/console/api/*`; false for any other path. */

@@ -9,20 +9,23 @@ const mac = (payload: string, secret: string) =>
   // Purpose label: a session token can never pass as a visitor token or a userHash.
   createHmac('sha256', secret).update(`agent-session:${payload}`).digest('base64url');
 
-/** `s1.<agentId>.<expiresAtSeconds>.<hmac>` */
-export function signSession(agentId: string, secret: string, now = Date.now(), ttl = SESSION_TTL_SECONDS): string {
-  const payload = `${agentId}.${Math.floor(now / 1000) + ttl}`;
-  return `s1.${payload}.${mac(payload, secret)}`;
+/**
+ * `s2.<agentId>.<epoch>.<expiresAtSeconds>.<hmac>`. The epoch is the agent's session epoch
+ * when it signed in; signing out bumps it, so the token dies with the sign-out.
+ */
+export function signSession(agentId: string, epoch: number, secret: string, now = Date.now(), ttl = SESSION_TTL_SECONDS): string {
+  const payload = `${agentId}.${epoch}.${Math.floor(now / 1000) + ttl}`;
+  return `s2.${payload}.${mac(payload, secret)}`;
 }
 
-/** The agent id inside a valid, unexpired token, or null. */
-export function verifySession(token: string, secret: string, now = Date.now()): string | null {
-  const m = /^s1\.([0-9a-f]{24})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
+/** The agent id and epoch inside a valid, unexpired token, or null. */
+export function verifySession(token: string, secret: string, now = Date.now()): { agentId: string; epoch: number } | null {
+  const m = /^s2\.([0-9a-f]{24})\.(\d{1,9})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!m) return null;
-  const want = Buffer.from(mac(`${m[1]}.${m[2]}`, secret));
-  const got = Buffer.from(m[3]);
+  const want = Buffer.from(mac(`${m[1]}.${m[2]}.${m[3]}`, secret));
+  const got = Buffer.from(m[4]);
   if (got.length !== want.length || !timingSafeEqual(got, want)) return null;
-  return Number(m[2]) * 1000 > now ? m[1] : null;
+  return Number(m[3]) * 1000 > now ? { agentId: m[1], epoch: Number(m[2]) } : null;
 }
 
 /** The session cookie's value from a Cookie header, if any. */

@@ -41,8 +41,11 @@ const MAX_FAILURES = 10;
 /** The agent a request or socket handshake is signed in as, or null. */
 export async function agentFromHeaders(core: Core, secret: string, headers: IncomingMessage['headers']): Promise<AgentRecord | null> {
   const token = sessionFromHeaders(headers);
-  const id = token ? verifySession(token, secret) : null;
-  return id ? core.agents.get(id) : null;
+  const session = token ? verifySession(token, secret) : null;
+  if (!session) return null;
+  const agent = await core.agents.get(session.agentId);
+  // A token from before the agent's last sign-out is dead.
+  return agent && agent.sessionEpoch === session.epoch ? agent : null;
 }
 
 /** Console sign-ins, successful or not, go to the audit log (`auth.login` / `auth.login_failed`). */
@@ -60,7 +63,7 @@ function recordSignIn(ctx: ConsoleContext, agent: AgentRecord | null, email: str
 const me = (core: Core, agent: AgentRecord): MeDto => ({ agent: agentDto(agent), canBlock: core.agents.canBlock(agent) });
 
 /** `/console/api/*`: sign-in, sign-out, who am I, and (admins) agent accounts. JSON errors from the catalog. */
-export function createConsoleHandler(deps: { core: Core; config: Config; logger: Logger }) {
+export function createConsoleHandler(deps: { core: Core; config: Config; logger: Logger }, onSignOut?: (agentId: string) => void) {
   const failures = new Map<string, { count: number; since: number }>();
   const router = new Router<ConsoleContext>()
     .on('POST', '/console/api/session', async (ctx) => {
@@ -78,9 +81,15 @@ export function createConsoleHandler(deps: { core: Core; config: Config; logger:
         throw new ParleyError('unauthorized', 'Wrong email or password.');
       }
       failures.delete(key);
-      sendJson(ctx.res, 200, me(ctx.core, agent), { 'set-cookie': sessionCookie(signSession(agent.id, deps.config.secret), ctx.secure) });
+      sendJson(ctx.res, 200, me(ctx.core, agent), { 'set-cookie': sessionCookie(signSession(agent.id, agent.sessionEpoch, deps.config.secret), ctx.secure) });
     })
-    .on('DELETE', '/console/api/session', (ctx) => {
+    .on('DELETE', '/console/api/session', async (ctx) => {
+      // Revoke the session server-side too (every device of this agent), not just the cookie.
+      const agent = await agentFromHeaders(ctx.core, deps.config.secret, ctx.req.headers);
+      if (agent) {
+        await ctx.core.store.bumpSessionEpoch(agent.id);
+        onSignOut?.(agent.id);
+      }
       sendJson(ctx.res, 200, { signedOut: true }, { 'set-cookie': sessionCookie(null, ctx.secure) });
     })
     .on('GET', '/console/api/me', async (ctx) => {

@@ -1,7 +1,7 @@
 import type { Store } from './store.js';
 
 /** Console accounts and the inbox (server/store/{sqlite,postgres}/agent-store.ts). */
-export type AgentStorePart = Pick<Store, 'createAgent' | 'getAgent' | 'findAgentByEmail' | 'listAgents' | 'countAgents' | 'listInbox' | 'markConversationRead'>;
+export type AgentStorePart = Pick<Store, 'createAgent' | 'getAgent' | 'findAgentByEmail' | 'listAgents' | 'countAgents' | 'bumpSessionEpoch' | 'listInbox' | 'markConversationRead'>;
 
 /** Wider blocks, webhooks and the audit log (server/store/{sqlite,postgres}/hardening-store.ts). */
 export type HardeningStorePart = Pick<Store,

@@ -146,6 +146,8 @@ export interface AgentRecord {
   role: 'admin' | 'agent';
   /** `scrypt$…` string (server/core/passwords.ts); never leaves the server. */
   passwordHash: string;
+  /** Session tokens carry it; signing out bumps it, which revokes them all. */
+  sessionEpoch: number;
   createdAt: string;
 }
 
@@ -327,6 +329,8 @@ export interface Store {
   findAgentByEmail(email: string): Promise<AgentRecord | null>;
   listAgents(): Promise<AgentRecord[]>;
   countAgents(): Promise<number>;
+  /** Revokes every console session of the agent (sign-out). */
+  bumpSessionEpoch(agentId: string): Promise<void>;
   /** Inbox page sorted by last activity desc (ties: newest conversation first). */
   listInbox(query: InboxQuery): Promise<Page<InboxRow>>;
   /** Moves the agent's read marker to the conversation's latest message. */

@@ -37,7 +37,7 @@ describe('console sign-in', () => {
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ agent: { email: 'ada@example.com', name: 'Ada', role: 'admin' }, canBlock: true });
     expect(res.json.agent).not.toHaveProperty('passwordHash');
-    expect(res.setCookie).toMatch(new RegExp(`^${SESSION_COOKIE}=s1\\.`));
+    expect(res.setCookie).toMatch(new RegExp(`^${SESSION_COOKIE}=s2\\.`));
     expect(res.setCookie).toContain('HttpOnly');
     expect(res.setCookie).toContain('SameSite=Lax');
     expect(res.setCookie).toContain('Path=/');
@@ -45,6 +45,19 @@ describe('console sign-in', () => {
     expect((await (await me(res.cookie)).json()).agent.email).toBe('ada@example.com');
     const out = await fetch(`${server.url}/console/api/session`, { method: 'DELETE', headers: { cookie: res.cookie } });
     expect(out.headers.get('set-cookie')).toMatch(/Max-Age=0/);
+  });
+
+  it('revokes the session on sign-out: a copied cookie stops working, and open console sockets are closed', async () => {
+    const first = await signIn(server, 'ada@example.com');
+    const copy = first.cookie;
+    const socket = await connectAgent(server, first.cookie);
+    const closed = new Promise((r) => socket.once('disconnect', r));
+    const out = await fetch(`${server.url}/console/api/session`, { method: 'DELETE', headers: { cookie: first.cookie } });
+    expect(out.status).toBe(200);
+    await closed;
+    expect((await me(copy)).status).toBe(401);
+    const again = await signIn(server, 'ada@example.com');
+    expect((await me(again.cookie)).status).toBe(200);
   });
 
   it('marks the cookie Secure behind an https proxy', async () => {
@@ -58,9 +71,10 @@ describe('console sign-in', () => {
     const tampered = cookie.slice(0, -2) + (cookie.endsWith('AA') ? 'BB' : 'AA');
     expect((await me(tampered)).status).toBe(401);
     const agent = (await server.parley.store.findAgentByEmail('ada@example.com'))!;
-    expect((await me(`${SESSION_COOKIE}=${signSession(agent.id, 'another secret')}`)).status).toBe(401);
-    expect((await me(`${SESSION_COOKIE}=${signSession(agent.id, server.secret, Date.now() - 8 * 24 * 3600_000)}`)).status).toBe(401);
-    expect((await (await me(`${SESSION_COOKIE}=${signSession(agent.id, server.secret)}`)).json()).agent.id).toBe(agent.id);
+    expect((await me(`${SESSION_COOKIE}=${signSession(agent.id, agent.sessionEpoch, 'another secret')}`)).status).toBe(401);
+    expect((await me(`${SESSION_COOKIE}=${signSession(agent.id, agent.sessionEpoch, server.secret, Date.now() - 8 * 24 * 3600_000)}`)).status).toBe(401);
+    expect((await me(`${SESSION_COOKIE}=${signSession(agent.id, agent.sessionEpoch + 1, server.secret)}`)).status).toBe(401);
+    expect((await (await me(`${SESSION_COOKIE}=${signSession(agent.id, agent.sessionEpoch, server.secret)}`)).json()).agent.id).toBe(agent.id);
   });
 
   it('refuses a cross-origin sign-in', async () => {

@@ -40,6 +40,16 @@ export function runAgentStoreContract(name: string, factory: () => Promise<Store
       expect(await store.countAgents()).toBe(2);
     });
 
+    it('starts sessions at epoch 0 and bumps the epoch on sign-out, per agent', async () => {
+      const a = await store.createAgent({ email: 'epoch-a@example.com', name: 'A', role: 'agent', passwordHash: 'scrypt$x' });
+      const b = await store.createAgent({ email: 'epoch-b@example.com', name: 'B', role: 'agent', passwordHash: 'scrypt$x' });
+      expect(a.sessionEpoch).toBe(0);
+      await store.bumpSessionEpoch(a.id);
+      await store.bumpSessionEpoch(a.id);
+      expect((await store.getAgent(a.id))?.sessionEpoch).toBe(2);
+      expect((await store.getAgent(b.id))?.sessionEpoch).toBe(0);
+    });
+
     it('refuses a second agent with the same email', async () => {
       await agent('same@example.com');
       await expect(agent('SAME@example.com')).rejects.toThrow();

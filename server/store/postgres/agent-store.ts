@@ -10,6 +10,7 @@ const toAgent = (r: Row): AgentRecord => ({
   name: r.name,
   role: r.role,
   passwordHash: r.password_hash,
+  sessionEpoch: Number(r.session_epoch ?? 0),
   createdAt: iso(r.created_at)!,
 });
 
@@ -47,6 +48,9 @@ export function pgAgentStore(pool: pg.Pool) {
     },
     async listAgents() {
       return (await pool.query<Row>('SELECT * FROM agents ORDER BY created_at, seq')).rows.map(toAgent);
+    },
+    bumpSessionEpoch: async (agentId: string) => {
+      await pool.query('UPDATE agents SET session_epoch = session_epoch + 1 WHERE id = $1', [agentId]);
     },
     async countAgents() {
       return (await one('SELECT count(*)::int AS n FROM agents', [])).n as number;

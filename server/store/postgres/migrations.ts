@@ -144,4 +144,6 @@ export const POSTGRES_MIGRATIONS: string[] = [
      created_at timestamptz NOT NULL
    );
    CREATE INDEX audit_logs_created ON audit_logs(created_at DESC, seq DESC);`,
+  // Signing out bumps the epoch: every session token issued before stops working.
+  `ALTER TABLE agents ADD COLUMN session_epoch integer NOT NULL DEFAULT 0;`,
 ];

@@ -12,6 +12,7 @@ const toAgent = (r: Row): AgentRecord => ({
   name: r.name,
   role: r.role,
   passwordHash: r.password_hash,
+  sessionEpoch: Number(r.session_epoch ?? 0),
   createdAt: r.created_at,
 });
 
@@ -55,6 +56,9 @@ export function sqliteAgentStore(db: Database.Database) {
     },
     async listAgents() {
       return (stmt.all.all() as Row[]).map(toAgent);
+    },
+    bumpSessionEpoch: async (agentId: string) => {
+      db.prepare('UPDATE agents SET session_epoch = session_epoch + 1 WHERE id = ?').run(agentId);
     },
     async countAgents() {
       return stmt.count.get() as number;

@@ -132,4 +132,6 @@ export const SQLITE_MIGRATIONS: string[] = [
      created_at TEXT NOT NULL
    );
    CREATE INDEX audit_logs_created ON audit_logs(created_at);`,
+  // Signing out bumps the epoch: every session token issued before stops working.
+  `ALTER TABLE agents ADD COLUMN session_epoch INTEGER NOT NULL DEFAULT 0;`,
 ];
