@@ -94,6 +94,10 @@ export function runAgentStoreContract(name: string, factory: () => Promise<Store
       expect(await ids({ search: '%' })).toEqual([boConv]);
       expect(await ids({ search: 'a_n' })).toEqual([]);
       expect((await store.listInbox({ limit: 10, blocked: true })).items[0].contact.blocked).toBe(true);
+      // A block past its expiry is no block: Ann's just-expired block leaves her in "not blocked".
+      await store.setBlocked({ contactId: ann.id, blocked: true, actorType: 'api', blockedUntil: new Date(Date.now() - 1000).toISOString() });
+      expect(await ids({ blocked: true })).toEqual([boConv]);
+      expect(await ids({ blocked: false })).toEqual([annConv]);
     });
 
     it('counts unread contact messages per agent until that agent marks the conversation read', async () => {

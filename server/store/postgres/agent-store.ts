@@ -61,7 +61,11 @@ export function pgAgentStore(pool: pg.Pool) {
       const where: string[] = [];
       if (q.state === 'open') where.push(`c.state <> 'closed'`);
       if (q.state === 'closed') where.push(`c.state = 'closed'`);
-      if (q.blocked !== undefined) where.push(`ct.blocked = ${param(q.blocked)}`);
+      if (q.blocked !== undefined) {
+        // Blocked means blocked now: a block past its expiry no longer counts.
+        const active = '(ct.blocked AND (ct.blocked_until IS NULL OR ct.blocked_until > now()))';
+        where.push(q.blocked ? active : `NOT ${active}`);
+      }
       if (q.search?.trim()) {
         const p = param(likePattern(q.search.trim()));
         where.push(`(lower(ct.name) LIKE lower(${p}) ESCAPE '\\' OR lower(ct.email) LIKE lower(${p}) ESCAPE '\\')`);

@@ -69,8 +69,10 @@ export function sqliteAgentStore(db: Database.Database) {
       if (q.state === 'open') where.push(`c.state <> 'closed'`);
       if (q.state === 'closed') where.push(`c.state = 'closed'`);
       if (q.blocked !== undefined) {
-        where.push('ct.blocked = @blocked');
-        params.blocked = q.blocked ? 1 : 0;
+        // Blocked means blocked now: a block past its expiry no longer counts.
+        const active = "(ct.blocked = 1 AND (ct.blocked_until IS NULL OR ct.blocked_until > @now))";
+        where.push(q.blocked ? active : `NOT ${active}`);
+        params.now = new Date().toISOString();
       }
       if (q.search?.trim()) {
         // LIKE is case-insensitive for ASCII in SQLite; lower() covers the rest we can.
