@@ -72,7 +72,7 @@ export async function startParley(config: Config, opts: { logger?: Logger; store
 
   const messenger = setupMessenger(io, core, config, logger, limiter);
   const unsubscribe = fanOutToMessenger(core, messenger, redis !== null);
-  const agentsConsole = setupConsole(io, core, config, logger);
+  const agentsConsole = setupConsole(io, core, config, logger, limiter);
   const webhooks = startWebhookDispatcher(core, logger, config.webhookDelivery);
 
   await new Promise<void>((resolve, reject) => {

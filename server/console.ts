@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
 import type { Config } from './config.js';
+import type { RateLimiter } from './guard/rate-limits.js';
 import type { Core } from './core/core.js';
 import { createConsoleHandler } from './http/console.js';
 import { fanOutToAgents } from './realtime/agents-fanout.js';
@@ -11,7 +12,7 @@ import { setupAgents } from './realtime/agents.js';
  * The agents' console on the server side: `/console/api/*` (session, me), the `/agents`
  * namespace and its fan-out. The page itself is a static build under dist/public/console.
  */
-export function setupConsole(io: Server, core: Core, config: Config, logger: Logger) {
+export function setupConsole(io: Server, core: Core, config: Config, logger: Logger, limiter: RateLimiter) {
   const nsp = setupAgents(io, core, config, logger);
   const unsubscribe = fanOutToAgents(core, nsp, logger, config.redisUrl !== null);
   // Signing out closes that agent's open console sockets, on every process.
@@ -21,7 +22,7 @@ export function setupConsole(io: Server, core: Core, config: Config, logger: Log
       (err) => logger.warn({ err }, 'closing signed-out console sockets failed'),
     );
   };
-  const handleApi = createConsoleHandler({ core, config, logger }, closeSessions);
+  const handleApi = createConsoleHandler({ core, config, logger, limiter }, closeSessions);
   return {
     nsp,
     /** Answers `/console/api/*`; false for any other path. */

@@ -18,6 +18,8 @@ export interface RateLimitRules {
   leadsPerIp: Rule | null;
   /** REST calls per client IP. */
   restPerIp: Rule | null;
+  /** Failed console sign-ins per client IP. */
+  signInFailuresPerIp: Rule | null;
 }
 
 export type LimitName = keyof RateLimitRules;
@@ -28,10 +30,11 @@ export const DEFAULT_RATE_LIMITS: RateLimitRules = {
   sendPerIp: { points: 120, seconds: 10 },
   leadsPerIp: { points: 30, seconds: 60 },
   restPerIp: { points: 1200, seconds: 60 },
+  signInFailuresPerIp: { points: 10, seconds: 600 },
 };
 
 export const NO_RATE_LIMITS: RateLimitRules = {
-  sendPerConnection: null, sendPerContact: null, sendPerIp: null, leadsPerIp: null, restPerIp: null,
+  sendPerConnection: null, sendPerContact: null, sendPerIp: null, leadsPerIp: null, restPerIp: null, signInFailuresPerIp: null,
 };
 
 /** Parses "30/10" (30 per 10 s); "off" or "0" turns a rule off. */
@@ -48,6 +51,7 @@ const ENV_NAMES: Record<LimitName, string> = {
   sendPerIp: 'PARLEY_RATE_SEND_PER_IP',
   leadsPerIp: 'PARLEY_RATE_LEADS_PER_IP',
   restPerIp: 'PARLEY_RATE_REST_PER_IP',
+  signInFailuresPerIp: 'PARLEY_RATE_SIGN_IN_FAILURES_PER_IP',
 };
 
 export function rateLimitsFromEnv(env: NodeJS.ProcessEnv): RateLimitRules {
@@ -73,6 +77,14 @@ export class RateLimiter {
       const options = { keyPrefix: `parley:rl:${name}`, points: rule.points, duration: rule.seconds };
       this.limiters.set(name, redis ? new RateLimiterRedis({ ...options, storeClient: redis, useRedisPackage: true, insuranceLimiter: new RateLimiterMemory(options) }) : new RateLimiterMemory(options));
     }
+  }
+
+  /** Refused when the rule's points for `key` are spent, without spending one (check before trying). */
+  async peek(name: LimitName, key: string): Promise<Verdict> {
+    const limiter = this.limiters.get(name);
+    const res = limiter ? await limiter.get(key) : null;
+    if (!limiter || !res || res.remainingPoints > 0) return { ok: true };
+    return { ok: false, retryAfterMs: Math.max(1, res.msBeforeNext) };
   }
 
   /**

@@ -13,6 +13,8 @@ import { readJson } from './body.js';
 import { sendError, sendJson, sendParleyError } from './respond.js';
 import { Router, type RouteContext } from './router.js';
 import { parse } from './schemas.js';
+import { clientIp } from '../guard/origins.js';
+import type { RateLimiter } from '../guard/rate-limits.js';
 
 interface ConsoleContext extends RouteContext {
   core: Core;
@@ -34,9 +36,6 @@ const NewAgent = v.object({
   password: v.pipe(v.string(), v.maxLength(1024)),
 });
 
-// Failed sign-ins per client address; a tiny fixed window is enough to stop guessing.
-const FAILURE_WINDOW_MS = 10 * 60_000;
-const MAX_FAILURES = 10;
 
 /** The agent a request or socket handshake is signed in as, or null. */
 export async function agentFromHeaders(core: Core, secret: string, headers: IncomingMessage['headers']): Promise<AgentRecord | null> {
@@ -63,24 +62,21 @@ function recordSignIn(ctx: ConsoleContext, agent: AgentRecord | null, email: str
 const me = (core: Core, agent: AgentRecord): MeDto => ({ agent: agentDto(agent), canBlock: core.agents.canBlock(agent) });
 
 /** `/console/api/*`: sign-in, sign-out, who am I, and (admins) agent accounts. JSON errors from the catalog. */
-export function createConsoleHandler(deps: { core: Core; config: Config; logger: Logger }, onSignOut?: (agentId: string) => void) {
-  const failures = new Map<string, { count: number; since: number }>();
+export function createConsoleHandler(deps: { core: Core; config: Config; logger: Logger; limiter: RateLimiter }, onSignOut?: (agentId: string) => void) {
   const router = new Router<ConsoleContext>()
     .on('POST', '/console/api/session', async (ctx) => {
-      const key = ctx.req.socket.remoteAddress ?? '?';
-      const seen = failures.get(key);
-      if (seen && Date.now() - seen.since < FAILURE_WINDOW_MS && seen.count >= MAX_FAILURES) {
+      // Failed sign-ins per address (shared through Redis with several processes) stop guessing.
+      const ip = clientIp(ctx.req.socket.remoteAddress, ctx.req.headers['x-forwarded-for'], deps.config.trustProxy);
+      if (!(await deps.limiter.peek('signInFailuresPerIp', ip)).ok) {
         throw new ParleyError('rate_limited', 'Too many failed sign-ins; try again in a few minutes.');
       }
       const { email, password } = parse(SignIn, await ctx.body());
       const agent = await ctx.core.agents.authenticate(email, password);
       await recordSignIn(ctx, agent, email);
       if (!agent) {
-        const fresh = !seen || Date.now() - seen.since >= FAILURE_WINDOW_MS;
-        failures.set(key, fresh ? { count: 1, since: Date.now() } : { count: seen.count + 1, since: seen.since });
+        await deps.limiter.consume([['signInFailuresPerIp', ip]]);
         throw new ParleyError('unauthorized', 'Wrong email or password.');
       }
-      failures.delete(key);
       sendJson(ctx.res, 200, me(ctx.core, agent), { 'set-cookie': sessionCookie(signSession(agent.id, agent.sessionEpoch, deps.config.secret), ctx.secure) });
     })
     .on('DELETE', '/console/api/session', async (ctx) => {

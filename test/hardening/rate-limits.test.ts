@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RATE_LIMITS, NO_RATE_LIMITS, parseRule, rateLimitsFromEnv } from '../../server/guard/rate-limits.js';
 import { http } from '../support/api.js';
+import { createAgent, signIn } from '../support/agent.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { connectError, connectVisitor } from '../support/visitor.js';
 
@@ -79,6 +80,22 @@ describe('defaults', () => {
       for (let i = 0; i < 10; i++) expect(await v.send(`normal ${i}`)).toMatchObject({ ok: true });
       v.close();
       expect((await connectError(server.url, { visitorToken: 'v1.bad' })).data).toMatchObject({ code: 'identity_invalid' });
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('console sign-in guessing', () => {
+  it('refuses sign-ins from an address after too many failures, even with the right password', async () => {
+    const server = await startServer({ rateLimits: { ...NO_RATE_LIMITS, signInFailuresPerIp: { points: 3, seconds: 600 } } });
+    try {
+      await createAgent(server, 'guard@example.com', 'admin');
+      expect((await signIn(server, 'guard@example.com')).status).toBe(200);
+      for (let i = 0; i < 3; i++) expect((await signIn(server, 'guard@example.com', 'wrong password')).status).toBe(401);
+      const refused = await signIn(server, 'guard@example.com');
+      expect(refused.status).toBe(429);
+      expect(refused.json).toMatchObject({ code: 'rate_limited' });
     } finally {
       await server.close();
     }
