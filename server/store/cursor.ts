@@ -9,3 +9,13 @@ export function decodeCursor(cursor: string): number | null {
   const m = /^s:(\d{1,18})$/.exec(text);
   return m ? Number(m[1]) : null;
 }
+
+/**
+ * One page from `limit + 1` rows fetched in list order: the extra row only says there is
+ * more, and the cursor names the last row returned.
+ */
+export function pageOf<T>(rows: Record<string, any>[], limit: number, map: (r: Record<string, any>) => T, seqOf: (r: Record<string, any>) => number | string = (r) => r.seq): { items: T[]; nextCursor: string | null } {
+  const more = rows.length > limit;
+  const items = rows.slice(0, limit);
+  return { items: items.map(map), nextCursor: more ? encodeCursor(seqOf(items[items.length - 1])) : null };
+}

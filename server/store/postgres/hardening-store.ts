@@ -1,10 +1,11 @@
 import type pg from 'pg';
 import { newObjectId } from '../../core/ids.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { decodeCursor, pageOf } from '../cursor.js';
 import type {
-  AuditLogInput, AuditLogQuery, AuditLogRecord, BlockRuleRecord, DeliveryRecord, Page, WebhookPatch, WebhookQuery, WebhookRecord,
+  AuditLogInput, AuditLogQuery, AuditLogRecord, BlockRuleRecord, DeliveryRecord, WebhookPatch, WebhookQuery, WebhookRecord,
 } from '../store.js';
 import type { HardeningStorePart } from '../store-parts.js';
+import { EMPTY_HEALTH, WEBHOOK_COLUMNS } from '../webhook-columns.js';
 import { iso, type Row } from './rows.js';
 
 const toRule = (r: Row): BlockRuleRecord => ({
@@ -44,32 +45,8 @@ const toAudit = (r: Row): AuditLogRecord => ({
   createdAt: iso(r.created_at)!,
 });
 
-const EMPTY_HEALTH = { lastResponseTime: 0, avgResponseTime: 0, lastSuccessAt: null, errorsSinceLastSuccess: 0, consecutiveFailures: 0 };
-
-// JSON goes in as text: pg would turn a JS array into a PostgreSQL array literal.
-const WEBHOOK_COLUMNS: Record<string, [string, (v: any) => unknown]> = {
-  name: ['name', (v) => v],
-  url: ['url', (v) => v],
-  description: ['description', (v) => v ?? null],
-  topics: ['topics', (v) => JSON.stringify(v)],
-  status: ['status', (v) => v],
-  secret: ['secret', (v) => v],
-  headers: ['headers', (v) => JSON.stringify(v ?? {})],
-  timeoutMs: ['timeout_ms', (v) => v],
-  lastStatus: ['last_status', (v) => (v ? JSON.stringify(v) : null)],
-  health: ['health', (v) => JSON.stringify(v)],
-};
-
-function page<T>(rows: Row[], limit: number, map: (r: Row) => T): Page<T> {
-  const more = rows.length > limit;
-  const items = rows.slice(0, limit);
-  return { items: items.map(map), nextCursor: more ? encodeCursor(items[items.length - 1].seq) : null };
-}
-
-type HardeningMethods = HardeningStorePart;
-
 /** Wider blocks, webhooks with their deliveries, and the audit log for PgStore (migration 3). */
-export function pgHardeningStore(pool: pg.Pool): HardeningMethods {
+export function pgHardeningStore(pool: pg.Pool): HardeningStorePart {
   const q = async (text: string, values: unknown[] = []) => (await pool.query<Row>(text, values)).rows;
 
   return {
@@ -131,7 +108,7 @@ export function pgHardeningStore(pool: pg.Pool): HardeningMethods {
       const values: unknown[] = [before, query.limit + 1];
       if (query.status) values.push(query.status);
       const rows = await q(`SELECT * FROM webhooks WHERE seq < $1 ${query.status ? 'AND status = $3' : ''} ORDER BY seq DESC LIMIT $2`, values);
-      return page(rows, query.limit, toWebhook);
+      return pageOf(rows, query.limit, toWebhook);
     },
     async countWebhooks() {
       return (await q('SELECT count(*)::int AS n FROM webhooks'))[0].n;
@@ -213,7 +190,7 @@ export function pgHardeningStore(pool: pg.Pool): HardeningMethods {
       if (query.startDate) add('created_at >= ?', query.startDate);
       if (query.endDate) add('created_at <= ?', query.endDate);
       const rows = await q(`SELECT * FROM audit_logs WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT $2`, values);
-      return page(rows, query.limit, toAudit);
+      return pageOf(rows, query.limit, toAudit);
     },
   };
 }

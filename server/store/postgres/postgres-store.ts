@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { newObjectId } from '../../core/ids.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { decodeCursor, pageOf } from '../cursor.js';
 import type { AgentStorePart, HardeningStorePart } from '../store-parts.js';
 import type {
   AppendMessageInput, AppendResult, ContactInput, ContactPatch, ContactQuery, ContactRecord,
@@ -281,13 +281,7 @@ export class PgStore implements Store {
     if (q.type !== 'all') values.push(q.type);
     const typeClause = q.type === 'all' ? '' : 'AND type = $3';
     const r = await this.pool.query<Row>(`SELECT * FROM contacts WHERE seq < $1 ${typeClause} ORDER BY seq DESC LIMIT $2`, values);
-    return this.page(r.rows, q.limit, toContact, (row) => row.seq);
-  }
-
-  private page<T>(rows: Row[], limit: number, map: (r: Row) => T, seqOf: (r: Row) => string): Page<T> {
-    const more = rows.length > limit;
-    const items = rows.slice(0, limit);
-    return { items: items.map(map), nextCursor: more ? encodeCursor(seqOf(items[items.length - 1])) : null };
+    return pageOf(r.rows, q.limit, toContact, (row) => row.seq);
   }
 
   async setBlocked(input: SetBlockedInput): Promise<SetBlockedResult | null> {
@@ -331,7 +325,7 @@ export class PgStore implements Store {
     if (q.contactId) values.push(q.contactId);
     const contactClause = q.contactId ? 'AND contact_id = $3' : '';
     const r = await this.pool.query<Row>(`SELECT * FROM conversations WHERE id < $1 ${contactClause} ORDER BY id DESC LIMIT $2`, values);
-    return this.page(r.rows, q.limit, toConversation, (row) => row.id);
+    return pageOf(r.rows, q.limit, toConversation, (row) => row.id);
   }
 
   async updateConversation(id: string, patch: ConversationPatch) {

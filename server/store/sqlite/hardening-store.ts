@@ -1,11 +1,12 @@
 import type Database from 'better-sqlite3';
 import { newObjectId } from '../../core/ids.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { decodeCursor, pageOf } from '../cursor.js';
 import type {
   AuditLogInput, AuditLogQuery, AuditLogRecord, BlockRuleInput, BlockRuleRecord, ContactSeen, DeliveryInput, DeliveryOutcome,
-  DeliveryRecord, Page, WebhookInput, WebhookPatch, WebhookQuery, WebhookRecord,
+  DeliveryRecord, WebhookInput, WebhookPatch, WebhookQuery, WebhookRecord,
 } from '../store.js';
 import type { HardeningStorePart } from '../store-parts.js';
+import { EMPTY_HEALTH, WEBHOOK_COLUMNS } from '../webhook-columns.js';
 
 type Row = Record<string, any>;
 
@@ -46,31 +47,8 @@ const toAudit = (r: Row): AuditLogRecord => ({
   createdAt: r.created_at,
 });
 
-export const EMPTY_HEALTH = { lastResponseTime: 0, avgResponseTime: 0, lastSuccessAt: null, errorsSinceLastSuccess: 0, consecutiveFailures: 0 };
-
-const WEBHOOK_COLUMNS: Record<string, [string, (v: any) => unknown]> = {
-  name: ['name', (v) => v],
-  url: ['url', (v) => v],
-  description: ['description', (v) => v ?? null],
-  topics: ['topics', (v) => JSON.stringify(v)],
-  status: ['status', (v) => v],
-  secret: ['secret', (v) => v],
-  headers: ['headers', (v) => JSON.stringify(v ?? {})],
-  timeoutMs: ['timeout_ms', (v) => v],
-  lastStatus: ['last_status', (v) => (v ? JSON.stringify(v) : null)],
-  health: ['health', (v) => JSON.stringify(v)],
-};
-
-function page<T>(rows: Row[], limit: number, map: (r: Row) => T): Page<T> {
-  const more = rows.length > limit;
-  const items = rows.slice(0, limit);
-  return { items: items.map(map), nextCursor: more ? encodeCursor(items[items.length - 1].seq) : null };
-}
-
-type HardeningMethods = HardeningStorePart;
-
 /** Wider blocks, webhooks with their deliveries, and the audit log for SqliteStore (migration 3). */
-export function sqliteHardeningStore(db: Database.Database): HardeningMethods {
+export function sqliteHardeningStore(db: Database.Database): HardeningStorePart {
   const stmt = {
     seen: db.prepare(`UPDATE contacts SET last_ip = coalesce(@ip, last_ip), last_device_id = coalesce(@deviceId, last_device_id)
       WHERE id = @id AND (last_ip IS NOT coalesce(@ip, last_ip) OR last_device_id IS NOT coalesce(@deviceId, last_device_id))`),
@@ -146,7 +124,7 @@ export function sqliteHardeningStore(db: Database.Database): HardeningMethods {
       const before = q.cursor ? decodeCursor(q.cursor) ?? 0 : Number.MAX_SAFE_INTEGER;
       const rows = db.prepare(`SELECT rowid AS seq, * FROM webhooks WHERE rowid < @before ${q.status ? 'AND status = @status' : ''}
         ORDER BY rowid DESC LIMIT @limit`).all({ before, status: q.status, limit: q.limit + 1 }) as Row[];
-      return page(rows, q.limit, toWebhook);
+      return pageOf(rows, q.limit, toWebhook);
     },
     async countWebhooks() {
       return stmt.countWebhooks.get() as number;
@@ -209,7 +187,7 @@ export function sqliteHardeningStore(db: Database.Database): HardeningMethods {
       if (q.endDate) where.push('created_at <= @endDate');
       const rows = db.prepare(`SELECT rowid AS seq, * FROM audit_logs WHERE ${where.join(' AND ')} ORDER BY rowid DESC LIMIT @limit`)
         .all({ before, action: q.action, domain: q.domain, startDate: q.startDate, endDate: q.endDate, limit: q.limit + 1 }) as Row[];
-      return page(rows, q.limit, toAudit);
+      return pageOf(rows, q.limit, toAudit);
     },
   };
 }

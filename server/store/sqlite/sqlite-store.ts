@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { newObjectId } from '../../core/ids.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { decodeCursor, pageOf } from '../cursor.js';
 import type { AgentStorePart, HardeningStorePart } from '../store-parts.js';
 import type {
   AppendMessageInput, AppendResult, BlockEventRecord, ContactInput, ContactPatch, ContactQuery, ContactRecord,
@@ -214,13 +214,7 @@ export class SqliteStore implements Store {
     const rows = this.db
       .prepare(`SELECT rowid AS seq, * FROM contacts WHERE rowid < @before ${typeClause} ORDER BY rowid DESC LIMIT @limit`)
       .all({ before, type: q.type, limit: q.limit + 1 }) as Row[];
-    return this.page(rows, q.limit, toContact, (r) => r.seq);
-  }
-
-  private page<T>(rows: Row[], limit: number, map: (r: Row) => T, seqOf: (r: Row) => number): Page<T> {
-    const more = rows.length > limit;
-    const items = rows.slice(0, limit);
-    return { items: items.map(map), nextCursor: more ? encodeCursor(seqOf(items[items.length - 1])) : null };
+    return pageOf(rows, q.limit, toContact, (r) => r.seq);
   }
 
   async setBlocked(input: SetBlockedInput): Promise<SetBlockedResult | null> {
@@ -258,7 +252,7 @@ export class SqliteStore implements Store {
     const rows = this.db
       .prepare(`SELECT * FROM conversations WHERE id < @before ${contactClause} ORDER BY id DESC LIMIT @limit`)
       .all({ before, contactId: q.contactId, limit: q.limit + 1 }) as Row[];
-    return this.page(rows, q.limit, toConversation, (r) => r.id);
+    return pageOf(rows, q.limit, toConversation, (r) => r.id);
   }
 
   async updateConversation(id: string, patch: ConversationPatch) {
