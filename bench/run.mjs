@@ -1,6 +1,6 @@
 // `npm run bench`: Parley against a bare socket.io server in the same run, so machine noise
 // cancels in the ratios. Prints one JSON object and rewrites the generated part of
-// bench/RESULTS.md. Options: --phases=send,pg,block,memory,cold,bundle (default all),
+// bench/RESULTS.md. Options: --phases=send,store,pg,block,memory,cold,bundle (default all),
 // --duration=ms per measured phase, --profile (Parley runs under --cpu-prof, into bench/profiles/),
 // --server=path/to/bundle.js (A/B: another server bundle in place of dist/server.js).
 import { mkdtempSync, rmSync, readFileSync, existsSync, mkdirSync, copyFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import * as esbuild from 'esbuild';
 import { BASELINE, BLOCK_PROBE, LOAD_CLIENT, NO_LIMITS, PARLEY as BUILT, freePort, holdIdle, rss, runScript, sleep, startServer } from './lib/procs.mjs';
 import { median, ratio } from './lib/stats.mjs';
 import { floorBundle } from './floor-bundle.mjs';
@@ -16,7 +17,7 @@ import { machine, writeResults } from './lib/report.mjs';
 
 const root = new URL('../', import.meta.url).pathname;
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? true]));
-const phases = new Set(String(args.phases ?? 'send,pg,block,memory,cold,bundle').split(','));
+const phases = new Set(String(args.phases ?? 'send,store,pg,block,memory,cold,bundle').split(','));
 const DURATION = Number(args.duration ?? 8000);
 const CLIENTS = 200;
 const INFLIGHT = 8;
@@ -132,6 +133,15 @@ try {
     }
   }
 
+  if (phases.has('store')) {
+    // The SQLite store alone, same shape of load, no sockets: the part of a send that
+    // persisting costs, to compare with what the bare server spends on a whole send.
+    log('sqlite store alone');
+    const bundle = join(root, 'bench/.snapshot/sqlite-store.mjs');
+    await esbuild.build({ entryPoints: [join(root, 'server/store/sqlite/sqlite-store.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error' });
+    result.storeOnly = await runScript(join(root, 'bench/store-append.mjs'), { bundle, contacts: CLIENTS, inflight: INFLIGHT, durationMs: Math.min(DURATION, 5000) });
+  }
+
   if (result.baseline && (result.sqlite1 || phases.has('pg'))) {
     // The machine is shared: measure the baseline again after Parley and compare against the
     // mean of both, so a drift in background load does not favour either side.
@@ -207,6 +217,12 @@ if (result.pg2 && base) {
   result.pg2.throughputRatio = ratio(result.pg2.saturation.sendsPerSec, base.sendsPerSec);
   result.pg2.halfLoadP99Ratio = ratio(result.pg2.half.latencyMs.p99, result.baseline.half.latencyMs.p99, 2);
   target('pg2ThroughputVsBaseline', result.pg2.throughputRatio, '>=', 0.5);
+}
+// A whole Parley send costs a bare send plus the store's append on the same thread, so
+// 1 / (1 / bare + 1 / storeOnly) is the most one process can do, before any other work.
+if (result.storeOnly && base) {
+  result.storeOnlyVsBaseline = ratio(result.storeOnly.appendsPerSec, base.sendsPerSec);
+  result.storeOnly.ceilingRatio = ratio(1 / (1 + base.sendsPerSec / result.storeOnly.appendsPerSec), 1);
 }
 if (result.block1) target('block1P99Ms', result.block1.propagationMs.p99, '<=', 50);
 if (result.block2) target('block2P99Ms', result.block2.propagationMs.p99, '<=', 100);

@@ -45,6 +45,7 @@ export function table(r) {
     '| other | Parley | bare socket.io / floor | target |',
     '|---|---:|---:|---|',
   ];
+  if (r.storeOnly) out.push(`| SQLite store alone, no sockets (appends/s; same 200×8 shape) | ${n(r.storeOnly.appendsPerSec, '/s')} (${n(r.storeOnly.usPerAppend, ' µs')} each) | ${n(r.baseline?.sendsPerSec, '/s')} bare sends (${n(r.storeOnlyVsBaseline)}×) | one process can reach at most ${n(r.storeOnly.ceilingRatio)}× base |`);
   if (r.block1) out.push(`| block → contact:blocked, 1 process (p50 / p99, ${r.block1.propagationMs.n} blocks) | ${n(r.block1.propagationMs.p50)} / ${n(r.block1.propagationMs.p99, ' ms')} | | p99 ≤ 50 ms${pass(t.block1P99Ms)} |`);
   if (r.block2) out.push(`| block → contact:blocked, 2 processes, cross-process (p50 / p99) | ${n(r.block2.propagationMs.p50)} / ${n(r.block2.propagationMs.p99, ' ms')} | | p99 ≤ 100 ms${pass(t.block2P99Ms)} |`);
   if (r.memory) out.push(`| RSS per idle visitor connection (${r.settings.idleConnections}) | ${n(Math.round(r.memory.parley.bytesPerConnection / 102.4) / 10, ' KiB')} | ${n(Math.round(r.memory.baseline.bytesPerConnection / 102.4) / 10, ' KiB')} (${n(r.memory.ratio)}×) | ≤ 1.3×${pass(t.idleMemoryVsBaseline)} |`);
