@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { newObjectId } from '../../core/ids.js';
 import { decodeInboxCursor, encodeInboxCursor, likePattern, prefixed } from '../inbox-query.js';
 import type { AgentInput, AgentRecord, InboxQuery, InboxRow, Page } from '../store.js';
-import { toContact, toConversation, toMessage } from './sqlite-store.js';
+import { toContact, toConversation, toMessage } from './rows.js';
 
 type Row = Record<string, any>;
 

@@ -5,67 +5,15 @@ import { newObjectId } from '../../core/ids.js';
 import { decodeCursor, pageOf } from '../cursor.js';
 import type { AgentStorePart, HardeningStorePart } from '../store-parts.js';
 import type {
-  AppendMessageInput, AppendResult, BlockEventRecord, ContactInput, ContactPatch, ContactQuery, ContactRecord,
+  AppendMessageInput, AppendResult, ContactInput, ContactPatch, ContactQuery, ContactRecord,
   ConversationPatch, ConversationQuery, ConversationRecord, MessageRecord, Page, SetBlockedInput, SetBlockedResult, Store,
 } from '../store.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
+import { isBlockedRow, toBlockEvent, toContact, toConversation, toMessage } from './rows.js';
 import { sqliteAgentStore } from './agent-store.js';
 import { sqliteHardeningStore } from './hardening-store.js';
 
 type Row = Record<string, any>;
-
-/** Blocked and not past its expiry (ISO strings compare in time order). */
-const isBlockedRow = (blocked: boolean, until: string | null, now: string) => blocked && (until === null || until > now);
-
-export const toContact = (r: Row): ContactRecord => ({
-  id: r.id,
-  type: r.type,
-  userId: r.user_id,
-  email: r.email,
-  name: r.name,
-  profilePicture: r.profile_picture,
-  customFields: JSON.parse(r.custom_fields),
-  companies: JSON.parse(r.companies),
-  locale: r.locale,
-  blocked: isBlockedRow(r.blocked === 1, r.blocked_until ?? null, new Date().toISOString()),
-  blockedAt: r.blocked_at,
-  blockedUntil: r.blocked === 1 ? r.blocked_until ?? null : null,
-  lastActivity: r.last_activity,
-  createdAt: r.created_at,
-});
-
-export const toConversation = (r: Row): ConversationRecord => ({
-  id: String(r.id),
-  contactId: r.contact_id,
-  state: r.state,
-  title: r.title,
-  adminAssigneeId: r.admin_assignee_id,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  lastActivityAt: r.last_activity_at,
-});
-
-export const toMessage = (r: Row): MessageRecord => ({
-  id: r.id,
-  conversationId: String(r.conversation_id),
-  clientId: r.client_id,
-  authorType: r.author_type,
-  authorId: r.author_id,
-  authorName: r.author_name,
-  body: r.body,
-  messageType: r.message_type,
-  createdAt: r.created_at,
-});
-
-const toBlockEvent = (r: Row): BlockEventRecord => ({
-  id: r.id,
-  contactId: r.contact_id,
-  action: r.action,
-  actorType: r.actor_type,
-  actorId: r.actor_id,
-  reason: r.reason,
-  createdAt: r.created_at,
-});
 
 const CONTACT_COLUMNS: Record<string, string> = {
   type: 'type', userId: 'user_id', email: 'email', name: 'name', profilePicture: 'profile_picture',
@@ -222,7 +170,7 @@ export class SqliteStore implements Store {
       const row = this.stmt.contactById.get(input.contactId) as Row | undefined;
       if (!row) return null;
       const now = new Date().toISOString();
-      if (isBlockedRow(row.blocked === 1, row.blocked_until ?? null, now) === input.blocked) {
+      if (isBlockedRow(row) === input.blocked) {
         // Blocking a blocked contact again may change (or clear) its expiry; nothing is recorded.
         if (input.blocked && input.blockedUntil !== undefined && input.blockedUntil !== row.blocked_until) {
           this.stmt.setBlockedUntil.run(input.blockedUntil, input.contactId);
@@ -337,7 +285,7 @@ export class SqliteStore implements Store {
       owner = batch.contact(input.authorId);
       if (!owner) return { status: 'contact_not_found' };
       // A resend of a message stored before the block still answers with that message.
-      if (owner.blocked === 1 && (owner.blocked_until === null || owner.blocked_until > now)) return duplicate() ?? { status: 'blocked' };
+      if (isBlockedRow(owner)) return duplicate() ?? { status: 'blocked' };
     }
     let conversation: Row | null;
     let createdConversation = false;
