@@ -6,6 +6,8 @@ import { blockPolicyFromEnv, type BlockPolicy } from './core/contacts.js';
 import { parseBlockRoles } from './core/agents.js';
 import type { AgentRole } from '../protocol/agents.js';
 import { dispatcherOptionsFromEnv, type DispatcherOptions } from './webhooks/dispatcher.js';
+import { parseTrustProxy, type TrustProxy } from './guard/client-ip.js';
+import { deriveKeys, type InternalKeys } from './auth/keys.js';
 
 export const API_VERSIONS = ['2026-01-01.nova', '2025-12-12.clover'] as const;
 export type ApiVersion = (typeof API_VERSIONS)[number];
@@ -16,7 +18,21 @@ export interface Config {
   apiKey: string;
   /** True when no PARLEY_API_KEY was set and a dev key was generated (and kept) instead. */
   apiKeyGenerated: boolean;
+  /** PARLEY_SECRET: verifies customers' userHash and is the input of `keys`, nothing else. */
   secret: string;
+  /** Per-purpose keys derived from `secret` (HKDF): console sessions, visitor tokens. */
+  keys: InternalKeys;
+  /** PARLEY_JWT_SECRET: verifies identity JWTs; null turns JWT identity off. */
+  jwtSecret: string | null;
+  /** Oldest identity JWT accepted, by `iat` (and longest `exp` ahead), in seconds (PARLEY_JWT_MAX_AGE_SECONDS). */
+  jwtMaxAgeSeconds: number;
+  /** A visitor token lives this long after the lead's last connection (sliding; PARLEY_VISITOR_TOKEN_DAYS). */
+  visitorTokenTtlSeconds: number;
+  /** Most open messenger sockets per contact and per client IP (PARLEY_MAX_SOCKETS_PER_CONTACT / _PER_IP). */
+  maxSocketsPerContact: number;
+  maxSocketsPerIp: number;
+  /** Let webhooks target loopback, private and link-local addresses (PARLEY_WEBHOOKS_ALLOW_PRIVATE; development only). */
+  webhooksAllowPrivate: boolean;
   /** `postgres://…` or a SQLite file path. */
   databaseUrl: string;
   /** PostgreSQL schema for Parley's tables (default public); lets tests and tenants share a database. */
@@ -29,8 +45,8 @@ export interface Config {
   requireIdentityVerification: boolean;
   logLevel: string;
   rateLimits: RateLimitRules;
-  /** Take the client IP from X-Forwarded-For (only behind a proxy you run). */
-  trustProxy: boolean;
+  /** Which X-Forwarded-For hops are proxies we run (PARLEY_TRUST_PROXY: hop count or addresses). */
+  trustProxy: TrustProxy;
   /** Directory served at `/` (widget, demo page, console). */
   publicDir: string;
   /** Default block scope and IP block length (PARLEY_BLOCK_SCOPE, PARLEY_IP_BLOCK_MINUTES). */
@@ -58,12 +74,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number; got ${env.PORT}`);
+  const secret = overrides.secret || env.PARLEY_SECRET || dev!.secret;
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
     apiKey: overrides.apiKey || env.PARLEY_API_KEY || dev!.apiKey,
     apiKeyGenerated: !(overrides.apiKey || env.PARLEY_API_KEY),
-    secret: overrides.secret || env.PARLEY_SECRET || dev!.secret,
+    secret,
+    keys: deriveKeys(secret),
+    jwtSecret: env.PARLEY_JWT_SECRET || null,
+    jwtMaxAgeSeconds: positive(env, 'PARLEY_JWT_MAX_AGE_SECONDS', 24 * 3600),
+    visitorTokenTtlSeconds: positive(env, 'PARLEY_VISITOR_TOKEN_DAYS', 30) * 86_400,
+    maxSocketsPerContact: positive(env, 'PARLEY_MAX_SOCKETS_PER_CONTACT', 20),
+    maxSocketsPerIp: positive(env, 'PARLEY_MAX_SOCKETS_PER_IP', 200),
+    webhooksAllowPrivate: env.PARLEY_WEBHOOKS_ALLOW_PRIVATE === 'true',
     databaseUrl,
     databaseSchema: env.PARLEY_DB_SCHEMA || undefined,
     redisUrl: env.REDIS_URL || null,
@@ -72,13 +96,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     requireIdentityVerification: env.PARLEY_REQUIRE_IDENTITY_VERIFICATION !== 'false',
     logLevel: env.LOG_LEVEL ?? 'info',
     rateLimits: rateLimitsFromEnv(env),
-    trustProxy: env.PARLEY_TRUST_PROXY === 'true',
+    trustProxy: parseTrustProxy(env.PARLEY_TRUST_PROXY),
     publicDir: resolve(env.PARLEY_PUBLIC_DIR ?? new URL('../dist/public', import.meta.url).pathname),
     blockPolicy: blockPolicyFromEnv(env),
     blockRoles: parseBlockRoles(env.PARLEY_BLOCK_ROLES),
     webhookDelivery: dispatcherOptionsFromEnv(env),
     ...overrides,
+    // Keys always follow the secret actually in use, overridden or not.
+    ...(overrides.secret && !overrides.keys ? { keys: deriveKeys(overrides.secret) } : {}),
   };
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number; got ${raw}`);
+  return n;
 }
 
 function devSecrets(databaseUrl: string): { apiKey: string; secret: string } {

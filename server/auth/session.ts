@@ -5,27 +5,26 @@ import { SESSION_COOKIE } from '../../protocol/agents.js';
 /** How long a console sign-in lasts. */
 export const SESSION_TTL_SECONDS = 7 * 24 * 3600;
 
-const mac = (payload: string, secret: string) =>
-  // Purpose label: a session token can never pass as a visitor token or a userHash.
-  createHmac('sha256', secret).update(`agent-session:${payload}`).digest('base64url');
+// Keyed with the session key derived from PARLEY_SECRET (server/auth/keys.ts), never the secret itself.
+const mac = (payload: string, key: Buffer) => createHmac('sha256', key).update(payload).digest('base64url');
 
 /**
- * `s2.<agentId>.<epoch>.<expiresAtSeconds>.<hmac>`. The epoch is the agent's session epoch
+ * `s3.<agentId>.<epoch>.<expiresAtSeconds>.<hmac>`. The epoch is the agent's session epoch
  * when it signed in; signing out bumps it, so the token dies with the sign-out.
  */
-export function signSession(agentId: string, epoch: number, secret: string, now = Date.now(), ttl = SESSION_TTL_SECONDS): string {
+export function signSession(agentId: string, epoch: number, key: Buffer, now = Date.now(), ttl = SESSION_TTL_SECONDS): string {
   const payload = `${agentId}.${epoch}.${Math.floor(now / 1000) + ttl}`;
-  return `s2.${payload}.${mac(payload, secret)}`;
+  return `s3.${payload}.${mac(payload, key)}`;
 }
 
 /** The agent id and epoch inside a valid, unexpired token, or null. */
-export function verifySession(token: string, secret: string, now = Date.now()): { agentId: string; epoch: number } | null {
-  const m = /^s2\.([0-9a-f]{24})\.(\d{1,9})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
+export function verifySession(token: string, key: Buffer, now = Date.now()): { agentId: string; epoch: number; expiresAt: number } | null {
+  const m = /^s3\.([0-9a-f]{24})\.(\d{1,9})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!m) return null;
-  const want = Buffer.from(mac(`${m[1]}.${m[2]}.${m[3]}`, secret));
+  const want = Buffer.from(mac(`${m[1]}.${m[2]}.${m[3]}`, key));
   const got = Buffer.from(m[4]);
   if (got.length !== want.length || !timingSafeEqual(got, want)) return null;
-  return Number(m[3]) * 1000 > now ? { agentId: m[1], epoch: Number(m[2]) } : null;
+  return Number(m[3]) * 1000 > now ? { agentId: m[1], epoch: Number(m[2]), expiresAt: Number(m[3]) * 1000 } : null;
 }
 
 /** The session cookie's value from a Cookie header, if any. */

@@ -13,12 +13,3 @@ export function originAllowed(origin: string | undefined, allowed: string[], hos
     return false;
   }
 }
-
-/** The client's IP: the socket's peer, or the first X-Forwarded-For hop when behind a trusted proxy. */
-export function clientIp(remote: string | undefined, forwardedFor: string | string[] | undefined, trustProxy: boolean): string {
-  if (trustProxy && forwardedFor) {
-    const first = (Array.isArray(forwardedFor) ? forwardedFor[0] : forwardedFor).split(',')[0].trim();
-    if (first) return first;
-  }
-  return (remote ?? 'unknown').replace(/^::ffff:/, '');
-}

@@ -20,6 +20,12 @@ export interface RateLimitRules {
   restPerIp: Rule | null;
   /** Failed console sign-ins per client IP. */
   signInFailuresPerIp: Rule | null;
+  /** Failed console sign-ins per account (email), whatever the IP. */
+  signInFailuresPerAccount: Rule | null;
+  /** history:fetch per socket connection. */
+  historyPerConnection: Rule | null;
+  /** typing events per socket connection (over the limit they are dropped). */
+  typingPerConnection: Rule | null;
 }
 
 export type LimitName = keyof RateLimitRules;
@@ -31,10 +37,14 @@ export const DEFAULT_RATE_LIMITS: RateLimitRules = {
   leadsPerIp: { points: 30, seconds: 60 },
   restPerIp: { points: 1200, seconds: 60 },
   signInFailuresPerIp: { points: 10, seconds: 600 },
+  signInFailuresPerAccount: { points: 10, seconds: 900 },
+  historyPerConnection: { points: 30, seconds: 60 },
+  typingPerConnection: { points: 30, seconds: 10 },
 };
 
 export const NO_RATE_LIMITS: RateLimitRules = {
   sendPerConnection: null, sendPerContact: null, sendPerIp: null, leadsPerIp: null, restPerIp: null, signInFailuresPerIp: null,
+  signInFailuresPerAccount: null, historyPerConnection: null, typingPerConnection: null,
 };
 
 /** Parses "30/10" (30 per 10 s); "off" or "0" turns a rule off. */
@@ -52,6 +62,9 @@ const ENV_NAMES: Record<LimitName, string> = {
   leadsPerIp: 'PARLEY_RATE_LEADS_PER_IP',
   restPerIp: 'PARLEY_RATE_REST_PER_IP',
   signInFailuresPerIp: 'PARLEY_RATE_SIGN_IN_FAILURES_PER_IP',
+  signInFailuresPerAccount: 'PARLEY_RATE_SIGN_IN_FAILURES_PER_ACCOUNT',
+  historyPerConnection: 'PARLEY_RATE_HISTORY_PER_CONNECTION',
+  typingPerConnection: 'PARLEY_RATE_TYPING_PER_CONNECTION',
 };
 
 export function rateLimitsFromEnv(env: NodeJS.ProcessEnv): RateLimitRules {

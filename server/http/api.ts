@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { API_VERSIONS, type ApiVersion, type Config } from '../config.js';
 import type { Core } from '../core/core.js';
 import { ParleyError } from '../core/errors.js';
-import { clientIp } from '../guard/origins.js';
+import { clientIp } from '../guard/client-ip.js';
 import type { RateLimiter } from '../guard/rate-limits.js';
 import { readJson } from './body.js';
 import type { ApiContext } from './context.js';
@@ -53,7 +53,7 @@ export function createApiHandler(deps: ApiDeps) {
 
   return async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     try {
-      const ip = clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.config.trustProxy);
+      const ip = clientIp(req, deps.config.trustProxy);
       const verdict = await deps.limiter.consume([['restPerIp', ip]]);
       if (!verdict.ok) {
         const seconds = Math.ceil(verdict.retryAfterMs / 1000);

@@ -13,7 +13,7 @@ import { readJson } from './body.js';
 import { sendError, sendJson, sendParleyError } from './respond.js';
 import { Router, type RouteContext } from './router.js';
 import { parse } from './schemas.js';
-import { clientIp } from '../guard/origins.js';
+import { clientIp } from '../guard/client-ip.js';
 import type { RateLimiter } from '../guard/rate-limits.js';
 
 interface ConsoleContext extends RouteContext {
@@ -22,6 +22,8 @@ interface ConsoleContext extends RouteContext {
   /** The signed-in agent; throws `unauthorized` without a valid session. */
   agent(): Promise<AgentRecord>;
   secure: boolean;
+  /** The client's address (server/guard/client-ip.ts). */
+  ip: string;
 }
 
 const SignIn = v.object({
@@ -38,9 +40,9 @@ const NewAgent = v.object({
 
 
 /** The agent a request or socket handshake is signed in as, or null. */
-export async function agentFromHeaders(core: Core, secret: string, headers: IncomingMessage['headers']): Promise<AgentRecord | null> {
+export async function agentFromHeaders(core: Core, key: Buffer, headers: IncomingMessage['headers']): Promise<AgentRecord | null> {
   const token = sessionFromHeaders(headers);
-  const session = token ? verifySession(token, secret) : null;
+  const session = token ? verifySession(token, key) : null;
   if (!session) return null;
   const agent = await core.agents.get(session.agentId);
   // A token from before the agent's last sign-out is dead.
@@ -49,7 +51,7 @@ export async function agentFromHeaders(core: Core, secret: string, headers: Inco
 
 /** Console sign-ins, successful or not, go to the audit log (`auth.login` / `auth.login_failed`). */
 function recordSignIn(ctx: ConsoleContext, agent: AgentRecord | null, email: string) {
-  const request = { ipAddress: (ctx.req.socket.remoteAddress ?? '').replace(/^::ffff:/, '') || null, userAgent: ctx.req.headers['user-agent']?.slice(0, 300) ?? null };
+  const request = { ipAddress: ctx.ip, userAgent: ctx.req.headers['user-agent']?.slice(0, 300) ?? null };
   return ctx.core.audit.record({
     action: agent ? 'auth.login' : 'auth.login_failed',
     domain: 'authentication',
@@ -66,7 +68,7 @@ export function createConsoleHandler(deps: { core: Core; config: Config; logger:
   const router = new Router<ConsoleContext>()
     .on('POST', '/console/api/session', async (ctx) => {
       // Failed sign-ins per address (shared through Redis with several processes) stop guessing.
-      const ip = clientIp(ctx.req.socket.remoteAddress, ctx.req.headers['x-forwarded-for'], deps.config.trustProxy);
+      const { ip } = ctx;
       if (!(await deps.limiter.peek('signInFailuresPerIp', ip)).ok) {
         throw new ParleyError('rate_limited', 'Too many failed sign-ins; try again in a few minutes.');
       }
@@ -77,11 +79,11 @@ export function createConsoleHandler(deps: { core: Core; config: Config; logger:
         await deps.limiter.consume([['signInFailuresPerIp', ip]]);
         throw new ParleyError('unauthorized', 'Wrong email or password.');
       }
-      sendJson(ctx.res, 200, me(ctx.core, agent), { 'set-cookie': sessionCookie(signSession(agent.id, agent.sessionEpoch, deps.config.secret), ctx.secure) });
+      sendJson(ctx.res, 200, me(ctx.core, agent), { 'set-cookie': sessionCookie(signSession(agent.id, agent.sessionEpoch, deps.config.keys.session), ctx.secure) });
     })
     .on('DELETE', '/console/api/session', async (ctx) => {
       // Revoke the session server-side too (every device of this agent), not just the cookie.
-      const agent = await agentFromHeaders(ctx.core, deps.config.secret, ctx.req.headers);
+      const agent = await agentFromHeaders(ctx.core, deps.config.keys.session, ctx.req.headers);
       if (agent) {
         await ctx.core.store.bumpSessionEpoch(agent.id);
         onSignOut?.(agent.id);
@@ -114,10 +116,11 @@ export function createConsoleHandler(deps: { core: Core; config: Config; logger:
       let body: Promise<unknown> | undefined;
       const ctx: ConsoleContext = {
         req, res, params: match.params, query: url.searchParams, core: deps.core,
+        ip: clientIp(req, deps.config.trustProxy),
         secure: isHttps(req.headers, !!(req.socket as TLSSocket).encrypted),
         body: () => (body ??= readJson(req)),
         agent: async () => {
-          const agent = await agentFromHeaders(deps.core, deps.config.secret, req.headers);
+          const agent = await agentFromHeaders(deps.core, deps.config.keys.session, req.headers);
           if (!agent) throw new ParleyError('unauthorized', 'Sign in to the console first.');
           return agent;
         },

@@ -15,7 +15,7 @@ import type { AgentRecord } from '../store/store.js';
 import { blockEventDto, contactSummary, conversationDto, inboxItem } from './agents-dto.js';
 import { contactRoom, messageDto } from './dto.js';
 import { AGENTS_NAMESPACE } from './namespaces.js';
-import { acked, parsePayload } from './socket-validation.js';
+import { acked, parsePayload, refuse } from './socket-validation.js';
 
 export interface AgentData {
   agent: AgentRecord;
@@ -50,12 +50,6 @@ const Block = v.object({ contactId: objectId, reason });
 const Bulk = v.object({ contactIds: v.pipe(v.array(objectId), v.minLength(1), v.maxLength(MAX_BULK_CONTACTS)), reason });
 const ContactsList = v.optional(v.object({ limit, cursor }), {});
 
-/** Refuses a connection with a catalog error the client reads from `connect_error`. */
-function refuse(code: ParleyError['code'], message?: string): Error & { data: unknown } {
-  const err = new ParleyError(code, message);
-  return Object.assign(new Error(err.message), { data: err.toBody() });
-}
-
 /** The contact panel: contact plus block history with agents' names. */
 export async function contactDetail(core: Core, contactId: string): Promise<ContactDetail> {
   const [contact, events, names] = await Promise.all([core.contacts.get(contactId), core.contacts.blockHistory(contactId), core.agents.names()]);
@@ -72,7 +66,7 @@ export function setupAgents(io: Server, core: Core, config: Config, logger: Logg
 
   nsp.use((socket, next) => {
     if (!sameOrigin(socket.handshake.headers)) return next(refuse('forbidden', 'Cross-origin console connections are refused.'));
-    agentFromHeaders(core, config.secret, socket.handshake.headers).then(
+    agentFromHeaders(core, config.keys.session, socket.handshake.headers).then(
       (agent) => {
         if (!agent) return next(refuse('unauthorized', 'Sign in to the console first.'));
         socket.data.agent = agent;

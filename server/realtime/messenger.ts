@@ -8,10 +8,11 @@ import type { Core } from '../core/core.js';
 import { ParleyError } from '../core/errors.js';
 import { AGENTS_NAMESPACE } from './namespaces.js';
 import type { ContactRecord } from '../store/store.js';
-import { contactRoom, messageDto, sessionContact } from './dto.js';
-import { signVisitorToken, verifyIdentityJwt, verifyUserHash, verifyVisitorToken } from './identity.js';
-import { acked, parsePayload } from './socket-validation.js';
-import { clientIp, originAllowed } from '../guard/origins.js';
+import { contactRoom, messageDto } from './dto.js';
+import { identifyVisitor, sessionPayload } from './messenger-identity.js';
+import { acked, parsePayload, refuse } from './socket-validation.js';
+import { originAllowed } from '../guard/origins.js';
+import { clientIp } from '../guard/client-ip.js';
 import type { RateLimiter } from '../guard/rate-limits.js';
 
 export interface VisitorData {
@@ -23,17 +24,6 @@ export interface VisitorData {
 export type MessengerSocket = Socket<MessengerClientEvents, MessengerServerEvents, Record<string, never>, VisitorData>;
 export type MessengerNamespace = Namespace<MessengerClientEvents, MessengerServerEvents, Record<string, never>, VisitorData>;
 
-const text = (max: number) => v.optional(v.pipe(v.string(), v.maxLength(max)));
-const Auth = v.object({
-  visitorToken: text(200),
-  userId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
-  userHash: text(128),
-  jwt: text(4096),
-  email: v.optional(v.pipe(v.string(), v.maxLength(320), v.email())),
-  name: text(255),
-  deviceId: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/))),
-});
-
 const Send = v.object({
   clientId: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CLIENT_ID_LENGTH)),
   conversationId: v.optional(v.pipe(v.string(), v.regex(/^[1-9][0-9]{0,15}$/, 'must be a conversation id'))),
@@ -44,39 +34,6 @@ const Send = v.object({
 const History = v.optional(v.object({ since: v.optional(v.nullable(v.pipe(v.string(), v.regex(/^[0-9a-f]{24}$/)))) }), {});
 const Typing = v.object({ conversationId: v.pipe(v.string(), v.maxLength(20)), typing: v.boolean() });
 
-/** Refuses a connection with a catalog error the client reads from `connect_error`. */
-function refuse(code: ParleyError['code'], message?: string): Error & { data: unknown } {
-  const err = new ParleyError(code, message);
-  return Object.assign(new Error(err.message), { data: err.toBody() });
-}
-
-/** Works out who is connecting: a verified customer, a returning lead, or a new lead. */
-async function identify(core: Core, config: Config, rawAuth: unknown, newLead: () => Promise<void>, ip: string): Promise<ContactRecord> {
-  const parsed = v.safeParse(Auth, rawAuth ?? {});
-  if (!parsed.success) throw refuse('invalid_payload', 'The messenger auth payload is invalid.');
-  const auth = parsed.output;
-  if (auth.jwt) {
-    const claims = await verifyIdentityJwt(auth.jwt, config.secret);
-    if (!claims) throw refuse('identity_invalid', 'The identity JWT is invalid or expired.');
-    return core.contacts.identifyCustomer(claims);
-  }
-  if (auth.userId) {
-    const verified = auth.userHash ? verifyUserHash(auth.userId, auth.userHash, config.secret) : !config.requireIdentityVerification;
-    if (!verified) throw refuse('identity_invalid', auth.userHash ? 'The userHash does not match the userId.' : 'A userHash or JWT is required to identify a user.');
-    return core.contacts.identifyCustomer({ userId: auth.userId, email: auth.email, name: auth.name });
-  }
-  if (auth.visitorToken) {
-    const contactId = verifyVisitorToken(auth.visitorToken, config.secret);
-    if (!contactId) throw refuse('identity_invalid', 'The visitor token is invalid.');
-    const contact = await core.store.getContact(contactId);
-    // A deleted contact's visitor starts afresh as a new lead.
-    if (contact) return contact;
-  }
-  await newLead();
-  // Under a wider block (this IP or device) the lead is created already blocked.
-  return core.contacts.createLead({ email: auth.email, name: auth.name }, { ip, deviceId: auth.deviceId });
-}
-
 /** The `/messenger` namespace: visitors connect, read history, send; blocks are enforced in the core. */
 export function setupMessenger(io: Server, core: Core, config: Config, logger: Logger, limiter: RateLimiter): MessengerNamespace {
   const nsp = io.of(MESSENGER_NAMESPACE) as unknown as MessengerNamespace;
@@ -86,19 +43,16 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
     if (!originAllowed(headers.origin, config.allowedOrigins, headers.host)) {
       return next(refuse('origin_not_allowed', `The site ${String(headers.origin).slice(0, 100)} is not allowed to open this messenger.`));
     }
-    const ip = clientIp(socket.handshake.address, headers['x-forwarded-for'], config.trustProxy);
+    const ip = clientIp(socket.request, config.trustProxy);
     socket.data.ip = ip;
     const newLead = async () => {
       const verdict = await limiter.consume([['leadsPerIp', ip]]);
       if (!verdict.ok) throw refuse('rate_limited', `Too many new visitors from this address; retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
     };
-    identify(core, config, socket.handshake.auth, newLead, ip).then(
-      async (contact) => {
+    identifyVisitor(core, config, logger, socket.handshake.auth, newLead, ip).then(
+      (contact) => {
         socket.data.contactId = contact.id;
         socket.data.contactType = contact.type;
-        // Where this contact connects from, so a wider block can cover its IP and device.
-        const deviceId = v.is(Auth, socket.handshake.auth) ? socket.handshake.auth.deviceId : undefined;
-        await core.contacts.recordSeen(contact.id, { ip, deviceId }).catch((err) => logger.warn({ err }, 'recording the contact IP failed'));
         next();
       },
       (err) => {
@@ -114,7 +68,7 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
     await socket.join(contactRoom(contactId));
     const contact = await core.store.getContact(contactId);
     if (!contact) return socket.disconnect(true);
-    socket.emit('session', { contact: sessionContact(contact), visitorToken: signVisitorToken(contactId, config.secret) });
+    socket.emit('session', sessionPayload(contact, config));
 
     socket.on('message:send', acked(logger, 'message:send', async (payload) => {
       const input = parsePayload(Send, payload);

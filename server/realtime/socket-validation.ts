@@ -19,3 +19,9 @@ export function acked<T extends object>(logger: Logger, event: string, run: (pay
     );
   };
 }
+
+/** Refuses a connection with a catalog error the client reads from `connect_error`. */
+export function refuse(code: ParleyError['code'], message?: string): Error & { data: unknown } {
+  const err = new ParleyError(code, message);
+  return Object.assign(new Error(err.message), { data: err.toBody() });
+}

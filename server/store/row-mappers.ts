@@ -32,6 +32,9 @@ export function rowMappers(d: ColumnDecoding) {
     blockedUntil: d.flag(r.blocked) ? d.time(r.blocked_until ?? null) : null,
     lastActivity: d.time(r.last_activity),
     createdAt: d.time(r.created_at)!,
+    tokenEpoch: Number(r.token_epoch ?? 0),
+    mergedInto: r.merged_into ?? null,
+    emailVerified: r.email_verified == null ? true : d.flag(r.email_verified),
   });
 
   const toConversation = (r: Row): ConversationRecord => ({

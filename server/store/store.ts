@@ -18,6 +18,12 @@ export interface ContactRecord {
   blockedUntil: string | null;
   lastActivity: string | null;
   createdAt: string;
+  /** Visitor tokens carry it; promotion, merge and deletion bump it, which kills them. */
+  tokenEpoch: number;
+  /** Set on a lead merged into a customer (lead-to-customer rollup); such a lead leaves every list. */
+  mergedInto: string | null;
+  /** False for an email a visitor typed into the messenger: never matched by an upsert. */
+  emailVerified: boolean;
 }
 
 export interface ConversationRecord {
@@ -67,6 +73,8 @@ export interface ContactInput {
   customFields?: Record<string, unknown>;
   companies?: unknown[];
   locale?: string | null;
+  /** Default true; false for an email typed by a visitor. */
+  emailVerified?: boolean;
 }
 
 export type ContactPatch = Partial<Omit<ContactInput, 'type'>> & { type?: ContactType; lastActivity?: string };
@@ -148,6 +156,8 @@ export interface AgentRecord {
   passwordHash: string;
   /** Session tokens carry it; signing out bumps it, which revokes them all. */
   sessionEpoch: number;
+  /** Set when an admin deactivated the account: it cannot sign in and its sessions are dead. */
+  deactivatedAt: string | null;
   createdAt: string;
 }
 

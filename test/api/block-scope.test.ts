@@ -1,3 +1,4 @@
+import { parseTrustProxy } from '../../server/guard/client-ip.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { http, sdk } from '../support/api.js';
 import { startServer, type TestServer } from '../support/server.js';
@@ -23,7 +24,7 @@ const block = (id: string, body: Record<string, unknown> = {}) => http(server, '
 
 describe('wider blocks: device and IP', () => {
   it('creates a blocked lead for a visitor who clears storage and comes back from the same IP, and says why', async () => {
-    server = await startServer({ trustProxy: true });
+    server = await startServer({ trustProxy: parseTrustProxy('loopback') });
     const spammer = await visit('203.0.113.5');
     expect((await spammer.send('spam')).ok).toBe(true);
     expect((await block(spammer.session.contact.id, { reason: 'spam', scope: 'device_and_ip' })).status).toBe(200);
@@ -51,7 +52,7 @@ describe('wider blocks: device and IP', () => {
   });
 
   it('blocks new leads from the same device id on another IP, for as long as the block lasts', async () => {
-    server = await startServer({ trustProxy: true });
+    server = await startServer({ trustProxy: parseTrustProxy('loopback') });
     const spammer = await visit('203.0.113.6', { deviceId: 'device-abc' });
     await block(spammer.session.contact.id, { scope: 'device_and_ip' });
     const moved = await visit('192.0.2.44', { deviceId: 'device-abc' });
@@ -62,7 +63,7 @@ describe('wider blocks: device and IP', () => {
   });
 
   it('blocks only the contact by default: a new lead from the same IP can write', async () => {
-    server = await startServer({ trustProxy: true });
+    server = await startServer({ trustProxy: parseTrustProxy('loopback') });
     const spammer = await visit('203.0.113.7');
     await block(spammer.session.contact.id, { reason: 'spam' });
     const neighbour = await visit('203.0.113.7');
@@ -71,7 +72,7 @@ describe('wider blocks: device and IP', () => {
   });
 
   it('uses the server setting for the default scope and IP block length', async () => {
-    server = await startServer({ trustProxy: true, blockPolicy: { scope: 'device_and_ip', ipBlockMinutes: 5 } });
+    server = await startServer({ trustProxy: parseTrustProxy('loopback'), blockPolicy: { scope: 'device_and_ip', ipBlockMinutes: 5 } });
     const spammer = await visit('203.0.113.8');
     expect((await sdk(server).users.contacts.block(spammer.session.contact.id))).toMatchObject({ blocked: true });
     const again = await visit('203.0.113.8');
@@ -86,7 +87,7 @@ describe('wider blocks: device and IP', () => {
   });
 
   it('lifts the IP and device rules when the contact is unblocked', async () => {
-    server = await startServer({ trustProxy: true });
+    server = await startServer({ trustProxy: parseTrustProxy('loopback') });
     const spammer = await visit('203.0.113.10', { deviceId: 'dev-lift' });
     await block(spammer.session.contact.id, { scope: 'device_and_ip', ipBlockMinutes: 60 });
     expect((await visit('203.0.113.10')).session.contact.blocked).toBe(true);

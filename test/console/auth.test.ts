@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../protocol/agents.js';
+import { deriveKeys } from '../../server/auth/keys.js';
 import { signSession } from '../../server/auth/session.js';
 import { ensureFirstAdmin } from '../../server/core/agents.js';
 import { verifyPassword } from '../../server/core/passwords.js';
@@ -71,10 +72,10 @@ describe('console sign-in', () => {
     const tampered = cookie.slice(0, -2) + (cookie.endsWith('AA') ? 'BB' : 'AA');
     expect((await me(tampered)).status).toBe(401);
     const agent = (await server.parley.store.findAgentByEmail('ada@example.com'))!;
-    expect((await me(`${SESSION_COOKIE}=${signSession(agent.id, agent.sessionEpoch, 'another secret')}`)).status).toBe(401);
-    expect((await me(`${SESSION_COOKIE}=${signSession(agent.id, agent.sessionEpoch, server.secret, Date.now() - 8 * 24 * 3600_000)}`)).status).toBe(401);
-    expect((await me(`${SESSION_COOKIE}=${signSession(agent.id, agent.sessionEpoch + 1, server.secret)}`)).status).toBe(401);
-    expect((await (await me(`${SESSION_COOKIE}=${signSession(agent.id, agent.sessionEpoch, server.secret)}`)).json()).agent.id).toBe(agent.id);
+    expect((await me(`${SESSION_COOKIE}=${signSession(agent.id, agent.sessionEpoch, deriveKeys('another secret').session)}`)).status).toBe(401);
+    expect((await me(`${SESSION_COOKIE}=${signSession(agent.id, agent.sessionEpoch, server.parley.config.keys.session, Date.now() - 8 * 24 * 3600_000)}`)).status).toBe(401);
+    expect((await me(`${SESSION_COOKIE}=${signSession(agent.id, agent.sessionEpoch + 1, server.parley.config.keys.session)}`)).status).toBe(401);
+    expect((await (await me(`${SESSION_COOKIE}=${signSession(agent.id, agent.sessionEpoch, server.parley.config.keys.session)}`)).json()).agent.id).toBe(agent.id);
   });
 
   it('refuses a cross-origin sign-in', async () => {

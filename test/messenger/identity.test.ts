@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const jwt = (claims: Record<string, unknown>, secret = server.secret, exp = '1h') =>
+const jwt = (claims: Record<string, unknown>, secret = server.jwtSecret, exp = '1h') =>
   new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(exp).sign(new TextEncoder().encode(secret));
 
 describe('who a messenger connection is', () => {
@@ -49,7 +49,7 @@ describe('who a messenger connection is', () => {
     const ok = await connectVisitor(server.url, { jwt: await jwt({ userId: 'jwt-user', email: 'j@example.com', name: 'Jay' }) });
     expect(ok.session.contact).toMatchObject({ type: 'customer', email: 'j@example.com', name: 'Jay' });
     ok.close();
-    const expired = await jwt({ userId: 'jwt-user' }, server.secret, '-1m');
+    const expired = await jwt({ userId: 'jwt-user' }, server.jwtSecret, '-1m');
     expect((await connectError(server.url, { jwt: expired })).data).toMatchObject({ code: 'identity_invalid' });
     expect((await connectError(server.url, { jwt: await jwt({ userId: 'jwt-user' }, 'other-secret') })).data).toMatchObject({ code: 'identity_invalid' });
     const good = await jwt({ userId: 'jwt-user' });

@@ -11,6 +11,8 @@ export interface TestServer {
   url: string;
   apiKey: string;
   secret: string;
+  /** PARLEY_JWT_SECRET of this server (JWT identity on). */
+  jwtSecret: string;
   parley: Parley;
   close(): Promise<void>;
 }
@@ -26,6 +28,7 @@ export async function startServer(overrides: Partial<Config> = {}): Promise<Test
     host: '127.0.0.1',
     apiKey: `pk_test_${randomBytes(12).toString('hex')}`,
     secret: randomBytes(32).toString('hex'),
+    jwtSecret: randomBytes(32).toString('hex'),
     databaseUrl: join(dir, 'parley.db'),
     logLevel: 'silent',
     // Rate limits are off unless a test turns them on: most tests send as fast as they can.
@@ -37,6 +40,7 @@ export async function startServer(overrides: Partial<Config> = {}): Promise<Test
     url: parley.url,
     apiKey: config.apiKey,
     secret: config.secret,
+    jwtSecret: config.jwtSecret ?? '',
     parley,
     async close() {
       await parley.close();

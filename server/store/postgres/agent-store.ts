@@ -11,6 +11,7 @@ const toAgent = (r: Row): AgentRecord => ({
   role: r.role,
   passwordHash: r.password_hash,
   sessionEpoch: Number(r.session_epoch ?? 0),
+  deactivatedAt: r.deactivated_at == null ? null : new Date(r.deactivated_at).toISOString(),
   createdAt: iso(r.created_at)!,
 });
 

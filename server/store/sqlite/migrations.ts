@@ -134,4 +134,22 @@ export const SQLITE_MIGRATIONS: string[] = [
    CREATE INDEX audit_logs_created ON audit_logs(created_at);`,
   // Signing out bumps the epoch: every session token issued before stops working.
   `ALTER TABLE agents ADD COLUMN session_epoch INTEGER NOT NULL DEFAULT 0;`,
+  // Trust: visitor tokens die with an epoch bump (promotion, merge, deletion); a merged lead
+  // points at its customer; emails a visitor typed are unverified; every device a contact
+  // used; agents can be deactivated.
+  `ALTER TABLE contacts ADD COLUMN token_epoch INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE contacts ADD COLUMN merged_into TEXT;
+   ALTER TABLE contacts ADD COLUMN email_verified INTEGER NOT NULL DEFAULT 1;
+   UPDATE contacts SET email_verified = 0 WHERE type = 'lead';
+   CREATE INDEX contacts_merged_into ON contacts(merged_into);
+   CREATE TABLE contact_devices (
+     contact_id TEXT NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+     device_id TEXT NOT NULL,
+     last_seen_at TEXT NOT NULL,
+     PRIMARY KEY (contact_id, device_id)
+   );
+   CREATE INDEX contact_devices_device ON contact_devices(device_id);
+   INSERT INTO contact_devices (contact_id, device_id, last_seen_at)
+     SELECT id, last_device_id, coalesce(last_activity, created_at) FROM contacts WHERE last_device_id IS NOT NULL;
+   ALTER TABLE agents ADD COLUMN deactivated_at TEXT;`,
 ];
