@@ -38,7 +38,7 @@ describe('console sign-in', () => {
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ agent: { email: 'ada@example.com', name: 'Ada', role: 'admin' }, canBlock: true });
     expect(res.json.agent).not.toHaveProperty('passwordHash');
-    expect(res.setCookie).toMatch(new RegExp(`^${SESSION_COOKIE}=s2\\.`));
+    expect(res.setCookie).toMatch(new RegExp(`^${SESSION_COOKIE}=s3\\.`));
     expect(res.setCookie).toContain('HttpOnly');
     expect(res.setCookie).toContain('SameSite=Lax');
     expect(res.setCookie).toContain('Path=/');
