@@ -4,12 +4,15 @@ export const MESSENGER_NAMESPACE = '/messenger';
 
 /** `auth` sent when connecting to /messenger. */
 export interface MessengerAuth {
-  /** Signed token from an earlier `session`; identifies a returning lead. */
+  /**
+   * Signed token from an earlier `session`; brings a returning lead back. Keep sending it
+   * after sign-in and sign-out: it links the browser's past identities (merges, blocks).
+   */
   visitorToken?: string;
   /** Customer identity: userId + userHash (HMAC-SHA256 of userId with the server secret). */
   userId?: string;
   userHash?: string;
-  /** Customer identity as a signed HS256 JWT (claims: userId, email?, name?). */
+  /** Customer identity as a signed HS256 JWT (PARLEY_JWT_SECRET; claims: userId or sub, exp, email?, name?). */
   jwt?: string;
   email?: string;
   name?: string;
@@ -22,7 +25,11 @@ export interface MessengerAuth {
 
 export interface SessionPayload {
   contact: SessionContact;
-  visitorToken: string;
+  /**
+   * Leads only: a signed token that brings this lead back (keep it; it is reissued with a
+   * later expiry at every connect). Customers get none: they prove who they are each time.
+   */
+  visitorToken?: string;
 }
 
 export interface SendMessagePayload {

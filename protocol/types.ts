@@ -11,7 +11,8 @@ export interface MessageDto {
   conversationId: string;
   /** The sender's idempotency key, echoed so optimistic UIs can match their pending copy. */
   clientId: string | null;
-  author: { type: AuthorType; id: string; name?: string | null };
+  /** `id` is internal: sent to agents and REST, never to visitors (they see the display name). */
+  author: { type: AuthorType; id?: string; name?: string | null };
   body: string;
   messageType: MessageType;
   createdAt: string;

@@ -62,8 +62,9 @@ export function mount(host: Host, open: boolean, connect: Connect = io as unknow
       const before = opts.value;
       opts.value = { ...before, ...changed, server: before.server };
       const changes = (k: keyof BootOptions) => k in changed && changed[k] !== before[k];
-      // Another user logs in: forget the previous visitor. A lead logging in keeps its token
-      // so the server can attach the lead's conversation to the user.
+      // Another user logs in (or the user logs out): clear the thread on this page. The token is
+      // kept either way: a lead logging in is merged into the user, and the server uses it to
+      // carry a block over to whatever identity comes next.
       const other = IDENTITY.some((k) => before[k] != null && changes(k));
       if (other || IDENTITY.some(changes) || changes('email') || changes('name')) messenger.reconnect(other);
     },

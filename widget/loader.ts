@@ -154,7 +154,6 @@ export function createParley(load: () => Promise<AppModule>, base: string) {
         dead = true;
         dark.removeEventListener?.('change', paint);
         app?.destroy();
-        if (!app) storage.del('token');
         host.remove();
         setUnread(0);
       },

@@ -161,7 +161,8 @@ export function createMessenger(o: MessengerOptions) {
     agentTyping.value = undefined;
   });
   socket.on('session', (s) => {
-    o.storage.set(TOKEN, s.visitorToken);
+    // Leads get a fresh token each time; a customer gets none and the lead token is kept.
+    if (s.visitorToken) o.storage.set(TOKEN, s.visitorToken);
     contact.value = s.contact;
     setBlocked(s.contact.blocked);
     fetchHistory(lastId());
@@ -233,24 +234,25 @@ export function createMessenger(o: MessengerOptions) {
       }
     },
     /** New identity or name/email: reconnect so the server sees the new auth. */
+    /**
+     * Reconnects with the current identity. With forget (sign-out, another user) the thread and
+     * read marker are dropped from this page; the visitor token and device id are kept, so
+     * the server can tell this browser's past identities apart from a fresh visitor.
+     */
     reconnect(forget: boolean) {
       if (forget) {
-        o.storage.del(TOKEN);
         o.storage.del(READ);
         readId.value = null;
         items.value = [];
       }
       socket.disconnect().connect();
     },
-    /** Disconnects for good; with forget, the visitor token is dropped too (logout). */
+    /** Disconnects for good; with forget (shutdown) the read marker goes, the token stays (see reconnect). */
     destroy(forget: boolean) {
       clearTimeout(typingTimer);
       clearTimeout(ownTypingTimer);
       socket.disconnect();
-      if (forget) {
-        o.storage.del(TOKEN);
-        o.storage.del(READ);
-      }
+      if (forget) o.storage.del(READ);
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { AuditLog, RequestInfo } from './audit.js';
 import { ParleyError } from './errors.js';
-import type { BlockDetails, BlockScope, Publish } from './events.js';
-import type { BlockEventRecord, BlockRuleInput, BlockRuleRecord, ContactInput, ContactQuery, ContactRecord, ContactSeen, Store } from '../store/store.js';
+import type { BlockDetails, BlockScope, CarriedFrom, Publish } from './events.js';
+import type { BlockEventRecord, BlockRuleInput, BlockRuleRecord, ContactInput, ContactPatch, ContactQuery, ContactRecord, ContactSeen, Store } from '../store/store.js';
 
 export interface BlockActor {
   actorType: BlockEventRecord['actorType'];
@@ -69,25 +69,37 @@ export class Contacts {
 
   /**
    * Create-or-update by userId, then by email (Featurebase semantics). A contact given a
-   * userId becomes a customer.
+   * userId becomes a customer. Only an email the business set (or a signed JWT carried) is
+   * matched: an email a visitor typed into the messenger never lets an upsert adopt that lead.
    */
   async createOrUpdate(fields: ContactFields): Promise<{ contact: ContactRecord; created: boolean }> {
     if (!fields.userId && !fields.email) throw new ParleyError('invalid_payload', 'Give at least one of userId or email.');
-    const existing = (fields.userId && (await this.store.findContactByUserId(fields.userId)))
-      || (fields.email && (await this.store.findContactByEmail(fields.email)))
-      || null;
+    const byUserId = fields.userId ? await this.store.findContactByUserId(fields.userId) : null;
+    const existing = byUserId ?? (fields.email ? await this.verifiedByEmail(fields.email) : null);
     if (existing) {
       if (fields.userId && existing.userId && existing.userId !== fields.userId) {
         throw new ParleyError('conflict', 'That email belongs to a contact with another userId.');
       }
-      const contact = (await this.store.updateContact(existing.id, { ...fields, type: fields.userId ? 'customer' : existing.type }))!;
+      const promoted = fields.userId !== undefined && existing.type === 'lead';
+      const contact = (await this.store.updateContact(existing.id, {
+        ...fields,
+        type: fields.userId ? 'customer' : existing.type,
+        ...(fields.email !== undefined ? { emailVerified: true } : {}),
+        // A promoted lead's visitor tokens die: from now on it proves its identity on every connect.
+        ...(promoted ? { tokenEpoch: existing.tokenEpoch + 1 } : {}),
+      }))!;
       this.publish({ type: 'contact:updated', contact });
       return { contact, created: false };
     }
-    const input: ContactInput = { type: fields.userId ? 'customer' : 'lead', ...fields };
+    const input: ContactInput = { type: fields.userId ? 'customer' : 'lead', ...fields, emailVerified: true };
     const contact = await this.store.createContact(input);
     this.publish({ type: 'contact:updated', contact });
     return { contact, created: true };
+  }
+
+  private async verifiedByEmail(email: string): Promise<ContactRecord | null> {
+    const found = await this.store.findContactByEmail(email);
+    return found?.emailVerified ? found : null;
   }
 
   async delete(id: string): Promise<void> {
@@ -99,7 +111,9 @@ export class Contacts {
    * Idempotent: blocking a blocked contact succeeds again and records nothing new (a given
    * `expiresAt` replaces the expiry; a wider scope adds its IP and device rules).
    */
-  async block(id: string, actor: BlockActor, reason?: string | null, opts: BlockOptions = {}) {
+  async block(requested: string, actor: BlockActor, reason?: string | null, opts: BlockOptions = {}) {
+    // Blocking a lead that was merged blocks the customer it became.
+    const id = await this.current(requested);
     const scope = opts.scope ?? this.policy.scope;
     if (opts.expiresAt && opts.expiresAt <= new Date().toISOString()) {
       throw new ParleyError('invalid_payload', 'expiresAt must be in the future.');
@@ -114,7 +128,8 @@ export class Contacts {
     return { ...result, details };
   }
 
-  async unblock(id: string, actor: BlockActor, reason?: string | null) {
+  async unblock(requested: string, actor: BlockActor, reason?: string | null) {
+    const id = await this.current(requested);
     const result = await this.store.setBlocked({ contactId: id, blocked: false, actorType: actor.actorType, actorId: actor.actorId ?? null, reason: reason ?? null });
     if (!result) throw new ParleyError('contact_not_found', `No contact with id ${id}.`);
     // Unblocking lifts the IP and device rules this contact's block added (even an expired block's).
@@ -147,13 +162,16 @@ export class Contacts {
       domain: 'security',
       description: details?.matchedRule
         ? `New lead ${contact.id} blocked automatically (${details.matchedRule.kind} blocked with contact ${details.matchedRule.sourceContactId})`
-        : `Contact ${who} ${blocked ? 'blocked' : 'unblocked'}${result.changed ? '' : ' (already so; scope updated)'}`,
+        : details?.carriedFrom
+          ? `Contact ${who} blocked automatically: block of contact ${details.carriedFrom.contactId} carried over (${details.carriedFrom.via.replace('_', ' ')})`
+          : `Contact ${who} ${blocked ? 'blocked' : 'unblocked'}${result.changed ? '' : ' (already so; scope updated)'}`,
       actor,
       resource: { type: 'contact', id: contact.id, name: contact.name || contact.email },
       metadata: {
         reason: reason ?? null,
         ...(details ? { scope: details.scope, blockedUntil: details.blockedUntil, rules: details.rules.map(({ kind, value, expiresAt }) => ({ kind, value, expiresAt })) } : {}),
         ...(details?.matchedRule ? { matchedRule: { id: details.matchedRule.id, kind: details.matchedRule.kind, sourceContactId: details.matchedRule.sourceContactId } } : {}),
+        ...(details?.carriedFrom ? { carriedFrom: details.carriedFrom } : {}),
         ...(lifted ? { rulesLifted: lifted } : {}),
       },
     });
@@ -164,13 +182,15 @@ export class Contacts {
   }
 
   /**
-   * A new anonymous visitor. Connecting from an IP address or device under a wider block,
-   * it is created already blocked (until that rule ends), so the widget shows the notice.
+   * A new anonymous visitor. Connecting from an IP address or device under a wider block, or
+   * carrying a blocked contact's token or device id (`carry`), it is created already blocked
+   * (until that block ends), so the widget shows the notice. A typed email stays unverified.
    */
-  async createLead(fields: { email?: string; name?: string } = {}, seen: Partial<ContactSeen> = {}): Promise<ContactRecord> {
-    const rule = await this.store.findActiveBlockRule(seen, new Date().toISOString());
-    const lead = await this.store.createContact({ type: 'lead', email: fields.email ?? null, name: fields.name ?? null });
+  async createLead(fields: { email?: string; name?: string } = {}, seen: Partial<ContactSeen> = {}, carry?: { from: ContactRecord; via: CarriedFrom['via'] } | null): Promise<ContactRecord> {
+    const rule = carry ? null : await this.store.findActiveBlockRule(seen, new Date().toISOString());
+    const lead = await this.store.createContact({ type: 'lead', email: fields.email ?? null, name: fields.name ?? null, emailVerified: !fields.email });
     if (seen.ip || seen.deviceId) await this.store.recordContactSeen(lead.id, seen);
+    if (carry) return this.carryBlock(lead, carry.from, carry.via);
     if (!rule) return lead;
     const reason = `Automatic: new lead from a blocked ${rule.kind === 'ip' ? `IP address (${rule.value})` : 'device'}; wider block of contact ${rule.sourceContactId}.`;
     const actor: BlockActor = { actorType: 'system', actorId: null };
@@ -180,17 +200,44 @@ export class Contacts {
     return result.contact;
   }
 
+  /**
+   * Blocks `target` because `source` is blocked and the two are linked (`via`), until the
+   * source's block ends; recorded in the block history, audit log and `contact.blocked`.
+   */
+  async carryBlock(target: ContactRecord, source: ContactRecord, via: CarriedFrom['via']): Promise<ContactRecord> {
+    if (target.blocked || !source.blocked) return target;
+    const reason = `Automatic: the block of contact ${source.id} carried over (${via === 'merge' ? 'lead merged into this customer' : `same ${via.replace('_', ' ')}`}).`;
+    const actor: BlockActor = { actorType: 'system', actorId: null };
+    const result = await this.store.setBlocked({ contactId: target.id, blocked: true, ...actor, reason, blockedUntil: source.blockedUntil });
+    if (!result) return target;
+    await this.announce(result, true, actor, reason, { scope: 'contact', blockedUntil: result.contact.blockedUntil, rules: [], carriedFrom: { contactId: source.id, via } });
+    return result.contact;
+  }
+
+  /** The contact a merged lead became (following merges), or the id itself. */
+  async current(id: string): Promise<string> {
+    for (let hops = 0; hops < 4; hops++) {
+      const contact = await this.store.getContact(id);
+      if (!contact?.mergedInto) return id;
+      id = contact.mergedInto;
+    }
+    return id;
+  }
+
   /** Remembers where a contact connects from, for wider blocks. */
   recordSeen(id: string, seen: Partial<ContactSeen>) {
     return this.store.recordContactSeen(id, seen);
   }
 
-  /** The customer with this userId, created on first sight; email/name refreshed when given. */
-  async identifyCustomer(fields: { userId: string; email?: string; name?: string }): Promise<ContactRecord> {
+  /**
+   * The customer with this userId, created on first sight; email/name refreshed when given.
+   * `emailVerified`: the email came signed (JWT), not typed next to a userHash.
+   */
+  async identifyCustomer(fields: { userId: string; email?: string; name?: string }, emailVerified = false): Promise<ContactRecord> {
     const found = await this.store.findContactByUserId(fields.userId);
     if (!found) {
       try {
-        return await this.store.createContact({ type: 'customer', userId: fields.userId, email: fields.email ?? null, name: fields.name ?? null });
+        return await this.store.createContact({ type: 'customer', userId: fields.userId, email: fields.email ?? null, name: fields.name ?? null, emailVerified: !fields.email || emailVerified });
       } catch (err) {
         // Another connection created it first (unique userId): use that one.
         const raced = await this.store.findContactByUserId(fields.userId);
@@ -198,9 +245,43 @@ export class Contacts {
         throw err;
       }
     }
-    const patch: { email?: string; name?: string } = {};
-    if (fields.email && fields.email !== found.email) patch.email = fields.email;
+    const patch: ContactPatch = {};
+    if (fields.email && fields.email !== found.email) Object.assign(patch, { email: fields.email, emailVerified });
     if (fields.name && fields.name !== found.name) patch.name = fields.name;
     return Object.keys(patch).length ? (await this.store.updateContact(found.id, patch))! : found;
+  }
+
+  /**
+   * Lead-to-customer rollup on one browser: the lead's conversations move to the customer
+   * and the lead leaves every list. A block the lead earned itself (by an agent or the API)
+   * follows it; an automatic one (carried from someone else's block) does not bind a
+   * customer who proved their identity.
+   */
+  async mergeLead(lead: ContactRecord, customer: ContactRecord): Promise<ContactRecord> {
+    const merged = await this.store.mergeContact(lead.id, customer.id);
+    if (!merged) return customer;
+    this.publish({ type: 'contact:merged', lead: merged.lead, customer: merged.customer });
+    await this.audit.record({
+      action: 'contact.merged',
+      domain: 'contacts',
+      description: `Lead ${lead.id} merged into customer ${customer.userId ?? customer.id} on sign-in`,
+      actor: { actorType: 'system' },
+      resource: { type: 'contact', id: customer.id, name: customer.name || customer.email },
+      metadata: { leadId: lead.id, leadBlocked: merged.lead.blocked },
+    });
+    if (merged.lead.blocked && (await this.blockedByPerson(merged.lead.id))) return this.carryBlock(merged.customer, merged.lead, 'merge');
+    return merged.customer;
+  }
+
+  /** Whether the contact's block in force was set by an agent or the API (not automatically). */
+  private async blockedByPerson(id: string): Promise<boolean> {
+    const events = await this.store.listBlockEvents(id);
+    const last = events.filter((e) => e.action === 'block').at(-1);
+    return !!last && last.actorType !== 'system';
+  }
+
+  /** Contacts that used one of this contact's devices (shown to agents). */
+  deviceSharers(id: string, limit = 10) {
+    return this.store.listDeviceSharers(id, limit);
   }
 }

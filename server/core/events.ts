@@ -10,6 +10,17 @@ export interface BlockDetails {
   rules: BlockRuleRecord[];
   /** Set when a new lead was created blocked because it matched this rule. */
   matchedRule?: BlockRuleRecord;
+  /** Set when the block was carried over from another blocked contact, and how they are linked. */
+  carriedFrom?: CarriedFrom;
+}
+
+/**
+ * How a block followed a person to another contact: the connection carried the blocked
+ * contact's visitor token or device id, or a blocked lead was merged into a customer.
+ */
+export interface CarriedFrom {
+  contactId: string;
+  via: 'visitor_token' | 'device' | 'merge';
 }
 
 /** What the core announces after a change has been committed. */
@@ -25,6 +36,8 @@ export type CoreEvent =
   | { type: 'contact:unblocked'; contact: ContactRecord; event: BlockEventRecord | null }
   | { type: 'contact:updated'; contact: ContactRecord }
   | { type: 'contact:deleted'; contactId: string }
+  /** A lead rolled up into a customer: its conversations now belong to the customer. */
+  | { type: 'contact:merged'; lead: ContactRecord; customer: ContactRecord }
   | { type: 'conversation:updated'; conversation: ConversationRecord; previous?: ConversationRecord }
   | { type: 'conversation:deleted'; conversationId: string; contactId: string };
 

@@ -32,6 +32,9 @@ export function fanOutToAgents(core: Core, nsp: AgentsNamespace, logger: Logger,
       case 'contact:updated':
         nsp.emit('contact:updated', { contact: contactSummary(event.contact) });
         return;
+      case 'contact:merged':
+        nsp.emit('contact:updated', { contact: contactSummary(event.customer) });
+        return;
       case 'contact:deleted':
         nsp.emit('contact:deleted', { contactId: event.contactId });
         return;

@@ -13,6 +13,12 @@ export function messageDto(m: MessageRecord): MessageDto {
   };
 }
 
+/** A message as a visitor sees it: authors by display name only, never an internal id. */
+export function visitorMessageDto(m: MessageRecord): MessageDto {
+  const dto = messageDto(m);
+  return { ...dto, author: { type: m.authorType, name: m.authorName ?? (m.authorType === 'admin' ? null : undefined) } };
+}
+
 export function sessionContact(c: ContactRecord): SessionContact {
   return { id: c.id, type: c.type, blocked: c.blocked, name: c.name, email: c.email };
 }

@@ -1,6 +1,6 @@
 import type { Core } from '../core/core.js';
 import { hasAudience } from './audience.js';
-import { contactRoom, messageDto } from './dto.js';
+import { contactRoom, visitorMessageDto } from './dto.js';
 import type { MessengerNamespace } from './messenger.js';
 
 /**
@@ -24,7 +24,7 @@ export function fanOutToMessenger(core: Core, nsp: MessengerNamespace, clustered
         // The sending tab has its ack; its other tabs (on any process) get the push.
         const room = contactRoom(event.conversation.contactId);
         if (!hasAudience(nsp, clustered, room, event.origin)) return;
-        (event.origin ? nsp.to(room).except(event.origin) : nsp.to(room)).emit('message:new', messageDto(event.message));
+        (event.origin ? nsp.to(room).except(event.origin) : nsp.to(room)).emit('message:new', visitorMessageDto(event.message));
         return;
       }
       case 'contact:blocked': {
@@ -47,6 +47,10 @@ export function fanOutToMessenger(core: Core, nsp: MessengerNamespace, clustered
         return;
       case 'contact:deleted':
         nsp.in(contactRoom(event.contactId)).disconnectSockets(true);
+        return;
+      case 'contact:merged':
+        // The lead's other tabs reconnect and are told who they are now (their token is dead).
+        nsp.in(contactRoom(event.lead.id)).disconnectSockets(true);
         return;
     }
   });

@@ -3,9 +3,10 @@ import type { Logger } from 'pino';
 import type { SessionPayload } from '../../protocol/messenger.js';
 import type { Config } from '../config.js';
 import type { Core } from '../core/core.js';
+import type { CarriedFrom } from '../core/events.js';
 import type { ContactRecord } from '../store/store.js';
 import { sessionContact } from './dto.js';
-import { signVisitorToken, verifyIdentityJwt, verifyUserHash, verifyVisitorToken } from './identity.js';
+import { readVisitorToken, signVisitorToken, verifyIdentityJwt, verifyUserHash } from './identity.js';
 import { refuse } from './socket-validation.js';
 
 const text = (max: number) => v.optional(v.pipe(v.string(), v.maxLength(max)));
@@ -18,42 +19,81 @@ const Auth = v.object({
   name: text(255),
   deviceId: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/))),
 });
+type Auth = v.InferOutput<typeof Auth>;
 
-/** Works out who is connecting: a verified customer, a returning lead, or a new lead. */
+type Carry = { from: ContactRecord; via: CarriedFrom['via'] };
+
+/**
+ * Works out who is connecting, and makes a block follow the person:
+ * - a customer proves who they are on every connect (userId + userHash, or a JWT); a live
+ *   lead token on the same connection is rolled up into that customer (a block the lead
+ *   earned follows it);
+ * - a lead comes back with its token while the token is live (same epoch, not expired);
+ * - anyone else is a new lead, created blocked when the connection carries a blocked
+ *   contact's token (even a stale one) or device id, whatever the block scope.
+ */
 export async function identifyVisitor(core: Core, config: Config, logger: Logger, rawAuth: unknown, newLead: () => Promise<void>, ip: string): Promise<ContactRecord> {
   const parsed = v.safeParse(Auth, rawAuth ?? {});
   if (!parsed.success) throw refuse('invalid_payload', 'The messenger auth payload is invalid.');
   const auth = parsed.output;
-  const contact = await identify(core, config, auth, newLead, ip);
-  // Where this contact connects from, so a wider block can cover its IP and device.
-  await core.contacts.recordSeen(contact.id, { ip, deviceId: auth.deviceId }).catch((err) => logger.warn({ err }, 'recording the contact IP failed'));
+  const token = auth.visitorToken ? readVisitorToken(auth.visitorToken, config.keys.visitorToken) : null;
+  if (auth.visitorToken && !token) throw refuse('identity_invalid', 'The visitor token is invalid; connect without it to start afresh.');
+  // The contact this browser's token names (authentic, but maybe stale), and whether it still opens that lead.
+  const held = token ? await core.store.getContact(token.contactId) : null;
+  const liveLead = held && held.type === 'lead' && !held.mergedInto && held.tokenEpoch === token!.epoch && token!.expiresAt > Date.now() ? held : null;
+
+  let contact: ContactRecord;
+  const claimed = await claimedCustomer(core, config, auth);
+  if (claimed) {
+    contact = liveLead ? await core.contacts.mergeLead(liveLead, claimed.customer) : claimed.customer;
+    // A userId taken on trust (PARLEY_REQUIRE_IDENTITY_VERIFICATION=false) proves nothing: blocks carry over as for a lead.
+    if (!claimed.proven) contact = await carryInto(core, contact, await blockSource(core, held, auth.deviceId, contact.id));
+  } else if (liveLead) {
+    contact = await carryInto(core, liveLead, auth.deviceId ? await blockSource(core, null, auth.deviceId, liveLead.id) : null);
+  } else {
+    await newLead();
+    const carry = await blockSource(core, held, auth.deviceId);
+    // Under a wider block (this IP or device) the lead is also created already blocked.
+    contact = await core.contacts.createLead({ email: auth.email, name: auth.name }, { ip, deviceId: auth.deviceId }, carry);
+  }
+  // Where this contact connects from: wider blocks cover its IP, carry-over its devices.
+  await core.contacts.recordSeen(contact.id, { ip, deviceId: auth.deviceId }).catch((err) => logger.warn({ err }, 'recording where a contact connects from failed'));
   return contact;
 }
 
-async function identify(core: Core, config: Config, auth: v.InferOutput<typeof Auth>, newLead: () => Promise<void>, ip: string): Promise<ContactRecord> {
+/** The customer a userId/userHash or JWT names (created on first sight), or null when none is claimed. */
+async function claimedCustomer(core: Core, config: Config, auth: Auth): Promise<{ customer: ContactRecord; proven: boolean } | null> {
   if (auth.jwt) {
-    const claims = await verifyIdentityJwt(auth.jwt, config.jwtSecret ?? '');
-    if (!claims) throw refuse('identity_invalid', 'The identity JWT is invalid or expired.');
-    return core.contacts.identifyCustomer(claims);
+    if (!config.jwtSecret) throw refuse('identity_invalid', 'JWT identity is off on this server (PARLEY_JWT_SECRET is not set); use userId and userHash.');
+    const claims = await verifyIdentityJwt(auth.jwt, config.jwtSecret, config.jwtMaxAgeSeconds);
+    if (typeof claims === 'string') throw refuse('identity_invalid', claims);
+    // The email inside a signed JWT comes from the business: verified.
+    return { customer: await core.contacts.identifyCustomer(claims, true), proven: true };
   }
-  if (auth.userId) {
-    const verified = auth.userHash ? verifyUserHash(auth.userId, auth.userHash, config.secret) : !config.requireIdentityVerification;
-    if (!verified) throw refuse('identity_invalid', auth.userHash ? 'The userHash does not match the userId.' : 'A userHash or JWT is required to identify a user.');
-    return core.contacts.identifyCustomer({ userId: auth.userId, email: auth.email, name: auth.name });
-  }
-  if (auth.visitorToken) {
-    const contactId = verifyVisitorToken(auth.visitorToken, config.keys.visitorToken.toString('base64url'));
-    if (!contactId) throw refuse('identity_invalid', 'The visitor token is invalid.');
-    const contact = await core.store.getContact(contactId);
-    // A deleted contact's visitor starts afresh as a new lead.
-    if (contact) return contact;
-  }
-  await newLead();
-  // Under a wider block (this IP or device) the lead is created already blocked.
-  return core.contacts.createLead({ email: auth.email, name: auth.name }, { ip, deviceId: auth.deviceId });
+  if (!auth.userId) return null;
+  if (auth.userHash && !verifyUserHash(auth.userId, auth.userHash, config.secret)) throw refuse('identity_invalid', 'The userHash does not match the userId.');
+  if (!auth.userHash && config.requireIdentityVerification) throw refuse('identity_invalid', 'A userHash or JWT is required to identify a user.');
+  // userHash signs the userId only: an email sent next to it is a claim, kept unverified.
+  return { customer: await core.contacts.identifyCustomer({ userId: auth.userId, email: auth.email, name: auth.name }), proven: !!auth.userHash };
 }
 
-/** The `session` event for a freshly connected visitor. */
+/** A blocked contact this connection is linked to: the one its token names (merges followed), or one that used its device. */
+async function blockSource(core: Core, held: ContactRecord | null, deviceId: string | undefined, self?: string): Promise<Carry | null> {
+  if (held) {
+    const current = await core.store.getContact(await core.contacts.current(held.id));
+    if (current?.blocked && current.id !== self) return { from: current, via: 'visitor_token' };
+  }
+  const byDevice = deviceId ? await core.store.findBlockedContactByDevice(deviceId, new Date().toISOString(), self) : null;
+  return byDevice ? { from: byDevice, via: 'device' } : null;
+}
+
+const carryInto = (core: Core, contact: ContactRecord, carry: Carry | null) =>
+  carry ? core.contacts.carryBlock(contact, carry.from, carry.via) : Promise.resolve(contact);
+
+/** The `session` event: a lead gets a fresh token (its expiry slides); a customer gets none and proves itself each time. */
 export function sessionPayload(contact: ContactRecord, config: Config): SessionPayload {
-  return { contact: sessionContact(contact), visitorToken: signVisitorToken(contact.id, config.keys.visitorToken.toString('base64url')) };
+  return {
+    contact: sessionContact(contact),
+    ...(contact.type === 'lead' ? { visitorToken: signVisitorToken(contact.id, contact.tokenEpoch, config.keys.visitorToken, config.visitorTokenTtlSeconds) } : {}),
+  };
 }

@@ -77,7 +77,7 @@ export interface ContactInput {
   emailVerified?: boolean;
 }
 
-export type ContactPatch = Partial<Omit<ContactInput, 'type'>> & { type?: ContactType; lastActivity?: string };
+export type ContactPatch = Partial<Omit<ContactInput, 'type'>> & { type?: ContactType; lastActivity?: string; tokenEpoch?: number };
 
 export interface ContactQuery {
   type: ContactType | 'all';
@@ -341,12 +341,33 @@ export interface Store {
   countAgents(): Promise<number>;
   /** Revokes every console session of the agent (sign-out). */
   bumpSessionEpoch(agentId: string): Promise<void>;
+  /**
+   * Deactivates the agent and revokes its sessions (epoch bump) in one step, unless it is the
+   * last active admin (`last_admin`; atomic, so two admins cannot deactivate each other).
+   * Null for an unknown id.
+   */
+  deactivateAgent(agentId: string, at: string): Promise<{ status: 'deactivated' | 'unchanged' | 'last_admin'; agent: AgentRecord } | null>;
+  /** Clears `deactivatedAt` (sessions revoked at deactivation stay dead). Null for an unknown id. */
+  reactivateAgent(agentId: string): Promise<{ changed: boolean; agent: AgentRecord } | null>;
+  /** Sets a new password hash and revokes every session (epoch bump). Null for an unknown id. */
+  setAgentPassword(agentId: string, passwordHash: string): Promise<AgentRecord | null>;
   /** Inbox page sorted by last activity desc (ties: newest conversation first). */
   listInbox(query: InboxQuery): Promise<Page<InboxRow>>;
   /** Moves the agent's read marker to the conversation's latest message. */
   markConversationRead(agentId: string, conversationId: string): Promise<void>;
 
-  /** Wider blocks: where a contact last connected from, and IP/device rules. */
+  /**
+   * Lead-to-customer rollup, in one transaction: the lead's conversations and messages move
+   * to the customer, the lead is marked merged (it leaves lists) and its token epoch bumped.
+   * Null when either contact is missing or the lead was merged already.
+   */
+  mergeContact(leadId: string, customerId: string): Promise<{ lead: ContactRecord; customer: ContactRecord } | null>;
+  /** A contact other than `excludeId` seen with this device whose block is in force at `now`. */
+  findBlockedContactByDevice(deviceId: string, now: string, excludeId?: string): Promise<ContactRecord | null>;
+  /** Other contacts (not merged) that used one of this contact's devices, most recent first. */
+  listDeviceSharers(contactId: string, limit: number): Promise<ContactRecord[]>;
+
+  /** Wider blocks: where a contact last connected from (and every device it used), and IP/device rules. */
   recordContactSeen(contactId: string, seen: Partial<ContactSeen>): Promise<void>;
   getContactSeen(contactId: string): Promise<ContactSeen | null>;
   addBlockRules(rules: BlockRuleInput[]): Promise<BlockRuleRecord[]>;

@@ -17,7 +17,7 @@ describe('who a messenger connection is', () => {
   it('creates a lead with a signed visitor token, and the token brings the same lead back', async () => {
     const first = await connectVisitor(server.url);
     expect(first.session.contact).toMatchObject({ type: 'lead', blocked: false });
-    expect(first.session.visitorToken).toMatch(/^v1\./);
+    expect(first.session.visitorToken).toMatch(/^v2\./);
     first.close();
     const again = await connectVisitor(server.url, { visitorToken: first.session.visitorToken });
     expect(again.session.contact.id).toBe(first.session.contact.id);
@@ -27,7 +27,7 @@ describe('who a messenger connection is', () => {
   it('refuses a tampered visitor token', async () => {
     const v = await connectVisitor(server.url);
     v.close();
-    const token = v.session.visitorToken;
+    const token = v.session.visitorToken!;
     const otherId = v.session.contact.id.replace(/.$/, (c) => (c === '0' ? '1' : '0'));
     const forged = token.replace(v.session.contact.id, otherId);
     const err = await connectError(server.url, { visitorToken: forged });

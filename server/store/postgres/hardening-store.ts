@@ -52,11 +52,15 @@ export function pgHardeningStore(pool: pg.Pool): HardeningStorePart {
   return {
     async recordContactSeen(id, seen) {
       // Writes only when something changed, so a reconnect costs a read, not a row version.
-      await pool.query(
+      const r = await pool.query(
         `UPDATE contacts SET last_ip = coalesce($2, last_ip), last_device_id = coalesce($3, last_device_id)
          WHERE id = $1 AND (last_ip IS DISTINCT FROM coalesce($2, last_ip) OR last_device_id IS DISTINCT FROM coalesce($3, last_device_id))`,
         [id, seen.ip ?? null, seen.deviceId ?? null],
       );
+      // A new device is linked only when it differs from the last one: a reconnect writes nothing.
+      if (r.rowCount && seen.deviceId) {
+        await pool.query('INSERT INTO contact_devices (contact_id, device_id, linked_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [id, seen.deviceId, new Date()]);
+      }
     },
     async getContactSeen(id) {
       const [r] = await q('SELECT last_ip, last_device_id FROM contacts WHERE id = $1', [id]);

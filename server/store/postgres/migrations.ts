@@ -157,11 +157,11 @@ export const POSTGRES_MIGRATIONS: string[] = [
    CREATE TABLE contact_devices (
      contact_id text NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
      device_id text NOT NULL,
-     last_seen_at timestamptz NOT NULL,
+     linked_at timestamptz NOT NULL,
      PRIMARY KEY (contact_id, device_id)
    );
    CREATE INDEX contact_devices_device ON contact_devices(device_id);
-   INSERT INTO contact_devices (contact_id, device_id, last_seen_at)
+   INSERT INTO contact_devices (contact_id, device_id, linked_at)
      SELECT id, last_device_id, coalesce(last_activity, created_at) FROM contacts WHERE last_device_id IS NOT NULL;
    ALTER TABLE agents ADD COLUMN deactivated_at timestamptz;`,
 ];

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { newObjectId } from '../../core/ids.js';
 import { decodeCursor, pageOf } from '../cursor.js';
-import type { AgentStorePart, HardeningStorePart } from '../store-parts.js';
+import type { AgentStorePart, HardeningStorePart, IdentityStorePart } from '../store-parts.js';
 import type {
   AppendMessageInput, AppendResult, ContactInput, ContactPatch, ContactQuery, ContactRecord,
   ConversationPatch, ConversationQuery, ConversationRecord, Page, SetBlockedInput, SetBlockedResult, Store,
@@ -10,6 +10,7 @@ import { pgAgentStore } from './agent-store.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { isBlockedRow, shortId, toBlockEvent, toContact, toConversation, toMessage } from './rows.js';
 import { pgHardeningStore } from './hardening-store.js';
+import { pgIdentityStore } from './identity-store.js';
 
 type Row = Record<string, any>;
 type Client = pg.PoolClient;
@@ -33,6 +34,7 @@ const MIGRATION_LOCK = 'parley.store.migrate';
 const CONTACT_COLUMNS: Record<string, string> = {
   type: 'type', userId: 'user_id', email: 'email', name: 'name', profilePicture: 'profile_picture',
   customFields: 'custom_fields', companies: 'companies', locale: 'locale', lastActivity: 'last_activity',
+  emailVerified: 'email_verified', tokenEpoch: 'token_epoch',
 };
 
 // JSON goes in as text: pg would turn a JS array into a PostgreSQL array literal.
@@ -154,7 +156,7 @@ class Rollback {
  * rule depends on is decided inside a transaction holding the contact's row lock, never in
  * process memory, so the rules hold whichever process a request lands on.
  */
-export interface PgStore extends AgentStorePart, HardeningStorePart {}
+export interface PgStore extends AgentStorePart, HardeningStorePart, IdentityStorePart {}
 
 export class PgStore implements Store {
   readonly kind = 'postgres' as const;
@@ -178,7 +180,7 @@ export class PgStore implements Store {
     this.pool.on('error', opts.onError ?? (() => {}));
 
     // Accounts, inbox, wider blocks, webhooks and audit log live in their own modules.
-    Object.assign(this, pgAgentStore(this.pool), pgHardeningStore(this.pool));
+    Object.assign(this, pgAgentStore(this.pool), pgHardeningStore(this.pool), pgIdentityStore(this.pool));
   }
 
   private async tx<T>(fn: (c: Client) => Promise<T>): Promise<T> {
@@ -231,11 +233,12 @@ export class PgStore implements Store {
 
   async createContact(input: ContactInput): Promise<ContactRecord> {
     const r = await this.pool.query<Row>(
-      `INSERT INTO contacts (id, type, user_id, email, name, profile_picture, custom_fields, companies, locale, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+      `INSERT INTO contacts (id, type, user_id, email, name, profile_picture, custom_fields, companies, locale, email_verified, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
       [
         newObjectId(), input.type, input.userId ?? null, input.email ?? null, input.name ?? null, input.profilePicture ?? null,
-        JSON.stringify(input.customFields ?? {}), JSON.stringify(input.companies ?? []), input.locale ?? null, new Date().toISOString(),
+        JSON.stringify(input.customFields ?? {}), JSON.stringify(input.companies ?? []), input.locale ?? null, input.emailVerified !== false,
+        new Date().toISOString(),
       ],
     );
     return toContact(r.rows[0]);
@@ -252,7 +255,9 @@ export class PgStore implements Store {
   }
 
   async findContactByEmail(email: string) {
-    const r = await this.pool.query<Row>('SELECT * FROM contacts WHERE email = $1 ORDER BY seq LIMIT 1', [email]);
+    // Verified emails first: an upsert never adopts a contact by an email a visitor typed.
+    const r = await this.pool.query<Row>(
+      'SELECT * FROM contacts WHERE email = $1 AND merged_into IS NULL ORDER BY email_verified DESC, seq LIMIT 1', [email]);
     return r.rows[0] ? toContact(r.rows[0]) : null;
   }
 
@@ -280,7 +285,7 @@ export class PgStore implements Store {
     const values: unknown[] = [before, q.limit + 1];
     if (q.type !== 'all') values.push(q.type);
     const typeClause = q.type === 'all' ? '' : 'AND type = $3';
-    const r = await this.pool.query<Row>(`SELECT * FROM contacts WHERE seq < $1 ${typeClause} ORDER BY seq DESC LIMIT $2`, values);
+    const r = await this.pool.query<Row>(`SELECT * FROM contacts WHERE seq < $1 AND merged_into IS NULL ${typeClause} ORDER BY seq DESC LIMIT $2`, values);
     return pageOf(r.rows, q.limit, toContact, (row) => row.seq);
   }
 

@@ -53,6 +53,7 @@ export function sqliteHardeningStore(db: Database.Database): HardeningStorePart 
     seen: db.prepare(`UPDATE contacts SET last_ip = coalesce(@ip, last_ip), last_device_id = coalesce(@deviceId, last_device_id)
       WHERE id = @id AND (last_ip IS NOT coalesce(@ip, last_ip) OR last_device_id IS NOT coalesce(@deviceId, last_device_id))`),
     getSeen: db.prepare('SELECT last_ip, last_device_id FROM contacts WHERE id = ?'),
+    linkDevice: db.prepare('INSERT OR IGNORE INTO contact_devices (contact_id, device_id, linked_at) VALUES (?, ?, ?)'),
     insertRule: db.prepare(`INSERT INTO block_rules (id, kind, value, source_contact_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
     ruleById: db.prepare('SELECT * FROM block_rules WHERE id = ?'),
     activeRule: db.prepare(`SELECT * FROM block_rules WHERE ((kind = 'ip' AND value = @ip) OR (kind = 'device' AND value = @deviceId))
@@ -81,7 +82,9 @@ export function sqliteHardeningStore(db: Database.Database): HardeningStorePart 
 
   return {
     async recordContactSeen(id, seen) {
-      stmt.seen.run({ id, ip: seen.ip ?? null, deviceId: seen.deviceId ?? null });
+      // A new device is linked only when it differs from the last one: a reconnect writes nothing.
+      const changed = stmt.seen.run({ id, ip: seen.ip ?? null, deviceId: seen.deviceId ?? null }).changes > 0;
+      if (changed && seen.deviceId) stmt.linkDevice.run(id, seen.deviceId, new Date().toISOString());
     },
     async getContactSeen(id): Promise<ContactSeen | null> {
       const r = stmt.getSeen.get(id) as Row | undefined;

@@ -145,11 +145,11 @@ export const SQLITE_MIGRATIONS: string[] = [
    CREATE TABLE contact_devices (
      contact_id TEXT NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
      device_id TEXT NOT NULL,
-     last_seen_at TEXT NOT NULL,
+     linked_at TEXT NOT NULL,
      PRIMARY KEY (contact_id, device_id)
    );
    CREATE INDEX contact_devices_device ON contact_devices(device_id);
-   INSERT INTO contact_devices (contact_id, device_id, last_seen_at)
+   INSERT INTO contact_devices (contact_id, device_id, linked_at)
      SELECT id, last_device_id, coalesce(last_activity, created_at) FROM contacts WHERE last_device_id IS NOT NULL;
    ALTER TABLE agents ADD COLUMN deactivated_at TEXT;`,
 ];

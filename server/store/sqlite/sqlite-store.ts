@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { newObjectId } from '../../core/ids.js';
 import { decodeCursor, pageOf } from '../cursor.js';
-import type { AgentStorePart, HardeningStorePart } from '../store-parts.js';
+import type { AgentStorePart, HardeningStorePart, IdentityStorePart } from '../store-parts.js';
 import type {
   AppendMessageInput, AppendResult, ContactInput, ContactPatch, ContactQuery, ContactRecord,
   ConversationPatch, ConversationQuery, ConversationRecord, MessageRecord, Page, SetBlockedInput, SetBlockedResult, Store,
@@ -12,23 +12,26 @@ import { SQLITE_MIGRATIONS } from './migrations.js';
 import { isBlockedRow, toBlockEvent, toContact, toConversation, toMessage } from './rows.js';
 import { sqliteAgentStore } from './agent-store.js';
 import { sqliteHardeningStore } from './hardening-store.js';
+import { sqliteIdentityStore } from './identity-store.js';
 
 type Row = Record<string, any>;
 
 const CONTACT_COLUMNS: Record<string, string> = {
   type: 'type', userId: 'user_id', email: 'email', name: 'name', profilePicture: 'profile_picture',
   customFields: 'custom_fields', companies: 'companies', locale: 'locale', lastActivity: 'last_activity',
+  emailVerified: 'email_verified', tokenEpoch: 'token_epoch',
 };
 
 const encodeValue = (key: string, value: unknown) =>
-  key === 'customFields' || key === 'companies' ? JSON.stringify(value ?? (key === 'companies' ? [] : {})) : value ?? null;
+  key === 'customFields' || key === 'companies' ? JSON.stringify(value ?? (key === 'companies' ? [] : {}))
+    : typeof value === 'boolean' ? Number(value) : value ?? null;
 
 /**
  * The embedded default store: one SQLite file in WAL mode. better-sqlite3 is synchronous,
  * so each transaction runs to completion before any other JS runs; `BEGIN IMMEDIATE`
  * also serialises writers from other processes sharing the file.
  */
-export interface SqliteStore extends AgentStorePart, HardeningStorePart {}
+export interface SqliteStore extends AgentStorePart, HardeningStorePart, IdentityStorePart {}
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -51,7 +54,7 @@ export class SqliteStore implements Store {
     this.stmt = this.prepare();
     this.appendBatchTx = this.db.transaction((inputs: AppendMessageInput[]) => this.appendBatch(inputs));
     // Accounts, inbox, wider blocks, webhooks and audit log live in their own modules.
-    Object.assign(this, sqliteAgentStore(this.db), sqliteHardeningStore(this.db));
+    Object.assign(this, sqliteAgentStore(this.db), sqliteHardeningStore(this.db), sqliteIdentityStore(this.db));
   }
 
   private migrateSync() {
@@ -72,9 +75,10 @@ export class SqliteStore implements Store {
     return {
       contactById: db.prepare('SELECT rowid AS seq, * FROM contacts WHERE id = ?'),
       contactByUserId: db.prepare('SELECT * FROM contacts WHERE user_id = ?'),
-      contactByEmail: db.prepare('SELECT * FROM contacts WHERE email = ? ORDER BY rowid LIMIT 1'),
-      insertContact: db.prepare(`INSERT INTO contacts (id, type, user_id, email, name, profile_picture, custom_fields, companies, locale, created_at)
-        VALUES (@id, @type, @userId, @email, @name, @profilePicture, @customFields, @companies, @locale, @createdAt)`),
+      // Verified emails first: an upsert never adopts a contact by an email a visitor typed.
+      contactByEmail: db.prepare('SELECT * FROM contacts WHERE email = ? AND merged_into IS NULL ORDER BY email_verified DESC, rowid LIMIT 1'),
+      insertContact: db.prepare(`INSERT INTO contacts (id, type, user_id, email, name, profile_picture, custom_fields, companies, locale, email_verified, created_at)
+        VALUES (@id, @type, @userId, @email, @name, @profilePicture, @customFields, @companies, @locale, @emailVerified, @createdAt)`),
       deleteContact: db.prepare('DELETE FROM contacts WHERE id = ?'),
       setBlocked: db.prepare('UPDATE contacts SET blocked = ?, blocked_at = ?, blocked_until = ? WHERE id = ?'),
       setBlockedUntil: db.prepare('UPDATE contacts SET blocked_until = ? WHERE id = ?'),
@@ -119,6 +123,7 @@ export class SqliteStore implements Store {
       customFields: JSON.stringify(input.customFields ?? {}),
       companies: JSON.stringify(input.companies ?? []),
       locale: input.locale ?? null,
+      emailVerified: input.emailVerified === false ? 0 : 1,
       createdAt: new Date().toISOString(),
     });
     return toContact(this.stmt.contactById.get(id) as Row);
@@ -160,7 +165,7 @@ export class SqliteStore implements Store {
     const before = q.cursor ? decodeCursor(q.cursor) ?? 0 : Number.MAX_SAFE_INTEGER;
     const typeClause = q.type === 'all' ? '' : 'AND type = @type';
     const rows = this.db
-      .prepare(`SELECT rowid AS seq, * FROM contacts WHERE rowid < @before ${typeClause} ORDER BY rowid DESC LIMIT @limit`)
+      .prepare(`SELECT rowid AS seq, * FROM contacts WHERE rowid < @before AND merged_into IS NULL ${typeClause} ORDER BY rowid DESC LIMIT @limit`)
       .all({ before, type: q.type, limit: q.limit + 1 }) as Row[];
     return pageOf(rows, q.limit, toContact, (r) => r.seq);
   }
