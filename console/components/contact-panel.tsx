@@ -31,6 +31,20 @@ export function ContactPanel({ detail, canBlock, onBlock }: { detail: ContactDet
       ) : (
         <p class="hint">Your role cannot block contacts.</p>
       )}
+      {detail.sharedDevice?.length ? (
+        <>
+          <h3>Same device</h3>
+          <p class="hint">Also seen on a device this contact used (a shared computer, or another identity).</p>
+          <ul class="shared-device" aria-label="Contacts on the same device">
+            {detail.sharedDevice.map((o) => (
+              <li key={o.id}>
+                {displayName(o)} <span class="hint">({o.type === 'customer' ? 'customer' : 'lead'})</span>
+                {o.blocked && <span class="badge blocked">Blocked</span>}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       <h3>Block history</h3>
       {detail.blockHistory.length === 0 ? (
         <p class="hint">Never blocked.</p>

@@ -18,6 +18,8 @@ export function contactJson(c: ContactRecord) {
     blocked: c.blocked,
     blockedAt: c.blockedAt,
     blockedUntil: c.blockedUntil,
+    // Parley extension: a lead rolled up into a customer on sign-in names that customer.
+    ...(c.mergedInto ? { mergedInto: c.mergedInto } : {}),
   };
 }
 
