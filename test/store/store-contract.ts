@@ -193,5 +193,53 @@ export function runStoreContract(name: string, factory: () => Promise<Store>, cl
       const history = await store.listContactMessages(c.id, { limit: 100 });
       expect(history.messages).toHaveLength(stored);
     });
+
+    it('matches an email to a contact only when verified first, and never to a merged lead', async () => {
+      const typed = await store.createContact({ type: 'lead', email: 'same@example.com', emailVerified: false });
+      expect(typed.emailVerified).toBe(false);
+      expect((await store.findContactByEmail('same@example.com'))?.id).toBe(typed.id);
+      const real = await store.createContact({ type: 'lead', email: 'same@example.com' });
+      expect((await store.findContactByEmail('same@example.com'))?.id).toBe(real.id);
+      const bumped = await store.updateContact(real.id, { tokenEpoch: real.tokenEpoch + 1, emailVerified: false });
+      expect(bumped).toMatchObject({ tokenEpoch: real.tokenEpoch + 1, emailVerified: false });
+    });
+
+    it('merges a lead into a customer: conversations and history move, the lead is marked and leaves lists', async () => {
+      const l = await lead();
+      const customer = await store.createContact({ type: 'customer', userId: 'merge-1' });
+      const sent = await send(l.id, 'from the lead');
+      if (sent.status !== 'stored') throw new Error(sent.status);
+      await store.recordContactSeen(l.id, { deviceId: 'dev-merge' });
+      const merged = await store.mergeContact(l.id, customer.id);
+      expect(merged?.lead).toMatchObject({ mergedInto: customer.id, tokenEpoch: l.tokenEpoch + 1 });
+      expect((await store.getConversation(sent.conversation.id))?.contactId).toBe(customer.id);
+      expect((await store.listContactMessages(customer.id, { limit: 10 })).messages.map((m) => m.body)).toEqual(['from the lead']);
+      expect((await store.listContacts({ type: 'all', limit: 50 })).items.map((c) => c.id)).not.toContain(l.id);
+      // Merging again, or into itself, does nothing.
+      expect(await store.mergeContact(l.id, customer.id)).toBeNull();
+      expect(await store.mergeContact(customer.id, customer.id)).toBeNull();
+      // The customer inherits the lead's devices.
+      const other = await lead();
+      await store.recordContactSeen(other.id, { deviceId: 'dev-merge' });
+      expect((await store.listDeviceSharers(customer.id, 10)).map((c) => c.id)).toEqual([other.id]);
+    });
+
+    it('finds a blocked contact by a device it used, only while the block is in force', async () => {
+      const a = await lead();
+      const b = await lead();
+      await store.recordContactSeen(a.id, { ip: '192.0.2.1', deviceId: 'dev-a' });
+      await store.recordContactSeen(a.id, { ip: '192.0.2.1', deviceId: 'dev-a2' });
+      const now = new Date().toISOString();
+      expect(await store.findBlockedContactByDevice('dev-a', now)).toBeNull();
+      await store.setBlocked({ contactId: a.id, blocked: true, actorType: 'api', blockedUntil: new Date(Date.now() + 60_000).toISOString() });
+      // Every device the contact used counts, not only the last one.
+      expect((await store.findBlockedContactByDevice('dev-a', now))?.id).toBe(a.id);
+      expect((await store.findBlockedContactByDevice('dev-a2', now))?.id).toBe(a.id);
+      expect(await store.findBlockedContactByDevice('dev-a', now, a.id)).toBeNull();
+      expect(await store.findBlockedContactByDevice('dev-a', new Date(Date.now() + 120_000).toISOString())).toBeNull();
+      expect(await store.findBlockedContactByDevice('dev-b', now)).toBeNull();
+      await store.recordContactSeen(b.id, { deviceId: 'dev-a' });
+      expect((await store.listDeviceSharers(b.id, 10)).map((c) => c.id)).toEqual([a.id]);
+    });
   });
 }
