@@ -50,6 +50,48 @@ export function runAgentStoreContract(name: string, factory: () => Promise<Store
       expect((await store.getAgent(b.id))?.sessionEpoch).toBe(0);
     });
 
+    it('deactivates an agent and revokes its sessions in one step; reactivation keeps them revoked', async () => {
+      const admin = await agent('lead@example.com', 'admin');
+      const a = await agent('leaver@example.com');
+      const at = new Date(Date.UTC(2026, 1, 2, 3, 4, 5)).toISOString();
+      const res = await store.deactivateAgent(a.id, at);
+      expect(res?.status).toBe('deactivated');
+      expect(res?.agent).toMatchObject({ id: a.id, deactivatedAt: at, sessionEpoch: 1 });
+      expect(await store.getAgent(a.id)).toMatchObject({ deactivatedAt: at, sessionEpoch: 1 });
+      // Again: nothing changes, the epoch stays.
+      expect(await store.deactivateAgent(a.id, new Date().toISOString())).toMatchObject({ status: 'unchanged', agent: { deactivatedAt: at, sessionEpoch: 1 } });
+      expect((await store.listAgents()).find((x) => x.id === a.id)?.deactivatedAt).toBe(at);
+      expect(await store.reactivateAgent(a.id)).toMatchObject({ changed: true, agent: { deactivatedAt: null, sessionEpoch: 1 } });
+      expect(await store.reactivateAgent(a.id)).toMatchObject({ changed: false, agent: { deactivatedAt: null } });
+      expect((await store.getAgent(admin.id))?.sessionEpoch).toBe(0);
+      expect(await store.deactivateAgent('0'.repeat(24), at)).toBeNull();
+      expect(await store.reactivateAgent('0'.repeat(24))).toBeNull();
+    });
+
+    it('never deactivates the last active admin, even when every admin is deactivated at once', async () => {
+      const admins = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((x) => agent(`admin-${x}@example.com`, 'admin')));
+      await agent('helper@example.com');
+      const now = new Date().toISOString();
+      const results = await Promise.all(admins.map((a) => store.deactivateAgent(a.id, now)));
+      expect(results.map((r) => r?.status).sort()).toEqual(['deactivated', 'deactivated', 'deactivated', 'deactivated', 'last_admin']);
+      const active = (await store.listAgents()).filter((x) => x.role === 'admin' && !x.deactivatedAt);
+      expect(active).toHaveLength(1);
+      // The survivor is the last one: refused, untouched.
+      expect(await store.deactivateAgent(active[0].id, now)).toMatchObject({ status: 'last_admin', agent: { deactivatedAt: null, sessionEpoch: 0 } });
+      // Once another admin is back, either may go.
+      const gone = results.find((r) => r?.status === 'deactivated')!.agent;
+      await store.reactivateAgent(gone.id);
+      expect((await store.deactivateAgent(active[0].id, now))?.status).toBe('deactivated');
+    });
+
+    it('sets a new password hash and bumps the session epoch; null for an unknown agent', async () => {
+      const a = await agent('reset@example.com');
+      const updated = await store.setAgentPassword(a.id, 'scrypt$new');
+      expect(updated).toMatchObject({ id: a.id, passwordHash: 'scrypt$new', sessionEpoch: 1 });
+      expect(await store.findAgentByEmail('reset@example.com')).toMatchObject({ passwordHash: 'scrypt$new', sessionEpoch: 1 });
+      expect(await store.setAgentPassword('0'.repeat(24), 'scrypt$x')).toBeNull();
+    });
+
     it('refuses a second agent with the same email', async () => {
       await agent('same@example.com');
       await expect(agent('SAME@example.com')).rejects.toThrow();

@@ -56,6 +56,47 @@ export function pgAgentStore(pool: pg.Pool) {
     async countAgents() {
       return (await one('SELECT count(*)::int AS n FROM agents', [])).n as number;
     },
+    async deactivateAgent(agentId: string, at: string) {
+      const c = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await c.query('BEGIN');
+        // Lock the agent and every active admin, in id order (no deadlock between two admins
+        // deactivating each other); the second waits, then sees the first one's result.
+        const rows = (await c.query<Row>(
+          `SELECT * FROM agents WHERE id = $1 OR (role = 'admin' AND deactivated_at IS NULL) ORDER BY id FOR UPDATE`, [agentId],
+        )).rows;
+        const r = rows.find((x) => x.id === agentId);
+        let result: { status: 'deactivated' | 'unchanged' | 'last_admin'; agent: AgentRecord } | null;
+        if (!r) result = null;
+        else if (r.deactivated_at != null) result = { status: 'unchanged', agent: toAgent(r) };
+        else if (r.role === 'admin' && !rows.some((x) => x.id !== agentId && x.role === 'admin' && x.deactivated_at == null)) {
+          result = { status: 'last_admin', agent: toAgent(r) };
+        } else {
+          const updated = (await c.query<Row>(
+            'UPDATE agents SET deactivated_at = $2, session_epoch = session_epoch + 1 WHERE id = $1 RETURNING *', [agentId, at],
+          )).rows[0];
+          result = { status: 'deactivated', agent: toAgent(updated) };
+        }
+        await c.query('COMMIT');
+        return result;
+      } catch (err) {
+        await c.query('ROLLBACK').catch((e: Error) => { broken = e; });
+        throw err;
+      } finally {
+        c.release(broken);
+      }
+    },
+    async reactivateAgent(agentId: string) {
+      const r = await one('UPDATE agents SET deactivated_at = NULL WHERE id = $1 AND deactivated_at IS NOT NULL RETURNING *', [agentId]);
+      if (r) return { changed: true, agent: toAgent(r) };
+      const agent = await one('SELECT * FROM agents WHERE id = $1', [agentId]);
+      return agent ? { changed: false, agent: toAgent(agent) } : null;
+    },
+    async setAgentPassword(agentId: string, passwordHash: string) {
+      const r = await one('UPDATE agents SET password_hash = $2, session_epoch = session_epoch + 1 WHERE id = $1 RETURNING *', [agentId, passwordHash]);
+      return r ? toAgent(r) : null;
+    },
     async listInbox(q: InboxQuery): Promise<Page<InboxRow>> {
       const values: unknown[] = [q.agentId ?? '', q.limit + 1];
       const param = (v: unknown) => `$${values.push(v)}`;

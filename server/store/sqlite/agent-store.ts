@@ -37,9 +37,26 @@ export function sqliteAgentStore(db: Database.Database) {
     byEmail: db.prepare('SELECT * FROM agents WHERE email = ?'),
     all: db.prepare('SELECT * FROM agents ORDER BY created_at, rowid'),
     count: db.prepare('SELECT count(*) FROM agents').pluck(),
+    otherActiveAdmins: db.prepare(`SELECT count(*) FROM agents WHERE role = 'admin' AND deactivated_at IS NULL AND id <> ?`).pluck(),
+    deactivate: db.prepare('UPDATE agents SET deactivated_at = ?, session_epoch = session_epoch + 1 WHERE id = ?'),
+    reactivate: db.prepare('UPDATE agents SET deactivated_at = NULL WHERE id = ? AND deactivated_at IS NOT NULL'),
+    setPassword: db.prepare('UPDATE agents SET password_hash = ?, session_epoch = session_epoch + 1 WHERE id = ?'),
     markRead: db.prepare(`INSERT INTO conversation_reads (agent_id, conversation_id, last_read_seq)
       SELECT @agentId, c.id, coalesce((SELECT max(seq) FROM messages WHERE conversation_id = c.id), 0) FROM conversations c WHERE c.id = @conversationId
       ON CONFLICT (agent_id, conversation_id) DO UPDATE SET last_read_seq = max(last_read_seq, excluded.last_read_seq)`),
+  };
+  // The last-admin check and the update in one write transaction (immediate: no other writer in between).
+  const deactivate = db.transaction((id: string, at: string) => {
+    const r = stmt.byId.get(id) as Row | undefined;
+    if (!r) return null;
+    if (r.deactivated_at != null) return { status: 'unchanged' as const, agent: toAgent(r) };
+    if (r.role === 'admin' && stmt.otherActiveAdmins.get(id) === 0) return { status: 'last_admin' as const, agent: toAgent(r) };
+    stmt.deactivate.run(at, id);
+    return { status: 'deactivated' as const, agent: toAgent(stmt.byId.get(id) as Row) };
+  });
+  const byId = (id: string) => {
+    const r = stmt.byId.get(id) as Row | undefined;
+    return r ? toAgent(r) : null;
   };
   return {
     async createAgent(input: AgentInput): Promise<AgentRecord> {
@@ -63,6 +80,18 @@ export function sqliteAgentStore(db: Database.Database) {
     },
     async countAgents() {
       return stmt.count.get() as number;
+    },
+    async deactivateAgent(agentId: string, at: string) {
+      return deactivate.immediate(agentId, at);
+    },
+    async reactivateAgent(agentId: string) {
+      const changed = stmt.reactivate.run(agentId).changes > 0;
+      const agent = byId(agentId);
+      return agent ? { changed, agent } : null;
+    },
+    async setAgentPassword(agentId: string, passwordHash: string) {
+      stmt.setPassword.run(passwordHash, agentId);
+      return byId(agentId);
     },
     async listInbox(q: InboxQuery): Promise<Page<InboxRow>> {
       const where: string[] = [];
