@@ -13,6 +13,47 @@ export interface AgentDto {
   createdAt: string;
 }
 
+/** A console account in the admins' Team panel (`GET /console/api/agents`). */
+export interface TeamMemberDto extends AgentDto {
+  /** When an admin deactivated the account (it cannot sign in), or null while active. */
+  deactivatedAt: string | null;
+}
+
+/** `POST /console/api/agents` (admins). */
+export interface NewAgentBody {
+  email: string;
+  name?: string;
+  role: AgentRole;
+  password: string;
+}
+
+/** `PATCH /console/api/agents/:id` (admins): deactivate or reactivate. */
+export interface AgentPatchBody {
+  active: boolean;
+}
+
+/** `POST /console/api/agents/:id/password` (admins): without `password`, one is generated. */
+export interface PasswordResetBody {
+  password?: string;
+}
+
+/** The reset account, and the generated password (shown once; null when the admin chose it). */
+export interface PasswordResetResult {
+  agent: TeamMemberDto;
+  password: string | null;
+}
+
+/** `PUT /console/api/me/password`: every agent changes their own. */
+export interface PasswordChangeBody {
+  currentPassword: string;
+  newPassword: string;
+}
+
+/** Shortest console password. */
+export const MIN_PASSWORD_LENGTH = 10;
+/** Longest console password the API reads. */
+export const MAX_PASSWORD_LENGTH = 1024;
+
 /** `GET /console/api/me` and `POST /console/api/session` answer this. */
 export interface MeDto {
   agent: AgentDto;

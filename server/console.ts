@@ -15,14 +15,18 @@ import { setupAgents } from './realtime/agents.js';
 export function setupConsole(io: Server, core: Core, config: Config, logger: Logger, limiter: RateLimiter) {
   const nsp = setupAgents(io, core, config, logger);
   const unsubscribe = fanOutToAgents(core, nsp, logger, config.redisUrl !== null);
-  // Signing out closes that agent's open console sockets, on every process.
-  const closeSessions = (agentId: string) => {
-    nsp.fetchSockets().then(
-      (sockets) => sockets.filter((s) => s.data.agent?.id === agentId).forEach((s) => s.disconnect(true)),
-      (err) => logger.warn({ err }, 'closing signed-out console sockets failed'),
-    );
+  // Sign-out, deactivation and password changes close that agent's console sockets on every
+  // process (fetchSockets goes through the Redis adapter). Sockets that connect meanwhile
+  // re-check their agent once connected (server/realtime/agents.ts).
+  const closeSockets = async (agentId: string) => {
+    try {
+      const sockets = await nsp.fetchSockets();
+      sockets.filter((s) => s.data.agent?.id === agentId).forEach((s) => s.disconnect(true));
+    } catch (err) {
+      logger.warn({ err, agentId }, 'closing console sockets failed');
+    }
   };
-  const handleApi = createConsoleHandler({ core, config, logger, limiter }, closeSessions);
+  const handleApi = createConsoleHandler({ core, config, logger, limiter }, closeSockets);
   return {
     nsp,
     /** Answers `/console/api/*`; false for any other path. */

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { AGENT_ROLES, type AgentRole } from '../../protocol/agents.js';
+import { AGENT_ROLES, MIN_PASSWORD_LENGTH, type AgentRole } from '../../protocol/agents.js';
+import { AuditLog, type RequestInfo } from './audit.js';
 import type { Contacts } from './contacts.js';
 import { ParleyError } from './errors.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
 import type { AgentRecord, InboxQuery, Store } from '../store/store.js';
 
 export interface AgentPolicy {
@@ -10,7 +11,7 @@ export interface AgentPolicy {
   blockRoles: readonly AgentRole[];
 }
 
-export const MIN_PASSWORD_LENGTH = 10;
+export { MIN_PASSWORD_LENGTH };
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /** `PARLEY_BLOCK_ROLES="admin,agent"` → roles; unset or empty → admin only. Unknown roles throw. */
@@ -25,9 +26,26 @@ export function parseBlockRoles(value: string | undefined): AgentRole[] {
 // Compared against when the email is unknown, so a miss costs as much as a wrong password.
 let dummyHash: Promise<string> | undefined;
 
+/** Who changes an account: the signed-in agent, and where the request came from (audit log). */
+export interface AgentActor {
+  agent: AgentRecord;
+  request?: RequestInfo;
+}
+
+/** A sign-in attempt: the agent, or why not (a deactivated account is never told apart from a wrong password). */
+export type SignInResult = { ok: true; agent: AgentRecord } | { ok: false; reason: 'wrong_credentials' | 'deactivated'; agent: AgentRecord | null };
+
+const agentNotFound = () => new ParleyError('not_found', 'No agent with that id.');
+
+function checkPassword(password: string) {
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new ParleyError('invalid_payload', `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`);
+  }
+}
+
 /**
- * Console accounts: creation with scrypt-hashed passwords, sign-in, the block permission,
- * and what the inbox reads. Blocks themselves go through Contacts, so the block guarantee
+ * Console accounts: creation with scrypt-hashed passwords, sign-in, deactivation and password
+ * resets and changes (each in the audit log), the block permission, and what the inbox reads. Blocks themselves go through Contacts, so the block guarantee
  * and the visitor pushes are the same whoever blocks.
  */
 export class Agents {
@@ -35,18 +53,72 @@ export class Agents {
     private readonly store: Store,
     private readonly contacts: Contacts,
     readonly policy: AgentPolicy = { blockRoles: ['admin'] },
+    // Stateless over the store, so the default is the same log Core exposes.
+    private readonly audit = new AuditLog(store),
   ) {}
 
-  async create(input: { email: string; name: string; role: AgentRole; password: string }): Promise<AgentRecord> {
+  /** A new account; `by` (an admin, from the console) is checked and recorded in the audit log. */
+  async create(input: { email: string; name: string; role: AgentRole; password: string }, by?: AgentActor): Promise<AgentRecord> {
+    if (by) this.assertAdmin(by.agent, 'add agents');
     const email = input.email.trim().toLowerCase();
     if (!EMAIL.test(email) || email.length > 320) throw new ParleyError('invalid_payload', 'The email address is invalid.');
     if (!(AGENT_ROLES as readonly string[]).includes(input.role)) throw new ParleyError('invalid_payload', 'role must be admin or agent.');
-    if (input.password.length < MIN_PASSWORD_LENGTH) {
-      throw new ParleyError('invalid_payload', `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`);
-    }
+    checkPassword(input.password);
     if (await this.store.findAgentByEmail(email)) throw new ParleyError('conflict', 'An agent with that email already exists.');
     const name = input.name.trim() || email.split('@')[0];
-    return this.store.createAgent({ email, name, role: input.role, passwordHash: await hashPassword(input.password) });
+    const agent = await this.store.createAgent({ email, name, role: input.role, passwordHash: await hashPassword(input.password) });
+    if (by) await this.record(by, 'admin.created', `${by.agent.name} added ${agent.role} ${agent.email}`, agent, { role: agent.role });
+    return agent;
+  }
+
+  /**
+   * Deactivates (sign-in refused, every session revoked) or reactivates an account. Admins
+   * only; never oneself, never the last active admin. The caller closes the agent's sockets.
+   */
+  async setActive(by: AgentActor, agentId: string, active: boolean): Promise<AgentRecord> {
+    this.assertAdmin(by.agent, active ? 'reactivate agents' : 'deactivate agents');
+    if (!active && agentId === by.agent.id) throw new ParleyError('forbidden', 'You cannot deactivate your own account.');
+    if (active) {
+      const res = await this.store.reactivateAgent(agentId);
+      if (!res) throw agentNotFound();
+      if (res.changed) await this.record(by, 'admin.reactivated', `${by.agent.name} reactivated ${res.agent.email}`, res.agent);
+      return res.agent;
+    }
+    const res = await this.store.deactivateAgent(agentId, new Date().toISOString());
+    if (!res) throw agentNotFound();
+    if (res.status === 'last_admin') throw new ParleyError('conflict', 'This is the last active admin; make another admin first.');
+    if (res.status === 'deactivated') await this.record(by, 'admin.deactivated', `${by.agent.name} deactivated ${res.agent.email}`, res.agent);
+    return res.agent;
+  }
+
+  /**
+   * An admin sets another agent's password (or has one generated, returned once) and revokes
+   * that agent's sessions. One's own password is changed with `changePassword` (it needs the
+   * current one). The caller closes the agent's sockets.
+   */
+  async resetPassword(by: AgentActor, agentId: string, password?: string | null): Promise<{ agent: AgentRecord; generated: string | null }> {
+    this.assertAdmin(by.agent, 'reset passwords');
+    if (agentId === by.agent.id) throw new ParleyError('forbidden', 'Change your own password with your current one (Change password).');
+    const generated = password ? null : generatePassword();
+    checkPassword(password || generated!);
+    if (!(await this.store.getAgent(agentId))) throw agentNotFound();
+    const agent = await this.store.setAgentPassword(agentId, await hashPassword(password || generated!));
+    if (!agent) throw agentNotFound();
+    await this.record(by, 'admin.password_reset', `${by.agent.name} reset the password of ${agent.email}`, agent, { generated: !!generated });
+    return { agent, generated };
+  }
+
+  /**
+   * An agent changes their own password: the current one is required; every session is
+   * revoked (the caller issues a fresh cookie for this one and closes the sockets).
+   */
+  async changePassword(by: AgentActor, currentPassword: string, newPassword: string): Promise<AgentRecord> {
+    checkPassword(newPassword);
+    if (!(await verifyPassword(currentPassword, by.agent.passwordHash))) throw new ParleyError('forbidden', 'The current password is wrong.');
+    const agent = await this.store.setAgentPassword(by.agent.id, await hashPassword(newPassword));
+    if (!agent) throw agentNotFound();
+    await this.record(by, 'admin.password_changed', `${agent.name} changed their password`, agent);
+    return agent;
   }
 
   get(id: string) {
@@ -57,11 +129,27 @@ export class Agents {
     return this.store.listAgents();
   }
 
-  /** The agent with these credentials, or null (same work whether or not the email exists). */
-  async authenticate(email: string, password: string): Promise<AgentRecord | null> {
+  /** Checks credentials (same work whether or not the email exists); a deactivated account never signs in. */
+  async authenticate(email: string, password: string): Promise<SignInResult> {
     const agent = await this.store.findAgentByEmail(email.trim().toLowerCase());
     const ok = await verifyPassword(password, agent?.passwordHash ?? (await (dummyHash ??= hashPassword(randomBytes(16).toString('hex')))));
-    return agent && ok ? agent : null;
+    if (!agent || !ok) return { ok: false, reason: 'wrong_credentials', agent };
+    return agent.deactivatedAt ? { ok: false, reason: 'deactivated', agent } : { ok: true, agent };
+  }
+
+  private assertAdmin(agent: AgentRecord, what: string) {
+    if (agent.role !== 'admin') throw new ParleyError('forbidden', `Only admins can ${what}.`);
+  }
+
+  private record(by: AgentActor, action: string, description: string, agent: AgentRecord, metadata: Record<string, unknown> = {}) {
+    return this.audit.record({
+      action,
+      domain: 'team',
+      description,
+      actor: { actorType: 'admin', actorId: by.agent.id, request: by.request },
+      resource: { type: 'admin', id: agent.id, name: agent.email },
+      metadata,
+    });
   }
 
   canBlock(agent: Pick<AgentRecord, 'role'>): boolean {

@@ -27,3 +27,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const got = await derive(password, Buffer.from(m[4], 'base64url'), { N, r, p }, want.length);
   return timingSafeEqual(got, want);
 }
+
+/** A random password for an admin's reset: 120 bits, base64url (20 characters), shown once. */
+export function generatePassword(): string {
+  return randomBytes(15).toString('base64url');
+}

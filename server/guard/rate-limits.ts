@@ -117,4 +117,13 @@ export class RateLimiter {
     }
     return { ok: true };
   }
+
+  /**
+   * Gives back the point `consume` spent on each named rule for its key: the attempt turned
+   * out fine (a correct password), so it must not count as a failure.
+   */
+  async refund(checks: [LimitName, string][]): Promise<void> {
+    // A refund that fails (Redis away) only leaves one point spent: never fail the caller for it.
+    await Promise.allSettled(checks.map(async ([name, key]) => this.limiters.get(name)?.reward(key, 1)));
+  }
 }

@@ -2,9 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import * as v from 'valibot';
-import type { MeDto } from '../../protocol/agents.js';
+import { MAX_PASSWORD_LENGTH, type MeDto, type PasswordResetResult, type TeamMemberDto } from '../../protocol/agents.js';
 import { isHttps, sameOrigin, sessionCookie, sessionFromHeaders, signSession, verifySession } from '../auth/session.js';
 import type { Config } from '../config.js';
+import type { AgentActor, SignInResult } from '../core/agents.js';
 import type { Core } from '../core/core.js';
 import { ParleyError } from '../core/errors.js';
 import { agentDto } from '../realtime/agents-dto.js';
@@ -14,7 +15,7 @@ import { sendError, sendJson, sendParleyError } from './respond.js';
 import { Router, type RouteContext } from './router.js';
 import { parse } from './schemas.js';
 import { clientIp } from '../guard/client-ip.js';
-import type { RateLimiter } from '../guard/rate-limits.js';
+import type { LimitName, RateLimiter } from '../guard/rate-limits.js';
 
 interface ConsoleContext extends RouteContext {
   core: Core;
@@ -31,77 +32,150 @@ const SignIn = v.object({
   password: v.pipe(v.string(), v.maxLength(1024)),
 });
 
+const password = v.pipe(v.string(), v.maxLength(MAX_PASSWORD_LENGTH));
 const NewAgent = v.object({
   email: v.pipe(v.string(), v.maxLength(320), v.email('must be an email address')),
   name: v.optional(v.pipe(v.string(), v.maxLength(255)), ''),
   role: v.picklist(['admin', 'agent']),
-  password: v.pipe(v.string(), v.maxLength(1024)),
+  password,
 });
+const AgentPatch = v.object({ active: v.boolean() });
+const PasswordReset = v.optional(v.object({ password: v.optional(v.nullable(password)) }), {});
+const PasswordChange = v.object({ currentPassword: password, newPassword: password });
+const AGENT_ID = /^[0-9a-f]{24}$/;
 
-
-/** The agent a request or socket handshake is signed in as, or null. */
-export async function agentFromHeaders(core: Core, key: Buffer, headers: IncomingMessage['headers']): Promise<AgentRecord | null> {
+/**
+ * The signed-in agent of a request or socket handshake and when its session ends, or null:
+ * the token must be valid and unexpired, from the agent's current session epoch (not from
+ * before a sign-out or password change), and the account active.
+ */
+export async function consoleSession(core: Core, key: Buffer, headers: IncomingMessage['headers']): Promise<{ agent: AgentRecord; expiresAt: number } | null> {
   const token = sessionFromHeaders(headers);
   const session = token ? verifySession(token, key) : null;
   if (!session) return null;
   const agent = await core.agents.get(session.agentId);
-  // A token from before the agent's last sign-out is dead.
-  return agent && agent.sessionEpoch === session.epoch ? agent : null;
+  if (!agent || agent.sessionEpoch !== session.epoch || agent.deactivatedAt) return null;
+  return { agent, expiresAt: session.expiresAt };
 }
 
+/** The agent a request or socket handshake is signed in as, or null (see consoleSession). */
+export async function agentFromHeaders(core: Core, key: Buffer, headers: IncomingMessage['headers']): Promise<AgentRecord | null> {
+  return (await consoleSession(core, key, headers))?.agent ?? null;
+}
+
+const requestInfo = (ctx: ConsoleContext) => ({ ipAddress: ctx.ip, userAgent: ctx.req.headers['user-agent']?.slice(0, 300) ?? null });
+
 /** Console sign-ins, successful or not, go to the audit log (`auth.login` / `auth.login_failed`). */
-function recordSignIn(ctx: ConsoleContext, agent: AgentRecord | null, email: string) {
-  const request = { ipAddress: ctx.ip, userAgent: ctx.req.headers['user-agent']?.slice(0, 300) ?? null };
+function recordSignIn(ctx: ConsoleContext, result: SignInResult, email: string) {
+  const request = requestInfo(ctx);
+  const { agent } = result;
   return ctx.core.audit.record({
-    action: agent ? 'auth.login' : 'auth.login_failed',
+    action: result.ok ? 'auth.login' : 'auth.login_failed',
     domain: 'authentication',
-    description: agent ? `${agent.name} signed in to the console` : `Failed console sign-in for ${email.slice(0, 100)}`,
-    actor: agent ? { actorType: 'admin', actorId: agent.id, request } : { actorType: 'system', request },
+    description: result.ok
+      ? `${result.agent.name} signed in to the console`
+      : `Failed console sign-in for ${email.slice(0, 100)}${result.reason === 'deactivated' ? ' (account deactivated)' : ''}`,
+    actor: result.ok ? { actorType: 'admin', actorId: result.agent.id, request } : { actorType: 'system', request },
     resource: agent ? { type: 'admin', id: agent.id, name: agent.name } : { type: 'admin', id: null, name: email.slice(0, 320) },
+    metadata: result.ok ? {} : { reason: result.reason },
   });
 }
 
 const me = (core: Core, agent: AgentRecord): MeDto => ({ agent: agentDto(agent), canBlock: core.agents.canBlock(agent) });
+const teamMember = (a: AgentRecord): TeamMemberDto => ({ ...agentDto(a), deactivatedAt: a.deactivatedAt });
 
-/** `/console/api/*`: sign-in, sign-out, who am I, and (admins) agent accounts. JSON errors from the catalog. */
-export function createConsoleHandler(deps: { core: Core; config: Config; logger: Logger; limiter: RateLimiter }, onSignOut?: (agentId: string) => void) {
+/** 429 with Retry-After: the sign-in attempts of this address or account are spent for now. */
+function tooManyAttempts(ctx: ConsoleContext, retryAfterMs: number) {
+  const seconds = Math.ceil(retryAfterMs / 1000);
+  sendError(ctx.res, 'rate_limited', `Too many failed sign-ins; try again in ${Math.ceil(seconds / 60)} min.`, { 'retry-after': String(seconds) });
+}
+
+function agentId(ctx: ConsoleContext): string {
+  const id = ctx.params.id;
+  if (!AGENT_ID.test(id)) throw new ParleyError('invalid_id', 'An agent id is 24 hex characters.');
+  return id;
+}
+
+/**
+ * `/console/api/*`: sign-in, sign-out, who am I, one's own password, and (admins) agent
+ * accounts: add, deactivate, reactivate, reset password. JSON errors from the catalog.
+ * `closeSockets` ends an agent's open console sockets on every process.
+ */
+export function createConsoleHandler(
+  deps: { core: Core; config: Config; logger: Logger; limiter: RateLimiter },
+  closeSockets: (agentId: string) => Promise<void> = async () => {},
+) {
+  const cookie = (ctx: ConsoleContext, agent: AgentRecord) => ({ 'set-cookie': sessionCookie(signSession(agent.id, agent.sessionEpoch, deps.config.keys.session), ctx.secure) });
+  const actor = async (ctx: ConsoleContext): Promise<AgentActor> => ({ agent: await ctx.agent(), request: requestInfo(ctx) });
+  // One point per address and per account is spent BEFORE the (slow) password check, so
+  // parallel guesses cannot all reach it; a correct password gets both back.
+  const attempt = (ip: string, email: string): [LimitName, string][] => [['signInFailuresPerIp', ip], ['signInFailuresPerAccount', email.trim().toLowerCase()]];
+
   const router = new Router<ConsoleContext>()
     .on('POST', '/console/api/session', async (ctx) => {
-      // Failed sign-ins per address (shared through Redis with several processes) stop guessing.
-      const { ip } = ctx;
-      if (!(await deps.limiter.peek('signInFailuresPerIp', ip)).ok) {
-        throw new ParleyError('rate_limited', 'Too many failed sign-ins; try again in a few minutes.');
-      }
       const { email, password } = parse(SignIn, await ctx.body());
-      const agent = await ctx.core.agents.authenticate(email, password);
-      await recordSignIn(ctx, agent, email);
-      if (!agent) {
-        await deps.limiter.consume([['signInFailuresPerIp', ip]]);
-        throw new ParleyError('unauthorized', 'Wrong email or password.');
-      }
-      sendJson(ctx.res, 200, me(ctx.core, agent), { 'set-cookie': sessionCookie(signSession(agent.id, agent.sessionEpoch, deps.config.keys.session), ctx.secure) });
+      const points = attempt(ctx.ip, email);
+      const verdict = await deps.limiter.consume(points);
+      if (!verdict.ok) return tooManyAttempts(ctx, verdict.retryAfterMs);
+      const result = await ctx.core.agents.authenticate(email, password);
+      await recordSignIn(ctx, result, email);
+      // A deactivated account is answered like a wrong password: the answer never confirms a leaked one.
+      if (!result.ok) throw new ParleyError('unauthorized', 'Wrong email or password.');
+      await deps.limiter.refund(points);
+      sendJson(ctx.res, 200, me(ctx.core, result.agent), cookie(ctx, result.agent));
     })
     .on('DELETE', '/console/api/session', async (ctx) => {
       // Revoke the session server-side too (every device of this agent), not just the cookie.
       const agent = await agentFromHeaders(ctx.core, deps.config.keys.session, ctx.req.headers);
       if (agent) {
         await ctx.core.store.bumpSessionEpoch(agent.id);
-        onSignOut?.(agent.id);
+        await closeSockets(agent.id);
       }
       sendJson(ctx.res, 200, { signedOut: true }, { 'set-cookie': sessionCookie(null, ctx.secure) });
     })
     .on('GET', '/console/api/me', async (ctx) => {
       sendJson(ctx.res, 200, me(ctx.core, await ctx.agent()));
     })
+    .on('PUT', '/console/api/me/password', async (ctx) => {
+      const by = await actor(ctx);
+      const { currentPassword, newPassword } = parse(PasswordChange, await ctx.body());
+      // The current-password check is a password check: same budget as sign-in (a stolen cookie must not guess).
+      const points = attempt(ctx.ip, by.agent.email);
+      const verdict = await deps.limiter.consume(points);
+      if (!verdict.ok) return tooManyAttempts(ctx, verdict.retryAfterMs);
+      const agent = await ctx.core.agents.changePassword(by, currentPassword, newPassword);
+      await deps.limiter.refund(points);
+      // Every other session (and socket) dies with the epoch; this one continues with a fresh cookie.
+      await closeSockets(agent.id);
+      sendJson(ctx.res, 200, me(ctx.core, agent), cookie(ctx, agent));
+    })
     .on('GET', '/console/api/agents', async (ctx) => {
       await ctx.agent();
-      sendJson(ctx.res, 200, { data: (await ctx.core.agents.list()).map(agentDto) });
+      sendJson(ctx.res, 200, { data: (await ctx.core.agents.list()).map(teamMember) });
     })
     .on('POST', '/console/api/agents', async (ctx) => {
-      const admin = await ctx.agent();
-      if (admin.role !== 'admin') throw new ParleyError('forbidden', 'Only admins can add agents.');
+      const by = await actor(ctx);
+      if (by.agent.role !== 'admin') throw new ParleyError('forbidden', 'Only admins can add agents.');
       const input = parse(NewAgent, await ctx.body());
-      sendJson(ctx.res, 201, agentDto(await ctx.core.agents.create(input)));
+      sendJson(ctx.res, 201, teamMember(await ctx.core.agents.create(input, by)));
+    })
+    .on('PATCH', '/console/api/agents/:id', async (ctx) => {
+      const by = await actor(ctx);
+      const id = agentId(ctx);
+      const { active } = parse(AgentPatch, await ctx.body());
+      const agent = await ctx.core.agents.setActive(by, id, active);
+      if (!active) await closeSockets(agent.id);
+      sendJson(ctx.res, 200, teamMember(agent));
+    })
+    .on('POST', '/console/api/agents/:id/password', async (ctx) => {
+      const by = await actor(ctx);
+      const id = agentId(ctx);
+      const input = parse(PasswordReset, await ctx.body());
+      const { agent, generated } = await ctx.core.agents.resetPassword(by, id, input.password);
+      await closeSockets(agent.id);
+      const body: PasswordResetResult = { agent: teamMember(agent), password: generated };
+      // The generated password is shown once: no cache may keep it.
+      sendJson(ctx.res, 200, body, { 'cache-control': 'no-store' });
     });
 
   return async function handleConsole(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

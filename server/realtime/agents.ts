@@ -10,7 +10,7 @@ import { sameOrigin } from '../auth/session.js';
 import type { Config } from '../config.js';
 import type { Core } from '../core/core.js';
 import { ParleyError, toErrorBody } from '../core/errors.js';
-import { agentFromHeaders } from '../http/console.js';
+import { consoleSession } from '../http/console.js';
 import type { AgentRecord } from '../store/store.js';
 import { blockEventDto, contactSummary, conversationDto, inboxItem } from './agents-dto.js';
 import { contactRoom, messageDto } from './dto.js';
@@ -19,7 +19,12 @@ import { acked, parsePayload, refuse } from './socket-validation.js';
 
 export interface AgentData {
   agent: AgentRecord;
+  /** When the session the socket connected with expires (ms); the socket is closed then. */
+  sessionExpiresAt: number;
 }
+
+// setTimeout's ceiling (~24.8 days); sessions are shorter.
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export type AgentsSocket = Socket<AgentsClientEvents, AgentsServerEvents, Record<string, never>, AgentData>;
 export type AgentsNamespace = Namespace<AgentsClientEvents, AgentsServerEvents, Record<string, never>, AgentData>;
@@ -66,10 +71,11 @@ export function setupAgents(io: Server, core: Core, config: Config, logger: Logg
 
   nsp.use((socket, next) => {
     if (!sameOrigin(socket.handshake.headers)) return next(refuse('forbidden', 'Cross-origin console connections are refused.'));
-    agentFromHeaders(core, config.keys.session, socket.handshake.headers).then(
-      (agent) => {
-        if (!agent) return next(refuse('unauthorized', 'Sign in to the console first.'));
-        socket.data.agent = agent;
+    consoleSession(core, config.keys.session, socket.handshake.headers).then(
+      (session) => {
+        if (!session) return next(refuse('unauthorized', 'Sign in to the console first.'));
+        socket.data.agent = session.agent;
+        socket.data.sessionExpiresAt = session.expiresAt;
         next();
       },
       (err) => {
@@ -81,6 +87,17 @@ export function setupAgents(io: Server, core: Core, config: Config, logger: Logg
 
   nsp.on('connection', (socket: AgentsSocket) => {
     const { agent } = socket.data;
+    // The socket lives no longer than its session.
+    const expiry = setTimeout(() => socket.disconnect(true), Math.min(MAX_TIMER_MS, Math.max(0, socket.data.sessionExpiresAt - Date.now())));
+    socket.once('disconnect', () => clearTimeout(expiry));
+    // A deactivation or password change that committed while this handshake was in flight
+    // may have looked for sockets before this one joined: check the account once more.
+    core.agents.get(agent.id).then(
+      (now) => {
+        if (!now || now.deactivatedAt || now.sessionEpoch !== agent.sessionEpoch) socket.disconnect(true);
+      },
+      (err) => logger.warn({ err }, 'agent re-check failed'),
+    );
     const on = <T extends object>(event: keyof AgentsClientEvents, run: (payload: unknown) => Promise<T>) =>
       socket.on(event, acked(logger, `agents ${event}`, run) as never);
 
