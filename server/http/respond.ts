@@ -2,9 +2,16 @@ import type { ServerResponse } from 'node:http';
 import { ERRORS, type ErrorCode, type RestError } from '../../protocol/errors.js';
 import { ParleyError } from '../core/errors.js';
 
+/** A JSON answer: never sniffed as something else, never kept by a browser or proxy cache. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+    ...headers,
+  });
   res.end(text);
 }
 

@@ -14,8 +14,9 @@ const TYPES: Record<string, string> = {
 };
 
 /**
- * Serves the built public files (widget, demo page, console). Pages get a strict CSP:
- * scripts and connections only from this server.
+ * Serves the built public files (widget, demo page, console). Our pages get a strict CSP:
+ * scripts and connections only from this server ('self' covers ws: and wss: to it). The
+ * widget on customers' pages runs under their CSP, not this one.
  */
 export function createStaticHandler(publicDir: string) {
   const root = normalize(publicDir + sep);
@@ -47,7 +48,7 @@ export function createStaticHandler(publicDir: string) {
     };
     if (type.startsWith('text/html')) {
       headers['content-security-policy'] =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'self'; base-uri 'none'; form-action 'self'";
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'self'";
       headers['referrer-policy'] = 'same-origin';
     }
     res.writeHead(200, headers);
