@@ -121,7 +121,7 @@ function devSecrets(databaseUrl: string): { apiKey: string; secret: string } {
   const file = resolve(dirname(databaseUrl), 'parley-dev-secrets.json');
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
   const made = fresh();
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 }); // owner-only, as the database beside it (create-store.ts)
   writeFileSync(file, JSON.stringify(made, null, 2), { mode: 0o600 });
   return made;
 }

@@ -1,3 +1,5 @@
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Store } from './store.js';
 
 /** Where SQLite lives when DATABASE_URL is unset. */
@@ -28,7 +30,9 @@ export async function createStore(databaseUrl: string | undefined, opts: CreateS
     store = new PgStore({ connectionString: url, ...opts });
   } else {
     const { SqliteStore } = await import('./sqlite/sqlite-store.js');
+    if (url !== ':memory:') prepareSqliteFile(url);
     store = new SqliteStore(url);
+    if (url !== ':memory:') tightenSqliteFiles(url);
   }
   try {
     await store.migrate();
@@ -37,4 +41,49 @@ export async function createStore(databaseUrl: string | undefined, opts: CreateS
     throw err;
   }
   return store;
+}
+
+// The database holds visitors' messages and agents' password hashes: owner-only, like an ssh key.
+const DIR_MODE = 0o700;
+const FILE_MODE = 0o600;
+const SECRETS_FILE = 'parley-dev-secrets.json';
+const sqliteFiles = (path: string) => [path, `${path}-wal`, `${path}-shm`, `${path}-journal`];
+
+/**
+ * Before SQLite opens it: the directory exists 0700 and the file 0600, so nothing is ever
+ * readable by others, not even between creation and a chmod (SQLite gives -wal and -shm the
+ * database file's mode).
+ */
+function prepareSqliteFile(path: string) {
+  const dir = dirname(path);
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: DIR_MODE });
+  else if ((statSync(dir).mode & 0o777) !== DIR_MODE && ownDirectory(dir, path)) tighten(dir, DIR_MODE);
+  if (!existsSync(path)) closeSync(openSync(path, 'a', FILE_MODE));
+}
+
+/** After opening: files left 0644 by older versions (or made by SQLite meanwhile) become 0600. */
+function tightenSqliteFiles(path: string) {
+  for (const file of [...sqliteFiles(path), join(dirname(path), SECRETS_FILE)]) {
+    const stat = statSync(file, { throwIfNoEntry: false });
+    if (stat && (stat.mode & 0o777) !== FILE_MODE) tighten(file, FILE_MODE);
+  }
+}
+
+function tighten(path: string, mode: number) {
+  try {
+    chmodSync(path, mode);
+  } catch (err) {
+    // Someone else's file (EPERM): say so rather than refuse to start.
+    process.emitWarning(`Could not chmod ${path} to ${mode.toString(8)}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Whether `dir` is Parley's own data directory (holds nothing but this database and the dev
+ * secrets), so its mode is ours to set. A shared directory (the working directory, /var/lib)
+ * keeps its mode: only the files are tightened there.
+ */
+function ownDirectory(dir: string, path: string): boolean {
+  const ours = new Set([...sqliteFiles(path).map((f) => basename(f)), SECRETS_FILE]);
+  return readdirSync(dir).every((name) => ours.has(name));
 }
