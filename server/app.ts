@@ -6,6 +6,7 @@ import { MAX_SOCKET_PAYLOAD_BYTES } from '../protocol/limits.js';
 import type { Config } from './config.js';
 import { setupConsole } from './console.js';
 import { Core } from './core/core.js';
+import { ensureFirstAdmin } from './core/agents.js';
 import { createApiHandler } from './http/api.js';
 import { sendError, sendJson } from './http/respond.js';
 import { createStaticHandler } from './http/static.js';
@@ -27,14 +28,24 @@ export interface Parley {
   logger: Logger;
   /** Base URL once listening, e.g. http://127.0.0.1:3000 */
   url: string;
+  /** The admin created at this start (`firstAdmin` option, no agents yet), to show once; else null. */
+  firstAdmin: { email: string; password: string } | null;
   close(): Promise<void>;
 }
 
-/** Builds and starts a Parley server: store, core, REST, socket.io; resolves once listening. */
-export async function startParley(config: Config, opts: { logger?: Logger; store?: Store } = {}): Promise<Parley> {
+export interface StartOptions {
+  logger?: Logger;
+  store?: Store;
+  /** Create the first console admin when there are no agents, before /healthz says ready. */
+  firstAdmin?: { email?: string; password?: string };
+}
+
+/** Builds and starts a Parley server: store, core, REST, socket.io; resolves once listening and ready. */
+export async function startParley(config: Config, opts: StartOptions = {}): Promise<Parley> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const store = opts.store ?? (await createStore(config.databaseUrl, { schema: config.databaseSchema }));
   const core = new Core(store, { agentPolicy: { blockRoles: config.blockRoles }, blockPolicy: config.blockPolicy });
+  core.webhooks.allowPrivateAddresses = config.webhooksAllowPrivate;
   let ready = false;
 
   const serveStatic = createStaticHandler(config.publicDir);
@@ -73,7 +84,7 @@ export async function startParley(config: Config, opts: { logger?: Logger; store
   const messenger = setupMessenger(io, core, config, logger, limiter);
   const unsubscribe = fanOutToMessenger(core, messenger, redis !== null);
   const agentsConsole = setupConsole(io, core, config, logger, limiter);
-  const webhooks = startWebhookDispatcher(core, logger, config.webhookDelivery);
+  const webhooks = startWebhookDispatcher(core, logger, config.webhookDelivery, { allowPrivate: config.webhooksAllowPrivate });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -81,10 +92,12 @@ export async function startParley(config: Config, opts: { logger?: Logger; store
   });
   const { port } = http.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  // Ready means usable: a sign-in right after /healthz says ok must find the first admin.
+  const firstAdmin = opts.firstAdmin ? await ensureFirstAdmin(core.agents, store, opts.firstAdmin) : null;
   ready = true;
 
   return {
-    config, core, store, http, io, logger,
+    config, core, store, http, io, logger, firstAdmin,
     url: `http://${host}:${port}`,
     async close() {
       ready = false;

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { AuditActor, AuditLog } from './audit.js';
 import { ParleyError } from './errors.js';
 import type { Store, WebhookPatch, WebhookQuery, WebhookRecord } from '../store/store.js';
+import { forbiddenHost } from '../webhooks/address-policy.js';
+import { isReservedHeader } from '../webhooks/headers.js';
 
 /** Conversation topics from Featurebase's list (featurebase-node `Webhook.topics`). */
 export const CONVERSATION_TOPICS = [
@@ -31,8 +33,12 @@ export type WebhookUpdate = Partial<WebhookFields> & { status?: 'active' | 'paus
 
 const newSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
 
-/** Only http(s) URLs with a host; anything else is refused before it is stored. */
-export function checkWebhookUrl(url: string): string {
+/**
+ * Only http(s) URLs with a host; anything else is refused before it is stored. Unless
+ * `allowPrivate`, so is a host that is plainly not public (an internal IP literal, localhost);
+ * names are checked again on what they resolve to at each delivery.
+ */
+export function checkWebhookUrl(url: string, allowPrivate = false): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -41,7 +47,20 @@ export function checkWebhookUrl(url: string): string {
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new ParleyError('invalid_payload', 'url must use https (or http).');
   if (parsed.username || parsed.password) throw new ParleyError('invalid_payload', 'url must not carry credentials; use requestConfig.headers.');
+  const forbidden = allowPrivate ? null : forbiddenHost(parsed.hostname);
+  if (forbidden) {
+    throw new ParleyError('invalid_payload', `url targets ${forbidden.address} (${forbidden.range}), which is not allowed: webhooks go to public addresses only (PARLEY_WEBHOOKS_ALLOW_PRIVATE=true allows it in development).`);
+  }
   return parsed.toString();
+}
+
+/** Parley's own header names (signature, content type, host, …) cannot be set by the caller. */
+function checkHeaders(headers: Record<string, string>): Record<string, string> {
+  const reserved = Object.keys(headers).filter(isReservedHeader);
+  if (reserved.length) {
+    throw new ParleyError('invalid_payload', `requestConfig.headers must not set ${reserved.slice(0, 3).join(', ')}: Parley sets X-Webhook-*, Content-Type, Content-Length, Host, User-Agent and the connection headers itself.`);
+  }
+  return headers;
 }
 
 function checkTopics(topics: string[]): string[] {
@@ -56,6 +75,8 @@ function checkTopics(topics: string[]): string[] {
 /** Webhook endpoints: CRUD with validation, each change in the audit log. */
 export class Webhooks {
   private readonly listeners = new Set<() => void>();
+  /** Accept internal targets (PARLEY_WEBHOOKS_ALLOW_PRIVATE; the server sets it at start). */
+  allowPrivateAddresses = false;
 
   constructor(private readonly store: Store, private readonly audit: AuditLog) {}
 
@@ -81,11 +102,11 @@ export class Webhooks {
     }
     const webhook = await this.store.createWebhook({
       name: fields.name,
-      url: checkWebhookUrl(fields.url),
+      url: checkWebhookUrl(fields.url, this.allowPrivateAddresses),
       description: fields.description ?? null,
       topics: checkTopics(fields.topics),
       secret: newSecret(),
-      headers: fields.requestConfig?.headers ?? {},
+      headers: checkHeaders(fields.requestConfig?.headers ?? {}),
       timeoutMs: fields.requestConfig?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     });
     await this.record('webhook.created', webhook, actor, { url: webhook.url, topics: webhook.topics });
@@ -96,10 +117,10 @@ export class Webhooks {
     const before = await this.get(id);
     const patch: WebhookPatch = {};
     if (fields.name !== undefined) patch.name = fields.name;
-    if (fields.url !== undefined) patch.url = checkWebhookUrl(fields.url);
+    if (fields.url !== undefined) patch.url = checkWebhookUrl(fields.url, this.allowPrivateAddresses);
     if (fields.description !== undefined) patch.description = fields.description;
     if (fields.topics !== undefined) patch.topics = checkTopics(fields.topics);
-    if (fields.requestConfig?.headers !== undefined) patch.headers = fields.requestConfig.headers;
+    if (fields.requestConfig?.headers !== undefined) patch.headers = checkHeaders(fields.requestConfig.headers);
     if (fields.requestConfig?.timeoutMs !== undefined) patch.timeoutMs = fields.requestConfig.timeoutMs;
     if (fields.status !== undefined) {
       patch.status = fields.status;

@@ -3,10 +3,10 @@ import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
 import type { CoreEvent } from '../core/events.js';
 import type { DeliveryRecord, WebhookRecord } from '../store/store.js';
+import { AddressNotAllowedError } from './address-policy.js';
+import { deliveryHeaders, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './headers.js';
+import { postWebhook } from './post.js';
 import { itemOf, topicsOf } from './topics.js';
-
-export const SIGNATURE_HEADER = 'x-webhook-signature';
-export const TIMESTAMP_HEADER = 'x-webhook-timestamp';
 
 export interface DispatcherOptions {
   /** Attempts per delivery, the first included (PARLEY_WEBHOOK_MAX_ATTEMPTS, default 5). */
@@ -55,7 +55,7 @@ export const retryDelay = (attempts: number, baseMs: number) => Math.min(baseMs 
  * deliveries are rows claimed with a lease, so exactly one process sends each attempt and
  * a restart resumes what was pending. Nothing here is awaited by the request that caused it.
  */
-export function startWebhookDispatcher(core: Core, logger: Logger, opts: DispatcherOptions = DEFAULT_DISPATCHER_OPTIONS) {
+export function startWebhookDispatcher(core: Core, logger: Logger, opts: DispatcherOptions = DEFAULT_DISPATCHER_OPTIONS, policy: { allowPrivate: boolean } = { allowPrivate: false }) {
   const { store } = core;
   let cache: { at: number; webhooks: Promise<WebhookRecord[]> } | null = null;
   let closed = false;
@@ -140,35 +140,36 @@ export function startWebhookDispatcher(core: Core, logger: Logger, opts: Dispatc
     const started = Date.now();
     let code = 0;
     let message: string;
+    let refused = false;
     try {
-      const res = await fetch(webhook.url, {
-        method: 'POST',
-        redirect: 'manual',
+      const res = await postWebhook(webhook.url, {
         signal: controller.signal,
-        headers: {
-          ...webhook.headers,
+        allowPrivate: policy.allowPrivate,
+        headers: deliveryHeaders(webhook.headers, {
           'content-type': 'application/json',
           'user-agent': 'Parley-Webhooks/1',
           [SIGNATURE_HEADER]: signPayload(webhook.secret, timestamp, d.payload),
           [TIMESTAMP_HEADER]: timestamp,
           'x-webhook-topic': d.topic,
           'x-webhook-delivery': d.id,
-        },
+        }),
         body: d.payload,
       });
       code = res.status;
       message = res.statusText || `HTTP ${res.status}`;
-      await res.body?.cancel().catch(() => {});
     } catch (err) {
+      // A forbidden target is a setting to fix, not an outage: fail at once, say why, send nothing.
+      refused = err instanceof AddressNotAllowedError;
       message = controller.signal.aborted ? (closed ? 'server stopping' : `timed out after ${webhook.timeoutMs} ms`) : (err as Error).message;
     } finally {
       clearTimeout(timer);
       inFlight.delete(controller);
     }
-    if (closed && code === 0) return; // the lease runs out and another start resumes it
+    if (closed && code === 0 && !refused) return; // the lease runs out and another start resumes it
     const ok = code >= 200 && code < 300;
     const elapsed = Date.now() - started;
     if (ok) await store.completeDelivery(d.id, { status: 'delivered', lastError: null });
+    else if (refused) await store.completeDelivery(d.id, { status: 'failed', lastError: message });
     else if (d.attempts >= opts.maxAttempts) await store.completeDelivery(d.id, { status: 'failed', lastError: `${code || 'no response'}: ${message}` });
     else {
       const next = new Date(Date.now() + retryDelay(d.attempts, opts.retryBaseMs)).toISOString();

@@ -17,13 +17,15 @@ function verify(hook: ReceivedHook, secret: string): boolean {
 }
 
 const FAST = { maxAttempts: 3, retryBaseMs: 100, pollMs: 50 };
+// The receivers listen on 127.0.0.1, which webhooks may only reach with this development setting.
+const LOCAL = { webhooksAllowPrivate: true };
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 async function server(overrides: Parameters<typeof startServer>[0] = {}): Promise<TestServer> {
-  const s = await startServer({ webhookDelivery: FAST, ...overrides });
+  const s = await startServer({ webhookDelivery: FAST, ...LOCAL, ...overrides });
   cleanups.push(() => s.close());
   return s;
 }
@@ -237,7 +239,7 @@ describe('webhook delivery', () => {
     let up = false;
     const r = await receiver(() => (up ? 200 : 500));
     // First process: the endpoint fails and the next attempt is an hour away when it stops.
-    const first = await startServer({ databaseUrl, webhookDelivery: { maxAttempts: 5, retryBaseMs: 3_600_000, pollMs: 50 } });
+    const first = await startServer({ databaseUrl, ...LOCAL, webhookDelivery: { maxAttempts: 5, retryBaseMs: 3_600_000, pollMs: 50 } });
     const hook = await sdk(first).webhooks.create({ name: 'restart', url: r.url, topics: topics('contact.blocked') });
     const v = await connectVisitor(first.url);
     await blockContact(first, v.session.contact.id, 'before restart');

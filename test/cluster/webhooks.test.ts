@@ -12,7 +12,7 @@ let cluster: Cluster;
 const api = (i: number) => ({ url: cluster.nodes[i].url, apiKey: cluster.apiKey }) as TestServer;
 
 beforeAll(async () => {
-  if (ready) cluster = await startCluster(2, { PARLEY_WEBHOOK_POLL_MS: '50', PARLEY_WEBHOOK_RETRY_BASE_MS: '100' });
+  if (ready) cluster = await startCluster(2, { PARLEY_WEBHOOK_POLL_MS: '50', PARLEY_WEBHOOK_RETRY_BASE_MS: '100', PARLEY_WEBHOOKS_ALLOW_PRIVATE: 'true' });
 }, 60_000);
 afterAll(async () => {
   await cluster?.close();
