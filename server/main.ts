@@ -1,27 +1,42 @@
 import { resolve } from 'node:path';
 import { startParley } from './app.js';
 import { loadConfig } from './config.js';
-import { ensureFirstAdmin } from './core/agents.js';
 import { createLogger } from './logger.js';
+
+/** A secret set by the operator is never printed whole: enough to recognise it, no more. */
+const maskSecret = (secret: string) => `${secret.slice(0, 6)}…`;
+
+/** `scheme://user:***@host/…`: the password of a connection URL masked, the rest kept. */
+function maskUrlPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.password) return url;
+    parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    // Not a URL the parser takes: mask everything between the scheme and the last '@'.
+    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/]*)@/i, (_m, scheme: string, auth: string) => `${scheme}${auth.split(':')[0]}:***@`);
+  }
+}
 
 /** `npm start`: runs Parley with working defaults and says where everything is. */
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const parley = await startParley(config, { logger });
-  // First start only: an admin account, its password shown this once.
-  const admin = await ensureFirstAdmin(parley.core.agents, parley.store, { email: process.env.PARLEY_ADMIN_EMAIL, password: process.env.PARLEY_ADMIN_PASSWORD });
-  const store = /^postgres(ql)?:/.test(config.databaseUrl) ? config.databaseUrl.replace(/\/\/[^@]*@/, '//***@') : resolve(config.databaseUrl);
+  // First start only: an admin account (created before /healthz says ready), its password shown this once.
+  const parley = await startParley(config, { logger, firstAdmin: { email: process.env.PARLEY_ADMIN_EMAIL, password: process.env.PARLEY_ADMIN_PASSWORD } });
+  const admin = parley.firstAdmin;
+  const store = /^postgres(ql)?:/.test(config.databaseUrl) ? maskUrlPassword(config.databaseUrl) : resolve(config.databaseUrl);
   const lines = [
     '',
     `  Parley is running at ${parley.url}`,
     `  Demo page:   ${parley.url}/`,
     `  Console:     ${parley.url}/console`,
     admin ? `               first admin created: ${admin.email} / ${admin.password}   (shown once; keep it safe)` : '',
-    `  REST API:    ${parley.url}/v2   (Authorization: Bearer ${config.apiKey})`,
+    `  REST API:    ${parley.url}/v2   (Authorization: Bearer ${config.apiKeyGenerated ? config.apiKey : maskSecret(config.apiKey)})`,
     config.apiKeyGenerated ? '               ^ dev API key, generated and kept for this data directory; set PARLEY_API_KEY in production' : '',
     `  Store:       ${parley.store.kind} ${store}`,
-    config.redisUrl ? `  Redis:       ${config.redisUrl}` : '',
+    config.redisUrl ? `  Redis:       ${maskUrlPassword(config.redisUrl)}` : '',
     '',
   ].filter((l) => l !== '');
   process.stdout.write(`${lines.join('\n')}\n\n`);
