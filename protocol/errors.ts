@@ -24,6 +24,7 @@ export const ERRORS = {
   unsupported_media_type: { status: 415, message: 'Send the request body as application/json.' },
   message_too_long: { status: 422, message: 'The message body is too long.' },
   rate_limited: { status: 429, message: 'Too many requests; slow down.' },
+  too_many_connections: { status: 429, message: 'Too many open messenger connections; close a tab and try again.' },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },
   unavailable: { status: 503, message: 'The server is not ready.' },
 } as const satisfies Record<string, { status: number; message: string }>;

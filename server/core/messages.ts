@@ -1,4 +1,4 @@
-import { MAX_BODY_LENGTH } from '../../protocol/limits.js';
+import { MAX_BODY_LENGTH, MAX_HISTORY_PAGE_BYTES } from '../../protocol/limits.js';
 import type { AuthorType, MessageType } from '../../protocol/types.js';
 import { ParleyError } from './errors.js';
 import type { Publish } from './events.js';
@@ -80,8 +80,24 @@ export class Messages {
     }
   }
 
-  /** A contact's visible history (no notes) after `since`, for resuming without gaps. */
-  history(contactId: string, since: string | null | undefined, limit: number) {
-    return this.store.listContactMessages(contactId, { since, limit });
+  /**
+   * A contact's visible history (no notes), oldest first, at most `limit` messages and
+   * `maxBytes` of JSON (one message always fits). With `since`: the messages after it, cut at
+   * the end; `hasMore` means "page on with since = the last id". Without: the latest
+   * messages, cut at the start; `hasMore` means older messages exist that no page reaches.
+   */
+  async history(contactId: string, since: string | null | undefined, limit: number, maxBytes = MAX_HISTORY_PAGE_BYTES) {
+    const page = await this.store.listContactMessages(contactId, { since, limit });
+    const { messages } = page;
+    const newestFirst = !since;
+    let bytes = 0;
+    let kept = 0;
+    for (; kept < messages.length; kept++) {
+      const m = messages[newestFirst ? messages.length - 1 - kept : kept];
+      bytes += Buffer.byteLength(JSON.stringify(m));
+      if (bytes > maxBytes && kept > 0) break;
+    }
+    if (kept === messages.length) return page;
+    return { messages: newestFirst ? messages.slice(messages.length - kept) : messages.slice(0, kept), hasMore: true };
   }
 }

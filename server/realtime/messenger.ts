@@ -1,7 +1,7 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import * as v from 'valibot';
 import type { Logger } from 'pino';
-import { HISTORY_PAGE_SIZE, MAX_BODY_LENGTH, MAX_CLIENT_ID_LENGTH } from '../../protocol/limits.js';
+import { HISTORY_PAGE_SIZE, MAX_BODY_LENGTH, MAX_CLIENT_ID_LENGTH, MAX_HISTORY_PAGE_BYTES } from '../../protocol/limits.js';
 import { MESSENGER_NAMESPACE, type MessengerClientEvents, type MessengerServerEvents } from '../../protocol/messenger.js';
 import type { Config } from '../config.js';
 import type { Core } from '../core/core.js';
@@ -24,19 +24,81 @@ export interface VisitorData {
 export type MessengerSocket = Socket<MessengerClientEvents, MessengerServerEvents, Record<string, never>, VisitorData>;
 export type MessengerNamespace = Namespace<MessengerClientEvents, MessengerServerEvents, Record<string, never>, VisitorData>;
 
+const CONVERSATION_ID = /^[1-9][0-9]{0,15}$/;
+
 const Send = v.object({
   clientId: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CLIENT_ID_LENGTH)),
-  conversationId: v.optional(v.pipe(v.string(), v.regex(/^[1-9][0-9]{0,15}$/, 'must be a conversation id'))),
+  conversationId: v.optional(v.pipe(v.string(), v.regex(CONVERSATION_ID, 'must be a conversation id'))),
   // Length beyond the limit is reported as message_too_long by the core, not here.
   body: v.pipe(v.string(), v.maxLength(MAX_BODY_LENGTH * 4)),
 });
 
 const History = v.optional(v.object({ since: v.optional(v.nullable(v.pipe(v.string(), v.regex(/^[0-9a-f]{24}$/)))) }), {});
-const Typing = v.object({ conversationId: v.pipe(v.string(), v.maxLength(20)), typing: v.boolean() });
+const Typing = v.object({ conversationId: v.pipe(v.string(), v.regex(CONVERSATION_ID)), typing: v.boolean() });
+
+/** Owned conversation ids remembered per socket (a visitor rarely has more). */
+const MAX_OWNED_CACHED = 64;
+/** Typing events waiting for their checks per socket; more are dropped. */
+const MAX_TYPING_QUEUED = 16;
+
+/**
+ * Open sockets per key (client IP, contact), in this process only: with several processes
+ * each enforces its own cap, so the cluster-wide ceiling is the cap times the processes.
+ */
+class SlotCounter {
+  private readonly counts = new Map<string, number>();
+  constructor(private readonly max: number) {}
+
+  /** Takes one slot for `key`; false when all are in use. */
+  take(key: string): boolean {
+    const n = this.counts.get(key) ?? 0;
+    if (n >= this.max) return false;
+    this.counts.set(key, n + 1);
+    return true;
+  }
+
+  give(key: string) {
+    const n = (this.counts.get(key) ?? 0) - 1;
+    if (n > 0) this.counts.set(key, n);
+    else this.counts.delete(key);
+  }
+}
+
+/**
+ * The slots one handshake holds, given back exactly once: when the middleware refuses it,
+ * when the connected socket disconnects, or when the transport closes first (a socket that
+ * never connected gets no 'disconnect').
+ */
+function holdSlots(socket: MessengerSocket) {
+  const held: [SlotCounter, string][] = [];
+  let closed = socket.conn.readyState !== 'open';
+  const release = () => {
+    closed = true;
+    for (const [counter, key] of held.splice(0)) counter.give(key);
+    socket.conn.off('close', release);
+  };
+  socket.conn.once('close', release);
+  socket.once('disconnect', release);
+  return {
+    take(counter: SlotCounter, key: string): boolean {
+      if (closed || !counter.take(key)) return false;
+      held.push([counter, key]);
+      return true;
+    },
+    release,
+  };
+}
+
+const tooMany = (who: string, max: number) =>
+  refuse('too_many_connections', `Too many open messenger connections for ${who} (at most ${max}); close one and retry.`);
 
 /** The `/messenger` namespace: visitors connect, read history, send; blocks are enforced in the core. */
 export function setupMessenger(io: Server, core: Core, config: Config, logger: Logger, limiter: RateLimiter): MessengerNamespace {
   const nsp = io.of(MESSENGER_NAMESPACE) as unknown as MessengerNamespace;
+
+  // Open sockets per client IP and per contact, counted in this process only (see SlotCounter).
+  const perIp = new SlotCounter(config.maxSocketsPerIp);
+  const perContact = new SlotCounter(config.maxSocketsPerContact);
 
   nsp.use((socket, next) => {
     const { headers } = socket.handshake;
@@ -45,17 +107,28 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
     }
     const ip = clientIp(socket.request, config.trustProxy);
     socket.data.ip = ip;
+    const slots = holdSlots(socket);
+    // Counted before identification, so a flood of handshakes from one address creates no leads.
+    if (!slots.take(perIp, ip)) {
+      slots.release();
+      return next(tooMany('this address', config.maxSocketsPerIp));
+    }
     const newLead = async () => {
       const verdict = await limiter.consume([['leadsPerIp', ip]]);
       if (!verdict.ok) throw refuse('rate_limited', `Too many new visitors from this address; retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
     };
     identifyVisitor(core, config, logger, socket.handshake.auth, newLead, ip).then(
       (contact) => {
+        if (!slots.take(perContact, contact.id)) {
+          slots.release();
+          return next(tooMany('this visitor', config.maxSocketsPerContact));
+        }
         socket.data.contactId = contact.id;
         socket.data.contactType = contact.type;
         next();
       },
       (err) => {
+        slots.release();
         if (!(err as { data?: unknown }).data) logger.error({ err }, 'messenger identify failed');
         next((err as { data?: unknown }).data ? err : refuse('internal_error'));
       },
@@ -70,6 +143,10 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
     if (!contact) return socket.disconnect(true);
     socket.emit('session', sessionPayload(contact, config));
 
+    // Conversations this socket's contact was seen to own: typing for them skips the lookup.
+    const owned = new Set<string>();
+    const own = (conversationId: string) => owned.size < MAX_OWNED_CACHED && owned.add(conversationId);
+
     socket.on('message:send', acked(logger, 'message:send', async (payload) => {
       const input = parsePayload(Send, payload);
       const verdict = await limiter.consume([['sendPerConnection', socket.id], ['sendPerContact', contactId], ['sendPerIp', socket.data.ip]]);
@@ -77,23 +154,47 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
       const { message } = await core.messages.sendAsContact({
         contactId, contactType: socket.data.contactType, clientId: input.clientId, conversationId: input.conversationId, body: input.body, origin: socket.id,
       });
+      own(message.conversationId);
       return { message: messageDto(message) };
     }));
 
     socket.on('history:fetch', acked(logger, 'history:fetch', async (payload) => {
+      const verdict = await limiter.consume([['historyPerConnection', socket.id]]);
+      if (!verdict.ok) throw new ParleyError('rate_limited', `Too many history requests; retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
       const { since } = parsePayload(History, payload);
-      const { messages, hasMore } = await core.messages.history(contactId, since, HISTORY_PAGE_SIZE);
+      const { messages, hasMore } = await core.messages.history(contactId, since, HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES);
       return { messages: messages.map(messageDto), hasMore };
     }));
 
-    socket.on('typing', (payload: unknown) => {
+    const relayTyping = async (payload: unknown) => {
+      // Over the limit, typing is dropped without an answer (it has no ack).
+      if (!(await limiter.consume([['typingPerConnection', socket.id]])).ok) return;
       const parsed = v.safeParse(Typing, payload);
       if (!parsed.success) return;
+      const { conversationId, typing } = parsed.output;
+      if (!owned.has(conversationId)) {
+        const conversation = await core.conversations.get(conversationId).catch((err) => {
+          if (err instanceof ParleyError) return null;
+          throw err;
+        });
+        if (conversation?.contactId !== contactId) return;
+        own(conversationId);
+      }
       // A blocked contact reaches no one, not even with a typing indicator.
-      core.store.getContact(contactId).then(
-        (contact) => contact && !contact.blocked && io.of(AGENTS_NAMESPACE).emit('visitor:typing', { contactId, ...parsed.output }),
-        (err) => logger.warn({ err }, 'typing: contact lookup failed'),
-      );
+      const contact = await core.store.getContact(contactId);
+      if (contact && !contact.blocked) io.of(AGENTS_NAMESPACE).emit('visitor:typing', { contactId, conversationId, typing });
+    };
+    // One at a time, in arrival order (a "stopped" never overtakes its "started"); typing is
+    // lossy, so a socket sending faster than the checks run loses the surplus instead of queueing it.
+    let typingQueue = Promise.resolve();
+    let typingQueued = 0;
+    socket.on('typing', (payload: unknown) => {
+      if (typingQueued >= MAX_TYPING_QUEUED) return;
+      typingQueued++;
+      typingQueue = typingQueue
+        .then(() => relayTyping(payload))
+        .catch((err) => logger.warn({ err }, 'typing relay failed'))
+        .finally(() => typingQueued--);
     });
   });
 
