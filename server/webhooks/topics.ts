@@ -63,6 +63,7 @@ export async function itemOf(event: CoreEvent, store: Store): Promise<Omit<Topic
               blockedUntil: details.blockedUntil,
               rules: details.rules.map(({ kind, value, expiresAt }) => ({ kind, value, expiresAt })),
               ...(details.matchedRule ? { automatic: { kind: details.matchedRule.kind, sourceContactId: details.matchedRule.sourceContactId } } : {}),
+              ...(details.carriedFrom ? { automatic: { kind: details.carriedFrom.via, sourceContactId: details.carriedFrom.contactId } } : {}),
             } : {}),
           },
         },

@@ -189,7 +189,7 @@ describe.skipIf(!haveChromium())('agents console, end to end with the widget', (
 
     // A send forced over a raw socket with the visitor's own token is refused.
     const token = await visitor.evaluate((url) => localStorage.getItem(`parley:${url}:token`), server.url);
-    expect(token).toMatch(/^v1\./);
+    expect(token).toMatch(/^v2\./);
     const raw = io(`${server.url}/messenger`, { auth: { visitorToken: token }, transports: ['websocket'], reconnection: false, forceNew: true });
     try {
       const session = await new Promise<{ contact: { blocked: boolean } }>((resolve, reject) => {

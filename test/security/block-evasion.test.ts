@@ -64,7 +64,7 @@ describe('a block follows the person (attack 3)', () => {
     const events = await blocksOf(customerId);
     expect(events.at(-1)?.reason).toContain(lead.session.contact.id);
     const hook = await receiver.next((h) => h.body.data.item.id === customerId);
-    expect(hook.body.data.item.block).toMatchObject({ action: 'block', actor: { type: 'system' } });
+    expect(hook.body.data.item.block).toMatchObject({ action: 'block', actor: { type: 'system' }, automatic: { kind: 'merge', sourceContactId: lead.session.contact.id } });
     const audit = await http(server, 'GET', '/v2/audit-logs?action=security.user_banned&limit=100');
     const entry = audit.json.data.find((e: { resource: { id: string } }) => e.resource.id === customerId);
     expect(entry.metadata.carriedFrom).toEqual({ contactId: lead.session.contact.id, via: 'merge' });
