@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import type { RefObject } from 'preact';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { MAX_BODY_LENGTH } from '../../protocol/limits.js';
 import type { MessageDto } from '../../protocol/types.js';
 import { Markdown } from '../../widget/markdown.js';
@@ -9,6 +10,9 @@ function Message({ m, contactName }: { m: MessageDto; contactName: string }) {
   const mine = m.author.type === 'admin';
   const note = m.messageType === 'note';
   const who = mine ? m.author.name || 'Agent' : contactName;
+  // The same vnode on every render lets Preact skip the body: a flood of messages or typing
+  // re-renders the thread without parsing every message's markdown again.
+  const body = useMemo(() => <Markdown source={m.body} />, [m.body]);
   return (
     <article class={`msg${mine ? ' agent' : ' visitor'}${note ? ' note' : ''}`} aria-label={`${note ? 'Internal note' : 'Message'} from ${who}`}>
       <header>
@@ -18,9 +22,7 @@ function Message({ m, contactName }: { m: MessageDto; contactName: string }) {
           {clockTime(m.createdAt)}
         </time>
       </header>
-      <div class="msg-body">
-        <Markdown source={m.body} />
-      </div>
+      <div class="msg-body">{body}</div>
     </article>
   );
 }
@@ -87,18 +89,40 @@ function Composer({ s, blocked }: { s: ConsoleState; blocked: boolean }) {
   );
 }
 
+/** "X is typing…": the only part of the view that reads the typing map, so its updates re-render just this line. */
+function Typing({ s, conversationId, name, thread }: { s: ConsoleState; conversationId: string; name: string; thread: RefObject<HTMLDivElement | null> }) {
+  const typing = (s.typing.value.get(conversationId) ?? 0) > Date.now();
+  useEffect(() => {
+    const el = thread.current;
+    if (el && typing) el.scrollTop = el.scrollHeight;
+  }, [typing]);
+  return (
+    <div class="typing" aria-live="polite">
+      {typing && (
+        <span>
+          <span class="dots" aria-hidden="true">
+            <i />
+            <i />
+            <i />
+          </span>
+          {name} is typing…
+        </span>
+      )}
+    </div>
+  );
+}
+
 /** One conversation: full history with notes, typing, reply/note composer, close/reopen, block. */
 export function ConversationView({ s, c, onBlock }: { s: ConsoleState; c: OpenConversation; onBlock: (block: boolean) => void }) {
   const thread = useRef<HTMLDivElement>(null);
   const name = displayName(c.detail.contact);
-  const typing = (s.typing.value.get(c.conversation.id) ?? 0) > Date.now();
   const closed = c.conversation.state === 'closed';
   const blocked = c.detail.contact.blocked;
 
   useEffect(() => {
     const el = thread.current;
     if (el) el.scrollTop = el.scrollHeight;
-  }, [c.messages.length, typing, c.conversation.id]);
+  }, [c.messages.length, c.conversation.id]);
 
   return (
     <section class="conversation" aria-labelledby="conv-title">
@@ -132,18 +156,7 @@ export function ConversationView({ s, c, onBlock }: { s: ConsoleState; c: OpenCo
           <Message key={m.id} m={m} contactName={name} />
         ))}
       </div>
-      <div class="typing" aria-live="polite">
-        {typing && (
-          <span>
-            <span class="dots" aria-hidden="true">
-              <i />
-              <i />
-              <i />
-            </span>
-            {name} is typing…
-          </span>
-        )}
-      </div>
+      <Typing s={s} conversationId={c.conversation.id} name={name} thread={thread} />
       <Composer s={s} blocked={blocked} />
     </section>
   );
