@@ -144,13 +144,13 @@ export function createMessenger(o: MessengerOptions) {
   });
   // A refused handshake is not retried by socket.io: decide here. A stale or foreign visitor
   // token (server reset, secret rotated) is dropped so the visitor starts afresh as a lead;
-  // a rate limit is waited out; anything else (e.g. origin not allowed) stays offline.
+  // a rate limit or the connection cap is waited out; anything else (e.g. origin not allowed) stays offline.
   socket.on('connect_error', (err) => {
     const code = (err as { data?: { code?: string } }).data?.code;
     if (code === 'identity_invalid' && o.storage.get(TOKEN)) {
       o.storage.del(TOKEN);
       socket.connect();
-    } else if (code === 'rate_limited') setTimeout(() => socket.connect(), 15_000);
+    } else if (code === 'rate_limited' || code === 'too_many_connections') setTimeout(() => socket.connect(), 15_000);
   });
   socket.on('connect', () => {
     online.value = wasOnline.value = true;

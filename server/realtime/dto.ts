@@ -13,10 +13,10 @@ export function messageDto(m: MessageRecord): MessageDto {
   };
 }
 
-/** A message as a visitor sees it: authors by display name only, never an internal id. */
+/** A message as a visitor sees it: agents by display name only, never their internal id. */
 export function visitorMessageDto(m: MessageRecord): MessageDto {
   const dto = messageDto(m);
-  return { ...dto, author: { type: m.authorType, name: m.authorName ?? (m.authorType === 'admin' ? null : undefined) } };
+  return m.authorType === 'admin' ? { ...dto, author: { type: 'admin', name: m.authorName } } : dto;
 }
 
 export function sessionContact(c: ContactRecord): SessionContact {

@@ -8,7 +8,7 @@ import type { Core } from '../core/core.js';
 import { ParleyError } from '../core/errors.js';
 import { AGENTS_NAMESPACE } from './namespaces.js';
 import type { ContactRecord } from '../store/store.js';
-import { contactRoom, messageDto } from './dto.js';
+import { contactRoom, visitorMessageDto } from './dto.js';
 import { identifyVisitor, sessionPayload } from './messenger-identity.js';
 import { acked, parsePayload, refuse } from './socket-validation.js';
 import { originAllowed } from '../guard/origins.js';
@@ -155,7 +155,7 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
         contactId, contactType: socket.data.contactType, clientId: input.clientId, conversationId: input.conversationId, body: input.body, origin: socket.id,
       });
       own(message.conversationId);
-      return { message: messageDto(message) };
+      return { message: visitorMessageDto(message) };
     }));
 
     socket.on('history:fetch', acked(logger, 'history:fetch', async (payload) => {
@@ -163,7 +163,7 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
       if (!verdict.ok) throw new ParleyError('rate_limited', `Too many history requests; retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
       const { since } = parsePayload(History, payload);
       const { messages, hasMore } = await core.messages.history(contactId, since, HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES);
-      return { messages: messages.map(messageDto), hasMore };
+      return { messages: messages.map(visitorMessageDto), hasMore };
     }));
 
     const relayTyping = async (payload: unknown) => {

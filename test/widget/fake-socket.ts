@@ -30,7 +30,10 @@ export function fakeServer() {
       }
       return socket;
     },
+    /** How many times the widget asked to (re)connect. */
+    connects: 0,
     connect() {
+      socket.connects++;
       return socket;
     },
   };
@@ -46,11 +49,15 @@ export function fakeServer() {
     of: (event: string) => sent.filter((s) => s.event === event),
     /** The auth the widget would send now. */
     auth: () => new Promise<any>((r) => authFn!(r)),
-    /** Simulates a (re)connect followed by the server's `session`. */
-    open(contact: Partial<{ id: string; blocked: boolean }> = {}, token = 'tok-1') {
+    /** Simulates a (re)connect followed by the server's `session`; a null token is a customer's session (none issued). */
+    open(contact: Partial<{ id: string; blocked: boolean; type: 'lead' | 'customer' }> = {}, token: string | null = 'tok-1') {
       socket.connected = true;
       fire('connect');
-      fire('session', { contact: { id: 'c1', type: 'lead', blocked: false, name: null, email: null, ...contact }, visitorToken: token });
+      fire('session', { contact: { id: 'c1', type: 'lead', blocked: false, name: null, email: null, ...contact }, ...(token ? { visitorToken: token } : {}) });
+    },
+    /** Simulates a refused handshake with a catalog error. */
+    refuse(code: string) {
+      fire('connect_error', Object.assign(new Error(code), { data: { code, message: code } }));
     },
     drop() {
       socket.connected = false;

@@ -246,3 +246,27 @@ describe('unread count and typing', () => {
     expect(w.$<HTMLTextAreaElement>('textarea')!.placeholder).toBe('Écrivez un message…');
   });
 });
+
+describe('identity across sign-in and sign-out', () => {
+  it("keeps the lead's visitor token when a customer session brings none, and across sign-out", async () => {
+    const w = await ready();
+    expect(w.storage.get('token')).toBe('tok-1');
+    w.server.open({ id: 'cust', type: 'customer' }, null);
+    expect(w.storage.get('token')).toBe('tok-1');
+    w.app.update({ userId: 'u-2', userHash: 'h' });
+    expect(await w.server.auth()).toMatchObject({ visitorToken: 'tok-1', userId: 'u-2' });
+    w.app.destroy();
+    expect(w.storage.get('token')).toBe('tok-1');
+  });
+
+  it('waits out a refused connection over the per-contact or per-IP cap, then retries', async () => {
+    vi.useFakeTimers();
+    const w = mountApp();
+    const before = w.server.socket.connects;
+    w.server.refuse('too_many_connections');
+    vi.advanceTimersByTime(14_000);
+    expect(w.server.socket.connects).toBe(before);
+    vi.advanceTimersByTime(2_000);
+    expect(w.server.socket.connects).toBe(before + 1);
+  });
+});
