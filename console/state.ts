@@ -37,7 +37,7 @@ const byActivity = (a: InboxItem, b: InboxItem) =>
 
 export function createConsole(me: MeDto, connect: Connect) {
   const connected = signal(false);
-  const view = signal<'inbox' | 'contacts'>('inbox');
+  const view = signal<'inbox' | 'contacts' | 'team'>('inbox');
   const filter = signal<InboxFilter>('open');
   const search = signal('');
   const inbox = signal<InboxItem[]>([]);
@@ -147,7 +147,14 @@ export function createConsole(me: MeDto, connect: Connect) {
     if (cur) void open(cur.conversation.id, false);
     if (view.value === 'contacts') void loadContacts();
   });
-  socket.on('disconnect', () => (connected.value = false));
+  // Set while a request replaces the session cookie (own password change): see renewSession.
+  let holdReconnect = false;
+  socket.on('disconnect', (reason) => {
+    connected.value = false;
+    // The server ended the socket (sign-out elsewhere, deactivation, password change, session
+    // over): one more try; a dead session answers `unauthorized` below, which goes to sign-in.
+    if (reason === 'io server disconnect' && !holdReconnect) socket.connect();
+  });
   socket.on('connect_error', (err) => {
     const code = (err as Error & { data?: { code?: string } }).data?.code;
     // The session expired or was signed out elsewhere: back to the sign-in page.
@@ -281,6 +288,17 @@ export function createConsole(me: MeDto, connect: Connect) {
     return res.results;
   }
 
+  /** Runs a request that answers with a fresh session cookie, then reconnects the socket with it. */
+  async function renewSession<T>(request: () => Promise<T>): Promise<T> {
+    holdReconnect = true;
+    try {
+      return await request();
+    } finally {
+      holdReconnect = false;
+      if (!socket.connected) socket.connect();
+    }
+  }
+
   return {
     me,
     connected,
@@ -307,6 +325,7 @@ export function createConsole(me: MeDto, connect: Connect) {
     bulk,
     notify,
     dismiss,
+    renewSession,
     destroy: () => socket.disconnect(),
   };
 }

@@ -6,12 +6,15 @@ import { ContactPanel } from './contact-panel.js';
 import { Contacts } from './contacts.js';
 import { ConversationView } from './conversation.js';
 import { Inbox } from './inbox.js';
+import { PasswordDialog } from './password-dialog.js';
+import { Team } from './team.js';
 
 type Pending = { kind: 'one'; contactId: string; subject: string; block: boolean } | { kind: 'bulk'; subject: string; block: boolean };
 
 /** Top bar, then inbox | conversation | contact panel, or the contacts table. */
 export function App({ s, onSignOut }: { s: ConsoleState; onSignOut: () => void }) {
   const [pending, setPending] = useState<Pending | null>(null);
+  const [changingPassword, setChangingPassword] = useState(false);
   const cur = s.current.value;
   const view = s.view.value;
   const unread = s.unreadTotal.value;
@@ -40,12 +43,20 @@ export function App({ s, onSignOut }: { s: ConsoleState; onSignOut: () => void }
           <button type="button" class="nav" aria-current={view === 'contacts' ? 'page' : undefined} onClick={() => (s.view.value = 'contacts')}>
             Contacts
           </button>
+          {s.me.agent.role === 'admin' && (
+            <button type="button" class="nav" aria-current={view === 'team' ? 'page' : undefined} onClick={() => (s.view.value = 'team')}>
+              Team
+            </button>
+          )}
         </nav>
         <div class="who">
           <span class={`dot${s.connected.value ? ' on' : ''}`} role="img" aria-label={s.connected.value ? 'Connected' : 'Reconnecting'} />
           <span>
             {s.me.agent.name} <span class="role">{s.me.agent.role}</span>
           </span>
+          <button type="button" class="btn ghost" onClick={() => setChangingPassword(true)}>
+            Change password
+          </button>
           <button type="button" class="btn ghost" onClick={onSignOut}>
             Sign out
           </button>
@@ -66,6 +77,8 @@ export function App({ s, onSignOut }: { s: ConsoleState; onSignOut: () => void }
               </section>
             )}
           </>
+        ) : view === 'team' ? (
+          <Team s={s} />
         ) : (
           <Contacts s={s} onBulk={(block) => setPending({ kind: 'bulk', subject: `${s.selected.value.size} selected contact${s.selected.value.size === 1 ? '' : 's'}`, block })} />
         )}
@@ -80,6 +93,7 @@ export function App({ s, onSignOut }: { s: ConsoleState; onSignOut: () => void }
           </div>
         ))}
       </div>
+      {changingPassword && <PasswordDialog s={s} onClose={() => setChangingPassword(false)} />}
       {pending && (
         <BlockDialog
           blocking={pending.block}
