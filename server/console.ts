@@ -23,7 +23,10 @@ export function setupConsole(io: Server, core: Core, config: Config, logger: Log
       const sockets = await nsp.fetchSockets();
       sockets.filter((s) => s.data.agent?.id === agentId).forEach((s) => s.disconnect(true));
     } catch (err) {
-      logger.warn({ err, agentId }, 'closing console sockets failed');
+      // Another process did not answer (Redis trouble): close ours at least; theirs stay open
+      // until they reconnect (refused then) or their session ends.
+      for (const s of nsp.sockets.values()) if (s.data.agent?.id === agentId) s.disconnect(true);
+      logger.warn({ err, agentId }, 'closing console sockets on other processes failed');
     }
   };
   const handleApi = createConsoleHandler({ core, config, logger, limiter }, closeSockets);

@@ -74,7 +74,8 @@ export function setupAgents(io: Server, core: Core, config: Config, logger: Logg
     consoleSession(core, config.keys.session, socket.handshake.headers).then(
       (session) => {
         if (!session) return next(refuse('unauthorized', 'Sign in to the console first.'));
-        socket.data.agent = session.agent;
+        // Socket data crosses Redis in fetchSockets answers: the password hash stays out of it.
+        socket.data.agent = { ...session.agent, passwordHash: '' };
         socket.data.sessionExpiresAt = session.expiresAt;
         next();
       },
