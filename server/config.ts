@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { rateLimitsFromEnv, type RateLimitRules } from './guard/rate-limits.js';
-import { blockPolicyFromEnv, type BlockPolicy } from './core/contacts.js';
-import { parseBlockRoles } from './core/agents.js';
-import type { AgentRole } from '../protocol/agents.js';
-import { dispatcherOptionsFromEnv, type DispatcherOptions } from './webhooks/dispatcher.js';
+import { DEFAULT_RATE_LIMITS, type LimitName, type RateLimitRules, type Rule } from './guard/rate-limits.js';
+import { DEFAULT_BLOCK_POLICY, type BlockPolicy } from './core/contacts.js';
+import { AGENT_ROLES, type AgentRole } from '../protocol/agents.js';
+import { DEFAULT_DISPATCHER_OPTIONS, type DispatcherOptions } from './webhooks/dispatcher.js';
 import { parseTrustProxy, type TrustProxy } from './guard/client-ip.js';
 import { deriveKeys, type InternalKeys } from './auth/keys.js';
 
@@ -53,6 +52,8 @@ export interface Config {
   blockPolicy: BlockPolicy;
   /** Agent roles allowed to block and unblock (PARLEY_BLOCK_ROLES, default admin). */
   blockRoles: AgentRole[];
+  /** The first console admin, created on a store without agents (PARLEY_ADMIN_EMAIL / PARLEY_ADMIN_PASSWORD; generated when unset). */
+  firstAdmin: { email?: string; password?: string };
   /** Webhook retries and polling (PARLEY_WEBHOOK_MAX_ATTEMPTS, _RETRY_BASE_MS, _POLL_MS). */
   webhookDelivery: DispatcherOptions;
 }
@@ -101,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     blockPolicy: blockPolicyFromEnv(env),
     blockRoles: parseBlockRoles(env.PARLEY_BLOCK_ROLES),
     webhookDelivery: dispatcherOptionsFromEnv(env),
+    firstAdmin: { email: env.PARLEY_ADMIN_EMAIL || undefined, password: env.PARLEY_ADMIN_PASSWORD || undefined },
     ...overrides,
     // Keys always follow the secret actually in use, overridden or not.
     ...(overrides.secret && !overrides.keys ? { keys: deriveKeys(overrides.secret) } : {}),
@@ -124,4 +126,69 @@ function devSecrets(databaseUrl: string): { apiKey: string; secret: string } {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 }); // owner-only, as the database beside it (create-store.ts)
   writeFileSync(file, JSON.stringify(made, null, 2), { mode: 0o600 });
   return made;
+}
+
+// Settings parsed from text. Environment variables are read in this file only; each bad
+// value stops the start with a message naming the variable.
+
+/** Parses "30/10" (30 per 10 s); "off" or "0" turns a rule off. */
+export function parseRule(text: string): Rule | null {
+  if (text === 'off' || text === '0') return null;
+  const m = /^(\d+)\/(\d+)s?$/.exec(text.trim());
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new Error(`A rate limit is "points/seconds" like 30/10, or off; got "${text}"`);
+  return { points: Number(m[1]), seconds: Number(m[2]) };
+}
+
+const ENV_NAMES: Record<LimitName, string> = {
+  sendPerConnection: 'PARLEY_RATE_SEND_PER_CONNECTION',
+  sendPerContact: 'PARLEY_RATE_SEND_PER_CONTACT',
+  sendPerIp: 'PARLEY_RATE_SEND_PER_IP',
+  leadsPerIp: 'PARLEY_RATE_LEADS_PER_IP',
+  restPerIp: 'PARLEY_RATE_REST_PER_IP',
+  signInFailuresPerIp: 'PARLEY_RATE_SIGN_IN_FAILURES_PER_IP',
+  signInFailuresPerAccount: 'PARLEY_RATE_SIGN_IN_FAILURES_PER_ACCOUNT',
+  historyPerConnection: 'PARLEY_RATE_HISTORY_PER_CONNECTION',
+  typingPerConnection: 'PARLEY_RATE_TYPING_PER_CONNECTION',
+};
+
+export function rateLimitsFromEnv(env: NodeJS.ProcessEnv): RateLimitRules {
+  const rules = { ...DEFAULT_RATE_LIMITS };
+  for (const [name, variable] of Object.entries(ENV_NAMES) as [LimitName, string][]) {
+    if (env[variable] !== undefined) rules[name] = parseRule(env[variable]!);
+  }
+  return rules;
+}
+
+/** `PARLEY_BLOCK_SCOPE` / `PARLEY_IP_BLOCK_MINUTES` → policy; bad values throw at start. */
+export function blockPolicyFromEnv(env: NodeJS.ProcessEnv): BlockPolicy {
+  const scope = env.PARLEY_BLOCK_SCOPE || DEFAULT_BLOCK_POLICY.scope;
+  if (scope !== 'contact' && scope !== 'device_and_ip') throw new Error(`PARLEY_BLOCK_SCOPE must be contact or device_and_ip; got ${scope}`);
+  const minutes = Number(env.PARLEY_IP_BLOCK_MINUTES || DEFAULT_BLOCK_POLICY.ipBlockMinutes);
+  if (!Number.isFinite(minutes) || minutes < 1) throw new Error(`PARLEY_IP_BLOCK_MINUTES must be a positive number; got ${env.PARLEY_IP_BLOCK_MINUTES}`);
+  return { scope, ipBlockMinutes: minutes };
+}
+
+/** `PARLEY_BLOCK_ROLES="admin,agent"` → roles; unset or empty → admin only. Unknown roles throw. */
+export function parseBlockRoles(value: string | undefined): AgentRole[] {
+  const roles = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const r of roles) {
+    if (!(AGENT_ROLES as readonly string[]).includes(r)) throw new Error(`PARLEY_BLOCK_ROLES: unknown role "${r}"; use ${AGENT_ROLES.join(', ')}`);
+  }
+  return roles.length ? (roles as AgentRole[]) : ['admin'];
+}
+
+/** `PARLEY_WEBHOOK_*` → options; bad values throw at start. */
+export function dispatcherOptionsFromEnv(env: NodeJS.ProcessEnv): DispatcherOptions {
+  const num = (name: string, fallback: number, min: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number ≥ ${min}; got ${raw}`);
+    return n;
+  };
+  return {
+    maxAttempts: num('PARLEY_WEBHOOK_MAX_ATTEMPTS', DEFAULT_DISPATCHER_OPTIONS.maxAttempts, 1),
+    retryBaseMs: num('PARLEY_WEBHOOK_RETRY_BASE_MS', DEFAULT_DISPATCHER_OPTIONS.retryBaseMs, 1),
+    pollMs: num('PARLEY_WEBHOOK_POLL_MS', DEFAULT_DISPATCHER_OPTIONS.pollMs, 10),
+  };
 }

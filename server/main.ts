@@ -24,7 +24,7 @@ async function main() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   // First start only: an admin account (created before /healthz says ready), its password shown this once.
-  const parley = await startParley(config, { logger, firstAdmin: { email: process.env.PARLEY_ADMIN_EMAIL, password: process.env.PARLEY_ADMIN_PASSWORD } });
+  const parley = await startParley(config, { logger, firstAdmin: config.firstAdmin });
   const admin = parley.firstAdmin;
   const store = /^postgres(ql)?:/.test(config.databaseUrl) ? maskUrlPassword(config.databaseUrl) : resolve(config.databaseUrl);
   const lines = [

@@ -14,15 +14,6 @@ export interface AgentPolicy {
 export { MIN_PASSWORD_LENGTH };
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
-/** `PARLEY_BLOCK_ROLES="admin,agent"` → roles; unset or empty → admin only. Unknown roles throw. */
-export function parseBlockRoles(value: string | undefined): AgentRole[] {
-  const roles = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  for (const r of roles) {
-    if (!(AGENT_ROLES as readonly string[]).includes(r)) throw new Error(`PARLEY_BLOCK_ROLES: unknown role "${r}"; use ${AGENT_ROLES.join(', ')}`);
-  }
-  return roles.length ? (roles as AgentRole[]) : ['admin'];
-}
-
 // Compared against when the email is unknown, so a miss costs as much as a wrong password.
 let dummyHash: Promise<string> | undefined;
 

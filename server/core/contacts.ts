@@ -27,15 +27,6 @@ export interface BlockOptions {
   ipBlockMinutes?: number;
 }
 
-/** `PARLEY_BLOCK_SCOPE` / `PARLEY_IP_BLOCK_MINUTES` → policy; bad values throw at start. */
-export function blockPolicyFromEnv(env: NodeJS.ProcessEnv): BlockPolicy {
-  const scope = env.PARLEY_BLOCK_SCOPE || DEFAULT_BLOCK_POLICY.scope;
-  if (scope !== 'contact' && scope !== 'device_and_ip') throw new Error(`PARLEY_BLOCK_SCOPE must be contact or device_and_ip; got ${scope}`);
-  const minutes = Number(env.PARLEY_IP_BLOCK_MINUTES || DEFAULT_BLOCK_POLICY.ipBlockMinutes);
-  if (!Number.isFinite(minutes) || minutes < 1) throw new Error(`PARLEY_IP_BLOCK_MINUTES must be a positive number; got ${env.PARLEY_IP_BLOCK_MINUTES}`);
-  return { scope, ipBlockMinutes: minutes };
-}
-
 const earlier = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a < b ? a : b);
 
 export interface ContactFields {
@@ -56,6 +47,11 @@ export class Contacts {
     private readonly audit: AuditLog,
     readonly policy: BlockPolicy = DEFAULT_BLOCK_POLICY,
   ) {}
+
+  /** The contact, or null when there is none (get() throws contact_not_found instead). */
+  find(id: string): Promise<ContactRecord | null> {
+    return this.store.getContact(id);
+  }
 
   async get(id: string): Promise<ContactRecord> {
     const contact = await this.store.getContact(id);
@@ -212,6 +208,20 @@ export class Contacts {
     if (!result) return target;
     await this.announce(result, true, actor, reason, { scope: 'contact', blockedUntil: result.contact.blockedUntil, rules: [], carriedFrom: { contactId: source.id, via } });
     return result.contact;
+  }
+
+  /**
+   * A blocked contact a connection is linked to, for carry-over: the contact its visitor
+   * token names (merges followed, even when the token no longer opens it), or one that used
+   * its device id. Never `except` itself.
+   */
+  async blockedLink(link: { tokenContactId?: string | null; deviceId?: string; except?: string }): Promise<{ from: ContactRecord; via: CarriedFrom['via'] } | null> {
+    if (link.tokenContactId) {
+      const current = await this.store.getContact(await this.current(link.tokenContactId));
+      if (current?.blocked && current.id !== link.except) return { from: current, via: 'visitor_token' };
+    }
+    const byDevice = link.deviceId ? await this.store.findBlockedContactByDevice(link.deviceId, new Date().toISOString(), link.except) : null;
+    return byDevice ? { from: byDevice, via: 'device' } : null;
   }
 
   /** The contact a merged lead became (following merges), or the id itself. */

@@ -47,34 +47,6 @@ export const NO_RATE_LIMITS: RateLimitRules = {
   signInFailuresPerAccount: null, historyPerConnection: null, typingPerConnection: null,
 };
 
-/** Parses "30/10" (30 per 10 s); "off" or "0" turns a rule off. */
-export function parseRule(text: string): Rule | null {
-  if (text === 'off' || text === '0') return null;
-  const m = /^(\d+)\/(\d+)s?$/.exec(text.trim());
-  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new Error(`A rate limit is "points/seconds" like 30/10, or off; got "${text}"`);
-  return { points: Number(m[1]), seconds: Number(m[2]) };
-}
-
-const ENV_NAMES: Record<LimitName, string> = {
-  sendPerConnection: 'PARLEY_RATE_SEND_PER_CONNECTION',
-  sendPerContact: 'PARLEY_RATE_SEND_PER_CONTACT',
-  sendPerIp: 'PARLEY_RATE_SEND_PER_IP',
-  leadsPerIp: 'PARLEY_RATE_LEADS_PER_IP',
-  restPerIp: 'PARLEY_RATE_REST_PER_IP',
-  signInFailuresPerIp: 'PARLEY_RATE_SIGN_IN_FAILURES_PER_IP',
-  signInFailuresPerAccount: 'PARLEY_RATE_SIGN_IN_FAILURES_PER_ACCOUNT',
-  historyPerConnection: 'PARLEY_RATE_HISTORY_PER_CONNECTION',
-  typingPerConnection: 'PARLEY_RATE_TYPING_PER_CONNECTION',
-};
-
-export function rateLimitsFromEnv(env: NodeJS.ProcessEnv): RateLimitRules {
-  const rules = { ...DEFAULT_RATE_LIMITS };
-  for (const [name, variable] of Object.entries(ENV_NAMES) as [LimitName, string][]) {
-    if (env[variable] !== undefined) rules[name] = parseRule(env[variable]!);
-  }
-  return rules;
-}
-
 export type Verdict = { ok: true } | { ok: false; retryAfterMs: number };
 
 /**

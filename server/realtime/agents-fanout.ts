@@ -18,7 +18,7 @@ export function fanOutToAgents(core: Core, nsp: AgentsNamespace, logger: Logger,
     switch (event.type) {
       case 'message:created': {
         if (!hasAudience(nsp, clustered)) return;
-        const contact = event.contact ?? (await core.store.getContact(event.conversation.contactId));
+        const contact = event.contact ?? (await core.contacts.find(event.conversation.contactId));
         if (!contact) return;
         nsp.emit('message:new', { message: messageDto(event.message), conversation: conversationDto(event.conversation), contact: contactSummary(contact) });
         return;

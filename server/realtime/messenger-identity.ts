@@ -22,7 +22,6 @@ const Auth = v.object({
 type Auth = v.InferOutput<typeof Auth>;
 
 type Carry = { from: ContactRecord; via: CarriedFrom['via'] };
-
 /**
  * Works out who is connecting, and makes a block follow the person:
  * - a customer proves who they are on every connect (userId + userHash, or a JWT); a live
@@ -39,7 +38,7 @@ export async function identifyVisitor(core: Core, config: Config, logger: Logger
   const token = auth.visitorToken ? readVisitorToken(auth.visitorToken, config.keys.visitorToken) : null;
   if (auth.visitorToken && !token) throw refuse('identity_invalid', 'The visitor token is invalid; connect without it to start afresh.');
   // The contact this browser's token names (authentic, but maybe stale), and whether it still opens that lead.
-  const held = token ? await core.store.getContact(token.contactId) : null;
+  const held = token ? await core.contacts.find(token.contactId) : null;
   const liveLead = held && held.type === 'lead' && !held.mergedInto && held.tokenEpoch === token!.epoch && token!.expiresAt > Date.now() ? held : null;
 
   let contact: ContactRecord;
@@ -47,12 +46,12 @@ export async function identifyVisitor(core: Core, config: Config, logger: Logger
   if (claimed) {
     contact = liveLead ? await core.contacts.mergeLead(liveLead, claimed.customer) : claimed.customer;
     // A userId taken on trust (PARLEY_REQUIRE_IDENTITY_VERIFICATION=false) proves nothing: blocks carry over as for a lead.
-    if (!claimed.proven) contact = await carryInto(core, contact, await blockSource(core, held, auth.deviceId, contact.id));
+    if (!claimed.proven) contact = await carryInto(core, contact, await core.contacts.blockedLink({ tokenContactId: held?.id, deviceId: auth.deviceId, except: contact.id }));
   } else if (liveLead) {
-    contact = await carryInto(core, liveLead, auth.deviceId ? await blockSource(core, null, auth.deviceId, liveLead.id) : null);
+    contact = await carryInto(core, liveLead, auth.deviceId ? await core.contacts.blockedLink({ deviceId: auth.deviceId, except: liveLead.id }) : null);
   } else {
     await newLead();
-    const carry = await blockSource(core, held, auth.deviceId);
+    const carry = await core.contacts.blockedLink({ tokenContactId: held?.id, deviceId: auth.deviceId });
     // Under a wider block (this IP or device) the lead is also created already blocked.
     contact = await core.contacts.createLead({ email: auth.email, name: auth.name }, { ip, deviceId: auth.deviceId }, carry);
   }
@@ -75,16 +74,6 @@ async function claimedCustomer(core: Core, config: Config, auth: Auth): Promise<
   if (!auth.userHash && config.requireIdentityVerification) throw refuse('identity_invalid', 'A userHash or JWT is required to identify a user.');
   // userHash signs the userId only: an email sent next to it is a claim, kept unverified.
   return { customer: await core.contacts.identifyCustomer({ userId: auth.userId, email: auth.email, name: auth.name }), proven: !!auth.userHash };
-}
-
-/** A blocked contact this connection is linked to: the one its token names (merges followed), or one that used its device. */
-async function blockSource(core: Core, held: ContactRecord | null, deviceId: string | undefined, self?: string): Promise<Carry | null> {
-  if (held) {
-    const current = await core.store.getContact(await core.contacts.current(held.id));
-    if (current?.blocked && current.id !== self) return { from: current, via: 'visitor_token' };
-  }
-  const byDevice = deviceId ? await core.store.findBlockedContactByDevice(deviceId, new Date().toISOString(), self) : null;
-  return byDevice ? { from: byDevice, via: 'device' } : null;
 }
 
 const carryInto = (core: Core, contact: ContactRecord, carry: Carry | null) =>

@@ -139,7 +139,7 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
     const { contactId } = socket.data;
     // Join before reading the block state, so a block landing in between is still delivered.
     await socket.join(contactRoom(contactId));
-    const contact = await core.store.getContact(contactId);
+    const contact = await core.contacts.find(contactId);
     if (!contact) return socket.disconnect(true);
     socket.emit('session', sessionPayload(contact, config));
 
@@ -181,7 +181,7 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
         own(conversationId);
       }
       // A blocked contact reaches no one, not even with a typing indicator.
-      const contact = await core.store.getContact(contactId);
+      const contact = await core.contacts.find(contactId);
       if (contact && !contact.blocked) io.of(AGENTS_NAMESPACE).emit('visitor:typing', { contactId, conversationId, typing });
     };
     // One at a time, in arrival order (a "stopped" never overtakes its "started"); typing is

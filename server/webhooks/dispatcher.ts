@@ -25,22 +25,6 @@ const BATCH = 20;
 // subscribed to, and that must not cost a query. Changes made here refresh it at once.
 const CACHE_MS = 2_000;
 
-/** `PARLEY_WEBHOOK_*` → options; bad values throw at start. */
-export function dispatcherOptionsFromEnv(env: NodeJS.ProcessEnv): DispatcherOptions {
-  const num = (name: string, fallback: number, min: number) => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number ≥ ${min}; got ${raw}`);
-    return n;
-  };
-  return {
-    maxAttempts: num('PARLEY_WEBHOOK_MAX_ATTEMPTS', DEFAULT_DISPATCHER_OPTIONS.maxAttempts, 1),
-    retryBaseMs: num('PARLEY_WEBHOOK_RETRY_BASE_MS', DEFAULT_DISPATCHER_OPTIONS.retryBaseMs, 1),
-    pollMs: num('PARLEY_WEBHOOK_POLL_MS', DEFAULT_DISPATCHER_OPTIONS.pollMs, 10),
-  };
-}
-
 /** Featurebase's scheme: hex HMAC-SHA256 of `${timestamp}.${rawBody}` keyed with the webhook secret. */
 export function signPayload(secret: string, timestamp: string, body: string): string {
   return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { parseBlockRoles } from '../../server/core/agents.js';
+import { parseBlockRoles } from '../../server/config.js';
 import { ask, connectAgent, createAgent, signIn } from '../support/agent.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { connectVisitor } from '../support/visitor.js';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RATE_LIMITS, NO_RATE_LIMITS, parseRule, rateLimitsFromEnv } from '../../server/guard/rate-limits.js';
+import { DEFAULT_RATE_LIMITS, NO_RATE_LIMITS } from '../../server/guard/rate-limits.js';
+import { parseRule, rateLimitsFromEnv } from '../../server/config.js';
 import { http } from '../support/api.js';
 import { createAgent, signIn } from '../support/agent.js';
 import { startServer, type TestServer } from '../support/server.js';
