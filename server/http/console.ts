@@ -68,7 +68,6 @@ const requestInfo = (ctx: ConsoleContext) => ({ ipAddress: ctx.ip, userAgent: ct
 /** Console sign-ins, successful or not, go to the audit log (`auth.login` / `auth.login_failed`). */
 function recordSignIn(ctx: ConsoleContext, result: SignInResult, email: string) {
   const request = requestInfo(ctx);
-  const { agent } = result;
   return ctx.core.audit.record({
     action: result.ok ? 'auth.login' : 'auth.login_failed',
     domain: 'authentication',
@@ -76,7 +75,7 @@ function recordSignIn(ctx: ConsoleContext, result: SignInResult, email: string) 
       ? `${result.agent.name} signed in to the console`
       : `Failed console sign-in for ${email.slice(0, 100)}${result.reason === 'deactivated' ? ' (account deactivated)' : ''}`,
     actor: result.ok ? { actorType: 'admin', actorId: result.agent.id, request } : { actorType: 'system', request },
-    resource: agent ? { type: 'admin', id: agent.id, name: agent.name } : { type: 'admin', id: null, name: email.slice(0, 320) },
+    resource: result.ok ? { type: 'admin', id: result.agent.id, name: result.agent.name } : { type: 'admin', id: null, name: email.slice(0, 320) },
     metadata: result.ok ? {} : { reason: result.reason },
   });
 }
