@@ -1,27 +1,11 @@
+import type * as v from 'valibot';
+import type { HistoryFetchSchema, MessengerAuthSchema, SendMessageSchema, TypingSchema } from './schemas/messenger.js';
 import type { AckFn, MessageDto, SessionContact } from './types.js';
 
 export const MESSENGER_NAMESPACE = '/messenger';
 
-/** `auth` sent when connecting to /messenger. */
-export interface MessengerAuth {
-  /**
-   * Signed token from an earlier `session`; brings a returning lead back. Keep sending it
-   * after sign-in and sign-out: it links the browser's past identities (merges, blocks).
-   */
-  visitorToken?: string;
-  /** Customer identity: userId + userHash (HMAC-SHA256 of userId with the server secret). */
-  userId?: string;
-  userHash?: string;
-  /** Customer identity as a signed HS256 JWT (PARLEY_JWT_SECRET; claims: userId or sub, exp, email?, name?). */
-  jwt?: string;
-  email?: string;
-  name?: string;
-  /**
-   * A stable id of this browser or app install (1–64 chars of [A-Za-z0-9_-]), kept apart from
-   * the visitor token; a block with scope `device_and_ip` also blocks new leads from it.
-   */
-  deviceId?: string;
-}
+/** `auth` sent when connecting to /messenger (fields documented on the schema). */
+export type MessengerAuth = v.InferInput<typeof MessengerAuthSchema>;
 
 export interface SessionPayload {
   contact: SessionContact;
@@ -32,23 +16,13 @@ export interface SessionPayload {
   visitorToken?: string;
 }
 
-export interface SendMessagePayload {
-  /** Idempotency key chosen by the client; resending it never stores a second message. */
-  clientId: string;
-  /** Absent: the contact's latest open conversation, or a new one. */
-  conversationId?: string;
-  body: string;
-}
+/** `message:send`: `clientId` is an idempotency key (a resend never stores twice); no `conversationId`: the latest open conversation, or a new one. */
+export type SendMessagePayload = v.InferInput<typeof SendMessageSchema>;
 
-export interface HistoryPayload {
-  /** Last message id the client has; absent for the whole history (latest page). */
-  since?: string | null;
-}
+/** `history:fetch`: `since` is the last message id the client has; absent for the latest page. */
+export type HistoryPayload = NonNullable<v.InferInput<typeof HistoryFetchSchema>>;
 
-export interface TypingPayload {
-  conversationId: string;
-  typing: boolean;
-}
+export type TypingPayload = v.InferInput<typeof TypingSchema>;
 
 export interface MessengerClientEvents {
   'message:send': (payload: SendMessagePayload, ack: AckFn<{ message: MessageDto }>) => void;

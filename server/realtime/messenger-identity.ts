@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { Logger } from 'pino';
 import type { SessionPayload } from '../../protocol/messenger.js';
+import { MessengerAuthSchema } from '../../protocol/schemas/messenger.js';
 import type { Config } from '../config.js';
 import type { Core } from '../core/core.js';
 import type { CarriedFrom } from '../core/events.js';
@@ -9,17 +10,7 @@ import { sessionContact } from './dto.js';
 import { readVisitorToken, signVisitorToken, verifyIdentityJwt, verifyUserHash } from './identity.js';
 import { refuse } from './socket-validation.js';
 
-const text = (max: number) => v.optional(v.pipe(v.string(), v.maxLength(max)));
-const Auth = v.object({
-  visitorToken: text(200),
-  userId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
-  userHash: text(128),
-  jwt: text(4096),
-  email: v.optional(v.pipe(v.string(), v.maxLength(320), v.email())),
-  name: text(255),
-  deviceId: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/))),
-});
-type Auth = v.InferOutput<typeof Auth>;
+type Auth = v.InferOutput<typeof MessengerAuthSchema>;
 
 type Carry = { from: ContactRecord; via: CarriedFrom['via'] };
 /**
@@ -32,7 +23,7 @@ type Carry = { from: ContactRecord; via: CarriedFrom['via'] };
  *   contact's token (even a stale one) or device id, whatever the block scope.
  */
 export async function identifyVisitor(core: Core, config: Config, logger: Logger, rawAuth: unknown, newLead: () => Promise<void>, ip: string): Promise<ContactRecord> {
-  const parsed = v.safeParse(Auth, rawAuth ?? {});
+  const parsed = v.safeParse(MessengerAuthSchema, rawAuth ?? {});
   if (!parsed.success) throw refuse('invalid_payload', 'The messenger auth payload is invalid.');
   const auth = parsed.output;
   const token = auth.visitorToken ? readVisitorToken(auth.visitorToken, config.keys.visitorToken) : null;

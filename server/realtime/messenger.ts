@@ -1,8 +1,9 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import * as v from 'valibot';
 import type { Logger } from 'pino';
-import { HISTORY_PAGE_SIZE, MAX_BODY_LENGTH, MAX_CLIENT_ID_LENGTH, MAX_HISTORY_PAGE_BYTES } from '../../protocol/limits.js';
+import { HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES } from '../../protocol/limits.js';
 import { MESSENGER_NAMESPACE, type MessengerClientEvents, type MessengerServerEvents } from '../../protocol/messenger.js';
+import { HistoryFetchSchema, SendMessageSchema, TypingSchema } from '../../protocol/schemas/messenger.js';
 import type { Config } from '../config.js';
 import type { Core } from '../core/core.js';
 import { ParleyError } from '../core/errors.js';
@@ -23,18 +24,6 @@ export interface VisitorData {
 
 export type MessengerSocket = Socket<MessengerClientEvents, MessengerServerEvents, Record<string, never>, VisitorData>;
 export type MessengerNamespace = Namespace<MessengerClientEvents, MessengerServerEvents, Record<string, never>, VisitorData>;
-
-const CONVERSATION_ID = /^[1-9][0-9]{0,15}$/;
-
-const Send = v.object({
-  clientId: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CLIENT_ID_LENGTH)),
-  conversationId: v.optional(v.pipe(v.string(), v.regex(CONVERSATION_ID, 'must be a conversation id'))),
-  // Length beyond the limit is reported as message_too_long by the core, not here.
-  body: v.pipe(v.string(), v.maxLength(MAX_BODY_LENGTH * 4)),
-});
-
-const History = v.optional(v.object({ since: v.optional(v.nullable(v.pipe(v.string(), v.regex(/^[0-9a-f]{24}$/)))) }), {});
-const Typing = v.object({ conversationId: v.pipe(v.string(), v.regex(CONVERSATION_ID)), typing: v.boolean() });
 
 /** Owned conversation ids remembered per socket (a visitor rarely has more). */
 const MAX_OWNED_CACHED = 64;
@@ -148,7 +137,7 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
     const own = (conversationId: string) => owned.size < MAX_OWNED_CACHED && owned.add(conversationId);
 
     socket.on('message:send', acked(logger, 'message:send', async (payload) => {
-      const input = parsePayload(Send, payload);
+      const input = parsePayload(SendMessageSchema, payload);
       const verdict = await limiter.consume([['sendPerConnection', socket.id], ['sendPerContact', contactId], ['sendPerIp', socket.data.ip]]);
       if (!verdict.ok) throw new ParleyError('rate_limited', `Too many messages; retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
       const { message } = await core.messages.sendAsContact({
@@ -161,7 +150,7 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
     socket.on('history:fetch', acked(logger, 'history:fetch', async (payload) => {
       const verdict = await limiter.consume([['historyPerConnection', socket.id]]);
       if (!verdict.ok) throw new ParleyError('rate_limited', `Too many history requests; retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
-      const { since } = parsePayload(History, payload);
+      const { since } = parsePayload(HistoryFetchSchema, payload);
       const { messages, hasMore } = await core.messages.history(contactId, since, HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES);
       return { messages: messages.map(visitorMessageDto), hasMore };
     }));
@@ -169,7 +158,7 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
     const relayTyping = async (payload: unknown) => {
       // Over the limit, typing is dropped without an answer (it has no ack).
       if (!(await limiter.consume([['typingPerConnection', socket.id]])).ok) return;
-      const parsed = v.safeParse(Typing, payload);
+      const parsed = v.safeParse(TypingSchema, payload);
       if (!parsed.success) return;
       const { conversationId, typing } = parsed.output;
       if (!owned.has(conversationId)) {

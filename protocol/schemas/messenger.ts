@@ -1,0 +1,30 @@
+import * as v from 'valibot';
+import { ClientId, ConversationId, DeviceId, Email, MessageBody, ObjectId, shortText } from './ids.js';
+
+/** `auth` of a /messenger connection. */
+export const MessengerAuthSchema = v.object({
+  /**
+   * Signed token from an earlier `session`; brings a returning lead back. Keep sending it
+   * after sign-in and sign-out: it links the browser's past identities (merges, blocks).
+   */
+  visitorToken: v.optional(shortText(200)),
+  /** Customer identity: userId + userHash (hex HMAC-SHA256 of userId with PARLEY_SECRET). */
+  userId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
+  userHash: v.optional(shortText(128)),
+  /** Customer identity as an HS256 JWT (PARLEY_JWT_SECRET; claims: userId or sub, exp, email?, name?). */
+  jwt: v.optional(shortText(4096)),
+  email: v.optional(Email),
+  name: v.optional(shortText(255)),
+  /** A stable id of this browser or app install, kept apart from the token (carry-over, wider blocks). */
+  deviceId: v.optional(DeviceId),
+});
+
+export const SendMessageSchema = v.object({
+  clientId: ClientId,
+  conversationId: v.optional(ConversationId),
+  body: MessageBody,
+});
+
+export const HistoryFetchSchema = v.optional(v.object({ since: v.optional(v.nullable(ObjectId)) }), {});
+
+export const TypingSchema = v.object({ conversationId: ConversationId, typing: v.boolean() });
