@@ -120,7 +120,7 @@ export function createConsole(me: MeDto, connect: Connect) {
       const cur = current.value;
       if (cur && cur.detail.contact.id === contact.id) {
         const history = event && !cur.detail.blockHistory.some((e) => e.id === event.id) ? [...cur.detail.blockHistory, event] : cur.detail.blockHistory;
-        current.value = { ...cur, detail: { contact, blockHistory: history } };
+        current.value = { ...cur, detail: { ...cur.detail, contact, blockHistory: history } };
       }
     });
   }

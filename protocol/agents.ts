@@ -121,6 +121,8 @@ export interface BlockEventDto {
 export interface ContactDetail {
   contact: ContactSummary;
   blockHistory: BlockEventDto[];
+  /** Other contacts seen on one of this contact's devices (shared computer, or a second identity). */
+  sharedDevice?: ContactSummary[];
 }
 
 export interface InboxQuery {

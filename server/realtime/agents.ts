@@ -57,8 +57,10 @@ const ContactsList = v.optional(v.object({ limit, cursor }), {});
 
 /** The contact panel: contact plus block history with agents' names. */
 export async function contactDetail(core: Core, contactId: string): Promise<ContactDetail> {
-  const [contact, events, names] = await Promise.all([core.contacts.get(contactId), core.contacts.blockHistory(contactId), core.agents.names()]);
-  return { contact: contactSummary(contact), blockHistory: events.map((e) => blockEventDto(e, names)) };
+  const [contact, events, names, sharers] = await Promise.all([
+    core.contacts.get(contactId), core.contacts.blockHistory(contactId), core.agents.names(), core.contacts.deviceSharers(contactId),
+  ]);
+  return { contact: contactSummary(contact), blockHistory: events.map((e) => blockEventDto(e, names)), sharedDevice: sharers.map(contactSummary) };
 }
 
 /**
