@@ -16,7 +16,7 @@ describe.skipIf(!haveChromium())('widget with a stale visitor token', () => {
     await server?.close();
   });
 
-  it('drops a token the server refuses, gets a new lead and sends', async () => {
+  it('drops a token the server refuses (an old v1 token from before the upgrade), gets a new lead and sends', async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/`);
     const key = `parley:${server.url}:token`;
@@ -30,7 +30,7 @@ describe.skipIf(!haveChromium())('widget with a stale visitor token', () => {
     await page.locator('parley-messenger .m.me[data-status="sent"]').waitFor({ timeout: 5000 });
     const token = await page.evaluate((k) => localStorage.getItem(k), key);
     expect(token).not.toBe(forged);
-    expect(token).toMatch(/^v1\.[0-9a-f]{24}\./);
+    expect(token).toMatch(/^v2\.[0-9a-f]{24}\./);
     const device = await page.evaluate((u) => localStorage.getItem(`parley:${u}:device`), server.url);
     expect(device).toMatch(/^[0-9a-f]{32}$/);
   });
