@@ -1,3 +1,5 @@
+import type * as v from 'valibot';
+import type { AgentSendSchema, InboxListSchema } from './schemas/agents.js';
 import type { TypingPayload } from './messenger.js';
 import type { AckFn, ContactType, ConversationState, MessageDto, MessageType } from './types.js';
 
@@ -125,28 +127,16 @@ export interface ContactDetail {
   sharedDevice?: ContactSummary[];
 }
 
-export interface InboxQuery {
-  /** `open` also lists snoozed conversations; absent lists every state. */
-  state?: 'open' | 'closed';
-  /** true: only blocked contacts; false: only unblocked; absent: both. */
-  blocked?: boolean;
-  /** Case-insensitive substring of the contact's name or email. */
-  search?: string;
-  limit?: number;
-  cursor?: string | null;
-}
+/** `inbox:list`: `state` open also lists snoozed; `blocked` true/false filters, absent lists both; `search` is a case-insensitive substring of name or email. */
+export type InboxQuery = NonNullable<v.InferInput<typeof InboxListSchema>>;
 
 export interface ContactsQuery {
   limit?: number;
   cursor?: string | null;
 }
 
-export interface AgentSendPayload {
-  conversationId: string;
-  body: string;
-  /** Idempotency key: resending it never stores a second message. */
-  clientId: string;
-}
+/** A reply or note; `clientId` is an idempotency key (a resend never stores twice). */
+export type AgentSendPayload = v.InferInput<typeof AgentSendSchema>;
 
 export interface BulkResult {
   contactId: string;

@@ -1,10 +1,10 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import * as v from 'valibot';
 import type { Logger } from 'pino';
+import type { AgentsClientEvents, AgentsServerEvents, BulkResult, ContactDetail } from '../../protocol/agents.js';
 import {
-  MAX_BULK_CONTACTS, MAX_REASON_LENGTH, type AgentsClientEvents, type AgentsServerEvents, type BulkResult, type ContactDetail,
-} from '../../protocol/agents.js';
-import { MAX_BODY_LENGTH, MAX_CLIENT_ID_LENGTH } from '../../protocol/limits.js';
+  AgentSendSchema, AgentTypingSchema, BlockSchema, BulkBlockSchema, ContactRefSchema, ContactsListSchema, ConversationRefSchema, InboxListSchema,
+} from '../../protocol/schemas/agents.js';
 import { MESSENGER_NAMESPACE } from '../../protocol/messenger.js';
 import { sameOrigin } from '../auth/session.js';
 import type { Config } from '../config.js';
@@ -28,32 +28,6 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export type AgentsSocket = Socket<AgentsClientEvents, AgentsServerEvents, Record<string, never>, AgentData>;
 export type AgentsNamespace = Namespace<AgentsClientEvents, AgentsServerEvents, Record<string, never>, AgentData>;
-
-const objectId = v.pipe(v.string(), v.regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id'));
-const conversationId = v.pipe(v.string(), v.regex(/^[1-9][0-9]{0,15}$/, 'must be a conversation id'));
-const reason = v.optional(v.nullable(v.pipe(v.string(), v.maxLength(MAX_REASON_LENGTH))));
-const limit = v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)), 50);
-const cursor = v.optional(v.nullable(v.pipe(v.string(), v.maxLength(200))));
-
-const InboxList = v.optional(v.object({
-  state: v.optional(v.picklist(['open', 'closed'])),
-  blocked: v.optional(v.boolean()),
-  search: v.optional(v.pipe(v.string(), v.maxLength(200))),
-  limit,
-  cursor,
-}), {});
-const ConversationRef = v.object({ conversationId });
-const Send = v.object({
-  conversationId,
-  // The length rule lives in the core (message_too_long); this only caps what we parse.
-  body: v.pipe(v.string(), v.maxLength(MAX_BODY_LENGTH * 4)),
-  clientId: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CLIENT_ID_LENGTH)),
-});
-const Typing = v.object({ conversationId, typing: v.boolean() });
-const ContactRef = v.object({ contactId: objectId });
-const Block = v.object({ contactId: objectId, reason });
-const Bulk = v.object({ contactIds: v.pipe(v.array(objectId), v.minLength(1), v.maxLength(MAX_BULK_CONTACTS)), reason });
-const ContactsList = v.optional(v.object({ limit, cursor }), {});
 
 /** The contact panel: contact plus block history with agents' names. */
 export async function contactDetail(core: Core, contactId: string): Promise<ContactDetail> {
@@ -105,13 +79,13 @@ export function setupAgents(io: Server, core: Core, config: Config, logger: Logg
       socket.on(event, acked(logger, `agents ${event}`, run) as never);
 
     on('inbox:list', async (payload) => {
-      const q = parsePayload(InboxList, payload);
+      const q = parsePayload(InboxListSchema, payload);
       const page = await core.agents.inbox(agent.id, q);
       return { items: page.items.map(inboxItem), nextCursor: page.nextCursor };
     });
 
     on('conversation:open', async (payload) => {
-      const { conversationId } = parsePayload(ConversationRef, payload);
+      const { conversationId } = parsePayload(ConversationRefSchema, payload);
       const conversation = await core.conversations.get(conversationId);
       const [messages, contact] = await Promise.all([
         core.conversations.parts(conversationId, { includeNotes: true }),
@@ -122,14 +96,14 @@ export function setupAgents(io: Server, core: Core, config: Config, logger: Logg
     });
 
     on('conversation:read', async (payload) => {
-      const { conversationId } = parsePayload(ConversationRef, payload);
+      const { conversationId } = parsePayload(ConversationRefSchema, payload);
       await core.agents.markRead(agent.id, conversationId);
       return {};
     });
 
     for (const messageType of ['reply', 'note'] as const) {
       on(`conversation:${messageType}`, async (payload) => {
-        const input = parsePayload(Send, payload);
+        const input = parsePayload(AgentSendSchema, payload);
         const { message } = await core.messages.sendAsAdmin({ adminId: agent.id, adminName: agent.name, messageType, ...input });
         // What this agent wrote is read by this agent.
         await core.agents.markRead(agent.id, input.conversationId);
@@ -139,13 +113,13 @@ export function setupAgents(io: Server, core: Core, config: Config, logger: Logg
 
     for (const [event, state] of [['conversation:close', 'closed'], ['conversation:reopen', 'open']] as const) {
       on(event, async (payload) => {
-        const { conversationId } = parsePayload(ConversationRef, payload);
+        const { conversationId } = parsePayload(ConversationRefSchema, payload);
         return { conversation: conversationDto(await core.conversations.update(conversationId, { state })) };
       });
     }
 
     socket.on('typing', (payload: unknown) => {
-      const parsed = v.safeParse(Typing, payload);
+      const parsed = v.safeParse(AgentTypingSchema, payload);
       if (!parsed.success) return;
       core.conversations.get(parsed.output.conversationId).then(
         (c) => messenger.to(contactRoom(c.contactId)).emit('agent:typing', { ...parsed.output, name: agent.name }),
@@ -153,29 +127,29 @@ export function setupAgents(io: Server, core: Core, config: Config, logger: Logg
       );
     });
 
-    on('contact:get', async (payload) => contactDetail(core, parsePayload(ContactRef, payload).contactId));
+    on('contact:get', async (payload) => contactDetail(core, parsePayload(ContactRefSchema, payload).contactId));
 
     on('contacts:list', async (payload) => {
-      const q = parsePayload(ContactsList, payload);
+      const q = parsePayload(ContactsListSchema, payload);
       const page = await core.contacts.list({ type: 'all', limit: q.limit, cursor: q.cursor });
       return { items: page.items.map(contactSummary), nextCursor: page.nextCursor };
     });
 
     on('contact:block', async (payload) => {
-      const { contactId, reason } = parsePayload(Block, payload);
+      const { contactId, reason } = parsePayload(BlockSchema, payload);
       await core.agents.block(agent, contactId, reason);
       return contactDetail(core, contactId);
     });
 
     on('contact:unblock', async (payload) => {
-      const { contactId, reason } = parsePayload(Block, payload);
+      const { contactId, reason } = parsePayload(BlockSchema, payload);
       await core.agents.unblock(agent, contactId, reason);
       return contactDetail(core, contactId);
     });
 
     for (const [event, blocked] of [['contacts:block', true], ['contacts:unblock', false]] as const) {
       on(event, async (payload) => {
-        const { contactIds, reason } = parsePayload(Bulk, payload);
+        const { contactIds, reason } = parsePayload(BulkBlockSchema, payload);
         if (!core.agents.canBlock(agent)) throw new ParleyError('forbidden', `Agents with the ${agent.role} role may not block or unblock contacts.`);
         const results: BulkResult[] = [];
         // One at a time: each goes through the same transaction as a single block.
