@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AuditActor, AuditLog } from './audit.js';
 import { ParleyError } from './errors.js';
 import type { Store, WebhookPatch, WebhookQuery, WebhookRecord } from '../store/store.js';
-import { forbiddenHost } from '../webhooks/address-policy.js';
-import { isReservedHeader } from '../webhooks/headers.js';
+import { forbiddenHost, isReservedHeader } from './webhook-targets.js';
 
 /** Conversation topics from Featurebase's list (featurebase-node `Webhook.topics`). */
 export const CONVERSATION_TOPICS = [

@@ -2,7 +2,7 @@ import type { ApiVersion } from '../config.js';
 import type { RequestInfo } from '../core/audit.js';
 import type { Core } from '../core/core.js';
 import { ParleyError } from '../core/errors.js';
-import { isObjectId, isShortId } from '../core/ids.js';
+import { isObjectId, isShortId } from '../../protocol/schemas/ids.js';
 import { decodeCursor } from '../store/cursor.js';
 import type { RouteContext } from './router.js';
 

@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { AddressNotAllowedError, forbiddenRange, guardedLookup, literalAddress } from './address-policy.js';
+import { forbiddenRange, literalAddress } from '../core/webhook-targets.js';
+import { AddressNotAllowedError, guardedLookup } from './address-policy.js';
 
 export interface PostOptions {
   headers: Record<string, string>;

@@ -1,5 +1,5 @@
 import { ParleyError } from '../../core/errors.js';
-import { isObjectId } from '../../core/ids.js';
+import { isObjectId } from '../../../protocol/schemas/ids.js';
 import type { AuditActor } from '../../core/audit.js';
 import type { WebhookRecord } from '../../store/store.js';
 import { pageParams, requireNova, type ApiContext } from '../context.js';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { newObjectId } from '../../core/ids.js';
+import { newObjectId } from '../ids.js';
 import { decodeInboxCursor, encodeInboxCursor, likePattern, prefixed } from '../inbox-query.js';
 import type { AgentInput, AgentRecord, InboxQuery, InboxRow, Page } from '../store.js';
 import { iso, shortId, toContact, toConversation, toMessage, type Row } from './rows.js';

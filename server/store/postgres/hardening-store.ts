@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { newObjectId } from '../../core/ids.js';
+import { newObjectId } from '../ids.js';
 import { decodeCursor, pageOf } from '../cursor.js';
 import type {
   AuditLogInput, AuditLogQuery, AuditLogRecord, BlockRuleRecord, DeliveryRecord, WebhookPatch, WebhookQuery, WebhookRecord,

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { newObjectId } from '../../core/ids.js';
+import { newObjectId } from '../ids.js';
 import { decodeCursor, pageOf } from '../cursor.js';
 import type { AgentStorePart, HardeningStorePart, IdentityStorePart } from '../store-parts.js';
 import type {

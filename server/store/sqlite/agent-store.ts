@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { newObjectId } from '../../core/ids.js';
+import { newObjectId } from '../ids.js';
 import { decodeInboxCursor, encodeInboxCursor, likePattern, prefixed } from '../inbox-query.js';
 import type { AgentInput, AgentRecord, InboxQuery, InboxRow, Page } from '../store.js';
 import { toContact, toConversation, toMessage } from './rows.js';

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { newObjectId } from '../../core/ids.js';
+import { newObjectId } from '../ids.js';
 import { decodeCursor, pageOf } from '../cursor.js';
 import type {
   AuditLogInput, AuditLogQuery, AuditLogRecord, BlockRuleInput, BlockRuleRecord, ContactSeen, DeliveryInput, DeliveryOutcome,

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { newObjectId } from '../../core/ids.js';
+import { newObjectId } from '../ids.js';
 import { decodeCursor, pageOf } from '../cursor.js';
 import type { AgentStorePart, HardeningStorePart, IdentityStorePart } from '../store-parts.js';
 import type {

@@ -12,10 +12,3 @@ export function newObjectId(now = Date.now()): string {
   buf.writeUIntBE(counter, 9, 3);
   return buf.toString('hex');
 }
-
-const OBJECT_ID = /^[0-9a-f]{24}$/;
-export const isObjectId = (id: unknown): id is string => typeof id === 'string' && OBJECT_ID.test(id);
-
-const SHORT_ID = /^[1-9][0-9]{0,15}$/;
-/** Conversations use Featurebase's numeric short ids. */
-export const isShortId = (id: unknown): id is string => typeof id === 'string' && SHORT_ID.test(id);
