@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { startParley } from './app.js';
-import { loadConfig } from './config.js';
+import { loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 
 /** A secret set by the operator is never printed whole: enough to recognise it, no more. */
@@ -21,7 +21,14 @@ function maskUrlPassword(url: string): string {
 
 /** `npm start`: runs Parley with working defaults and says where everything is. */
 async function main() {
-  const config = loadConfig();
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    // A bad setting is the operator's to fix: say which and why, without a stack trace.
+    process.stderr.write(`parley: invalid configuration: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
   const logger = createLogger(config.logLevel);
   // First start only: an admin account (created before /healthz says ready), its password shown this once.
   const parley = await startParley(config, { logger, firstAdmin: config.firstAdmin });
