@@ -30,7 +30,7 @@ export class Messages {
   /** `origin` tags the committed event with the sender (e.g. a socket id) so pushes can skip it. */
   async append(input: AppendMessageInput, origin?: string): Promise<SentMessage> {
     checkBody(input.body);
-    const result = await this.store.appendMessage(input);
+    const result = await this.store.conversations.appendMessage(input);
     return this.settle(result, origin);
   }
 
@@ -87,7 +87,7 @@ export class Messages {
    * messages, cut at the start; `hasMore` means older messages exist that no page reaches.
    */
   async history(contactId: string, since: string | null | undefined, limit: number, maxBytes = MAX_HISTORY_PAGE_BYTES) {
-    const page = await this.store.listContactMessages(contactId, { since, limit });
+    const page = await this.store.conversations.listContactMessages(contactId, { since, limit });
     const { messages } = page;
     const newestFirst = !since;
     let bytes = 0;

@@ -86,20 +86,20 @@ export class Webhooks {
   }
 
   async get(id: string): Promise<WebhookRecord> {
-    const webhook = await this.store.getWebhook(id);
+    const webhook = await this.store.webhooks.get(id);
     if (!webhook) throw new ParleyError('webhook_not_found', `No webhook with id ${id}.`);
     return webhook;
   }
 
   list(query: WebhookQuery) {
-    return this.store.listWebhooks(query);
+    return this.store.webhooks.list(query);
   }
 
   async create(fields: WebhookFields, actor: AuditActor): Promise<WebhookRecord> {
-    if ((await this.store.countWebhooks()) >= MAX_WEBHOOKS) {
+    if ((await this.store.webhooks.count()) >= MAX_WEBHOOKS) {
       throw new ParleyError('invalid_payload', `This server already has the maximum of ${MAX_WEBHOOKS} webhooks.`);
     }
-    const webhook = await this.store.createWebhook({
+    const webhook = await this.store.webhooks.create({
       name: fields.name,
       url: checkWebhookUrl(fields.url, this.allowPrivateAddresses),
       description: fields.description ?? null,
@@ -128,7 +128,7 @@ export class Webhooks {
         patch.health = { lastResponseTime: 0, avgResponseTime: 0, lastSuccessAt: null, errorsSinceLastSuccess: 0, consecutiveFailures: 0 };
       }
     }
-    const webhook = await this.store.updateWebhook(id, patch);
+    const webhook = await this.store.webhooks.update(id, patch);
     if (!webhook) throw new ParleyError('webhook_not_found', `No webhook with id ${id}.`);
     const changed = Object.keys(patch).filter((k) => k !== 'health');
     await this.record('webhook.updated', webhook, actor, {
@@ -139,13 +139,13 @@ export class Webhooks {
 
   async delete(id: string, actor: AuditActor): Promise<void> {
     const webhook = await this.get(id);
-    if (!(await this.store.deleteWebhook(id))) throw new ParleyError('webhook_not_found', `No webhook with id ${id}.`);
+    if (!(await this.store.webhooks.delete(id))) throw new ParleyError('webhook_not_found', `No webhook with id ${id}.`);
     await this.record('webhook.deleted', webhook, actor, { url: webhook.url });
   }
 
   async refreshSecret(id: string, actor: AuditActor): Promise<WebhookRecord> {
     await this.get(id);
-    const webhook = await this.store.updateWebhook(id, { secret: newSecret() });
+    const webhook = await this.store.webhooks.update(id, { secret: newSecret() });
     if (!webhook) throw new ParleyError('webhook_not_found', `No webhook with id ${id}.`);
     await this.record('webhook.secret_rotated', webhook, actor, {});
     return webhook;

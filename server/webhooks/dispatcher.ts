@@ -50,7 +50,7 @@ export function startWebhookDispatcher(core: Core, logger: Logger, opts: Dispatc
   // The promise is cached, so a burst of events shares one query instead of one each.
   function activeWebhooks(): Promise<WebhookRecord[]> {
     if (cache && Date.now() - cache.at < CACHE_MS) return cache.webhooks;
-    const webhooks = store.listWebhooks({ limit: 100, status: 'active' }).then((page) => page.items);
+    const webhooks = store.webhooks.list({ limit: 100, status: 'active' }).then((page) => page.items);
     const entry = { at: Date.now(), webhooks };
     cache = entry;
     webhooks.catch(() => {
@@ -77,7 +77,7 @@ export function startWebhookDispatcher(core: Core, logger: Logger, opts: Dispatc
       });
       for (const w of webhooks) if (w.topics.includes(topic)) inputs.push({ webhookId: w.id, topic, payload });
     }
-    await store.enqueueDeliveries(inputs);
+    await store.webhooks.enqueueDeliveries(inputs);
     kick();
   }
 
@@ -104,17 +104,17 @@ export function startWebhookDispatcher(core: Core, logger: Logger, opts: Dispatc
       const now = Date.now();
       // The lease outlasts the longest request (30 s timeout), so a claim is never taken twice
       // while its attempt may still be running.
-      const claimed = await store.claimDueDeliveries(new Date(now).toISOString(), new Date(now + 60_000).toISOString(), BATCH);
+      const claimed = await store.webhooks.claimDueDeliveries(new Date(now).toISOString(), new Date(now + 60_000).toISOString(), BATCH);
       if (!claimed.length || closed) return;
       await Promise.all(claimed.map((d) => attempt(d)));
     }
   }
 
   async function attempt(d: DeliveryRecord) {
-    const webhook = await store.getWebhook(d.webhookId);
+    const webhook = await store.webhooks.get(d.webhookId);
     if (!webhook) return; // deleted meanwhile (its deliveries went with it)
     if (webhook.status !== 'active') {
-      await store.completeDelivery(d.id, { status: 'failed', lastError: `webhook ${webhook.status}` });
+      await store.webhooks.completeDelivery(d.id, { status: 'failed', lastError: `webhook ${webhook.status}` });
       return;
     }
     const timestamp = String(Math.floor(Date.now() / 1000));
@@ -152,16 +152,16 @@ export function startWebhookDispatcher(core: Core, logger: Logger, opts: Dispatc
     if (closed && code === 0 && !refused) return; // the lease runs out and another start resumes it
     const ok = code >= 200 && code < 300;
     const elapsed = Date.now() - started;
-    if (ok) await store.completeDelivery(d.id, { status: 'delivered', lastError: null });
-    else if (refused) await store.completeDelivery(d.id, { status: 'failed', lastError: message });
-    else if (d.attempts >= opts.maxAttempts) await store.completeDelivery(d.id, { status: 'failed', lastError: `${code || 'no response'}: ${message}` });
+    if (ok) await store.webhooks.completeDelivery(d.id, { status: 'delivered', lastError: null });
+    else if (refused) await store.webhooks.completeDelivery(d.id, { status: 'failed', lastError: message });
+    else if (d.attempts >= opts.maxAttempts) await store.webhooks.completeDelivery(d.id, { status: 'failed', lastError: `${code || 'no response'}: ${message}` });
     else {
       const next = new Date(Date.now() + retryDelay(d.attempts, opts.retryBaseMs)).toISOString();
-      await store.completeDelivery(d.id, { status: 'pending', nextAttemptAt: next, lastError: `${code || 'no response'}: ${message}` });
+      await store.webhooks.completeDelivery(d.id, { status: 'pending', nextAttemptAt: next, lastError: `${code || 'no response'}: ${message}` });
       schedule(retryDelay(d.attempts, opts.retryBaseMs));
     }
     const h = webhook.health;
-    await store.updateWebhook(webhook.id, {
+    await store.webhooks.update(webhook.id, {
       lastStatus: { code, message, timestamp: new Date().toISOString() },
       health: {
         lastResponseTime: elapsed,
