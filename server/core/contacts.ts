@@ -1,7 +1,11 @@
 import type { AuditLog, RequestInfo } from './audit.js';
 import { ParleyError } from './errors.js';
-import type { BlockDetails, BlockScope, CarriedFrom, Publish } from './events.js';
-import type { BlockEventRecord, BlockRuleInput, BlockRuleRecord, ContactInput, ContactPatch, ContactQuery, ContactRecord, ContactSeen, Store } from '../store/store.js';
+import type { BlockDetails, BlockScope, CarriedFrom, CoreEvent, Publish } from './events.js';
+import type { Subscriptions } from './webhooks.js';
+import type {
+  BlockEventRecord, BlockRuleInput, BlockRuleRecord, ContactInput, ContactPatch, ContactQuery, ContactRecord, ContactSeen, Repositories, SetBlockedInput,
+  SetBlockedResult, Store,
+} from '../store/store.js';
 
 export interface BlockActor {
   actorType: BlockEventRecord['actorType'];
@@ -46,6 +50,7 @@ export class Contacts {
     private readonly publish: Publish,
     private readonly audit: AuditLog,
     readonly policy: BlockPolicy = DEFAULT_BLOCK_POLICY,
+    private readonly subscriptions: Subscriptions = { wants: async () => false },
   ) {}
 
   /** The contact, or null when there is none (get() throws contact_not_found instead). */
@@ -114,42 +119,64 @@ export class Contacts {
     if (opts.expiresAt && opts.expiresAt <= new Date().toISOString()) {
       throw new ParleyError('invalid_payload', 'expiresAt must be in the future.');
     }
-    const result = await this.store.contacts.setBlocked({
+    const done = await this.changeBlock({
       contactId: id, blocked: true, actorType: actor.actorType, actorId: actor.actorId ?? null, reason: reason ?? null, blockedUntil: opts.expiresAt,
+    }, actor, async (tx, result) => {
+      const rules = scope === 'device_and_ip' ? await this.addWiderRules(tx, id, result.contact.blockedUntil, opts.ipBlockMinutes ?? this.policy.ipBlockMinutes) : [];
+      return { details: { scope, blockedUntil: result.contact.blockedUntil, rules } };
     });
-    if (!result) throw new ParleyError('contact_not_found', `No contact with id ${id}.`);
-    const rules = scope === 'device_and_ip' ? await this.addWiderRules(id, result.contact.blockedUntil, opts.ipBlockMinutes ?? this.policy.ipBlockMinutes) : [];
-    const details: BlockDetails = { scope, blockedUntil: result.contact.blockedUntil, rules };
-    await this.announce(result, true, actor, reason, details);
-    return { ...result, details };
+    if (!done) throw new ParleyError('contact_not_found', `No contact with id ${id}.`);
+    return { ...done.result, details: done.details! };
   }
 
   async unblock(requested: string, actor: BlockActor, reason?: string | null) {
     const id = await this.current(requested);
-    const result = await this.store.contacts.setBlocked({ contactId: id, blocked: false, actorType: actor.actorType, actorId: actor.actorId ?? null, reason: reason ?? null });
-    if (!result) throw new ParleyError('contact_not_found', `No contact with id ${id}.`);
-    // Unblocking lifts the IP and device rules this contact's block added (even an expired block's).
-    const lifted = await this.store.contacts.removeBlockRules(id);
-    await this.announce(result, false, actor, reason, undefined, lifted);
-    return result;
+    const done = await this.changeBlock({ contactId: id, blocked: false, actorType: actor.actorType, actorId: actor.actorId ?? null, reason: reason ?? null }, actor,
+      // Unblocking lifts the IP and device rules this contact's block added (even an expired block's).
+      async (tx) => ({ lifted: await tx.contacts.removeBlockRules(id) }));
+    if (!done) throw new ParleyError('contact_not_found', `No contact with id ${id}.`);
+    return done.result;
+  }
+
+  /**
+   * Sets the block state in one transaction with what goes with it (`extra`: wider rules, lifted
+   * rules) and, when a webhook subscribes, the outbox event; then announces it and audits.
+   */
+  private async changeBlock(
+    input: SetBlockedInput, actor: BlockActor,
+    extra: (tx: Repositories, result: SetBlockedResult) => Promise<{ details?: BlockDetails; lifted?: number }> = async () => ({}),
+  ): Promise<{ result: SetBlockedResult; details?: BlockDetails } | null> {
+    const record = await this.subscriptions.wants([input.blocked ? 'contact.blocked' : 'contact.unblocked']);
+    const done = await this.store.transaction(async (tx) => {
+      const result = await tx.contacts.setBlocked(input);
+      if (!result) return null;
+      const { details, lifted = 0 } = await extra(tx, result);
+      let event: CoreEvent | null = null;
+      if (result.changed) {
+        const last = (await tx.contacts.listBlockEvents(result.contact.id)).at(-1) ?? null;
+        event = input.blocked ? { type: 'contact:blocked', contact: result.contact, event: last, details } : { type: 'contact:unblocked', contact: result.contact, event: last };
+        if (record) await tx.webhooks.recordEvent(event);
+      }
+      return { result, details, lifted, event };
+    });
+    if (!done) return null;
+    if (done.event) this.publish(done.event);
+    await this.announce(done.result, input.blocked, actor, input.reason, done.details, done.lifted);
+    return done;
   }
 
   /** The IP and device rules of a wider block: device for as long as the block, IP for `ipMinutes` at most. */
-  private async addWiderRules(id: string, blockedUntil: string | null, ipMinutes: number): Promise<BlockRuleRecord[]> {
-    const seen = await this.store.contacts.getSeen(id);
+  private async addWiderRules(tx: Repositories, id: string, blockedUntil: string | null, ipMinutes: number): Promise<BlockRuleRecord[]> {
+    const seen = await tx.contacts.getSeen(id);
     const rules: BlockRuleInput[] = [];
     if (seen?.ip) rules.push({ kind: 'ip', value: seen.ip, sourceContactId: id, expiresAt: earlier(new Date(Date.now() + ipMinutes * 60_000).toISOString(), blockedUntil) });
     if (seen?.deviceId) rules.push({ kind: 'device', value: seen.deviceId, sourceContactId: id, expiresAt: blockedUntil });
-    return rules.length ? this.store.contacts.addBlockRules(rules) : [];
+    return rules.length ? tx.contacts.addBlockRules(rules) : [];
   }
 
+  /** The audit entry of a block change. */
   private async announce(result: { contact: ContactRecord; changed: boolean }, blocked: boolean, actor: BlockActor, reason: string | null | undefined, details?: BlockDetails, lifted = 0) {
     const { contact } = result;
-    if (result.changed) {
-      const events = await this.store.contacts.listBlockEvents(contact.id);
-      const event = events[events.length - 1] ?? null;
-      this.publish(blocked ? { type: 'contact:blocked', contact, event, details } : { type: 'contact:unblocked', contact, event });
-    }
     // A repeated call that changed nothing at all is not worth an audit entry.
     if (!result.changed && !details?.rules.length && !lifted) return;
     const who = contact.name || contact.email || contact.id;
@@ -190,10 +217,9 @@ export class Contacts {
     if (!rule) return lead;
     const reason = `Automatic: new lead from a blocked ${rule.kind === 'ip' ? `IP address (${rule.value})` : 'device'}; wider block of contact ${rule.sourceContactId}.`;
     const actor: BlockActor = { actorType: 'system', actorId: null };
-    const result = await this.store.contacts.setBlocked({ contactId: lead.id, blocked: true, ...actor, reason, blockedUntil: rule.expiresAt });
-    if (!result) return lead;
-    await this.announce(result, true, actor, reason, { scope: 'contact', blockedUntil: result.contact.blockedUntil, rules: [], matchedRule: rule });
-    return result.contact;
+    const done = await this.changeBlock({ contactId: lead.id, blocked: true, ...actor, reason, blockedUntil: rule.expiresAt }, actor,
+      async (_tx, result) => ({ details: { scope: 'contact', blockedUntil: result.contact.blockedUntil, rules: [], matchedRule: rule } }));
+    return done ? done.result.contact : lead;
   }
 
   /**
@@ -204,10 +230,9 @@ export class Contacts {
     if (target.blocked || !source.blocked) return target;
     const reason = `Automatic: the block of contact ${source.id} carried over (${via === 'merge' ? 'lead merged into this customer' : `same ${via.replace('_', ' ')}`}).`;
     const actor: BlockActor = { actorType: 'system', actorId: null };
-    const result = await this.store.contacts.setBlocked({ contactId: target.id, blocked: true, ...actor, reason, blockedUntil: source.blockedUntil });
-    if (!result) return target;
-    await this.announce(result, true, actor, reason, { scope: 'contact', blockedUntil: result.contact.blockedUntil, rules: [], carriedFrom: { contactId: source.id, via } });
-    return result.contact;
+    const done = await this.changeBlock({ contactId: target.id, blocked: true, ...actor, reason, blockedUntil: source.blockedUntil }, actor,
+      async (_tx, result) => ({ details: { scope: 'contact', blockedUntil: result.contact.blockedUntil, rules: [], carriedFrom: { contactId: source.id, via } } }));
+    return done ? done.result.contact : target;
   }
 
   /**

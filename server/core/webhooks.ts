@@ -71,9 +71,20 @@ function checkTopics(topics: string[]): string[] {
   return [...new Set(topics)];
 }
 
+/** Whether some active webhook subscribes to one of these topics (changes then record their event). */
+export interface Subscriptions {
+  wants(topics: readonly WebhookTopic[]): Promise<boolean>;
+}
+
+// Most changes (every message) fire a topic nobody subscribed to; that must not cost a query.
+// Changes made here drop the cache at once; other processes' changes show within this time
+// (a webhook created a moment after an event need not receive it).
+const SUBSCRIPTIONS_CACHE_MS = 2_000;
+
 /** Webhook endpoints: CRUD with validation, each change in the audit log. */
-export class Webhooks {
+export class Webhooks implements Subscriptions {
   private readonly listeners = new Set<() => void>();
+  private subscribed: { at: number; topics: Promise<Set<string>> } | null = null;
   /** Accept internal targets (PARLEY_WEBHOOKS_ALLOW_PRIVATE; the server sets it at start). */
   allowPrivateAddresses = false;
 
@@ -83,6 +94,18 @@ export class Webhooks {
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  async wants(topics: readonly WebhookTopic[]): Promise<boolean> {
+    if (!this.subscribed || Date.now() - this.subscribed.at >= SUBSCRIPTIONS_CACHE_MS) {
+      const entry = { at: Date.now(), topics: this.store.webhooks.subscribedTopics() };
+      this.subscribed = entry;
+      entry.topics.catch(() => {
+        if (this.subscribed === entry) this.subscribed = null;
+      });
+    }
+    const subscribed = await this.subscribed.topics;
+    return topics.some((t) => subscribed.has(t));
   }
 
   async get(id: string): Promise<WebhookRecord> {
@@ -152,6 +175,7 @@ export class Webhooks {
   }
 
   private record(action: string, webhook: WebhookRecord, actor: AuditActor, metadata: Record<string, unknown>) {
+    this.subscribed = null;
     for (const listener of this.listeners) listener();
     const verb = action.split('.')[1].replace('_', ' ');
     return this.audit.record({
