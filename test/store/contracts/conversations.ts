@@ -207,5 +207,35 @@ export function runConversationsContract(backend: Backend) {
       // Unknown conversations are ignored.
       await store.conversations.markRead(a.id, '999999');
     });
+
+    it('stores every part type with its author name, alone and in a batch of concurrent appends', async () => {
+      const c = await lead();
+      const first = await send(c.id, 'opening');
+      if (first.status !== 'stored') throw new Error(first.status);
+      const conversationId = first.conversation.id;
+      const parts = (['reply', 'note'] as const).flatMap((messageType) => [
+        { authorType: 'admin' as const, authorId: 'a'.repeat(24), authorName: 'Grace', messageType },
+        { authorType: 'lead' as const, authorId: c.id, authorName: 'Visitor', messageType },
+      ]);
+      // Issued together, so the visitors' appends share a group-commit batch.
+      const results = await Promise.all(parts.map((p, i) => store.conversations.appendMessage({ ...p, conversationId, body: `part ${i}`, clientId: `p${i}` })));
+      expect(results.map((r) => r.status)).toEqual(parts.map(() => 'stored'));
+      const stored = await store.conversations.listMessages(conversationId);
+      const byBody = new Map(stored.map((m) => [m.body, m]));
+      parts.forEach((p, i) => expect(byBody.get(`part ${i}`)).toMatchObject({ authorType: p.authorType, authorName: p.authorName, messageType: p.messageType }));
+      expect((await store.conversations.listMessages(conversationId, { includeNotes: false })).map((m) => m.messageType)).not.toContain('note');
+    });
+
+    it('writes the message event to the outbox with the append when asked to, in a batch too', async () => {
+      const c = await lead();
+      const results = await Promise.all([0, 1, 2].map((i) => send(c.id, `e${i}`, { clientId: `e${i}`, recordEvent: i !== 1 })));
+      expect(results.map((r) => r.status)).toEqual(['stored', 'stored', 'stored']);
+      const events = await store.webhooks.claimEvents(new Date().toISOString(), new Date(Date.now() + 60_000).toISOString(), 10);
+      expect(events.map((e) => e.event.type === 'message:created' && e.event.message.body).sort()).toEqual(['e0', 'e2']);
+      // A refused append records nothing.
+      await store.contacts.setBlocked({ contactId: c.id, blocked: true, actorType: 'api' });
+      expect((await send(c.id, 'no', { recordEvent: true })).status).toBe('blocked');
+      expect(await store.webhooks.countEvents()).toBe(2);
+    });
   });
 }

@@ -69,5 +69,48 @@ export function runWebhooksContract(backend: Backend) {
       await store.webhooks.delete(w.id);
       expect(await store.webhooks.listDeliveries(w.id, 10)).toEqual([]);
     });
+
+    const hook = () => store.webhooks.create({ name: 'w', url: 'https://example.com', description: null, topics: ['contact.blocked'], secret: 's', headers: {}, timeoutMs: 5000 });
+
+    it('counts delivery attempts atomically and suspends an active webhook after N failures in a row', async () => {
+      const w = await hook();
+      const attempt = (ok: boolean) => store.webhooks.recordAttempt(w.id, { ok, code: ok ? 200 : 500, message: ok ? 'OK' : 'Internal Server Error', elapsedMs: 100, at: at(0), suspendAfter: 5 });
+      await Promise.all([1, 2, 3].map(() => attempt(false)));
+      expect((await store.webhooks.get(w.id))?.health).toMatchObject({ consecutiveFailures: 3, errorsSinceLastSuccess: 3, lastResponseTime: 100, avgResponseTime: 100 });
+      const ok = await attempt(true);
+      expect(ok).toMatchObject({ status: 'active', lastStatus: { code: 200 }, health: { consecutiveFailures: 0, errorsSinceLastSuccess: 0, lastSuccessAt: expect.any(String) } });
+      await Promise.all([1, 2, 3, 4].map(() => attempt(false)));
+      expect((await store.webhooks.get(w.id))?.status).toBe('active');
+      expect(await attempt(false)).toMatchObject({ status: 'suspended', health: { consecutiveFailures: 5 } });
+      // A paused webhook is never turned into a suspended one.
+      await store.webhooks.update(w.id, { status: 'paused' });
+      expect((await attempt(false))?.status).toBe('paused');
+    });
+
+    it('keeps outbox events until one process turns each into deliveries, exactly once', async () => {
+      const w = await hook();
+      await store.transaction(async (tx) => {
+        await tx.webhooks.recordEvent({ type: 'contact:deleted', contactId: 'c1' });
+        await tx.webhooks.recordEvent({ type: 'contact:deleted', contactId: 'c2' });
+      });
+      // A transaction that fails leaves nothing behind.
+      await expect(store.transaction(async (tx) => {
+        await tx.webhooks.recordEvent({ type: 'contact:deleted', contactId: 'c3' });
+        throw new Error('rolled back');
+      })).rejects.toThrow('rolled back');
+      const now = at(0);
+      const [a, b] = await Promise.all([store.webhooks.claimEvents(now, at(60_000), 10), store.webhooks.claimEvents(now, at(60_000), 10)]);
+      const claimed = [...a, ...b];
+      expect(claimed.map((e) => e.event)).toEqual([{ type: 'contact:deleted', contactId: 'c1' }, { type: 'contact:deleted', contactId: 'c2' }]);
+      expect(await store.webhooks.claimEvents(at(0), at(60_000), 10)).toEqual([]);
+      const made = await store.webhooks.dispatchEvent(claimed[0].id, [{ webhookId: w.id, topic: 'contact.blocked', payload: '{}' }]);
+      expect(made).toHaveLength(1);
+      // Handled already (say, by a process that claimed it after our lease ran out): nothing more.
+      expect(await store.webhooks.dispatchEvent(claimed[0].id, [{ webhookId: w.id, topic: 'contact.blocked', payload: '{}' }])).toEqual([]);
+      // The other one's lease runs out: claimed again.
+      expect((await store.webhooks.claimEvents(at(120_000), at(180_000), 10)).map((e) => e.id)).toEqual([claimed[1].id]);
+      expect(await store.webhooks.countEvents()).toBe(1);
+      expect(await store.webhooks.listDeliveries(w.id, 10)).toHaveLength(1);
+    });
   });
 }
