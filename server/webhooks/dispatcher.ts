@@ -24,8 +24,8 @@ export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = { maxAttempts: 5, r
 
 const MAX_DELAY_MS = 6 * 3_600_000;
 const BATCH = 20;
-// Active webhooks are cached briefly: most events (every message) fire a topic nobody
-// subscribed to, and that must not cost a query. Changes made here refresh it at once.
+// Active webhooks are cached briefly: a burst of outbox events (a busy conversation) shares
+// one query. Changes made here refresh it at once.
 const CACHE_MS = 2_000;
 
 /** Featurebase's scheme: hex HMAC-SHA256 of `${timestamp}.${rawBody}` keyed with the webhook secret. */
