@@ -138,7 +138,7 @@ try {
     // persisting costs, to compare with what the bare server spends on a whole send.
     log('sqlite store alone');
     const bundle = join(root, 'bench/.snapshot/sqlite-store.mjs');
-    await esbuild.build({ entryPoints: [join(root, 'server/store/sqlite/sqlite-store.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error' });
+    await esbuild.build({ entryPoints: [join(root, 'server/store/sqlite/open.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error' });
     result.storeOnly = await runScript(join(root, 'bench/store-append.mjs'), { bundle, contacts: CLIENTS, inflight: INFLIGHT, durationMs: Math.min(DURATION, 5000) });
   }
 

@@ -54,7 +54,7 @@ export interface Config {
   blockRoles: AgentRole[];
   /** The first console admin, created on a store without agents (PARLEY_ADMIN_EMAIL / PARLEY_ADMIN_PASSWORD; generated when unset). */
   firstAdmin: { email?: string; password?: string };
-  /** Webhook retries and polling (PARLEY_WEBHOOK_MAX_ATTEMPTS, _RETRY_BASE_MS, _POLL_MS). */
+  /** Webhook retries, polling and suspension (PARLEY_WEBHOOK_MAX_ATTEMPTS, _RETRY_BASE_MS, _POLL_MS, _SUSPEND_AFTER). */
   webhookDelivery: DispatcherOptions;
 }
 
@@ -190,5 +190,8 @@ export function dispatcherOptionsFromEnv(env: NodeJS.ProcessEnv): DispatcherOpti
     maxAttempts: num('PARLEY_WEBHOOK_MAX_ATTEMPTS', DEFAULT_DISPATCHER_OPTIONS.maxAttempts, 1),
     retryBaseMs: num('PARLEY_WEBHOOK_RETRY_BASE_MS', DEFAULT_DISPATCHER_OPTIONS.retryBaseMs, 1),
     pollMs: num('PARLEY_WEBHOOK_POLL_MS', DEFAULT_DISPATCHER_OPTIONS.pollMs, 10),
+    suspendAfterFailures: num('PARLEY_WEBHOOK_SUSPEND_AFTER', DEFAULT_DISPATCHER_OPTIONS.suspendAfterFailures!, 1),
+    // Tests only: the outbox crash test kills the process between commit and dispatch.
+    crashBeforeDispatch: env.PARLEY_TEST_CRASH_AFTER_COMMIT === 'outbox',
   };
 }

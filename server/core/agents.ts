@@ -55,9 +55,9 @@ export class Agents {
     if (!EMAIL.test(email) || email.length > 320) throw new ParleyError('invalid_payload', 'The email address is invalid.');
     if (!(AGENT_ROLES as readonly string[]).includes(input.role)) throw new ParleyError('invalid_payload', 'role must be admin or agent.');
     checkPassword(input.password);
-    if (await this.store.findAgentByEmail(email)) throw new ParleyError('conflict', 'An agent with that email already exists.');
+    if (await this.store.agents.findByEmail(email)) throw new ParleyError('conflict', 'An agent with that email already exists.');
     const name = input.name.trim() || email.split('@')[0];
-    const agent = await this.store.createAgent({ email, name, role: input.role, passwordHash: await hashPassword(input.password) });
+    const agent = await this.store.agents.create({ email, name, role: input.role, passwordHash: await hashPassword(input.password) });
     if (by) await this.record(by, 'admin.created', `${by.agent.name} added ${agent.role} ${agent.email}`, agent, { role: agent.role });
     return agent;
   }
@@ -70,12 +70,12 @@ export class Agents {
     this.assertAdmin(by.agent, active ? 'reactivate agents' : 'deactivate agents');
     if (!active && agentId === by.agent.id) throw new ParleyError('forbidden', 'You cannot deactivate your own account.');
     if (active) {
-      const res = await this.store.reactivateAgent(agentId);
+      const res = await this.store.agents.reactivate(agentId);
       if (!res) throw agentNotFound();
       if (res.changed) await this.record(by, 'admin.reactivated', `${by.agent.name} reactivated ${res.agent.email}`, res.agent);
       return res.agent;
     }
-    const res = await this.store.deactivateAgent(agentId, new Date().toISOString());
+    const res = await this.store.agents.deactivate(agentId, new Date().toISOString());
     if (!res) throw agentNotFound();
     if (res.status === 'last_admin') throw new ParleyError('conflict', 'This is the last active admin; make another admin first.');
     if (res.status === 'deactivated') await this.record(by, 'admin.deactivated', `${by.agent.name} deactivated ${res.agent.email}`, res.agent);
@@ -92,8 +92,8 @@ export class Agents {
     if (agentId === by.agent.id) throw new ParleyError('forbidden', 'Change your own password with your current one (Change password).');
     const generated = password ? null : generatePassword();
     checkPassword(password || generated!);
-    if (!(await this.store.getAgent(agentId))) throw agentNotFound();
-    const agent = await this.store.setAgentPassword(agentId, await hashPassword(password || generated!));
+    if (!(await this.store.agents.get(agentId))) throw agentNotFound();
+    const agent = await this.store.agents.setPassword(agentId, await hashPassword(password || generated!));
     if (!agent) throw agentNotFound();
     await this.record(by, 'admin.password_reset', `${by.agent.name} reset the password of ${agent.email}`, agent, { generated: !!generated });
     return { agent, generated };
@@ -106,23 +106,23 @@ export class Agents {
   async changePassword(by: AgentActor, currentPassword: string, newPassword: string): Promise<AgentRecord> {
     checkPassword(newPassword);
     if (!(await verifyPassword(currentPassword, by.agent.passwordHash))) throw new ParleyError('forbidden', 'The current password is wrong.');
-    const agent = await this.store.setAgentPassword(by.agent.id, await hashPassword(newPassword));
+    const agent = await this.store.agents.setPassword(by.agent.id, await hashPassword(newPassword));
     if (!agent) throw agentNotFound();
     await this.record(by, 'admin.password_changed', `${agent.name} changed their password`, agent);
     return agent;
   }
 
   get(id: string) {
-    return this.store.getAgent(id);
+    return this.store.agents.get(id);
   }
 
   list() {
-    return this.store.listAgents();
+    return this.store.agents.list();
   }
 
   /** Checks credentials (same work whether or not the email exists); a deactivated account never signs in. */
   async authenticate(email: string, password: string): Promise<SignInResult> {
-    const agent = await this.store.findAgentByEmail(email.trim().toLowerCase());
+    const agent = await this.store.agents.findByEmail(email.trim().toLowerCase());
     const ok = await verifyPassword(password, agent?.passwordHash ?? (await (dummyHash ??= hashPassword(randomBytes(16).toString('hex')))));
     if (!agent || !ok) return { ok: false, reason: 'wrong_credentials', agent };
     return agent.deactivatedAt ? { ok: false, reason: 'deactivated', agent } : { ok: true, agent };
@@ -165,16 +165,16 @@ export class Agents {
   }
 
   inbox(agentId: string, query: Omit<InboxQuery, 'agentId'>) {
-    return this.store.listInbox({ ...query, agentId });
+    return this.store.conversations.listInbox({ ...query, agentId });
   }
 
   markRead(agentId: string, conversationId: string) {
-    return this.store.markConversationRead(agentId, conversationId);
+    return this.store.conversations.markRead(agentId, conversationId);
   }
 
   /** Display names of agents by id (for block history and message authors). */
   async names(): Promise<Map<string, string>> {
-    return new Map((await this.store.listAgents()).map((a) => [a.id, a.name]));
+    return new Map((await this.store.agents.list()).map((a) => [a.id, a.name]));
   }
 }
 
@@ -183,13 +183,13 @@ export class Agents {
  * printed once). Returns null when any agent exists, or when another process won the race.
  */
 export async function ensureFirstAdmin(agents: Agents, store: Store, opts: { email?: string; password?: string } = {}) {
-  if ((await store.countAgents()) > 0) return null;
+  if ((await store.agents.count()) > 0) return null;
   const email = (opts.email || 'admin@parley.local').toLowerCase();
   const password = opts.password || randomBytes(12).toString('base64url');
   try {
     await agents.create({ email, name: 'Admin', role: 'admin', password });
   } catch (err) {
-    if (await store.findAgentByEmail(email)) return null;
+    if (await store.agents.findByEmail(email)) return null;
     throw err;
   }
   return { email, password };

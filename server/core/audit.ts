@@ -40,16 +40,16 @@ export class AuditLog {
       request: entry.actor.request ?? { ipAddress: null, userAgent: null },
       metadata: entry.metadata ?? {},
     };
-    return this.store.addAuditLog(input);
+    return this.store.audit.add(input);
   }
 
   list(query: AuditLogQuery) {
-    return this.store.listAuditLogs(query);
+    return this.store.audit.list(query);
   }
 
   private async actor(a: AuditActor): Promise<AuditLogInput['actor']> {
     if (a.actorType === 'admin' && a.actorId) {
-      const agent = await this.store.getAgent(a.actorId);
+      const agent = await this.store.agents.get(a.actorId);
       return { type: 'admin', id: a.actorId, email: agent?.email ?? null, name: agent?.name ?? null };
     }
     if (a.actorType === 'api') return { type: 'api_key', id: null, email: null, name: 'PARLEY_API_KEY' };

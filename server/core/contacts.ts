@@ -1,7 +1,11 @@
 import type { AuditLog, RequestInfo } from './audit.js';
 import { ParleyError } from './errors.js';
-import type { BlockDetails, BlockScope, CarriedFrom, Publish } from './events.js';
-import type { BlockEventRecord, BlockRuleInput, BlockRuleRecord, ContactInput, ContactPatch, ContactQuery, ContactRecord, ContactSeen, Store } from '../store/store.js';
+import type { BlockDetails, BlockScope, CarriedFrom, CoreEvent, Publish } from './events.js';
+import type { Subscriptions } from './webhooks.js';
+import type {
+  BlockEventRecord, BlockRuleInput, BlockRuleRecord, ContactInput, ContactPatch, ContactQuery, ContactRecord, ContactSeen, Repositories, SetBlockedInput,
+  SetBlockedResult, Store,
+} from '../store/store.js';
 
 export interface BlockActor {
   actorType: BlockEventRecord['actorType'];
@@ -46,21 +50,22 @@ export class Contacts {
     private readonly publish: Publish,
     private readonly audit: AuditLog,
     readonly policy: BlockPolicy = DEFAULT_BLOCK_POLICY,
+    private readonly subscriptions: Subscriptions = { wants: async () => false },
   ) {}
 
   /** The contact, or null when there is none (get() throws contact_not_found instead). */
   find(id: string): Promise<ContactRecord | null> {
-    return this.store.getContact(id);
+    return this.store.contacts.get(id);
   }
 
   async get(id: string): Promise<ContactRecord> {
-    const contact = await this.store.getContact(id);
+    const contact = await this.store.contacts.get(id);
     if (!contact) throw new ParleyError('contact_not_found', `No contact with id ${id}.`);
     return contact;
   }
 
   list(query: ContactQuery) {
-    return this.store.listContacts(query);
+    return this.store.contacts.list(query);
   }
 
   /**
@@ -70,14 +75,14 @@ export class Contacts {
    */
   async createOrUpdate(fields: ContactFields): Promise<{ contact: ContactRecord; created: boolean }> {
     if (!fields.userId && !fields.email) throw new ParleyError('invalid_payload', 'Give at least one of userId or email.');
-    const byUserId = fields.userId ? await this.store.findContactByUserId(fields.userId) : null;
+    const byUserId = fields.userId ? await this.store.contacts.findByUserId(fields.userId) : null;
     const existing = byUserId ?? (fields.email ? await this.verifiedByEmail(fields.email) : null);
     if (existing) {
       if (fields.userId && existing.userId && existing.userId !== fields.userId) {
         throw new ParleyError('conflict', 'That email belongs to a contact with another userId.');
       }
       const promoted = fields.userId !== undefined && existing.type === 'lead';
-      const contact = (await this.store.updateContact(existing.id, {
+      const contact = (await this.store.contacts.update(existing.id, {
         ...fields,
         type: fields.userId ? 'customer' : existing.type,
         ...(fields.email !== undefined ? { emailVerified: true } : {}),
@@ -88,18 +93,18 @@ export class Contacts {
       return { contact, created: false };
     }
     const input: ContactInput = { type: fields.userId ? 'customer' : 'lead', ...fields, emailVerified: true };
-    const contact = await this.store.createContact(input);
+    const contact = await this.store.contacts.create(input);
     this.publish({ type: 'contact:updated', contact });
     return { contact, created: true };
   }
 
   private async verifiedByEmail(email: string): Promise<ContactRecord | null> {
-    const found = await this.store.findContactByEmail(email);
+    const found = await this.store.contacts.findByEmail(email);
     return found?.emailVerified ? found : null;
   }
 
   async delete(id: string): Promise<void> {
-    if (!(await this.store.deleteContact(id))) throw new ParleyError('contact_not_found', `No contact with id ${id}.`);
+    if (!(await this.store.contacts.delete(id))) throw new ParleyError('contact_not_found', `No contact with id ${id}.`);
     this.publish({ type: 'contact:deleted', contactId: id });
   }
 
@@ -114,42 +119,64 @@ export class Contacts {
     if (opts.expiresAt && opts.expiresAt <= new Date().toISOString()) {
       throw new ParleyError('invalid_payload', 'expiresAt must be in the future.');
     }
-    const result = await this.store.setBlocked({
+    const done = await this.changeBlock({
       contactId: id, blocked: true, actorType: actor.actorType, actorId: actor.actorId ?? null, reason: reason ?? null, blockedUntil: opts.expiresAt,
+    }, actor, async (tx, result) => {
+      const rules = scope === 'device_and_ip' ? await this.addWiderRules(tx, id, result.contact.blockedUntil, opts.ipBlockMinutes ?? this.policy.ipBlockMinutes) : [];
+      return { details: { scope, blockedUntil: result.contact.blockedUntil, rules } };
     });
-    if (!result) throw new ParleyError('contact_not_found', `No contact with id ${id}.`);
-    const rules = scope === 'device_and_ip' ? await this.addWiderRules(id, result.contact.blockedUntil, opts.ipBlockMinutes ?? this.policy.ipBlockMinutes) : [];
-    const details: BlockDetails = { scope, blockedUntil: result.contact.blockedUntil, rules };
-    await this.announce(result, true, actor, reason, details);
-    return { ...result, details };
+    if (!done) throw new ParleyError('contact_not_found', `No contact with id ${id}.`);
+    return { ...done.result, details: done.details! };
   }
 
   async unblock(requested: string, actor: BlockActor, reason?: string | null) {
     const id = await this.current(requested);
-    const result = await this.store.setBlocked({ contactId: id, blocked: false, actorType: actor.actorType, actorId: actor.actorId ?? null, reason: reason ?? null });
-    if (!result) throw new ParleyError('contact_not_found', `No contact with id ${id}.`);
-    // Unblocking lifts the IP and device rules this contact's block added (even an expired block's).
-    const lifted = await this.store.removeBlockRules(id);
-    await this.announce(result, false, actor, reason, undefined, lifted);
-    return result;
+    const done = await this.changeBlock({ contactId: id, blocked: false, actorType: actor.actorType, actorId: actor.actorId ?? null, reason: reason ?? null }, actor,
+      // Unblocking lifts the IP and device rules this contact's block added (even an expired block's).
+      async (tx) => ({ lifted: await tx.contacts.removeBlockRules(id) }));
+    if (!done) throw new ParleyError('contact_not_found', `No contact with id ${id}.`);
+    return done.result;
+  }
+
+  /**
+   * Sets the block state in one transaction with what goes with it (`extra`: wider rules, lifted
+   * rules) and, when a webhook subscribes, the outbox event; then announces it and audits.
+   */
+  private async changeBlock(
+    input: SetBlockedInput, actor: BlockActor,
+    extra: (tx: Repositories, result: SetBlockedResult) => Promise<{ details?: BlockDetails; lifted?: number }> = async () => ({}),
+  ): Promise<{ result: SetBlockedResult; details?: BlockDetails } | null> {
+    const record = await this.subscriptions.wants([input.blocked ? 'contact.blocked' : 'contact.unblocked']);
+    const done = await this.store.transaction(async (tx) => {
+      const result = await tx.contacts.setBlocked(input);
+      if (!result) return null;
+      const { details, lifted = 0 } = await extra(tx, result);
+      let event: CoreEvent | null = null;
+      if (result.changed) {
+        const last = (await tx.contacts.listBlockEvents(result.contact.id)).at(-1) ?? null;
+        event = input.blocked ? { type: 'contact:blocked', contact: result.contact, event: last, details } : { type: 'contact:unblocked', contact: result.contact, event: last };
+        if (record) await tx.webhooks.recordEvent(event);
+      }
+      return { result, details, lifted, event };
+    });
+    if (!done) return null;
+    if (done.event) this.publish(done.event);
+    await this.announce(done.result, input.blocked, actor, input.reason, done.details, done.lifted);
+    return done;
   }
 
   /** The IP and device rules of a wider block: device for as long as the block, IP for `ipMinutes` at most. */
-  private async addWiderRules(id: string, blockedUntil: string | null, ipMinutes: number): Promise<BlockRuleRecord[]> {
-    const seen = await this.store.getContactSeen(id);
+  private async addWiderRules(tx: Repositories, id: string, blockedUntil: string | null, ipMinutes: number): Promise<BlockRuleRecord[]> {
+    const seen = await tx.contacts.getSeen(id);
     const rules: BlockRuleInput[] = [];
     if (seen?.ip) rules.push({ kind: 'ip', value: seen.ip, sourceContactId: id, expiresAt: earlier(new Date(Date.now() + ipMinutes * 60_000).toISOString(), blockedUntil) });
     if (seen?.deviceId) rules.push({ kind: 'device', value: seen.deviceId, sourceContactId: id, expiresAt: blockedUntil });
-    return rules.length ? this.store.addBlockRules(rules) : [];
+    return rules.length ? tx.contacts.addBlockRules(rules) : [];
   }
 
+  /** The audit entry of a block change. */
   private async announce(result: { contact: ContactRecord; changed: boolean }, blocked: boolean, actor: BlockActor, reason: string | null | undefined, details?: BlockDetails, lifted = 0) {
     const { contact } = result;
-    if (result.changed) {
-      const events = await this.store.listBlockEvents(contact.id);
-      const event = events[events.length - 1] ?? null;
-      this.publish(blocked ? { type: 'contact:blocked', contact, event, details } : { type: 'contact:unblocked', contact, event });
-    }
     // A repeated call that changed nothing at all is not worth an audit entry.
     if (!result.changed && !details?.rules.length && !lifted) return;
     const who = contact.name || contact.email || contact.id;
@@ -174,7 +201,7 @@ export class Contacts {
   }
 
   blockHistory(id: string) {
-    return this.store.listBlockEvents(id);
+    return this.store.contacts.listBlockEvents(id);
   }
 
   /**
@@ -183,17 +210,16 @@ export class Contacts {
    * (until that block ends), so the widget shows the notice. A typed email stays unverified.
    */
   async createLead(fields: { email?: string; name?: string } = {}, seen: Partial<ContactSeen> = {}, carry?: { from: ContactRecord; via: CarriedFrom['via'] } | null): Promise<ContactRecord> {
-    const rule = carry ? null : await this.store.findActiveBlockRule(seen, new Date().toISOString());
-    const lead = await this.store.createContact({ type: 'lead', email: fields.email ?? null, name: fields.name ?? null, emailVerified: !fields.email });
-    if (seen.ip || seen.deviceId) await this.store.recordContactSeen(lead.id, seen);
+    const rule = carry ? null : await this.store.contacts.findActiveBlockRule(seen, new Date().toISOString());
+    const lead = await this.store.contacts.create({ type: 'lead', email: fields.email ?? null, name: fields.name ?? null, emailVerified: !fields.email });
+    if (seen.ip || seen.deviceId) await this.store.contacts.recordSeen(lead.id, seen);
     if (carry) return this.carryBlock(lead, carry.from, carry.via);
     if (!rule) return lead;
     const reason = `Automatic: new lead from a blocked ${rule.kind === 'ip' ? `IP address (${rule.value})` : 'device'}; wider block of contact ${rule.sourceContactId}.`;
     const actor: BlockActor = { actorType: 'system', actorId: null };
-    const result = await this.store.setBlocked({ contactId: lead.id, blocked: true, ...actor, reason, blockedUntil: rule.expiresAt });
-    if (!result) return lead;
-    await this.announce(result, true, actor, reason, { scope: 'contact', blockedUntil: result.contact.blockedUntil, rules: [], matchedRule: rule });
-    return result.contact;
+    const done = await this.changeBlock({ contactId: lead.id, blocked: true, ...actor, reason, blockedUntil: rule.expiresAt }, actor,
+      async (_tx, result) => ({ details: { scope: 'contact', blockedUntil: result.contact.blockedUntil, rules: [], matchedRule: rule } }));
+    return done ? done.result.contact : lead;
   }
 
   /**
@@ -204,10 +230,9 @@ export class Contacts {
     if (target.blocked || !source.blocked) return target;
     const reason = `Automatic: the block of contact ${source.id} carried over (${via === 'merge' ? 'lead merged into this customer' : `same ${via.replace('_', ' ')}`}).`;
     const actor: BlockActor = { actorType: 'system', actorId: null };
-    const result = await this.store.setBlocked({ contactId: target.id, blocked: true, ...actor, reason, blockedUntil: source.blockedUntil });
-    if (!result) return target;
-    await this.announce(result, true, actor, reason, { scope: 'contact', blockedUntil: result.contact.blockedUntil, rules: [], carriedFrom: { contactId: source.id, via } });
-    return result.contact;
+    const done = await this.changeBlock({ contactId: target.id, blocked: true, ...actor, reason, blockedUntil: source.blockedUntil }, actor,
+      async (_tx, result) => ({ details: { scope: 'contact', blockedUntil: result.contact.blockedUntil, rules: [], carriedFrom: { contactId: source.id, via } } }));
+    return done ? done.result.contact : target;
   }
 
   /**
@@ -217,17 +242,17 @@ export class Contacts {
    */
   async blockedLink(link: { tokenContactId?: string | null; deviceId?: string; except?: string }): Promise<{ from: ContactRecord; via: CarriedFrom['via'] } | null> {
     if (link.tokenContactId) {
-      const current = await this.store.getContact(await this.current(link.tokenContactId));
+      const current = await this.store.contacts.get(await this.current(link.tokenContactId));
       if (current?.blocked && current.id !== link.except) return { from: current, via: 'visitor_token' };
     }
-    const byDevice = link.deviceId ? await this.store.findBlockedContactByDevice(link.deviceId, new Date().toISOString(), link.except) : null;
+    const byDevice = link.deviceId ? await this.store.contacts.findBlockedByDevice(link.deviceId, new Date().toISOString(), link.except) : null;
     return byDevice ? { from: byDevice, via: 'device' } : null;
   }
 
   /** The contact a merged lead became (following merges), or the id itself. */
   async current(id: string): Promise<string> {
     for (let hops = 0; hops < 4; hops++) {
-      const contact = await this.store.getContact(id);
+      const contact = await this.store.contacts.get(id);
       if (!contact?.mergedInto) return id;
       id = contact.mergedInto;
     }
@@ -236,7 +261,7 @@ export class Contacts {
 
   /** Remembers where a contact connects from, for wider blocks. */
   recordSeen(id: string, seen: Partial<ContactSeen>) {
-    return this.store.recordContactSeen(id, seen);
+    return this.store.contacts.recordSeen(id, seen);
   }
 
   /**
@@ -244,13 +269,13 @@ export class Contacts {
    * `emailVerified`: the email came signed (JWT), not typed next to a userHash.
    */
   async identifyCustomer(fields: { userId: string; email?: string; name?: string }, emailVerified = false): Promise<ContactRecord> {
-    const found = await this.store.findContactByUserId(fields.userId);
+    const found = await this.store.contacts.findByUserId(fields.userId);
     if (!found) {
       try {
-        return await this.store.createContact({ type: 'customer', userId: fields.userId, email: fields.email ?? null, name: fields.name ?? null, emailVerified: !fields.email || emailVerified });
+        return await this.store.contacts.create({ type: 'customer', userId: fields.userId, email: fields.email ?? null, name: fields.name ?? null, emailVerified: !fields.email || emailVerified });
       } catch (err) {
         // Another connection created it first (unique userId): use that one.
-        const raced = await this.store.findContactByUserId(fields.userId);
+        const raced = await this.store.contacts.findByUserId(fields.userId);
         if (raced) return raced;
         throw err;
       }
@@ -258,7 +283,7 @@ export class Contacts {
     const patch: ContactPatch = {};
     if (fields.email && fields.email !== found.email) Object.assign(patch, { email: fields.email, emailVerified });
     if (fields.name && fields.name !== found.name) patch.name = fields.name;
-    return Object.keys(patch).length ? (await this.store.updateContact(found.id, patch))! : found;
+    return Object.keys(patch).length ? (await this.store.contacts.update(found.id, patch))! : found;
   }
 
   /**
@@ -268,7 +293,7 @@ export class Contacts {
    * customer who proved their identity.
    */
   async mergeLead(lead: ContactRecord, customer: ContactRecord): Promise<ContactRecord> {
-    const merged = await this.store.mergeContact(lead.id, customer.id);
+    const merged = await this.store.contacts.merge(lead.id, customer.id);
     if (!merged) return customer;
     this.publish({ type: 'contact:merged', lead: merged.lead, customer: merged.customer });
     await this.audit.record({
@@ -285,13 +310,13 @@ export class Contacts {
 
   /** Whether the contact's block in force was set by an agent or the API (not automatically). */
   private async blockedByPerson(id: string): Promise<boolean> {
-    const events = await this.store.listBlockEvents(id);
+    const events = await this.store.contacts.listBlockEvents(id);
     const last = events.filter((e) => e.action === 'block').at(-1);
     return !!last && last.actorType !== 'system';
   }
 
   /** Contacts that used one of this contact's devices (shown to agents). */
   deviceSharers(id: string, limit = 10) {
-    return this.store.listDeviceSharers(id, limit);
+    return this.store.contacts.listDeviceSharers(id, limit);
   }
 }

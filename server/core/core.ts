@@ -19,7 +19,7 @@ export class Core {
   readonly agents: Agents;
   /** Who did what: blocks, sign-ins, webhook changes. */
   readonly audit: AuditLog;
-  /** Webhook endpoints (delivery runs in server/webhooks, subscribed to these events). */
+  /** Webhook endpoints; changes they subscribe to write an outbox event in their transaction (delivery runs in server/webhooks). */
   readonly webhooks: Webhooks;
   private readonly listeners = new Set<Publish>();
 
@@ -27,13 +27,13 @@ export class Core {
     const publish: Publish = (event) => this.emit(event);
     this.audit = new AuditLog(store);
     this.webhooks = new Webhooks(store, this.audit);
-    this.contacts = new Contacts(store, publish, this.audit, opts.blockPolicy);
-    this.conversations = new Conversations(store, publish);
-    this.messages = new Messages(store, publish);
+    this.contacts = new Contacts(store, publish, this.audit, opts.blockPolicy, this.webhooks);
+    this.conversations = new Conversations(store, publish, this.webhooks);
+    this.messages = new Messages(store, publish, this.webhooks);
     this.agents = new Agents(store, this.contacts, opts.agentPolicy);
   }
 
-  /** Listen to committed changes; returns an unsubscribe function. */
+  /** Listen to committed changes (in this process); returns an unsubscribe function. */
   subscribe(listener: Publish): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

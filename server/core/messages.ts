@@ -2,6 +2,7 @@ import { MAX_BODY_LENGTH, MAX_HISTORY_PAGE_BYTES } from '../../protocol/limits.j
 import type { AuthorType, MessageType } from '../../protocol/types.js';
 import { ParleyError } from './errors.js';
 import type { Publish } from './events.js';
+import type { Subscriptions, WebhookTopic } from './webhooks.js';
 import type { AppendMessageInput, AppendResult, ConversationRecord, MessageRecord, Store } from '../store/store.js';
 
 export interface SentMessage {
@@ -20,17 +21,25 @@ export function checkBody(body: string): string {
   return body;
 }
 
+/** The topics a message may fire (webhooks/topics.ts picks the one it did). */
+function topicsOfMessage(input: AppendMessageInput): WebhookTopic[] {
+  if (input.authorType === 'admin') return [input.messageType === 'note' ? 'conversation.admin.noted' : 'conversation.admin.replied'];
+  return ['conversation.user.created', 'conversation.user.replied'];
+}
+
 /**
  * Every message goes through here, whatever the entry point. The store checks the
  * author's block state in the same transaction as the insert.
  */
 export class Messages {
-  constructor(private readonly store: Store, private readonly publish: Publish) {}
+  constructor(private readonly store: Store, private readonly publish: Publish, private readonly subscriptions: Subscriptions) {}
 
   /** `origin` tags the committed event with the sender (e.g. a socket id) so pushes can skip it. */
   async append(input: AppendMessageInput, origin?: string): Promise<SentMessage> {
     checkBody(input.body);
-    const result = await this.store.appendMessage(input);
+    // The webhook event is written with the message, only when some webhook wants it.
+    const recordEvent = await this.subscriptions.wants(topicsOfMessage(input));
+    const result = await this.store.conversations.appendMessage(recordEvent ? { ...input, recordEvent } : input);
     return this.settle(result, origin);
   }
 
@@ -87,7 +96,7 @@ export class Messages {
    * messages, cut at the start; `hasMore` means older messages exist that no page reaches.
    */
   async history(contactId: string, since: string | null | undefined, limit: number, maxBytes = MAX_HISTORY_PAGE_BYTES) {
-    const page = await this.store.listContactMessages(contactId, { since, limit });
+    const page = await this.store.conversations.listContactMessages(contactId, { since, limit });
     const { messages } = page;
     const newestFirst = !since;
     let bytes = 0;

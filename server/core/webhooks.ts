@@ -71,9 +71,20 @@ function checkTopics(topics: string[]): string[] {
   return [...new Set(topics)];
 }
 
+/** Whether some active webhook subscribes to one of these topics (changes then record their event). */
+export interface Subscriptions {
+  wants(topics: readonly WebhookTopic[]): Promise<boolean>;
+}
+
+// Most changes (every message) fire a topic nobody subscribed to; that must not cost a query.
+// Changes made here drop the cache at once; other processes' changes show within this time
+// (a webhook created a moment after an event need not receive it).
+const SUBSCRIPTIONS_CACHE_MS = 2_000;
+
 /** Webhook endpoints: CRUD with validation, each change in the audit log. */
-export class Webhooks {
+export class Webhooks implements Subscriptions {
   private readonly listeners = new Set<() => void>();
+  private subscribed: { at: number; topics: Promise<Set<string>> } | null = null;
   /** Accept internal targets (PARLEY_WEBHOOKS_ALLOW_PRIVATE; the server sets it at start). */
   allowPrivateAddresses = false;
 
@@ -85,21 +96,33 @@ export class Webhooks {
     return () => this.listeners.delete(listener);
   }
 
+  async wants(topics: readonly WebhookTopic[]): Promise<boolean> {
+    if (!this.subscribed || Date.now() - this.subscribed.at >= SUBSCRIPTIONS_CACHE_MS) {
+      const entry = { at: Date.now(), topics: this.store.webhooks.subscribedTopics() };
+      this.subscribed = entry;
+      entry.topics.catch(() => {
+        if (this.subscribed === entry) this.subscribed = null;
+      });
+    }
+    const subscribed = await this.subscribed.topics;
+    return topics.some((t) => subscribed.has(t));
+  }
+
   async get(id: string): Promise<WebhookRecord> {
-    const webhook = await this.store.getWebhook(id);
+    const webhook = await this.store.webhooks.get(id);
     if (!webhook) throw new ParleyError('webhook_not_found', `No webhook with id ${id}.`);
     return webhook;
   }
 
   list(query: WebhookQuery) {
-    return this.store.listWebhooks(query);
+    return this.store.webhooks.list(query);
   }
 
   async create(fields: WebhookFields, actor: AuditActor): Promise<WebhookRecord> {
-    if ((await this.store.countWebhooks()) >= MAX_WEBHOOKS) {
+    if ((await this.store.webhooks.count()) >= MAX_WEBHOOKS) {
       throw new ParleyError('invalid_payload', `This server already has the maximum of ${MAX_WEBHOOKS} webhooks.`);
     }
-    const webhook = await this.store.createWebhook({
+    const webhook = await this.store.webhooks.create({
       name: fields.name,
       url: checkWebhookUrl(fields.url, this.allowPrivateAddresses),
       description: fields.description ?? null,
@@ -128,7 +151,7 @@ export class Webhooks {
         patch.health = { lastResponseTime: 0, avgResponseTime: 0, lastSuccessAt: null, errorsSinceLastSuccess: 0, consecutiveFailures: 0 };
       }
     }
-    const webhook = await this.store.updateWebhook(id, patch);
+    const webhook = await this.store.webhooks.update(id, patch);
     if (!webhook) throw new ParleyError('webhook_not_found', `No webhook with id ${id}.`);
     const changed = Object.keys(patch).filter((k) => k !== 'health');
     await this.record('webhook.updated', webhook, actor, {
@@ -139,19 +162,20 @@ export class Webhooks {
 
   async delete(id: string, actor: AuditActor): Promise<void> {
     const webhook = await this.get(id);
-    if (!(await this.store.deleteWebhook(id))) throw new ParleyError('webhook_not_found', `No webhook with id ${id}.`);
+    if (!(await this.store.webhooks.delete(id))) throw new ParleyError('webhook_not_found', `No webhook with id ${id}.`);
     await this.record('webhook.deleted', webhook, actor, { url: webhook.url });
   }
 
   async refreshSecret(id: string, actor: AuditActor): Promise<WebhookRecord> {
     await this.get(id);
-    const webhook = await this.store.updateWebhook(id, { secret: newSecret() });
+    const webhook = await this.store.webhooks.update(id, { secret: newSecret() });
     if (!webhook) throw new ParleyError('webhook_not_found', `No webhook with id ${id}.`);
     await this.record('webhook.secret_rotated', webhook, actor, {});
     return webhook;
   }
 
   private record(action: string, webhook: WebhookRecord, actor: AuditActor, metadata: Record<string, unknown>) {
+    this.subscribed = null;
     for (const listener of this.listeners) listener();
     const verb = action.split('.')[1].replace('_', ' ');
     return this.audit.record({

@@ -127,7 +127,7 @@ export function createConsoleHandler(
       // Revoke the session server-side too (every device of this agent), not just the cookie.
       const agent = await agentFromHeaders(ctx.core, deps.config.keys.session, ctx.req.headers);
       if (agent) {
-        await ctx.core.store.bumpSessionEpoch(agent.id);
+        await ctx.core.store.agents.bumpSessionEpoch(agent.id);
         await closeSockets(agent.id);
       }
       sendJson(ctx.res, 200, { signedOut: true }, { 'set-cookie': sessionCookie(null, ctx.secure) });

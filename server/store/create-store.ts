@@ -26,13 +26,12 @@ export async function createStore(databaseUrl: string | undefined, opts: CreateS
   const url = databaseUrl?.trim() || DEFAULT_SQLITE_PATH;
   let store: Store;
   if (isPostgresUrl(url)) {
-    const { PgStore } = await import('./postgres/postgres-store.js');
-    store = new PgStore({ connectionString: url, ...opts });
+    const { openPostgresStore } = await import('./postgres/open.js');
+    store = openPostgresStore({ connectionString: url, ...opts });
   } else {
-    const { SqliteStore } = await import('./sqlite/sqlite-store.js');
+    const { openSqliteStore } = await import('./sqlite/open.js');
     if (url !== ':memory:') prepareSqliteFile(url);
-    store = new SqliteStore(url);
-    if (url !== ':memory:') tightenSqliteFiles(url);
+    store = openSqliteStore(url);
   }
   try {
     await store.migrate();
@@ -40,6 +39,8 @@ export async function createStore(databaseUrl: string | undefined, opts: CreateS
     await store.close().catch(() => {});
     throw err;
   }
+  // After migrating: SQLite has made its -wal and -shm files by now.
+  if (!isPostgresUrl(url) && url !== ':memory:') tightenSqliteFiles(url);
   return store;
 }
 

@@ -1,4 +1,10 @@
 import type { AuthorType, ContactType, ConversationState, MessageType } from '../../protocol/types.js';
+import type { CoreEvent } from '../core/events.js';
+import type { AgentsRepository } from './repositories/agents.js';
+import type { AuditRepository } from './repositories/audit.js';
+import type { ContactsRepository } from './repositories/contacts.js';
+import type { ConversationsRepository } from './repositories/conversations.js';
+import type { WebhooksRepository } from './repositories/webhooks.js';
 
 /** Rows as the core sees them; timestamps are ISO strings, ids strings. */
 export interface ContactRecord {
@@ -114,6 +120,8 @@ export interface AppendMessageInput {
   body: string;
   messageType: MessageType;
   createdAt?: string;
+  /** Write the `message:created` event to the webhook outbox in the append's transaction (some webhook wants it). */
+  recordEvent?: boolean;
 }
 
 /**
@@ -297,106 +305,36 @@ export interface AuditLogQuery {
   endDate?: string;
 }
 
+/** An outbox event claimed for dispatch (see WebhooksRepository.claimEvents). */
+export interface OutboxRecord {
+  id: string;
+  event: CoreEvent;
+  createdAt: string;
+}
+
+/** The repositories, bound to the store's pool or to one transaction. */
+export interface Repositories {
+  readonly contacts: ContactsRepository;
+  /** Conversations with their messages, the inbox and read markers. */
+  readonly conversations: ConversationsRepository;
+  readonly agents: AgentsRepository;
+  readonly webhooks: WebhooksRepository;
+  readonly audit: AuditRepository;
+}
+
 /**
- * Storage behind the core. Every backend passes `runStoreContract` in
- * test/store/store-contract.ts unchanged.
+ * Storage behind the core: repositories written once on Kysely over SQLite or PostgreSQL.
+ * Every backend passes the contract suites in test/store/contracts unchanged.
  */
-export interface Store {
+export interface Store extends Repositories {
   readonly kind: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   close(): Promise<void>;
-
-  createContact(input: ContactInput): Promise<ContactRecord>;
-  getContact(id: string): Promise<ContactRecord | null>;
-  findContactByUserId(userId: string): Promise<ContactRecord | null>;
-  findContactByEmail(email: string): Promise<ContactRecord | null>;
-  updateContact(id: string, patch: ContactPatch): Promise<ContactRecord | null>;
-  /** Deletes the contact with its conversations and messages. */
-  deleteContact(id: string): Promise<boolean>;
-  listContacts(query: ContactQuery): Promise<Page<ContactRecord>>;
-
-  /** Sets the block state and records a block event in one transaction, if it changed. */
-  setBlocked(input: SetBlockedInput): Promise<SetBlockedResult | null>;
-  listBlockEvents(contactId: string): Promise<BlockEventRecord[]>;
-
-  getConversation(id: string): Promise<ConversationRecord | null>;
-  listConversations(query: ConversationQuery): Promise<Page<ConversationRecord>>;
-  updateConversation(id: string, patch: ConversationPatch): Promise<ConversationRecord | null>;
-  deleteConversation(id: string): Promise<boolean>;
-
-  appendMessage(input: AppendMessageInput): Promise<AppendResult>;
-  /** Messages of one conversation, oldest first. */
-  listMessages(conversationId: string, opts?: { includeNotes?: boolean }): Promise<MessageRecord[]>;
   /**
-   * A contact's messages across conversations, oldest first, notes excluded; `since` is a
-   * message id: only later messages. Without `since`, the latest `limit` messages.
+   * Runs `fn` with repositories that share one write transaction (committed when it
+   * resolves, rolled back when it throws): a change and the outbox event it fires are
+   * stored together or not at all. Message appends have their own transaction; don't
+   * append inside this one.
    */
-  listContactMessages(contactId: string, opts: { since?: string | null; limit: number }): Promise<{ messages: MessageRecord[]; hasMore: boolean }>;
-
-  /** Console accounts. `createAgent` rejects a duplicate email (unique). */
-  createAgent(input: AgentInput): Promise<AgentRecord>;
-  getAgent(id: string): Promise<AgentRecord | null>;
-  findAgentByEmail(email: string): Promise<AgentRecord | null>;
-  listAgents(): Promise<AgentRecord[]>;
-  countAgents(): Promise<number>;
-  /** Revokes every console session of the agent (sign-out). */
-  bumpSessionEpoch(agentId: string): Promise<void>;
-  /**
-   * Deactivates the agent and revokes its sessions (epoch bump) in one step, unless it is the
-   * last active admin (`last_admin`; atomic, so two admins cannot deactivate each other).
-   * Null for an unknown id.
-   */
-  deactivateAgent(agentId: string, at: string): Promise<{ status: 'deactivated' | 'unchanged' | 'last_admin'; agent: AgentRecord } | null>;
-  /** Clears `deactivatedAt` (sessions revoked at deactivation stay dead). Null for an unknown id. */
-  reactivateAgent(agentId: string): Promise<{ changed: boolean; agent: AgentRecord } | null>;
-  /** Sets a new password hash and revokes every session (epoch bump). Null for an unknown id. */
-  setAgentPassword(agentId: string, passwordHash: string): Promise<AgentRecord | null>;
-  /** Inbox page sorted by last activity desc (ties: newest conversation first). */
-  listInbox(query: InboxQuery): Promise<Page<InboxRow>>;
-  /** Moves the agent's read marker to the conversation's latest message. */
-  markConversationRead(agentId: string, conversationId: string): Promise<void>;
-
-  /**
-   * Lead-to-customer rollup, in one transaction: the lead's conversations and messages move
-   * to the customer, the lead is marked merged (it leaves lists) and its token epoch bumped.
-   * Null when either contact is missing or the lead was merged already.
-   */
-  mergeContact(leadId: string, customerId: string): Promise<{ lead: ContactRecord; customer: ContactRecord } | null>;
-  /** A contact other than `excludeId` seen with this device whose block is in force at `now`. */
-  findBlockedContactByDevice(deviceId: string, now: string, excludeId?: string): Promise<ContactRecord | null>;
-  /** Other contacts (not merged) that used one of this contact's devices, most recent first. */
-  listDeviceSharers(contactId: string, limit: number): Promise<ContactRecord[]>;
-
-  /** Wider blocks: where a contact last connected from (and every device it used), and IP/device rules. */
-  recordContactSeen(contactId: string, seen: Partial<ContactSeen>): Promise<void>;
-  getContactSeen(contactId: string): Promise<ContactSeen | null>;
-  addBlockRules(rules: BlockRuleInput[]): Promise<BlockRuleRecord[]>;
-  /** A rule matching this IP or device that has not expired at `now`, or null. */
-  findActiveBlockRule(match: Partial<ContactSeen>, now: string): Promise<BlockRuleRecord | null>;
-  listBlockRules(sourceContactId: string): Promise<BlockRuleRecord[]>;
-  /** Lifts every rule of that contact; returns how many. */
-  removeBlockRules(sourceContactId: string): Promise<number>;
-
-  /** Webhooks and their persisted deliveries. */
-  createWebhook(input: WebhookInput): Promise<WebhookRecord>;
-  getWebhook(id: string): Promise<WebhookRecord | null>;
-  /** Newest first. */
-  listWebhooks(query: WebhookQuery): Promise<Page<WebhookRecord>>;
-  countWebhooks(): Promise<number>;
-  updateWebhook(id: string, patch: WebhookPatch): Promise<WebhookRecord | null>;
-  deleteWebhook(id: string): Promise<boolean>;
-  enqueueDeliveries(inputs: DeliveryInput[]): Promise<DeliveryRecord[]>;
-  /**
-   * Atomically claims up to `limit` pending deliveries due at `now`: counts an attempt and
-   * moves `nextAttemptAt` to `leaseUntil`, so no other process claims them meanwhile and a
-   * delivery whose process died is claimed again after the lease.
-   */
-  claimDueDeliveries(now: string, leaseUntil: string, limit: number): Promise<DeliveryRecord[]>;
-  completeDelivery(id: string, outcome: DeliveryOutcome): Promise<void>;
-  /** Newest first. */
-  listDeliveries(webhookId: string, limit: number): Promise<DeliveryRecord[]>;
-
-  /** The audit log. */
-  addAuditLog(input: AuditLogInput): Promise<AuditLogRecord>;
-  listAuditLogs(query: AuditLogQuery): Promise<Page<AuditLogRecord>>;
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
 }

@@ -1,8 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
-import type { CoreEvent } from '../core/events.js';
-import type { DeliveryRecord, WebhookRecord } from '../store/store.js';
+import type { DeliveryInput, DeliveryRecord, OutboxRecord, WebhookRecord } from '../store/store.js';
 import { AddressNotAllowedError } from './address-policy.js';
 import { deliveryHeaders, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './headers.js';
 import { postWebhook } from './post.js';
@@ -15,14 +14,18 @@ export interface DispatcherOptions {
   retryBaseMs: number;
   /** How often due retries and deliveries left by a stopped process are looked for (default 5 s). */
   pollMs: number;
+  /** Failed attempts in a row after which an active webhook is suspended (PARLEY_WEBHOOK_SUSPEND_AFTER, default 20). */
+  suspendAfterFailures?: number;
+  /** Tests only (PARLEY_TEST_CRASH_AFTER_COMMIT=outbox): die by SIGKILL when an outbox event is about to be dispatched. */
+  crashBeforeDispatch?: boolean;
 }
 
-export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = { maxAttempts: 5, retryBaseMs: 60_000, pollMs: 5_000 };
+export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = { maxAttempts: 5, retryBaseMs: 60_000, pollMs: 5_000, suspendAfterFailures: 20 };
 
 const MAX_DELAY_MS = 6 * 3_600_000;
 const BATCH = 20;
-// Active webhooks are cached briefly: most events (every message) fire a topic nobody
-// subscribed to, and that must not cost a query. Changes made here refresh it at once.
+// Active webhooks are cached briefly: a burst of outbox events (a busy conversation) shares
+// one query. Changes made here refresh it at once.
 const CACHE_MS = 2_000;
 
 /** Featurebase's scheme: hex HMAC-SHA256 of `${timestamp}.${rawBody}` keyed with the webhook secret. */
@@ -34,10 +37,13 @@ export function signPayload(secret: string, timestamp: string, body: string): st
 export const retryDelay = (attempts: number, baseMs: number) => Math.min(baseMs * 4 ** Math.max(0, attempts - 1), MAX_DELAY_MS);
 
 /**
- * Turns committed core changes into signed webhook deliveries. Core events fire only in the
- * process that committed the change, so each event is enqueued by exactly one process;
- * deliveries are rows claimed with a lease, so exactly one process sends each attempt and
- * a restart resumes what was pending. Nothing here is awaited by the request that caused it.
+ * Turns committed changes into signed webhook deliveries. The change wrote its event to the
+ * outbox in its own transaction; here outbox events are claimed with a lease and each is
+ * turned into its deliveries (and removed) in one transaction, so every event becomes
+ * deliveries exactly once even if a process dies anywhere. Deliveries are rows claimed with a
+ * lease too, so exactly one process sends each attempt and a restart resumes what was
+ * pending. Commits in this process nudge the loop; a poll picks up the rest. Nothing here is
+ * awaited by the request that caused it.
  */
 export function startWebhookDispatcher(core: Core, logger: Logger, opts: DispatcherOptions = DEFAULT_DISPATCHER_OPTIONS, policy: { allowPrivate: boolean } = { allowPrivate: false }) {
   const { store } = core;
@@ -50,7 +56,7 @@ export function startWebhookDispatcher(core: Core, logger: Logger, opts: Dispatc
   // The promise is cached, so a burst of events shares one query instead of one each.
   function activeWebhooks(): Promise<WebhookRecord[]> {
     if (cache && Date.now() - cache.at < CACHE_MS) return cache.webhooks;
-    const webhooks = store.listWebhooks({ limit: 100, status: 'active' }).then((page) => page.items);
+    const webhooks = store.webhooks.list({ limit: 100, status: 'active' }).then((page) => page.items);
     const entry = { at: Date.now(), webhooks };
     cache = entry;
     webhooks.catch(() => {
@@ -59,26 +65,36 @@ export function startWebhookDispatcher(core: Core, logger: Logger, opts: Dispatc
     return webhooks;
   }
 
-  async function enqueue(event: CoreEvent) {
+  /** The deliveries of one outbox event: one per topic it fires and webhook subscribed to it. */
+  async function deliveriesOf({ event, createdAt }: OutboxRecord): Promise<DeliveryInput[]> {
     const topics = topicsOf(event);
-    if (!topics.length) return;
-    const webhooks = (await activeWebhooks()).filter((w) => topics.some((t) => w.topics.includes(t)));
-    if (!webhooks.length) return;
+    const webhooks = topics.length ? (await activeWebhooks()).filter((w) => topics.some((t) => w.topics.includes(t))) : [];
+    if (!webhooks.length) return [];
     const { item, changes } = await itemOf(event, store);
-    const inputs = [];
+    const inputs: DeliveryInput[] = [];
     for (const topic of topics) {
       // One event id per topic event, shared by every webhook it goes to (for deduplication).
       const payload = JSON.stringify({
         object: 'notification_event',
         id: `notif_${randomUUID()}`,
         topic,
-        createdAt: new Date().toISOString(),
+        createdAt,
         data: { type: 'notification_event_data', item, ...(changes?.length ? { changes } : {}) },
       });
       for (const w of webhooks) if (w.topics.includes(topic)) inputs.push({ webhookId: w.id, topic, payload });
     }
-    await store.enqueueDeliveries(inputs);
-    kick();
+    return inputs;
+  }
+
+  /** Outbox events (this process's and any left by a process that died) into deliveries. */
+  async function dispatchEvents() {
+    for (;;) {
+      if (opts.crashBeforeDispatch && (await store.webhooks.countEvents()) > 0) process.kill(process.pid, 'SIGKILL');
+      const now = Date.now();
+      const claimed = await store.webhooks.claimEvents(new Date(now).toISOString(), new Date(now + 60_000).toISOString(), BATCH);
+      if (!claimed.length || closed) return;
+      for (const e of claimed) await store.webhooks.dispatchEvent(e.id, await deliveriesOf(e));
+    }
   }
 
   /** Runs the delivery loop now (coalesced: one loop at a time, rerun if kicked meanwhile). */
@@ -100,21 +116,22 @@ export function startWebhookDispatcher(core: Core, logger: Logger, opts: Dispatc
   }
 
   async function drain() {
+    await dispatchEvents();
     for (;;) {
       const now = Date.now();
       // The lease outlasts the longest request (30 s timeout), so a claim is never taken twice
       // while its attempt may still be running.
-      const claimed = await store.claimDueDeliveries(new Date(now).toISOString(), new Date(now + 60_000).toISOString(), BATCH);
+      const claimed = await store.webhooks.claimDueDeliveries(new Date(now).toISOString(), new Date(now + 60_000).toISOString(), BATCH);
       if (!claimed.length || closed) return;
       await Promise.all(claimed.map((d) => attempt(d)));
     }
   }
 
   async function attempt(d: DeliveryRecord) {
-    const webhook = await store.getWebhook(d.webhookId);
+    const webhook = await store.webhooks.get(d.webhookId);
     if (!webhook) return; // deleted meanwhile (its deliveries went with it)
     if (webhook.status !== 'active') {
-      await store.completeDelivery(d.id, { status: 'failed', lastError: `webhook ${webhook.status}` });
+      await store.webhooks.completeDelivery(d.id, { status: 'failed', lastError: `webhook ${webhook.status}` });
       return;
     }
     const timestamp = String(Math.floor(Date.now() / 1000));
@@ -152,25 +169,22 @@ export function startWebhookDispatcher(core: Core, logger: Logger, opts: Dispatc
     if (closed && code === 0 && !refused) return; // the lease runs out and another start resumes it
     const ok = code >= 200 && code < 300;
     const elapsed = Date.now() - started;
-    if (ok) await store.completeDelivery(d.id, { status: 'delivered', lastError: null });
-    else if (refused) await store.completeDelivery(d.id, { status: 'failed', lastError: message });
-    else if (d.attempts >= opts.maxAttempts) await store.completeDelivery(d.id, { status: 'failed', lastError: `${code || 'no response'}: ${message}` });
+    if (ok) await store.webhooks.completeDelivery(d.id, { status: 'delivered', lastError: null });
+    else if (refused) await store.webhooks.completeDelivery(d.id, { status: 'failed', lastError: message });
+    else if (d.attempts >= opts.maxAttempts) await store.webhooks.completeDelivery(d.id, { status: 'failed', lastError: `${code || 'no response'}: ${message}` });
     else {
       const next = new Date(Date.now() + retryDelay(d.attempts, opts.retryBaseMs)).toISOString();
-      await store.completeDelivery(d.id, { status: 'pending', nextAttemptAt: next, lastError: `${code || 'no response'}: ${message}` });
+      await store.webhooks.completeDelivery(d.id, { status: 'pending', nextAttemptAt: next, lastError: `${code || 'no response'}: ${message}` });
       schedule(retryDelay(d.attempts, opts.retryBaseMs));
     }
-    const h = webhook.health;
-    await store.updateWebhook(webhook.id, {
-      lastStatus: { code, message, timestamp: new Date().toISOString() },
-      health: {
-        lastResponseTime: elapsed,
-        avgResponseTime: Math.round(h.avgResponseTime ? h.avgResponseTime * 0.8 + elapsed * 0.2 : elapsed),
-        lastSuccessAt: ok ? new Date().toISOString() : h.lastSuccessAt,
-        errorsSinceLastSuccess: ok ? 0 : h.errorsSinceLastSuccess + 1,
-        consecutiveFailures: ok ? 0 : h.consecutiveFailures + 1,
-      },
+    // One atomic UPDATE: attempts finishing together (here or on other processes) all count.
+    const after = await store.webhooks.recordAttempt(webhook.id, {
+      ok, code, message, elapsedMs: elapsed, at: new Date().toISOString(), suspendAfter: opts.suspendAfterFailures ?? DEFAULT_DISPATCHER_OPTIONS.suspendAfterFailures!,
     });
+    if (after?.status === 'suspended') {
+      cache = null;
+      logger.warn({ webhookId: webhook.id, consecutiveFailures: after.health.consecutiveFailures }, 'webhook suspended after consecutive failures');
+    }
   }
 
   // A retry due sooner than the next poll gets its own timer.
@@ -178,16 +192,16 @@ export function startWebhookDispatcher(core: Core, logger: Logger, opts: Dispatc
     if (ms < opts.pollMs) setTimeout(kick, ms + 5).unref();
   }
 
+  // A commit here that may have written an outbox event: dispatch now rather than at the next poll.
   const unsubscribe = core.subscribe((event) => {
-    if (closed) return;
-    enqueue(event).catch((err) => logger.error({ err, event: event.type }, 'webhook enqueue failed'));
+    if (!closed && topicsOf(event).length) kick();
   });
   const stopWatching = core.webhooks.onChange(() => {
     cache = null;
   });
   const poll = setInterval(kick, opts.pollMs);
   poll.unref();
-  kick(); // deliveries left pending by an earlier run
+  kick(); // events and deliveries left pending by an earlier run
 
   return {
     kick,

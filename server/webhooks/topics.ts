@@ -44,7 +44,7 @@ export function topicsOf(event: CoreEvent): WebhookTopic[] {
 
 /** The payload `data.item` (and `changes`) for one topic, shaped like the REST API's objects. */
 export async function itemOf(event: CoreEvent, store: Store): Promise<Omit<TopicEvent, 'topic'>> {
-  const contactOf = (id: string): Promise<ContactRecord | null> => store.getContact(id);
+  const contactOf = (id: string): Promise<ContactRecord | null> => store.contacts.get(id);
   switch (event.type) {
     case 'contact:blocked':
     case 'contact:unblocked': {

@@ -188,10 +188,10 @@ describe('webhook delivery', () => {
     expect(retried.raw).toBe(r.received[0].raw);
     expect(verify(retried, hook.secret)).toBe(true);
     // The outcome is written right after the answer: poll the store briefly.
-    let deliveries = await s.parley.store.listDeliveries(hook.id, 10);
+    let deliveries = await s.parley.store.webhooks.listDeliveries(hook.id, 10);
     for (let i = 0; i < 100 && deliveries[0]?.status !== 'delivered'; i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
-      deliveries = await s.parley.store.listDeliveries(hook.id, 10);
+      deliveries = await s.parley.store.webhooks.listDeliveries(hook.id, 10);
     }
     expect(deliveries).toMatchObject([{ status: 'delivered', attempts: 2, lastError: null }]);
     const after = await sdk(s).webhooks.retrieve(hook.id);
@@ -205,10 +205,10 @@ describe('webhook delivery', () => {
     const hook = await sdk(s).webhooks.create({ name: 'down', url: r.url, topics: topics('contact.blocked') });
     const v = await visitor(s);
     await blockContact(s, v.session.contact.id);
-    let deliveries = await s.parley.store.listDeliveries(hook.id, 10);
+    let deliveries = await s.parley.store.webhooks.listDeliveries(hook.id, 10);
     for (let i = 0; i < 200 && deliveries[0]?.status !== 'failed'; i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
-      deliveries = await s.parley.store.listDeliveries(hook.id, 10);
+      deliveries = await s.parley.store.webhooks.listDeliveries(hook.id, 10);
     }
     expect(deliveries).toMatchObject([{ status: 'failed', attempts: 2, lastError: expect.stringContaining('503') }]);
     expect(r.received).toHaveLength(2);
@@ -244,10 +244,10 @@ describe('webhook delivery', () => {
     const v = await connectVisitor(first.url);
     await blockContact(first, v.session.contact.id, 'before restart');
     const original = await r.next((h) => h.body.topic === 'contact.blocked');
-    let pending = await first.parley.store.listDeliveries(hook.id, 10);
+    let pending = await first.parley.store.webhooks.listDeliveries(hook.id, 10);
     for (let i = 0; i < 100 && !pending[0]?.lastError; i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
-      pending = await first.parley.store.listDeliveries(hook.id, 10);
+      pending = await first.parley.store.webhooks.listDeliveries(hook.id, 10);
     }
     expect(pending).toMatchObject([{ status: 'pending', attempts: 1 }]);
     v.close();
@@ -256,7 +256,7 @@ describe('webhook delivery', () => {
     // Second process on the same database; the hour passes (fake time: the row is made due).
     up = true;
     const second = await server({ databaseUrl, apiKey: first.apiKey, secret: first.secret });
-    await second.parley.store.completeDelivery(pending[0].id, { status: 'pending', nextAttemptAt: new Date(Date.now() - 1000).toISOString(), lastError: pending[0].lastError });
+    await second.parley.store.webhooks.completeDelivery(pending[0].id, { status: 'pending', nextAttemptAt: new Date(Date.now() - 1000).toISOString(), lastError: pending[0].lastError });
     const redelivered = await r.next((h) => h !== original && h.body.id === original.body.id);
     expect(redelivered.raw).toBe(original.raw);
     expect(verify(redelivered, hook.secret)).toBe(true);

@@ -270,7 +270,7 @@ describe.skipIf(!haveChromium())('agents console, end to end with the widget', (
     // A block through the REST API (the business's backend) shows up in the console live.
     await agent.getByRole('button', { name: /Inbox/ }).click();
     await agent.locator('button.conv').first().click();
-    const contactId = (await server.parley.store.listContacts({ type: 'all', limit: 1 })).items[0].id;
+    const contactId = (await server.parley.store.contacts.list({ type: 'all', limit: 1 })).items[0].id;
     const res = await fetch(`${server.url}/v2/contacts/${contactId}/block`, {
       method: 'POST',
       headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },

@@ -18,7 +18,7 @@ const me = (cookie?: string) => fetch(`${server.url}/console/api/me`, { headers:
 
 describe('console sign-in', () => {
   it('stores passwords as salted scrypt hashes with their parameters', async () => {
-    const agent = await server.parley.store.findAgentByEmail('ada@example.com');
+    const agent = await server.parley.store.agents.findByEmail('ada@example.com');
     expect(agent?.passwordHash).toMatch(/^scrypt\$32768\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
     expect(await verifyPassword('correct horse battery', agent!.passwordHash)).toBe(true);
     expect(await verifyPassword('wrong', agent!.passwordHash)).toBe(false);
@@ -71,7 +71,7 @@ describe('console sign-in', () => {
     expect((await me()).status).toBe(401);
     const tampered = cookie.slice(0, -2) + (cookie.endsWith('AA') ? 'BB' : 'AA');
     expect((await me(tampered)).status).toBe(401);
-    const agent = (await server.parley.store.findAgentByEmail('ada@example.com'))!;
+    const agent = (await server.parley.store.agents.findByEmail('ada@example.com'))!;
     expect((await me(`${SESSION_COOKIE}=${signSession(agent.id, agent.sessionEpoch, deriveKeys('another secret').session)}`)).status).toBe(401);
     expect((await me(`${SESSION_COOKIE}=${signSession(agent.id, agent.sessionEpoch, server.parley.config.keys.session, Date.now() - 8 * 24 * 3600_000)}`)).status).toBe(401);
     expect((await me(`${SESSION_COOKIE}=${signSession(agent.id, agent.sessionEpoch + 1, server.parley.config.keys.session)}`)).status).toBe(401);

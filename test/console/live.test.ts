@@ -118,7 +118,7 @@ describe('blocking from the console', () => {
     }
     const bulk = await ask(agent, 'contacts:block', { contactIds: [contactId] });
     expect(!bulk.ok && bulk.error.code).toBe('forbidden');
-    expect((await server.parley.store.getContact(contactId))?.blocked).toBe(false);
+    expect((await server.parley.store.contacts.get(contactId))?.blocked).toBe(false);
   });
 
   it('an admin blocks with a reason: the visitor is told, every agent gets the block record, sends are refused', async () => {

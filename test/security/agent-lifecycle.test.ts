@@ -92,7 +92,7 @@ describe('deactivation', () => {
   it("refuses a deactivated agent's session even when the token carries the current epoch", async () => {
     const cat = await newAgent('cat@example.com');
     expect((await call('PATCH', `/agents/${cat.id}`, admin, { active: false })).status).toBe(200);
-    const record = (await server.parley.store.getAgent(cat.id))!;
+    const record = (await server.parley.store.agents.get(cat.id))!;
     const forged = `${SESSION_COOKIE}=${signSession(cat.id, record.sessionEpoch, server.parley.config.keys.session)}`;
     expect((await me(forged)).status).toBe(401);
     expect((await connectAgent(server, forged).catch((e) => e)).data?.code).toBe('unauthorized');
@@ -100,7 +100,7 @@ describe('deactivation', () => {
 
   it('refuses deactivating oneself, agents deactivating anyone, unknown and malformed ids', async () => {
     const dan = await newAgent('dan@example.com');
-    const rootId = (await server.parley.store.findAgentByEmail('root@example.com'))!.id;
+    const rootId = (await server.parley.store.agents.findByEmail('root@example.com'))!.id;
     expect(await call('PATCH', `/agents/${rootId}`, admin, { active: false })).toMatchObject({ status: 403, json: { code: 'forbidden' } });
     expect(await call('PATCH', `/agents/${rootId}`, dan.cookie, { active: false })).toMatchObject({ status: 403, json: { code: 'forbidden' } });
     expect(await call('POST', `/agents/${rootId}/password`, dan.cookie, {})).toMatchObject({ status: 403, json: { code: 'forbidden' } });
@@ -116,7 +116,7 @@ describe('deactivation', () => {
     const a = await newAgent('admin-a@example.com', 'admin');
     const b = await newAgent('admin-b@example.com', 'admin');
     // Root steps aside first, so A and B are the only active admins.
-    const rootId = (await server.parley.store.findAgentByEmail('root@example.com'))!.id;
+    const rootId = (await server.parley.store.agents.findByEmail('root@example.com'))!.id;
     expect((await call('PATCH', `/agents/${rootId}`, a.cookie, { active: false })).status).toBe(200);
     const [ab, ba] = await Promise.all([
       call('PATCH', `/agents/${b.id}`, a.cookie, { active: false }),
@@ -125,7 +125,7 @@ describe('deactivation', () => {
     expect([ab.status, ba.status].filter((s) => s === 200)).toHaveLength(1);
     const loser = ab.status === 200 ? ba : ab;
     expect([401, 409]).toContain(loser.status);
-    const active = (await server.parley.store.listAgents()).filter((x) => x.role === 'admin' && !x.deactivatedAt);
+    const active = (await server.parley.store.agents.list()).filter((x) => x.role === 'admin' && !x.deactivatedAt);
     expect(active).toHaveLength(1);
     // Root comes back (and keeps working for the rest of the file).
     const survivor = ab.status === 200 ? a : b;
@@ -170,7 +170,7 @@ describe('password reset by an admin', () => {
     expect((await me(fay.cookie)).status).toBe(401);
     expect((await signIn(server, 'fay@example.com', 'chosen by the admin')).status).toBe(200);
     expect((await audit('admin.password_reset', fay.id))[0].metadata).toEqual({ generated: false });
-    const rootId = (await server.parley.store.findAgentByEmail('root@example.com'))!.id;
+    const rootId = (await server.parley.store.agents.findByEmail('root@example.com'))!.id;
     expect(await call('POST', `/agents/${rootId}/password`, admin, {})).toMatchObject({ status: 403, json: { code: 'forbidden' } });
   });
 });

@@ -35,7 +35,7 @@ async function until<T>(check: () => Promise<T | null | undefined>, what: string
   }
 }
 const settled = (s: TestServer, webhookId: string) =>
-  until(async () => (await s.parley.store.listDeliveries(webhookId, 10)).find((d: DeliveryRecord) => d.status !== 'pending'), 'a settled delivery');
+  until(async () => (await s.parley.store.webhooks.listDeliveries(webhookId, 10)).find((d: DeliveryRecord) => d.status !== 'pending'), 'a settled delivery');
 
 /** Fires a contact.blocked event. */
 async function blockSomeone(s: TestServer) {
@@ -47,7 +47,7 @@ async function blockSomeone(s: TestServer) {
 /** A webhook saved earlier with a public URL, whose target now is `url` (DNS changed, or an older version saved it). */
 async function savedWebhook(s: TestServer, url: string) {
   const hook = await sdk(s).webhooks.create({ name: 'saved', url: 'https://example.com/hooks', topics: ['contact.blocked'] as any });
-  await s.parley.store.updateWebhook(hook.id, { url });
+  await s.parley.store.webhooks.update(hook.id, { url });
   return hook;
 }
 
@@ -134,7 +134,7 @@ describe('reserved webhook headers', () => {
     const r = await receiver();
     const hook = await sdk(s).webhooks.create({ name: 'h', url: r.url, topics: ['contact.blocked'] as any });
     // As an older version could have stored them.
-    await s.parley.store.updateWebhook(hook.id, { headers: { 'X-Webhook-Signature': 'forged', 'X-WEBHOOK-TOPIC': 'forged', 'Content-Type': 'text/plain', 'X-Custom': 'yes' } });
+    await s.parley.store.webhooks.update(hook.id, { headers: { 'X-Webhook-Signature': 'forged', 'X-WEBHOOK-TOPIC': 'forged', 'Content-Type': 'text/plain', 'X-Custom': 'yes' } });
     await blockSomeone(s);
     const got = await r.next((h) => h.body.topic === 'contact.blocked');
     const timestamp = String(got.headers['x-webhook-timestamp']);

@@ -7,14 +7,14 @@ import { ConversationCreate, ConversationReply, ConversationUpdate, parse } from
 import { conversationJson, partJson } from '../serialize.js';
 
 async function present(ctx: ApiContext, c: ConversationRecord, withParts = false) {
-  const contact = await ctx.core.store.getContact(c.contactId);
+  const contact = await ctx.core.store.contacts.get(c.contactId);
   const parts = withParts ? await ctx.core.conversations.parts(c.id, { includeNotes: true }) : undefined;
   return conversationJson(c, contact, parts);
 }
 
 /** The console agent's name when the admin id is one, so visitors see who answered. */
 async function adminName(ctx: ApiContext, adminId: string): Promise<string | null> {
-  return (await ctx.core.store.getAgent(adminId))?.name ?? null;
+  return (await ctx.core.store.agents.get(adminId))?.name ?? null;
 }
 
 export function conversationRoutes(router: Router<ApiContext>): void {
@@ -65,7 +65,7 @@ export function conversationRoutes(router: Router<ApiContext>): void {
       let sent;
       if (input.type === 'contact') {
         if (!input.id && !input.userId) throw new ParleyError('invalid_payload', 'Invalid request: give the contact id or userId.');
-        const contact = input.id ? await ctx.core.contacts.get(input.id) : await ctx.core.store.findContactByUserId(input.userId!);
+        const contact = input.id ? await ctx.core.contacts.get(input.id) : await ctx.core.store.contacts.findByUserId(input.userId!);
         if (!contact) throw new ParleyError('contact_not_found', `No contact with userId ${input.userId}.`);
         if (contact.id !== conversation.contactId) throw new ParleyError('forbidden', 'That contact is not part of this conversation.');
         sent = await ctx.core.messages.sendAsContact({ contactId: contact.id, contactType: contact.type, conversationId: id, body: input.bodyMarkdown });

@@ -1,61 +1,29 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { shortId } from '../dialect.js';
 import { newObjectId } from '../ids.js';
-import { decodeCursor, pageOf } from '../cursor.js';
-import type { AgentStorePart, HardeningStorePart, IdentityStorePart } from '../store-parts.js';
-import type {
-  AppendMessageInput, AppendResult, ContactInput, ContactPatch, ContactQuery, ContactRecord,
-  ConversationPatch, ConversationQuery, ConversationRecord, Page, SetBlockedInput, SetBlockedResult, Store,
-} from '../store.js';
-import { pgAgentStore } from './agent-store.js';
-import { POSTGRES_MIGRATIONS } from './migrations.js';
-import { isBlockedRow, shortId, toBlockEvent, toContact, toConversation, toMessage } from './rows.js';
-import { pgHardeningStore } from './hardening-store.js';
-import { pgIdentityStore } from './identity-store.js';
+import { messageEvent, outboxRow } from '../outbox.js';
+import type { Appender } from '../repositories/conversations.js';
+import { isBlockedRow, toContact, toConversation, toMessage } from '../rows.js';
+import type { AppendMessageInput, AppendResult } from '../store.js';
 
 type Row = Record<string, any>;
 type Client = pg.PoolClient;
 
-export interface PgStoreOptions {
-  /** `postgres://user@host:port/db` */
-  connectionString: string;
-  /** Schema for all tables (created by migrate); default: the server's search_path (`public`). */
-  schema?: string;
-  /** Connections in the pool; default 10. */
-  poolSize?: number;
-  /** Errors of idle pooled connections (the pool replaces them); default: ignored. */
-  onError?: (err: Error) => void;
-}
-
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-// One key for every Parley schema: migrations are rare, and a single key cannot be split
-// by a search_path that differs between processes.
-const MIGRATION_LOCK = 'parley.store.migrate';
-
-const CONTACT_COLUMNS: Record<string, string> = {
-  type: 'type', userId: 'user_id', email: 'email', name: 'name', profilePicture: 'profile_picture',
-  customFields: 'custom_fields', companies: 'companies', locale: 'locale', lastActivity: 'last_activity',
-  emailVerified: 'email_verified', tokenEpoch: 'token_epoch',
-};
-
-// JSON goes in as text: pg would turn a JS array into a PostgreSQL array literal.
-const encodeValue = (key: string, value: unknown) =>
-  key === 'customFields' || key === 'companies' ? JSON.stringify(value ?? (key === 'companies' ? [] : {})) : value ?? null;
+/*
+ * The PostgreSQL message append, written against pg directly rather than Kysely because it
+ * is the hot path: named statements (parsed once per connection) and set-based batches of
+ * visitors' messages, a few round trips whatever the batch size (bench/RESULTS.md). The
+ * block check takes the author's row lock (FOR UPDATE), as setBlocked does in the shared
+ * contacts repository. Everything else in the store is the shared Kysely code.
+ */
 
 /** Named statements: parsed and planned once per pooled connection. */
 const Q = {
-  contactById: { name: 'parley_contact_by_id', text: 'SELECT * FROM contacts WHERE id = $1' },
   // The block guarantee: appendMessage and setBlocked both take this row lock first, so a
   // block and a send by that contact are serialised, across every process on the database.
   lockContact: { name: 'parley_lock_contact', text: 'SELECT * FROM contacts WHERE id = $1 FOR UPDATE' },
   // A batch locks all its authors in one statement, in id order, so batches cannot deadlock.
   lockContacts: { name: 'parley_lock_contacts', text: 'SELECT * FROM contacts WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE' },
-  setBlocked: { name: 'parley_set_blocked', text: 'UPDATE contacts SET blocked = $1, blocked_at = $2, blocked_until = $3 WHERE id = $4 RETURNING *' },
-  setBlockedUntil: { name: 'parley_set_blocked_until', text: 'UPDATE contacts SET blocked_until = $1 WHERE id = $2 RETURNING *' },
-  insertBlockEvent: {
-    name: 'parley_insert_block_event',
-    text: `INSERT INTO block_events (id, contact_id, action, actor_type, actor_id, reason, created_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-  },
   conversationById: { name: 'parley_conversation_by_id', text: 'SELECT * FROM conversations WHERE id = $1' },
   conversationOwner: { name: 'parley_conversation_owner', text: 'SELECT contact_id FROM conversations WHERE id = $1' },
   // Locked so a concurrent delete makes this send conversation_not_found, not a foreign-key error.
@@ -82,20 +50,6 @@ const Q = {
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
       ON CONFLICT ON CONSTRAINT messages_client_id DO NOTHING RETURNING *`,
   },
-  messagesOfConversation: { name: 'parley_messages_of_conversation', text: 'SELECT * FROM messages WHERE conversation_id = $1 ORDER BY seq' },
-  repliesOfConversation: {
-    name: 'parley_replies_of_conversation',
-    text: `SELECT * FROM messages WHERE conversation_id = $1 AND message_type <> 'note' ORDER BY seq`,
-  },
-  messageSeq: { name: 'parley_message_seq', text: 'SELECT seq, contact_id FROM messages WHERE id = $1' },
-  contactMessagesSince: {
-    name: 'parley_contact_messages_since',
-    text: `SELECT * FROM messages WHERE contact_id = $1 AND seq > $2 AND message_type <> 'note' ORDER BY seq LIMIT $3`,
-  },
-  contactMessagesLatest: {
-    name: 'parley_contact_messages_latest',
-    text: `SELECT * FROM (SELECT * FROM messages WHERE contact_id = $1 AND message_type <> 'note' ORDER BY seq DESC LIMIT $2) latest ORDER BY seq`,
-  },
   // Set-based statements for a batch of visitors' messages: a few round trips per batch.
   messagesByClientIds: {
     name: 'parley_messages_by_client_ids',
@@ -116,9 +70,9 @@ const Q = {
   insertMessages: {
     name: 'parley_insert_messages',
     text: `INSERT INTO messages (id, conversation_id, contact_id, client_id, author_type, author_id, author_name, body, message_type, created_at)
-      SELECT id, conversation_id, contact_id, client_id, author_type, author_id, NULL, body, 'reply', $8
-      FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-        WITH ORDINALITY AS t(id, conversation_id, contact_id, client_id, author_type, author_id, body, ord)
+      SELECT id, conversation_id, contact_id, client_id, author_type, author_id, author_name, body, message_type, $10
+      FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+        WITH ORDINALITY AS t(id, conversation_id, contact_id, client_id, author_type, author_id, author_name, body, message_type, ord)
       ORDER BY ord
       ON CONFLICT ON CONSTRAINT messages_client_id DO NOTHING RETURNING *`,
   },
@@ -128,6 +82,10 @@ const Q = {
       WHERE id = ANY($1::bigint[]) RETURNING *`,
   },
   touchContacts: { name: 'parley_touch_contacts', text: 'UPDATE contacts SET last_activity = $2 WHERE id = ANY($1::text[])' },
+  insertOutbox: {
+    name: 'parley_insert_outbox',
+    text: `INSERT INTO webhook_outbox (id, event, lease_until, created_at) SELECT id, event, $3, $3 FROM unnest($1::text[], $2::text[]) AS t(id, event)`,
+  },
 } satisfies Record<string, { name: string; text: string }>;
 
 type Query = { name: string; text: string };
@@ -151,37 +109,9 @@ class Rollback {
   constructor(readonly value: unknown) {}
 }
 
-/**
- * The PostgreSQL store, for several Parley processes sharing one database. Everything a
- * rule depends on is decided inside a transaction holding the contact's row lock, never in
- * process memory, so the rules hold whichever process a request lands on.
- */
-export interface PgStore extends AgentStorePart, HardeningStorePart, IdentityStorePart {}
-
-export class PgStore implements Store {
-  readonly kind = 'postgres' as const;
-  readonly pool: pg.Pool;
-  readonly schema: string | null;
-  private closed = false;
-
-  constructor(opts: PgStoreOptions) {
-    if (opts.schema !== undefined && !SCHEMA_NAME.test(opts.schema)) {
-      throw new Error(`invalid schema name ${JSON.stringify(opts.schema)}: use lowercase letters, digits and _`);
-    }
-    this.schema = opts.schema ?? null;
-    this.pool = new pg.Pool({
-      connectionString: opts.connectionString,
-      max: opts.poolSize ?? 10,
-      application_name: 'parley',
-      // Every pooled connection resolves table names in our schema only.
-      ...(this.schema ? { options: `-c search_path=${this.schema}` } : {}),
-    });
-    // Without a listener an idle connection's error (a server restart) would crash the process.
-    this.pool.on('error', opts.onError ?? (() => {}));
-
-    // Accounts, inbox, wider blocks, webhooks and audit log live in their own modules.
-    Object.assign(this, pgAgentStore(this.pool), pgHardeningStore(this.pool), pgIdentityStore(this.pool));
-  }
+/** Group commit of message appends over the store's pg pool. */
+export class PostgresAppender implements Appender {
+  constructor(private readonly pool: pg.Pool) {}
 
   private async tx<T>(fn: (c: Client) => Promise<T>): Promise<T> {
     const c = await this.pool.connect();
@@ -202,171 +132,13 @@ export class PgStore implements Store {
   }
 
   /**
-   * Applies pending migrations, each in its own transaction. The transaction-scoped advisory
-   * lock makes processes that start together take turns; each re-checks what is applied.
-   */
-  async migrate(): Promise<void> {
-    const lock = (c: Client) => c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [MIGRATION_LOCK]);
-    await this.tx(async (c) => {
-      await lock(c);
-      if (this.schema) await c.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
-      await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL)');
-    });
-    const applied = new Set((await this.pool.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
-    for (const [i, sql] of POSTGRES_MIGRATIONS.entries()) {
-      const version = i + 1;
-      if (applied.has(version)) continue;
-      await this.tx(async (c) => {
-        await lock(c);
-        if ((await c.query('SELECT 1 FROM schema_migrations WHERE version = $1', [version])).rowCount) return;
-        await c.query(sql);
-        await c.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [version, new Date()]);
-      });
-    }
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.pool.end();
-  }
-
-  async createContact(input: ContactInput): Promise<ContactRecord> {
-    const r = await this.pool.query<Row>(
-      `INSERT INTO contacts (id, type, user_id, email, name, profile_picture, custom_fields, companies, locale, email_verified, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
-      [
-        newObjectId(), input.type, input.userId ?? null, input.email ?? null, input.name ?? null, input.profilePicture ?? null,
-        JSON.stringify(input.customFields ?? {}), JSON.stringify(input.companies ?? []), input.locale ?? null, input.emailVerified !== false,
-        new Date().toISOString(),
-      ],
-    );
-    return toContact(r.rows[0]);
-  }
-
-  async getContact(id: string) {
-    const r = await one(this.pool, Q.contactById, [id]);
-    return r ? toContact(r) : null;
-  }
-
-  async findContactByUserId(userId: string) {
-    const r = await this.pool.query<Row>('SELECT * FROM contacts WHERE user_id = $1', [userId]);
-    return r.rows[0] ? toContact(r.rows[0]) : null;
-  }
-
-  async findContactByEmail(email: string) {
-    // Verified emails first: an upsert never adopts a contact by an email a visitor typed.
-    const r = await this.pool.query<Row>(
-      'SELECT * FROM contacts WHERE email = $1 AND merged_into IS NULL ORDER BY email_verified DESC, seq LIMIT 1', [email]);
-    return r.rows[0] ? toContact(r.rows[0]) : null;
-  }
-
-  async updateContact(id: string, patch: ContactPatch) {
-    const sets: string[] = [];
-    const values: unknown[] = [];
-    for (const [key, value] of Object.entries(patch)) {
-      const column = CONTACT_COLUMNS[key];
-      if (!column || value === undefined) continue;
-      values.push(encodeValue(key, value));
-      sets.push(`${column} = $${values.length}`);
-    }
-    if (!sets.length) return this.getContact(id);
-    values.push(id);
-    const r = await this.pool.query<Row>(`UPDATE contacts SET ${sets.join(', ')} WHERE id = $${values.length} RETURNING *`, values);
-    return r.rows[0] ? toContact(r.rows[0]) : null;
-  }
-
-  async deleteContact(id: string) {
-    return ((await this.pool.query('DELETE FROM contacts WHERE id = $1', [id])).rowCount ?? 0) > 0;
-  }
-
-  async listContacts(q: ContactQuery): Promise<Page<ContactRecord>> {
-    const before = q.cursor ? decodeCursor(q.cursor) ?? 0 : Number.MAX_SAFE_INTEGER;
-    const values: unknown[] = [before, q.limit + 1];
-    if (q.type !== 'all') values.push(q.type);
-    const typeClause = q.type === 'all' ? '' : 'AND type = $3';
-    const r = await this.pool.query<Row>(`SELECT * FROM contacts WHERE seq < $1 AND merged_into IS NULL ${typeClause} ORDER BY seq DESC LIMIT $2`, values);
-    return pageOf(r.rows, q.limit, toContact, (row) => row.seq);
-  }
-
-  async setBlocked(input: SetBlockedInput): Promise<SetBlockedResult | null> {
-    return this.tx(async (c): Promise<SetBlockedResult | null> => {
-      // Waits for any send of this contact in flight; sends that start later wait for us
-      // and then read the new state.
-      const row = await one(c, Q.lockContact, [input.contactId]);
-      if (!row) return null;
-      if (isBlockedRow(row) === input.blocked) {
-        // Blocking a blocked contact again may change (or clear) its expiry; nothing is recorded.
-        const current = row.blocked_until ? (row.blocked_until as Date).toISOString() : null;
-        if (input.blocked && input.blockedUntil !== undefined && input.blockedUntil !== current) {
-          return { contact: toContact((await one(c, Q.setBlockedUntil, [input.blockedUntil, input.contactId]))!), changed: false };
-        }
-        return { contact: toContact(row), changed: false };
-      }
-      const now = new Date().toISOString();
-      const updated = await one(c, Q.setBlocked, [input.blocked, input.blocked ? now : null, input.blocked ? input.blockedUntil ?? null : null, input.contactId]);
-      await c.query({
-        ...Q.insertBlockEvent,
-        values: [newObjectId(), input.contactId, input.blocked ? 'block' : 'unblock', input.actorType, input.actorId ?? null, input.reason ?? null, now],
-      });
-      return { contact: toContact(updated!), changed: true };
-    });
-  }
-
-  async listBlockEvents(contactId: string) {
-    const r = await this.pool.query<Row>('SELECT * FROM block_events WHERE contact_id = $1 ORDER BY created_at, seq', [contactId]);
-    return r.rows.map(toBlockEvent);
-  }
-
-  async getConversation(id: string) {
-    const sid = shortId(id);
-    const r = sid ? await one(this.pool, Q.conversationById, [sid]) : undefined;
-    return r ? toConversation(r) : null;
-  }
-
-  async listConversations(q: ConversationQuery): Promise<Page<ConversationRecord>> {
-    const before = q.cursor ? decodeCursor(q.cursor) ?? 0 : Number.MAX_SAFE_INTEGER;
-    const values: unknown[] = [before, q.limit + 1];
-    if (q.contactId) values.push(q.contactId);
-    const contactClause = q.contactId ? 'AND contact_id = $3' : '';
-    const r = await this.pool.query<Row>(`SELECT * FROM conversations WHERE id < $1 ${contactClause} ORDER BY id DESC LIMIT $2`, values);
-    return pageOf(r.rows, q.limit, toConversation, (row) => row.id);
-  }
-
-  async updateConversation(id: string, patch: ConversationPatch) {
-    const sid = shortId(id);
-    if (!sid) return null;
-    const columns: Record<string, string> = { state: 'state', title: 'title', adminAssigneeId: 'admin_assignee_id' };
-    const sets: string[] = [];
-    const values: unknown[] = [];
-    for (const [key, value] of Object.entries(patch)) {
-      if (!columns[key] || value === undefined) continue;
-      values.push(value);
-      sets.push(`${columns[key]} = $${values.length}`);
-    }
-    if (!sets.length) return this.getConversation(sid);
-    values.push(new Date().toISOString(), sid);
-    const r = await this.pool.query<Row>(
-      `UPDATE conversations SET ${sets.join(', ')}, updated_at = $${values.length - 1} WHERE id = $${values.length} RETURNING *`,
-      values,
-    );
-    return r.rows[0] ? toConversation(r.rows[0]) : null;
-  }
-
-  async deleteConversation(id: string) {
-    const sid = shortId(id);
-    if (!sid) return false;
-    return ((await this.pool.query('DELETE FROM conversations WHERE id = $1', [sid])).rowCount ?? 0) > 0;
-  }
-
-  /**
    * Group commit for visitors' messages: while earlier batches are in flight, new appends
    * queue up and go together in one transaction that locks every author first (in id order),
    * then runs each append's duplicate check, block check and insert under those locks.
    * Callers are answered after COMMIT; if the batch fails, nothing of it was committed and
    * each append is retried alone. Admin appends (other lock order) always go alone.
    */
-  appendMessage(input: AppendMessageInput): Promise<AppendResult> {
+  append(input: AppendMessageInput): Promise<AppendResult> {
     // Admins (other lock order) and REST-created conversations or imports go alone.
     if (input.authorType === 'admin' || input.newConversation || input.createdAt) return this.appendAlone(input);
     return new Promise((resolve, reject) => {
@@ -479,7 +251,7 @@ export class PgStore implements Store {
       const inserted = await all(c, Q.insertMessages, [
         inserts.map((p) => p.id), inserts.map((p) => p.conversation), inserts.map((p) => p.input.authorId),
         inserts.map((p) => p.input.clientId ?? null), inserts.map((p) => p.input.authorType), inserts.map((p) => p.input.authorId),
-        inserts.map((p) => p.input.body), now,
+        inserts.map((p) => p.input.authorName ?? null), inserts.map((p) => p.input.body), inserts.map((p) => p.input.messageType), now,
       ]);
       for (const r of inserted) rows.set(r.id, r);
       const touched = [...new Set([...rows.values()].map((r) => String(r.conversation_id)))];
@@ -490,7 +262,7 @@ export class PgStore implements Store {
     // A clientId used twice within the batch: the first one stored, the later ones repeat it.
     const storedInBatch = new Map<string, Row>();
     for (const r of rows.values()) if (r.client_id) storedInBatch.set(key(r.author_id, r.client_id), r);
-    return plans.map((p) => {
+    const results = plans.map((p): AppendResult => {
       if ('result' in p) return p.result;
       const conversationId = p.conversation ?? String(open.get(p.input.authorId)!.id);
       const row = rows.get(p.id);
@@ -503,12 +275,21 @@ export class PgStore implements Store {
       }
       return duplicateOf(storedInBatch.get(key(p.input.authorId, p.input.clientId!))!);
     });
+    await this.recordEvents(c, inputs, results);
+    return results;
+  }
+
+  /** Outbox rows for the stored appends that asked for one, in the append's transaction. */
+  private async recordEvents(c: Client, inputs: AppendMessageInput[], results: AppendResult[]) {
+    const rows = results.flatMap((r, i) => (r.status === 'stored' && inputs[i].recordEvent ? [outboxRow(messageEvent(r))] : []));
+    if (rows.length) await c.query({ ...Q.insertOutbox, values: [rows.map((r) => r.id), rows.map((r) => r.event), rows[0].created_at] });
   }
 
   private appendAlone(input: AppendMessageInput): Promise<AppendResult> {
     return this.tx(async (c) => {
       const result = await this.appendIn(c, input);
       if (result.status === 'stored' && input.authorType !== 'admin') await c.query({ ...Q.touchContact, values: [result.message.createdAt, input.authorId] });
+      await this.recordEvents(c, [input], [result]);
       return result;
     });
   }
@@ -574,25 +355,5 @@ export class PgStore implements Store {
   private async duplicate(c: Client, dup: Row): Promise<AppendResult> {
     const conversation = (await one(c, Q.conversationById, [dup.conversation_id]))!;
     return { status: 'duplicate', message: toMessage(dup), conversation: toConversation(conversation) };
-  }
-
-  async listMessages(conversationId: string, opts: { includeNotes?: boolean } = {}) {
-    const sid = shortId(conversationId);
-    if (!sid) return [];
-    const q = opts.includeNotes === false ? Q.repliesOfConversation : Q.messagesOfConversation;
-    return (await all(this.pool, q, [sid])).map(toMessage);
-  }
-
-  async listContactMessages(contactId: string, opts: { since?: string | null; limit: number }) {
-    if (opts.since) {
-      const anchor = await one(this.pool, Q.messageSeq, [opts.since]);
-      const seq = anchor && anchor.contact_id === contactId ? anchor.seq : 0;
-      const rows = await all(this.pool, Q.contactMessagesSince, [contactId, seq, opts.limit + 1]);
-      const hasMore = rows.length > opts.limit;
-      return { messages: rows.slice(0, opts.limit).map(toMessage), hasMore };
-    }
-    const rows = await all(this.pool, Q.contactMessagesLatest, [contactId, opts.limit + 1]);
-    const hasMore = rows.length > opts.limit;
-    return { messages: (hasMore ? rows.slice(1) : rows).map(toMessage), hasMore };
   }
 }

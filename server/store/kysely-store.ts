@@ -1,0 +1,75 @@
+import type { Kysely } from 'kysely';
+import { Conn, type Dialect } from './dialect.js';
+import { migrateToLatest } from './migrations.js';
+import { AgentsRepository } from './repositories/agents.js';
+import { AuditRepository } from './repositories/audit.js';
+import { ContactsRepository } from './repositories/contacts.js';
+import { ConversationsRepository, type Appender } from './repositories/conversations.js';
+import { WebhooksRepository } from './repositories/webhooks.js';
+import type { Database } from './schema.js';
+import type { Repositories, Store } from './store.js';
+
+const appendInTransaction: Appender = {
+  append: () => Promise.reject(new Error('appendMessage runs in its own transaction, not inside store.transaction()')),
+};
+
+function repositories(c: Conn, appender: Appender): Repositories {
+  return {
+    contacts: new ContactsRepository(c),
+    conversations: new ConversationsRepository(c, appender),
+    agents: new AgentsRepository(c),
+    webhooks: new WebhooksRepository(c),
+    audit: new AuditRepository(c),
+  };
+}
+
+export interface KyselyStoreParts {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** The dialect's message append (the hot path). */
+  appender: Appender;
+  /** PostgreSQL schema holding the tables, if not the default. */
+  schema?: string | null;
+  /** Releases what the driver holds (after Kysely is destroyed). */
+  onClose?: () => Promise<void> | void;
+}
+
+/** The store: repositories over one Kysely instance, for SQLite or PostgreSQL alike. */
+export class KyselyStore implements Store {
+  readonly kind: Dialect['kind'];
+  readonly db: Kysely<Database>;
+  readonly schema: string | null;
+  readonly contacts: ContactsRepository;
+  readonly conversations: ConversationsRepository;
+  readonly agents: AgentsRepository;
+  readonly webhooks: WebhooksRepository;
+  readonly audit: AuditRepository;
+  private closed = false;
+
+  constructor(private readonly parts: KyselyStoreParts) {
+    this.kind = parts.dialect.kind;
+    this.db = parts.db;
+    this.schema = parts.schema ?? null;
+    const r = repositories(new Conn(parts.db, parts.dialect), parts.appender);
+    this.contacts = r.contacts;
+    this.conversations = r.conversations;
+    this.agents = r.agents;
+    this.webhooks = r.webhooks;
+    this.audit = r.audit;
+  }
+
+  migrate(): Promise<void> {
+    return migrateToLatest(this.db, this.parts.dialect, this.schema ?? undefined);
+  }
+
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
+    return new Conn(this.db, this.parts.dialect).tx((c) => fn(repositories(c, appendInTransaction)));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.db.destroy();
+    await this.parts.onClose?.();
+  }
+}

@@ -1,0 +1,227 @@
+import { sql } from 'kysely';
+import { decodeCursor, pageOf } from '../cursor.js';
+import { decode, type Conn } from '../dialect.js';
+import { newObjectId } from '../ids.js';
+import { isBlockedRow, toBlockEvent, toContact } from '../rows.js';
+import type {
+  BlockRuleInput, BlockRuleRecord, ContactInput, ContactPatch, ContactQuery, ContactRecord, ContactSeen, Page, SetBlockedInput, SetBlockedResult,
+} from '../store.js';
+
+type Row = Record<string, any>;
+
+const toRule = (r: Row): BlockRuleRecord => ({
+  id: r.id, kind: r.kind, value: r.value, sourceContactId: r.source_contact_id, expiresAt: decode.time(r.expires_at), createdAt: decode.time(r.created_at)!,
+});
+
+/** Contacts, their blocks (history, IP and device rules), devices and lead-to-customer merges. */
+export class ContactsRepository {
+  constructor(private readonly c: Conn) {}
+
+  async create(input: ContactInput): Promise<ContactRecord> {
+    const row = await this.c.db.insertInto('contacts').values({
+      id: newObjectId(),
+      type: input.type,
+      user_id: input.userId ?? null,
+      email: input.email ?? null,
+      name: input.name ?? null,
+      profile_picture: input.profilePicture ?? null,
+      custom_fields: JSON.stringify(input.customFields ?? {}),
+      companies: JSON.stringify(input.companies ?? []),
+      locale: input.locale ?? null,
+      email_verified: this.c.dialect.flag(input.emailVerified !== false),
+      created_at: new Date().toISOString(),
+    }).returningAll().executeTakeFirstOrThrow();
+    return toContact(row);
+  }
+
+  async get(id: string): Promise<ContactRecord | null> {
+    const r = await this.c.db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toContact(r) : null;
+  }
+
+  async findByUserId(userId: string): Promise<ContactRecord | null> {
+    const r = await this.c.db.selectFrom('contacts').selectAll().where('user_id', '=', userId).executeTakeFirst();
+    return r ? toContact(r) : null;
+  }
+
+  /** Verified emails first: an upsert never adopts a contact by an email a visitor typed. */
+  async findByEmail(email: string): Promise<ContactRecord | null> {
+    const r = await this.c.db.selectFrom('contacts').selectAll().where('email', '=', email).where('merged_into', 'is', null)
+      .orderBy('email_verified', 'desc').orderBy(this.c.seq).limit(1).executeTakeFirst();
+    return r ? toContact(r) : null;
+  }
+
+  async update(id: string, patch: ContactPatch): Promise<ContactRecord | null> {
+    const set = {
+      type: patch.type,
+      user_id: patch.userId,
+      email: patch.email,
+      name: patch.name,
+      profile_picture: patch.profilePicture,
+      custom_fields: patch.customFields === undefined ? undefined : JSON.stringify(patch.customFields ?? {}),
+      companies: patch.companies === undefined ? undefined : JSON.stringify(patch.companies ?? []),
+      locale: patch.locale,
+      last_activity: patch.lastActivity,
+      email_verified: patch.emailVerified === undefined ? undefined : this.c.dialect.flag(patch.emailVerified),
+      token_epoch: patch.tokenEpoch,
+    };
+    const given = Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined));
+    if (!Object.keys(given).length) return this.get(id);
+    const r = await this.c.db.updateTable('contacts').set(given).where('id', '=', id).returningAll().executeTakeFirst();
+    return r ? toContact(r) : null;
+  }
+
+  /** Deletes the contact with its conversations and messages. */
+  async delete(id: string): Promise<boolean> {
+    const r = await this.c.db.deleteFrom('contacts').where('id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  async list(q: ContactQuery): Promise<Page<ContactRecord>> {
+    const before = q.cursor ? decodeCursor(q.cursor) ?? 0 : Number.MAX_SAFE_INTEGER;
+    const rows = await this.c.db.selectFrom('contacts').selectAll().select(this.c.seq.as('seq'))
+      .where(this.c.seq, '<', before).where('merged_into', 'is', null)
+      .$if(q.type !== 'all', (qb) => qb.where('type', '=', q.type as ContactRecord['type']))
+      .orderBy(this.c.seq, 'desc').limit(q.limit + 1).execute();
+    return pageOf(rows, q.limit, toContact);
+  }
+
+  /**
+   * Sets the block state and records a block event in one transaction, if it changed. The
+   * contact row is locked first (PostgreSQL), as every append by that contact does: a block
+   * and a send are serialised across every process on the database.
+   */
+  setBlocked(input: SetBlockedInput): Promise<SetBlockedResult | null> {
+    return this.c.tx(async ({ db, dialect }) => {
+      const row = await dialect.lock(db.selectFrom('contacts').selectAll().where('id', '=', input.contactId)).executeTakeFirst();
+      if (!row) return null;
+      if (isBlockedRow(row) === input.blocked) {
+        // Blocking a blocked contact again may change (or clear) its expiry; nothing is recorded.
+        if (input.blocked && input.blockedUntil !== undefined && input.blockedUntil !== decode.time(row.blocked_until)) {
+          const updated = await db.updateTable('contacts').set({ blocked_until: input.blockedUntil }).where('id', '=', input.contactId).returningAll().executeTakeFirstOrThrow();
+          return { contact: toContact(updated), changed: false };
+        }
+        return { contact: toContact(row), changed: false };
+      }
+      const now = new Date().toISOString();
+      const updated = await db.updateTable('contacts').set({
+        blocked: dialect.flag(input.blocked), blocked_at: input.blocked ? now : null, blocked_until: input.blocked ? input.blockedUntil ?? null : null,
+      }).where('id', '=', input.contactId).returningAll().executeTakeFirstOrThrow();
+      await db.insertInto('block_events').values({
+        id: newObjectId(), contact_id: input.contactId, action: input.blocked ? 'block' : 'unblock',
+        actor_type: input.actorType, actor_id: input.actorId ?? null, reason: input.reason ?? null, created_at: now,
+      }).execute();
+      return { contact: toContact(updated), changed: true };
+    });
+  }
+
+  async listBlockEvents(contactId: string) {
+    const rows = await this.c.db.selectFrom('block_events').selectAll().where('contact_id', '=', contactId)
+      .orderBy('created_at').orderBy(this.c.seq).execute();
+    return rows.map(toBlockEvent);
+  }
+
+  /**
+   * Lead-to-customer rollup, in one transaction: the lead's conversations and messages move
+   * to the customer, the lead is marked merged (it leaves lists) and its token epoch bumped.
+   * Null when either contact is missing or the lead was merged already.
+   */
+  merge(leadId: string, customerId: string): Promise<{ lead: ContactRecord; customer: ContactRecord } | null> {
+    if (leadId === customerId) return Promise.resolve(null);
+    return this.c.tx(async ({ db, dialect }) => {
+      // Both rows locked in id order (sends and blocks lock their contact row first), so a
+      // block or a send of either side is ordered before or after the whole merge.
+      const locked = await dialect.lock(db.selectFrom('contacts').selectAll().where('id', 'in', [leadId, customerId]).orderBy('id')).execute();
+      const lead = locked.find((r) => r.id === leadId);
+      if (!lead || lead.merged_into || !locked.some((r) => r.id === customerId)) return null;
+      await db.updateTable('conversations').set({ contact_id: customerId }).where('contact_id', '=', leadId).execute();
+      await db.updateTable('messages').set({ contact_id: customerId }).where('contact_id', '=', leadId).execute();
+      await db.insertInto('contact_devices')
+        .columns(['contact_id', 'device_id', 'linked_at'])
+        .expression(db.selectFrom('contact_devices').select([sql.val(customerId).as('contact_id'), 'device_id', 'linked_at']).where('contact_id', '=', leadId))
+        .onConflict((oc) => oc.doNothing()).execute();
+      await db.updateTable('contacts').set((eb) => ({ merged_into: customerId, token_epoch: eb('token_epoch', '+', 1) })).where('id', '=', leadId).execute();
+      const after = await db.selectFrom('contacts').selectAll().where('id', 'in', [leadId, customerId]).execute();
+      const byId = new Map(after.map((r) => [r.id, toContact(r)]));
+      return { lead: byId.get(leadId)!, customer: byId.get(customerId)! };
+    });
+  }
+
+  /** A contact other than `excludeId` seen with this device whose block is in force at `now`. */
+  async findBlockedByDevice(deviceId: string, now: string, excludeId?: string): Promise<ContactRecord | null> {
+    const r = await this.c.db.selectFrom('contact_devices as d').innerJoin('contacts as c', 'c.id', 'd.contact_id').selectAll('c')
+      .where('d.device_id', '=', deviceId).where('c.id', '!=', excludeId ?? '').where('c.blocked', '=', this.c.dialect.flag(true))
+      .where((eb) => eb.or([eb('c.blocked_until', 'is', null), eb('c.blocked_until', '>', now)]))
+      .orderBy('d.linked_at', 'desc').limit(1).executeTakeFirst();
+    return r ? toContact(r) : null;
+  }
+
+  /** Other contacts (not merged) that used one of this contact's devices, most recent first. */
+  async listDeviceSharers(contactId: string, limit: number): Promise<ContactRecord[]> {
+    const rows = await this.c.db.selectFrom('contacts as c')
+      .innerJoin(
+        (eb) => eb.selectFrom('contact_devices as mine')
+          .innerJoin('contact_devices as other', (j) => j.onRef('other.device_id', '=', 'mine.device_id').onRef('other.contact_id', '!=', 'mine.contact_id'))
+          .select(['other.contact_id', (e) => e.fn.max('other.linked_at').as('seen')])
+          .where('mine.contact_id', '=', contactId).groupBy('other.contact_id').as('s'),
+        (j) => j.onRef('s.contact_id', '=', 'c.id'),
+      )
+      .selectAll('c').where('c.merged_into', 'is', null).orderBy('s.seen', 'desc').limit(limit).execute();
+    return rows.map(toContact);
+  }
+
+  /** Where a contact last connected from; a new device is also linked (every device it used). */
+  async recordSeen(id: string, seen: Partial<ContactSeen>): Promise<void> {
+    const ip = seen.ip ?? null;
+    const deviceId = seen.deviceId ?? null;
+    // Writes only when something changed: a reconnect costs a read, not a row version.
+    const r = await this.c.db.updateTable('contacts')
+      .set({ last_ip: sql`coalesce(${ip}, last_ip)`, last_device_id: sql`coalesce(${deviceId}, last_device_id)` })
+      .where('id', '=', id)
+      .where(sql<boolean>`(last_ip IS DISTINCT FROM coalesce(${ip}, last_ip) OR last_device_id IS DISTINCT FROM coalesce(${deviceId}, last_device_id))`)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) > 0 && deviceId) {
+      await this.c.db.insertInto('contact_devices').values({ contact_id: id, device_id: deviceId, linked_at: new Date().toISOString() })
+        .onConflict((oc) => oc.doNothing()).execute();
+    }
+  }
+
+  async getSeen(id: string): Promise<ContactSeen | null> {
+    const r = await this.c.db.selectFrom('contacts').select(['last_ip', 'last_device_id']).where('id', '=', id).executeTakeFirst();
+    return r ? { ip: r.last_ip, deviceId: r.last_device_id } : null;
+  }
+
+  async addBlockRules(rules: BlockRuleInput[]): Promise<BlockRuleRecord[]> {
+    if (!rules.length) return [];
+    const now = new Date().toISOString();
+    const rows = await this.c.db.insertInto('block_rules').values(rules.map((rule) => ({
+      id: newObjectId(), kind: rule.kind, value: rule.value, source_contact_id: rule.sourceContactId, expires_at: rule.expiresAt, created_at: now,
+    }))).returningAll().execute();
+    return rows.map(toRule);
+  }
+
+  /** A rule matching this IP or device that has not expired at `now`, or null. */
+  async findActiveBlockRule(match: Partial<ContactSeen>, now: string): Promise<BlockRuleRecord | null> {
+    if (!match.ip && !match.deviceId) return null;
+    const r = await this.c.db.selectFrom('block_rules').selectAll()
+      .where((eb) => eb.or([
+        eb.and([eb('kind', '=', 'ip'), eb('value', '=', match.ip ?? null)]),
+        eb.and([eb('kind', '=', 'device'), eb('value', '=', match.deviceId ?? null)]),
+      ]))
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+      .orderBy('created_at', 'desc').orderBy(this.c.seq, 'desc').limit(1).executeTakeFirst();
+    return r ? toRule(r) : null;
+  }
+
+  async listBlockRules(sourceContactId: string): Promise<BlockRuleRecord[]> {
+    const rows = await this.c.db.selectFrom('block_rules').selectAll().where('source_contact_id', '=', sourceContactId)
+      .orderBy('created_at').orderBy(this.c.seq).execute();
+    return rows.map(toRule);
+  }
+
+  /** Lifts every rule of that contact; returns how many. */
+  async removeBlockRules(sourceContactId: string): Promise<number> {
+    const r = await this.c.db.deleteFrom('block_rules').where('source_contact_id', '=', sourceContactId).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+}

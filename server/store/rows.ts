@@ -1,0 +1,61 @@
+import { decode } from './dialect.js';
+import type { BlockEventRecord, ContactRecord, ConversationRecord, MessageRecord } from './store.js';
+
+type Row = Record<string, any>;
+
+/** Blocked and not past its expiry (ISO strings compare in time order). */
+export const isBlockedRow = (r: Row): boolean =>
+  decode.flag(r.blocked) && (r.blocked_until == null || decode.time(r.blocked_until)! > new Date().toISOString());
+
+export const toContact = (r: Row): ContactRecord => ({
+  id: r.id,
+  type: r.type,
+  userId: r.user_id,
+  email: r.email,
+  name: r.name,
+  profilePicture: r.profile_picture,
+  customFields: decode.json(r.custom_fields),
+  companies: decode.json(r.companies),
+  locale: r.locale,
+  blocked: isBlockedRow(r),
+  blockedAt: decode.time(r.blocked_at),
+  blockedUntil: decode.flag(r.blocked) ? decode.time(r.blocked_until) : null,
+  lastActivity: decode.time(r.last_activity),
+  createdAt: decode.time(r.created_at)!,
+  tokenEpoch: Number(r.token_epoch ?? 0),
+  mergedInto: r.merged_into ?? null,
+  emailVerified: r.email_verified == null ? true : decode.flag(r.email_verified),
+});
+
+export const toConversation = (r: Row): ConversationRecord => ({
+  id: String(r.id),
+  contactId: r.contact_id,
+  state: r.state,
+  title: r.title,
+  adminAssigneeId: r.admin_assignee_id,
+  createdAt: decode.time(r.created_at)!,
+  updatedAt: decode.time(r.updated_at)!,
+  lastActivityAt: decode.time(r.last_activity_at)!,
+});
+
+export const toMessage = (r: Row): MessageRecord => ({
+  id: r.id,
+  conversationId: String(r.conversation_id),
+  clientId: r.client_id,
+  authorType: r.author_type,
+  authorId: r.author_id,
+  authorName: r.author_name,
+  body: r.body,
+  messageType: r.message_type,
+  createdAt: decode.time(r.created_at)!,
+});
+
+export const toBlockEvent = (r: Row): BlockEventRecord => ({
+  id: r.id,
+  contactId: r.contact_id,
+  action: r.action,
+  actorType: r.actor_type,
+  actorId: r.actor_id,
+  reason: r.reason,
+  createdAt: decode.time(r.created_at)!,
+});

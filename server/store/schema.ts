@@ -1,0 +1,177 @@
+import type { ColumnType, Generated } from 'kysely';
+
+// Column types as both drivers hand them over: timestamps are ISO text in SQLite and Date in
+// PostgreSQL, JSON is text in SQLite and parsed in PostgreSQL, booleans 0/1 or true/false.
+// Writes always pass ISO strings, JSON text and the dialect's flag (dialect.ts).
+type Time = ColumnType<string | Date, string, string>;
+type Json = ColumnType<unknown, string, string>;
+type Flag = ColumnType<number | boolean, number | boolean, number | boolean>;
+/** SQLite's integer keys arrive as numbers, PostgreSQL's bigints as strings. */
+type BigId = number | string;
+
+export interface ContactsTable {
+  id: string;
+  type: 'customer' | 'lead';
+  user_id: string | null;
+  email: string | null;
+  name: string | null;
+  profile_picture: string | null;
+  custom_fields: Json;
+  companies: Json;
+  locale: string | null;
+  blocked: ColumnType<number | boolean, number | boolean | undefined, number | boolean>;
+  blocked_at: Time | null;
+  blocked_until: Time | null;
+  last_activity: Time | null;
+  last_ip: string | null;
+  last_device_id: string | null;
+  created_at: Time;
+  token_epoch: Generated<number>;
+  merged_into: string | null;
+  email_verified: Flag;
+}
+
+export interface BlockEventsTable {
+  id: string;
+  contact_id: string;
+  action: 'block' | 'unblock';
+  actor_type: string;
+  actor_id: string | null;
+  reason: string | null;
+  created_at: Time;
+}
+
+export interface ConversationsTable {
+  id: Generated<BigId>;
+  contact_id: string;
+  state: string;
+  title: string | null;
+  admin_assignee_id: string | null;
+  created_at: Time;
+  updated_at: Time;
+  last_activity_at: Time;
+}
+
+export interface MessagesTable {
+  seq: Generated<BigId>;
+  id: string;
+  conversation_id: BigId;
+  contact_id: string;
+  client_id: string | null;
+  author_type: string;
+  author_id: string;
+  author_name: string | null;
+  body: string;
+  message_type: string;
+  created_at: Time;
+}
+
+export interface AgentsTable {
+  id: string;
+  email: string;
+  name: string;
+  role: 'admin' | 'agent';
+  password_hash: string;
+  session_epoch: Generated<number>;
+  deactivated_at: Time | null;
+  created_at: Time;
+}
+
+export interface ConversationReadsTable {
+  agent_id: string;
+  conversation_id: BigId;
+  last_read_seq: BigId;
+}
+
+export interface ContactDevicesTable {
+  contact_id: string;
+  device_id: string;
+  linked_at: Time;
+}
+
+export interface BlockRulesTable {
+  id: string;
+  kind: 'ip' | 'device';
+  value: string;
+  source_contact_id: string;
+  expires_at: Time | null;
+  created_at: Time;
+}
+
+export interface WebhooksTable {
+  id: string;
+  name: string;
+  url: string;
+  description: string | null;
+  topics: Json;
+  status: 'active' | 'paused' | 'suspended';
+  secret: string;
+  headers: Json;
+  timeout_ms: number;
+  last_status: Json | null;
+  /** Before migration 6 the health counters lived here as JSON; now only written at creation. */
+  health: Json;
+  last_response_time: Generated<number>;
+  avg_response_time: Generated<number>;
+  last_success_at: Time | null;
+  errors_since_last_success: Generated<number>;
+  consecutive_failures: Generated<number>;
+  created_at: Time;
+  updated_at: Time;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  topic: string;
+  payload: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  next_attempt_at: Time;
+  last_error: string | null;
+  created_at: Time;
+  updated_at: Time;
+}
+
+/** Core events that webhooks subscribe to, written in the transaction of the change (migration 6). */
+export interface WebhookOutboxTable {
+  id: string;
+  event: string;
+  /** Claimed until then; a process that died leaves it to be claimed again. */
+  lease_until: Time;
+  created_at: Time;
+}
+
+export interface AuditLogsTable {
+  id: string;
+  action: string;
+  domain: string;
+  description: string;
+  actor_type: string;
+  actor_id: string | null;
+  actor_email: string | null;
+  actor_name: string | null;
+  resource_type: string;
+  resource_id: string | null;
+  resource_name: string | null;
+  ip_address: string | null;
+  user_agent: string | null;
+  metadata: Json;
+  created_at: Time;
+}
+
+/** Every table, as Kysely sees it. */
+export interface Database {
+  contacts: ContactsTable;
+  block_events: BlockEventsTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  agents: AgentsTable;
+  conversation_reads: ConversationReadsTable;
+  contact_devices: ContactDevicesTable;
+  block_rules: BlockRulesTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_outbox: WebhookOutboxTable;
+  audit_logs: AuditLogsTable;
+}

@@ -1,0 +1,241 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import { newObjectId } from '../ids.js';
+import { messageEvent, outboxRow } from '../outbox.js';
+import type { Appender } from '../repositories/conversations.js';
+import { isBlockedRow, toContact, toConversation, toMessage } from '../rows.js';
+import type { Database } from '../schema.js';
+import type { AppendMessageInput, AppendResult, ContactRecord, MessageRecord } from '../store.js';
+
+type Row = Record<string, any>;
+
+/**
+ * The SQLite message append, written against better-sqlite3 directly rather than Kysely
+ * because it is the hot path: prepared statements and one synchronous transaction per
+ * batch of appends cost a fraction of an async query per statement (bench/RESULTS.md,
+ * store-append). Everything else in the store is the shared Kysely code.
+ */
+export class SqliteAppender implements Appender {
+  // Prepared on first use: the tables exist once the store has migrated.
+  private statements: Statements | null = null;
+  private readonly appendBatchTx: BetterSqlite3.Transaction<(inputs: AppendMessageInput[]) => AppendResult[]>;
+
+  constructor(private readonly db: BetterSqlite3.Database, private readonly kysely: Kysely<Database>) {
+    this.appendBatchTx = db.transaction((inputs: AppendMessageInput[]) => this.appendBatch(inputs));
+  }
+
+  /**
+   * Group commit: the appends that arrive in one turn of the event loop share one
+   * `BEGIN IMMEDIATE` transaction, so one WAL commit instead of one per message. Each
+   * append still runs its block check, duplicate check and insert inside that transaction
+   * (a block committed before it is seen; none can commit during it, writers being
+   * serialised), and every caller is answered only once the transaction has committed. If
+   * anything throws, the whole batch rolls back and each append is retried alone.
+   */
+  append(input: AppendMessageInput): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.pendingAppends.push({ input, resolve, reject });
+      if (this.pendingAppends.length === 1) setImmediate(() => void this.flushAppends());
+    });
+  }
+
+  private pendingAppends: PendingAppend[] = [];
+
+  private async flushAppends() {
+    const batch = this.pendingAppends;
+    this.pendingAppends = [];
+    // Kysely's connection mutex: no Kysely transaction is open on the handle while the batch
+    // runs (better-sqlite3 would nest ours into it as a savepoint).
+    await this.kysely.connection().execute(async () => this.flush(batch)).catch((err) => batch.forEach((p) => p.reject(err)));
+  }
+
+  private get stmt(): Statements {
+    return (this.statements ??= prepare(this.db));
+  }
+
+  private flush(batch: PendingAppend[]) {
+    if (batch.length > 1) {
+      let results: AppendResult[] | null = null;
+      try {
+        results = this.appendBatchTx.immediate(batch.map((p) => p.input));
+      } catch {
+        // Rolled back: nothing of this batch was committed. Each append goes alone below.
+      }
+      if (results) return batch.forEach((p, i) => p.resolve(results[i]));
+    }
+    for (const { input, resolve, reject } of batch) {
+      let result: AppendResult;
+      try {
+        result = this.appendBatchTx.immediate([input])[0];
+      } catch (err) {
+        reject(err);
+        continue;
+      }
+      resolve(result);
+    }
+  }
+
+  /** Appends inside one transaction; rows read or written are kept in `batch` for the next append. */
+  private appendBatch(inputs: AppendMessageInput[]): AppendResult[] {
+    const batch = new AppendBatch(this.stmt);
+    const results = inputs.map((input) => this.appendOne(input, batch));
+    batch.writeActivity();
+    return results;
+  }
+
+  private appendOne(input: AppendMessageInput, batch: AppendBatch): AppendResult {
+    const byContact = input.authorType !== 'admin';
+    const duplicate = (): AppendResult | null => {
+      if (!input.clientId) return null;
+      const dup = this.stmt.messageByClientId.get(input.authorId, input.clientId) as Row | undefined;
+      return dup ? { status: 'duplicate', message: toMessage(dup), conversation: toConversation(batch.conversation(String(dup.conversation_id))!) } : null;
+    };
+    const now = input.createdAt ?? new Date().toISOString();
+    let owner: Row | null = null;
+    if (byContact) {
+      owner = batch.contact(input.authorId);
+      if (!owner) return { status: 'contact_not_found' };
+      // A resend of a message stored before the block still answers with that message.
+      if (isBlockedRow(owner)) return duplicate() ?? { status: 'blocked' };
+    }
+    let conversation: Row | null;
+    let createdConversation = false;
+    if (input.conversationId) {
+      conversation = batch.conversation(input.conversationId);
+      if (!conversation || (byContact && conversation.contact_id !== input.authorId)) return duplicate() ?? { status: 'conversation_not_found' };
+    } else {
+      const ownerId = byContact ? input.authorId : input.contactId;
+      owner ??= ownerId ? batch.contact(ownerId) : null;
+      if (!owner) return { status: 'contact_not_found' };
+      conversation = input.newConversation ? null : batch.openConversation(owner.id);
+      if (!conversation) {
+        const dup = duplicate();
+        if (dup) return dup;
+        conversation = batch.createConversation(owner.id, now);
+        createdConversation = true;
+      }
+    }
+    const message = {
+      id: newObjectId(),
+      conversationId: conversation.id,
+      contactId: conversation.contact_id,
+      clientId: input.clientId ?? null,
+      authorType: input.authorType,
+      authorId: input.authorId,
+      authorName: input.authorName ?? null,
+      body: input.body,
+      messageType: input.messageType,
+      createdAt: now,
+    };
+    // OR IGNORE: a clientId already used by this author stores nothing; answer with the first.
+    if (this.stmt.insertMessageOrIgnore.run(message).changes === 0) return duplicate()!;
+    batch.touch(conversation, now, byContact);
+    const contact = batch.contactRecord(conversation.contact_id);
+    const stored: AppendResult = {
+      status: 'stored',
+      message: { ...message, conversationId: String(message.conversationId) } as MessageRecord,
+      conversation: toConversation(conversation),
+      createdConversation,
+      ...(contact ? { contact } : {}),
+    };
+    if (input.recordEvent) this.stmt.insertOutbox.run(outboxRow(messageEvent(stored)));
+    return stored;
+  }
+}
+
+type PendingAppend = { input: AppendMessageInput; resolve: (r: AppendResult) => void; reject: (err: unknown) => void };
+type Statements = ReturnType<typeof prepare>;
+
+function prepare(db: BetterSqlite3.Database) {
+  return {
+    contactById: db.prepare('SELECT * FROM contacts WHERE id = ?'),
+    conversationById: db.prepare('SELECT * FROM conversations WHERE id = ?'),
+    latestOpenConversation: db.prepare(`SELECT * FROM conversations WHERE contact_id = ? AND state != 'closed' ORDER BY id DESC LIMIT 1`),
+    insertConversation: db.prepare(`INSERT INTO conversations (contact_id, state, created_at, updated_at, last_activity_at)
+      VALUES (?, 'open', ?, ?, ?) RETURNING *`),
+    touchConversation: db.prepare('UPDATE conversations SET last_activity_at = ?, updated_at = ?, state = ? WHERE id = ?'),
+    touchContact: db.prepare('UPDATE contacts SET last_activity = ? WHERE id = ?'),
+    messageByClientId: db.prepare('SELECT * FROM messages WHERE author_id = ? AND client_id = ?'),
+    insertMessageOrIgnore: db.prepare(`INSERT OR IGNORE INTO messages (id, conversation_id, contact_id, client_id, author_type, author_id, author_name, body, message_type, created_at)
+      VALUES (@id, @conversationId, @contactId, @clientId, @authorType, @authorId, @authorName, @body, @messageType, @createdAt)`),
+    insertOutbox: db.prepare('INSERT INTO webhook_outbox (id, event, lease_until, created_at) VALUES (@id, @event, @lease_until, @created_at)'),
+  };
+}
+
+/**
+ * What one group-commit transaction has read and changed: contact and conversation rows
+ * are read once per batch (nothing else can write while it runs), and last-activity
+ * timestamps are written once per row at the end instead of once per message.
+ */
+class AppendBatch {
+  private readonly contacts = new Map<string, Row | null>();
+  private readonly records = new Map<string, ContactRecord>();
+  private readonly conversations = new Map<string, Row | null>();
+  private readonly open = new Map<string, Row | null>();
+  private readonly touchedConversations = new Set<Row>();
+  private readonly touchedContacts = new Map<string, string>();
+
+  constructor(private readonly stmt: Statements) {}
+
+  contact(id: string): Row | null {
+    if (!this.contacts.has(id)) this.contacts.set(id, (this.stmt.contactById.get(id) as Row | undefined) ?? null);
+    return this.contacts.get(id)!;
+  }
+
+  /** The contact as a record, built once per batch (its last activity kept current). */
+  contactRecord(id: string): ContactRecord | null {
+    let record = this.records.get(id);
+    if (!record) {
+      const row = this.contact(id);
+      if (!row) return null;
+      this.records.set(id, (record = toContact(row)));
+    }
+    return { ...record };
+  }
+
+  conversation(id: string): Row | null {
+    if (!this.conversations.has(id)) this.conversations.set(id, (this.stmt.conversationById.get(id) as Row | undefined) ?? null);
+    return this.conversations.get(id)!;
+  }
+
+  /** The contact's latest conversation that is not closed. */
+  openConversation(contactId: string): Row | null {
+    if (!this.open.has(contactId)) {
+      const row = (this.stmt.latestOpenConversation.get(contactId) as Row | undefined) ?? null;
+      this.open.set(contactId, row && (this.conversations.get(String(row.id)) ?? row));
+      if (row && !this.conversations.has(String(row.id))) this.conversations.set(String(row.id), row);
+    }
+    return this.open.get(contactId)!;
+  }
+
+  createConversation(contactId: string, now: string): Row {
+    const row = this.stmt.insertConversation.get(contactId, now, now, now) as Row;
+    this.conversations.set(String(row.id), row);
+    this.open.set(contactId, row);
+    return row;
+  }
+
+  /** A message landed: activity times move on, and a contact writing reopens a closed conversation. */
+  touch(conversation: Row, now: string, byContact: boolean) {
+    conversation.last_activity_at = now;
+    conversation.updated_at = now;
+    if (byContact && conversation.state === 'closed') {
+      conversation.state = 'open';
+      const open = this.open.get(conversation.contact_id);
+      if (this.open.has(conversation.contact_id) && (!open || open.id < conversation.id)) this.open.set(conversation.contact_id, conversation);
+    }
+    this.touchedConversations.add(conversation);
+    if (byContact) {
+      this.touchedContacts.set(conversation.contact_id, now);
+      const contact = this.contacts.get(conversation.contact_id);
+      if (contact) contact.last_activity = now;
+      const record = this.records.get(conversation.contact_id);
+      if (record) record.lastActivity = now;
+    }
+  }
+
+  writeActivity() {
+    for (const c of this.touchedConversations) this.stmt.touchConversation.run(c.last_activity_at, c.updated_at, c.state, c.id);
+    for (const [id, at] of this.touchedContacts) this.stmt.touchContact.run(at, id);
+  }
+}
