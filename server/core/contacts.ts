@@ -53,6 +53,18 @@ export class Contacts {
     return this.store.getContact(id);
   }
 
+  /** The customer with this userId, or null. */
+  findByUserId(userId: string): Promise<ContactRecord | null> {
+    return this.store.findContactByUserId(userId);
+  }
+
+  /** The contacts with these ids, by id (unknown ids are left out); repeats are read once. */
+  async findMany(ids: readonly string[]): Promise<Map<string, ContactRecord>> {
+    // batch: store.contacts.getMany once the repository store lands
+    const found = await Promise.all([...new Set(ids)].map((id) => this.store.getContact(id)));
+    return new Map(found.filter((c) => c !== null).map((c) => [c.id, c]));
+  }
+
   async get(id: string): Promise<ContactRecord> {
     const contact = await this.store.getContact(id);
     if (!contact) throw new ParleyError('contact_not_found', `No contact with id ${id}.`);

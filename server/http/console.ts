@@ -3,12 +3,13 @@ import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import * as v from 'valibot';
 import { MAX_PASSWORD_LENGTH, type MeDto, type PasswordResetResult, type TeamMemberDto } from '../../protocol/agents.js';
-import { isHttps, sameOrigin, sessionCookie, sessionFromHeaders, signSession, verifySession } from '../auth/session.js';
+import { agentSession, signOut } from '../auth/agent-session.js';
+import { isHttps, sameOrigin, sessionCookie, sessionFromHeaders, signSession } from '../auth/session.js';
 import type { Config } from '../config.js';
 import type { AgentActor, SignInResult } from '../core/agents.js';
 import type { Core } from '../core/core.js';
 import { ParleyError } from '../core/errors.js';
-import { agentDto } from '../realtime/agents-dto.js';
+import { agentDto } from '../presenters/agents.js';
 import type { AgentRecord } from '../store/store.js';
 import { readJson } from './body.js';
 import { sendError, sendJson, sendParleyError } from './respond.js';
@@ -44,23 +45,9 @@ const PasswordReset = v.optional(v.object({ password: v.optional(v.nullable(pass
 const PasswordChange = v.object({ currentPassword: password, newPassword: password });
 const AGENT_ID = /^[0-9a-f]{24}$/;
 
-/**
- * The signed-in agent of a request or socket handshake and when its session ends, or null:
- * the token must be valid and unexpired, from the agent's current session epoch (not from
- * before a sign-out or password change), and the account active.
- */
-export async function consoleSession(core: Core, key: Buffer, headers: IncomingMessage['headers']): Promise<{ agent: AgentRecord; expiresAt: number } | null> {
-  const token = sessionFromHeaders(headers);
-  const session = token ? verifySession(token, key) : null;
-  if (!session) return null;
-  const agent = await core.agents.get(session.agentId);
-  if (!agent || agent.sessionEpoch !== session.epoch || agent.deactivatedAt) return null;
-  return { agent, expiresAt: session.expiresAt };
-}
-
-/** The agent a request or socket handshake is signed in as, or null (see consoleSession). */
-export async function agentFromHeaders(core: Core, key: Buffer, headers: IncomingMessage['headers']): Promise<AgentRecord | null> {
-  return (await consoleSession(core, key, headers))?.agent ?? null;
+/** The agent a request is signed in as, or null (see agentSession). */
+async function agentFromHeaders(core: Core, key: Buffer, headers: IncomingMessage['headers']): Promise<AgentRecord | null> {
+  return (await agentSession(core, key, sessionFromHeaders(headers)))?.agent ?? null;
 }
 
 const requestInfo = (ctx: ConsoleContext) => ({ ipAddress: ctx.ip, userAgent: ctx.req.headers['user-agent']?.slice(0, 300) ?? null });
@@ -125,11 +112,8 @@ export function createConsoleHandler(
     })
     .on('DELETE', '/console/api/session', async (ctx) => {
       // Revoke the session server-side too (every device of this agent), not just the cookie.
-      const agent = await agentFromHeaders(ctx.core, deps.config.keys.session, ctx.req.headers);
-      if (agent) {
-        await ctx.core.store.bumpSessionEpoch(agent.id);
-        await closeSockets(agent.id);
-      }
+      const agentId = await signOut(ctx.core, deps.config.keys.session, sessionFromHeaders(ctx.req.headers));
+      if (agentId) await closeSockets(agentId);
       sendJson(ctx.res, 200, { signedOut: true }, { 'set-cookie': sessionCookie(null, ctx.secure) });
     })
     .on('GET', '/console/api/me', async (ctx) => {

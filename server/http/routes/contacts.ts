@@ -4,7 +4,7 @@ import { contactIdParam, pageParams, requireNova, type ApiContext } from '../con
 import { sendJson } from '../respond.js';
 import type { Router } from '../router.js';
 import { BlockBody, ContactUpsert, UnblockBody, parse } from '../schemas.js';
-import { contactJson } from '../serialize.js';
+import { contactJson } from '../../presenters/rest.js';
 
 const CONTACT_TYPES = ['customer', 'lead', 'all'] as const;
 

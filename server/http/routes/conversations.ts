@@ -4,24 +4,25 @@ import { conversationIdParam, pageParams, type ApiContext } from '../context.js'
 import { sendJson } from '../respond.js';
 import type { Router } from '../router.js';
 import { ConversationCreate, ConversationReply, ConversationUpdate, parse } from '../schemas.js';
-import { conversationJson, partJson } from '../serialize.js';
+import { conversationJson, partJson } from '../../presenters/rest.js';
 
 async function present(ctx: ApiContext, c: ConversationRecord, withParts = false) {
-  const contact = await ctx.core.store.getContact(c.contactId);
+  const contact = await ctx.core.contacts.find(c.contactId);
   const parts = withParts ? await ctx.core.conversations.parts(c.id, { includeNotes: true }) : undefined;
   return conversationJson(c, contact, parts);
 }
 
 /** The console agent's name when the admin id is one, so visitors see who answered. */
 async function adminName(ctx: ApiContext, adminId: string): Promise<string | null> {
-  return (await ctx.core.store.getAgent(adminId))?.name ?? null;
+  return (await ctx.core.agents.get(adminId))?.name ?? null;
 }
 
 export function conversationRoutes(router: Router<ApiContext>): void {
   router
     .on('GET', '/v2/conversations', async (ctx) => {
       const page = await ctx.core.conversations.list(pageParams(ctx));
-      const data = await Promise.all(page.items.map((c) => present(ctx, c)));
+      const contacts = await ctx.core.contacts.findMany(page.items.map((c) => c.contactId));
+      const data = page.items.map((c) => conversationJson(c, contacts.get(c.contactId) ?? null));
       sendJson(ctx.res, 200, { object: 'list', data, nextCursor: page.nextCursor });
     })
     .on('POST', '/v2/conversations', async (ctx) => {
@@ -65,7 +66,7 @@ export function conversationRoutes(router: Router<ApiContext>): void {
       let sent;
       if (input.type === 'contact') {
         if (!input.id && !input.userId) throw new ParleyError('invalid_payload', 'Invalid request: give the contact id or userId.');
-        const contact = input.id ? await ctx.core.contacts.get(input.id) : await ctx.core.store.findContactByUserId(input.userId!);
+        const contact = input.id ? await ctx.core.contacts.get(input.id) : await ctx.core.contacts.findByUserId(input.userId!);
         if (!contact) throw new ParleyError('contact_not_found', `No contact with userId ${input.userId}.`);
         if (contact.id !== conversation.contactId) throw new ParleyError('forbidden', 'That contact is not part of this conversation.');
         sent = await ctx.core.messages.sendAsContact({ contactId: contact.id, contactType: contact.type, conversationId: id, body: input.bodyMarkdown });
