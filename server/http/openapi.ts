@@ -7,7 +7,11 @@ import type { RouteDef } from './route.js';
 type Json = Record<string, unknown>;
 
 // Transforms and custom checks have no JSON Schema form; the document states the rest.
-const jsonSchema = (schema: v.GenericSchema) => toJsonSchema(schema, { target: 'draft-2020-12', errorMode: 'ignore' }) as Json;
+// OpenAPI 3.1 schemas are JSON Schema 2020-12 already: no `$schema` on each.
+function jsonSchema(schema: v.GenericSchema): Json {
+  const { $schema: _dialect, ...rest } = toJsonSchema(schema, { target: 'draft-2020-12', errorMode: 'ignore' }) as Json;
+  return rest;
+}
 
 /** What any endpoint may answer, whatever it does. */
 const COMMON_ERRORS: ErrorCode[] = ['unauthorized', 'unsupported_version', 'invalid_json', 'invalid_payload', 'payload_too_large', 'unsupported_media_type', 'rate_limited', 'internal_error'];
