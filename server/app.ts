@@ -1,15 +1,18 @@
-import { createServer, type Server as HttpServer } from 'node:http';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
-import { MAX_SOCKET_PAYLOAD_BYTES } from '../protocol/limits.js';
+import { MAX_HTTP_BODY_BYTES, MAX_SOCKET_PAYLOAD_BYTES } from '../protocol/limits.js';
 import type { Config } from './config.js';
 import { setupConsole } from './console.js';
 import { Core } from './core/core.js';
 import { ensureFirstAdmin } from './core/agents.js';
-import { createApiHandler } from './http/api.js';
-import { sendError, sendJson } from './http/respond.js';
-import { createStaticHandler } from './http/static.js';
+import { consoleApi } from './http/console.js';
+import { handleErrors, noStore, sendError } from './http/errors.js';
+import { acceptJsonBodies } from './http/json-body.js';
+import { restApi } from './http/rest.js';
+import { publicFiles, securityHeaders } from './http/static.js';
 import { createLogger } from './logger.js';
 import { attachRedisAdapter } from './realtime/redis-adapter.js';
 import { fanOutToMessenger } from './realtime/messenger-fanout.js';
@@ -23,7 +26,10 @@ export interface Parley {
   config: Config;
   core: Core;
   store: Store;
+  /** Fastify's underlying HTTP server; socket.io shares it. */
   http: HttpServer;
+  /** The Fastify instance: REST, console API, /healthz, static files. */
+  app: FastifyInstance;
   io: Server;
   logger: Logger;
   /** Base URL once listening, e.g. http://127.0.0.1:3000 */
@@ -48,30 +54,16 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   core.webhooks.allowPrivateAddresses = config.webhooksAllowPrivate;
   let ready = false;
 
-  const serveStatic = createStaticHandler(config.publicDir);
-
-  const http = createServer((req, res) => {
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', 'http://localhost');
-    } catch {
-      return sendError(res, 'invalid_payload', 'The request URL is malformed.');
-    }
-    if (url.pathname === '/healthz') {
-      return ready ? sendJson(res, 200, { status: 'ok', store: store.kind }) : sendError(res, 'unavailable');
-    }
-    if (url.pathname === '/v2' || url.pathname.startsWith('/v2/')) {
-      void handleApi(req, res, url);
-      return;
-    }
-    if (agentsConsole.handle(req, res, url)) return;
-    if (serveStatic(req, res, url)) return;
-    sendError(res, 'not_found', `Nothing at ${url.pathname}.`);
+  const app = Fastify({
+    // The client's address (request.ip) walks X-Forwarded-For only through PARLEY_TRUST_PROXY's hops.
+    trustProxy: config.trustProxy,
+    bodyLimit: MAX_HTTP_BODY_BYTES,
+    // Errors are logged by our error handler; per-request access logs would cost every request.
+    logger: false,
+    // A malformed URL (bad percent-encoding) is a bad request like any other.
+    frameworkErrors: (_err, _req, reply) => sendError(reply, 'invalid_payload', 'The request URL is malformed.'),
   });
-  http.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-  });
-
+  const http = app.server;
   const io = new Server(http, {
     maxHttpBufferSize: MAX_SOCKET_PAYLOAD_BYTES,
     cors: { origin: true, credentials: false },
@@ -79,17 +71,25 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   });
   const redis = config.redisUrl ? await attachRedisAdapter(io, config.redisUrl, logger) : null;
   const limiter = new RateLimiter(config.rateLimits, redis?.pub);
-  const handleApi = createApiHandler({ core, config, logger, limiter });
 
   const messenger = setupMessenger(io, core, config, logger, limiter);
   const unsubscribe = fanOutToMessenger(core, messenger, redis !== null);
-  const agentsConsole = setupConsole(io, core, config, logger, limiter);
+  const agentsConsole = setupConsole(io, core, config, logger);
   const webhooks = startWebhookDispatcher(core, logger, config.webhookDelivery, { allowPrivate: config.webhooksAllowPrivate });
 
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(config.port, config.host, () => resolve());
+  handleErrors(app, logger);
+  acceptJsonBodies(app);
+  await securityHeaders(app);
+  app.get('/healthz', (_req, reply) => {
+    if (!ready) return sendError(reply, 'unavailable');
+    noStore(reply);
+    return { status: 'ok', store: store.kind };
   });
+  await app.register(restApi, { prefix: '/v2', core, config, limiter });
+  await app.register(consoleApi, { prefix: '/console/api', core, config, limiter, closeSockets: agentsConsole.closeSockets });
+  await publicFiles(app, config.publicDir);
+  app.setNotFoundHandler((req, reply) => sendError(reply, 'not_found', `Nothing at ${req.url.split('?')[0]}.`));
+  await app.listen({ port: config.port, host: config.host });
   const { port } = http.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   // Ready means usable: a sign-in right after /healthz says ok must find the first admin.
@@ -97,7 +97,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   ready = true;
 
   return {
-    config, core, store, http, io, logger, firstAdmin,
+    config, core, store, http, app, io, logger, firstAdmin,
     url: `http://${host}:${port}`,
     async close() {
       ready = false;
@@ -105,7 +105,9 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
       agentsConsole.close();
       await webhooks.close();
       io.disconnectSockets(true);
+      // Closes the shared HTTP server too; then Fastify runs its own close hooks.
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      await app.close();
       await redis?.close();
       if (!opts.store) await store.close();
     },

@@ -1,18 +1,16 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
 import type { Config } from './config.js';
-import type { RateLimiter } from './guard/rate-limits.js';
 import type { Core } from './core/core.js';
-import { createConsoleHandler } from './http/console.js';
 import { fanOutToAgents } from './realtime/agents-fanout.js';
 import { setupAgents } from './realtime/agents.js';
 
 /**
- * The agents' console on the server side: `/console/api/*` (session, me), the `/agents`
- * namespace and its fan-out. The page itself is a static build under dist/public/console.
+ * The agents' console on the socket side: the `/agents` namespace, its fan-out, and
+ * `closeSockets` for the console's HTTP API (server/http/console.ts). The page itself is a
+ * static build under dist/public/console.
  */
-export function setupConsole(io: Server, core: Core, config: Config, logger: Logger, limiter: RateLimiter) {
+export function setupConsole(io: Server, core: Core, config: Config, logger: Logger) {
   const nsp = setupAgents(io, core, config, logger);
   const unsubscribe = fanOutToAgents(core, nsp, logger, config.redisUrl !== null);
   // Sign-out, deactivation and password changes close that agent's console sockets on every
@@ -29,15 +27,5 @@ export function setupConsole(io: Server, core: Core, config: Config, logger: Log
       logger.warn({ err, agentId }, 'closing console sockets on other processes failed');
     }
   };
-  const handleApi = createConsoleHandler({ core, config, logger, limiter }, closeSockets);
-  return {
-    nsp,
-    /** Answers `/console/api/*`; false for any other path. */
-    handle(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
-      if (!url.pathname.startsWith('/console/api/')) return false;
-      void handleApi(req, res, url);
-      return true;
-    },
-    close: unsubscribe,
-  };
+  return { nsp, closeSockets, close: unsubscribe };
 }

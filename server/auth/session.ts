@@ -42,16 +42,9 @@ export function isHttps(headers: IncomingHttpHeaders, encrypted: boolean): boole
   return encrypted || proto === 'https';
 }
 
-/** Set-Cookie for a sign-in (token) or a sign-out (null). */
-export function sessionCookie(token: string | null, secure: boolean): string {
-  return [
-    `${SESSION_COOKIE}=${token ?? ''}`,
-    'Path=/',
-    'HttpOnly',
-    'SameSite=Lax',
-    token ? `Max-Age=${SESSION_TTL_SECONDS}` : 'Max-Age=0',
-    ...(secure ? ['Secure'] : []),
-  ].join('; ');
+/** Cookie attributes of a sign-in (a token) or a sign-out (clearing it). */
+export function sessionCookieOptions(signingIn: boolean, secure: boolean) {
+  return { path: '/', httpOnly: true, sameSite: 'lax', maxAge: signingIn ? SESSION_TTL_SECONDS : 0, secure } as const;
 }
 
 /**

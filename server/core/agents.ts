@@ -116,6 +116,11 @@ export class Agents {
     return this.store.agents.get(id);
   }
 
+  /** Ends every session of the agent (all devices): tokens from before carry an old epoch. */
+  endSessions(id: string) {
+    return this.store.agents.bumpSessionEpoch(id);
+  }
+
   list() {
     return this.store.agents.list();
   }

@@ -58,6 +58,17 @@ export class Contacts {
     return this.store.contacts.get(id);
   }
 
+  /** The customer with this userId, or null. */
+  findByUserId(userId: string): Promise<ContactRecord | null> {
+    return this.store.contacts.findByUserId(userId);
+  }
+
+  /** The contacts with these ids, by id (unknown ids are left out); repeats are read once. */
+  async findMany(ids: readonly string[]): Promise<Map<string, ContactRecord>> {
+    const found = await this.store.contacts.getMany([...new Set(ids)]);
+    return new Map(found.map((c) => [c.id, c]));
+  }
+
   async get(id: string): Promise<ContactRecord> {
     const contact = await this.store.contacts.get(id);
     if (!contact) throw new ParleyError('contact_not_found', `No contact with id ${id}.`);

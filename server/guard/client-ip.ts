@@ -36,11 +36,13 @@ export interface PeerInfo {
 }
 
 /**
- * The one rule for a client's IP address (REST, sockets, console sign-in, audit): the socket
+ * The one rule for a client's IP address on sockets (HTTP requests get the same from Fastify's `trustProxy`): the socket
  * peer, or, walking X-Forwarded-For from the right, the first address not behind a trusted proxy.
  */
 export function clientIp(peer: PeerInfo, trust: TrustProxy): string {
   if (!peer.socket.remoteAddress) return 'unknown';
-  const addr = trust === TRUST_NONE ? peer.socket.remoteAddress : proxyaddr(peer as never, trust);
-  return addr.replace(/^::ffff:/, '');
+  return normalizeIp(trust === TRUST_NONE ? peer.socket.remoteAddress : proxyaddr(peer as never, trust));
 }
+
+/** An IPv4 client on a dual-stack socket as plain IPv4, so limits and the audit log see one address. */
+export const normalizeIp = (addr: string): string => addr.replace(/^::ffff:/, '');

@@ -1,82 +1,75 @@
-import { createReadStream, statSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.map': 'application/json; charset=utf-8',
-};
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
- * Serves the built public files (widget, demo page, console). Our pages get a strict CSP:
+ * Security headers on every answer: nosniff everywhere, and for our pages a strict CSP:
  * scripts and connections only from this server ('self' covers ws: and wss: to it). The
- * widget on customers' pages runs under their CSP, not this one.
+ * widget on customers' pages runs under their CSP, not this one. Helmet's other defaults
+ * stay off: e.g. Cross-Origin-Resource-Policy: same-origin would stop customers' pages
+ * loading widget.js.
  */
-export function createStaticHandler(publicDir: string) {
-  const root = normalize(publicDir + sep);
-  return function serveStatic(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    let path = url.pathname;
-    if (path.endsWith('/')) path += 'index.html';
-    let file = normalize(join(root, decodeURIComponentSafe(path)));
-    if (!file.startsWith(root)) return false;
-    let stat = statOrNull(file);
-    if (stat?.isDirectory()) {
-      file = join(file, 'index.html');
-      stat = statOrNull(file);
-    }
-    // Browsers ask for /favicon.ico on any page (even /healthz): answer with the SVG icon.
-    if (!stat?.isFile() && url.pathname === '/favicon.ico') {
-      file = join(root, 'favicon.svg');
-      stat = statOrNull(file);
-    }
-    if (!stat?.isFile()) return false;
-    const type = TYPES[extname(file)] ?? 'application/octet-stream';
-    const headers: Record<string, string | number> = {
-      'content-type': type,
-      'content-length': stat.size,
-      'x-content-type-options': 'nosniff',
-      // Widget files are loaded cross-origin by customers' pages.
-      'access-control-allow-origin': '*',
-      'cache-control': cacheControl(file, type),
-    };
-    if (type.startsWith('text/html')) {
-      headers['content-security-policy'] =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'self'";
-      headers['referrer-policy'] = 'same-origin';
-    }
-    res.writeHead(200, headers);
-    if (req.method === 'HEAD') res.end();
-    else createReadStream(file).pipe(res);
-    return true;
-  };
+export async function securityHeaders(app: FastifyInstance): Promise<void> {
+  await app.register(fastifyHelmet, {
+    global: true,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'self'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+      },
+    },
+    referrerPolicy: { policy: 'same-origin' },
+    xContentTypeOptions: true,
+    crossOriginEmbedderPolicy: false,
+    crossOriginOpenerPolicy: false,
+    crossOriginResourcePolicy: false,
+    originAgentCluster: false,
+    strictTransportSecurity: false,
+    xDnsPrefetchControl: false,
+    xDownloadOptions: false,
+    xFrameOptions: false,
+    xPermittedCrossDomainPolicies: false,
+    xXssProtection: false,
+  });
 }
 
 /** Content-hashed chunks never change; entry files and pages must pick up new releases. */
-function cacheControl(file: string, type: string): string {
-  if (type.startsWith('text/html')) return 'no-cache';
+function cacheControl(file: string): string {
+  if (file.endsWith('.html')) return 'no-cache';
   if (/-[A-Z0-9]{8}\.js$/.test(file)) return 'public, max-age=31536000, immutable';
   return 'public, max-age=300';
 }
 
-function statOrNull(file: string) {
-  try {
-    return statSync(file);
-  } catch {
-    return null;
+/** The built public files (widget, demo page, console), as they were at start. */
+export async function publicFiles(app: FastifyInstance, publicDir: string): Promise<void> {
+  await app.register(fastifyStatic, {
+    root: publicDir,
+    // One route per file (no catch-all), so unknown paths under /v2 reach the API's own 404.
+    wildcard: false,
+    cacheControl: false,
+    setHeaders(reply, file) {
+      // Widget files are loaded cross-origin by customers' pages.
+      reply.header('access-control-allow-origin', '*');
+      reply.header('cache-control', cacheControl(file));
+    },
+  });
+  // A page directory without its trailing slash (/console) is that page, as before.
+  for (const dir of readdirSync(publicDir, { withFileTypes: true })) {
+    if (dir.isDirectory() && existsSync(join(publicDir, dir.name, 'index.html'))) {
+      app.get(`/${dir.name}`, (_req, reply) => reply.sendFile(`${dir.name}/index.html`));
+    }
   }
-}
-
-function decodeURIComponentSafe(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
+  // Browsers ask for /favicon.ico on any page (even /healthz): answer with the SVG icon.
+  if (!existsSync(join(publicDir, 'favicon.ico')) && existsSync(join(publicDir, 'favicon.svg'))) {
+    app.get('/favicon.ico', (_req, reply) => reply.sendFile('favicon.svg'));
   }
 }

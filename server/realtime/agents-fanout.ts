@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
 import type { CoreEvent } from '../core/events.js';
-import { blockEventDto, contactSummary, conversationDto } from './agents-dto.js';
+import { blockEventDto, contactSummary, conversationDto } from '../presenters/agents.js';
 import type { AgentsNamespace } from './agents.js';
 import { hasAudience } from './audience.js';
 import { messageDto } from './dto.js';

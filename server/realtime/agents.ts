@@ -6,13 +6,13 @@ import {
   AgentSendSchema, AgentTypingSchema, BlockSchema, BulkBlockSchema, ContactRefSchema, ContactsListSchema, ConversationRefSchema, InboxListSchema,
 } from '../../protocol/schemas/agents.js';
 import { MESSENGER_NAMESPACE } from '../../protocol/messenger.js';
-import { sameOrigin } from '../auth/session.js';
+import { agentSession } from '../auth/agent-session.js';
+import { sameOrigin, sessionFromHeaders } from '../auth/session.js';
 import type { Config } from '../config.js';
 import type { Core } from '../core/core.js';
 import { ParleyError, toErrorBody } from '../core/errors.js';
-import { consoleSession } from '../http/console.js';
 import type { AgentRecord } from '../store/store.js';
-import { blockEventDto, contactSummary, conversationDto, inboxItem } from './agents-dto.js';
+import { blockEventDto, contactSummary, conversationDto, inboxItem } from '../presenters/agents.js';
 import { contactRoom, messageDto } from './dto.js';
 import { AGENTS_NAMESPACE } from './namespaces.js';
 import { acked, parsePayload, refuse } from './socket-validation.js';
@@ -47,7 +47,7 @@ export function setupAgents(io: Server, core: Core, config: Config, logger: Logg
 
   nsp.use((socket, next) => {
     if (!sameOrigin(socket.handshake.headers)) return next(refuse('forbidden', 'Cross-origin console connections are refused.'));
-    consoleSession(core, config.keys.session, socket.handshake.headers).then(
+    agentSession(core, config.keys.session, sessionFromHeaders(socket.handshake.headers)).then(
       (session) => {
         if (!session) return next(refuse('unauthorized', 'Sign in to the console first.'));
         // Socket data crosses Redis in fetchSockets answers: the password hash stays out of it.

@@ -1,6 +1,6 @@
 import type { CoreEvent } from '../core/events.js';
 import type { WebhookTopic } from '../core/webhooks.js';
-import { contactJson, conversationJson } from '../http/serialize.js';
+import { contactJson, conversationJson } from '../presenters/rest.js';
 import type { ContactRecord, Store } from '../store/store.js';
 
 export interface TopicEvent {

@@ -1,63 +1,70 @@
-import * as v from 'valibot';
-import { ParleyError } from '../../core/errors.js';
-import { contactIdParam, pageParams, requireNova, type ApiContext } from '../context.js';
-import { sendJson } from '../respond.js';
-import type { Router } from '../router.js';
-import { BlockBody, ContactUpsert, UnblockBody, parse } from '../schemas.js';
-import { contactJson } from '../serialize.js';
+import { BlockBody, ContactListQuery, ContactParams, ContactUpsert, UnblockBody } from '../../../protocol/schemas/rest.js';
+import type { Core } from '../../core/core.js';
+import { contactJson } from '../../presenters/rest.js';
+import { requestInfo } from '../request-info.js';
+import { route } from '../route.js';
 
-const CONTACT_TYPES = ['customer', 'lead', 'all'] as const;
+const NOVA = '2026-01-01.nova';
 
-export function contactRoutes(router: Router<ApiContext>): void {
-  router
-    .on('GET', '/v2/contacts', async (ctx) => {
-      requireNova(ctx);
-      const type = ctx.query.get('contactType') ?? 'customer';
-      if (!(CONTACT_TYPES as readonly string[]).includes(type)) {
-        throw new ParleyError('invalid_payload', 'contactType must be customer, lead or all.');
-      }
-      const page = await ctx.core.contacts.list({ type: type as (typeof CONTACT_TYPES)[number], ...pageParams(ctx) });
-      sendJson(ctx.res, 200, { object: 'list', data: page.items.map(contactJson), nextCursor: page.nextCursor });
-    })
-    .on('POST', '/v2/contacts', async (ctx) => {
-      requireNova(ctx);
-      const { userHash: _ignored, ...fields } = parse(ContactUpsert, await ctx.body());
-      const { contact, created } = await ctx.core.contacts.createOrUpdate(fields);
-      sendJson(ctx.res, created ? 201 : 200, contactJson(contact));
-    })
-    .on('GET', '/v2/contacts/:id', async (ctx) => {
-      requireNova(ctx);
-      sendJson(ctx.res, 200, contactJson(await ctx.core.contacts.get(contactIdParam(ctx))));
-    })
-    .on('DELETE', '/v2/contacts/:id', async (ctx) => {
-      requireNova(ctx);
-      const id = contactIdParam(ctx);
-      await ctx.core.contacts.delete(id);
-      sendJson(ctx.res, 200, { id, object: 'contact', deleted: true });
-    })
-    .on('POST', '/v2/contacts/:id/block', async (ctx) => {
-      requireNova(ctx);
-      const id = contactIdParam(ctx);
-      const { reason, expiresAt, scope, ipBlockMinutes } = parse(BlockBody, await ctx.body());
-      await ctx.core.contacts.block(id, { actorType: 'api', request: ctx.request }, reason, {
-        expiresAt: expiresAt == null ? expiresAt : new Date(expiresAt).toISOString(), scope, ipBlockMinutes,
-      });
-      sendJson(ctx.res, 200, { id, object: 'contact', blocked: true });
-    })
-    .on('POST', '/v2/contacts/:id/unblock', async (ctx) => {
-      requireNova(ctx);
-      const id = contactIdParam(ctx);
-      const { reason } = parse(UnblockBody, await ctx.body());
-      await ctx.core.contacts.unblock(id, { actorType: 'api', request: ctx.request }, reason);
-      sendJson(ctx.res, 200, { id, object: 'contact', unblocked: true });
-    })
-    .on('GET', '/v2/contacts/:id/blocks', async (ctx) => {
-      requireNova(ctx);
-      const id = contactIdParam(ctx);
-      await ctx.core.contacts.get(id);
-      const events = await ctx.core.contacts.blockHistory(id);
-      sendJson(ctx.res, 200, { object: 'list', data: events.map((e) => ({ object: 'block_event', ...e })), nextCursor: null });
-    });
-}
-
-export type BlockBodyInput = v.InferInput<typeof BlockBody>;
+/** `/v2/contacts`: Featurebase's contacts API (nova only) plus Parley's block endpoints. */
+export const contactRoutes = (core: Core) => [
+  route({
+    method: 'GET', url: '/v2/contacts', summary: 'List contacts, newest first', auth: 'bearer', minVersion: NOVA,
+    query: ContactListQuery, responses: { 200: 'A page of contacts' },
+    handler: async ({ query: { contactType, limit, cursor } }) => {
+      const page = await core.contacts.list({ type: contactType, limit, cursor });
+      return { object: 'list', data: page.items.map(contactJson), nextCursor: page.nextCursor };
+    },
+  }),
+  route({
+    method: 'POST', url: '/v2/contacts', summary: 'Create or update a contact by userId, then email', auth: 'bearer', minVersion: NOVA,
+    body: ContactUpsert, responses: { 200: 'The updated contact', 201: 'The created contact' }, errors: ['conflict'],
+    handler: async (req, reply) => {
+      const { userHash: _ignored, ...fields } = req.body;
+      const { contact, created } = await core.contacts.createOrUpdate(fields);
+      reply.code(created ? 201 : 200);
+      return contactJson(contact);
+    },
+  }),
+  route({
+    method: 'GET', url: '/v2/contacts/:id', summary: 'Retrieve a contact', auth: 'bearer', minVersion: NOVA,
+    params: ContactParams, responses: { 200: 'The contact' }, errors: ['contact_not_found'],
+    handler: async ({ params }) => contactJson(await core.contacts.get(params.id)),
+  }),
+  route({
+    method: 'DELETE', url: '/v2/contacts/:id', summary: 'Delete a contact and its conversations', auth: 'bearer', minVersion: NOVA,
+    params: ContactParams, responses: { 200: '{id, object: "contact", deleted: true}' }, errors: ['contact_not_found'],
+    handler: async ({ params: { id } }) => {
+      await core.contacts.delete(id);
+      return { id, object: 'contact', deleted: true };
+    },
+  }),
+  route({
+    method: 'POST', url: '/v2/contacts/:id/block', summary: 'Block a contact (idempotent)', auth: 'bearer', minVersion: NOVA,
+    params: ContactParams, body: BlockBody, responses: { 200: '{id, object: "contact", blocked: true}' }, errors: ['contact_not_found'],
+    handler: async (req) => {
+      const { id } = req.params;
+      const { reason, expiresAt, scope, ipBlockMinutes } = req.body;
+      await core.contacts.block(id, { actorType: 'api', request: requestInfo(req) }, reason, { expiresAt, scope, ipBlockMinutes });
+      return { id, object: 'contact', blocked: true };
+    },
+  }),
+  route({
+    method: 'POST', url: '/v2/contacts/:id/unblock', summary: 'Unblock a contact (idempotent)', auth: 'bearer', minVersion: NOVA,
+    params: ContactParams, body: UnblockBody, responses: { 200: '{id, object: "contact", unblocked: true}' }, errors: ['contact_not_found'],
+    handler: async (req) => {
+      const { id } = req.params;
+      await core.contacts.unblock(id, { actorType: 'api', request: requestInfo(req) }, req.body.reason);
+      return { id, object: 'contact', unblocked: true };
+    },
+  }),
+  route({
+    method: 'GET', url: '/v2/contacts/:id/blocks', summary: "A contact's block history (Parley extension)", auth: 'bearer', minVersion: NOVA,
+    params: ContactParams, responses: { 200: 'A list of block events' }, errors: ['contact_not_found'],
+    handler: async ({ params: { id } }) => {
+      await core.contacts.get(id);
+      const events = await core.contacts.blockHistory(id);
+      return { object: 'list', data: events.map((e) => ({ object: 'block_event', ...e })), nextCursor: null };
+    },
+  }),
+];

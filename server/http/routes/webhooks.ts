@@ -1,77 +1,54 @@
-import { ParleyError } from '../../core/errors.js';
-import { isObjectId } from '../../../protocol/schemas/ids.js';
+import { WebhookCreate, WebhookListQuery, WebhookParams, WebhookUpdate } from '../../../protocol/schemas/rest.js';
 import type { AuditActor } from '../../core/audit.js';
-import type { WebhookRecord } from '../../store/store.js';
-import { pageParams, requireNova, type ApiContext } from '../context.js';
-import { sendJson } from '../respond.js';
-import type { Router } from '../router.js';
-import { WebhookCreate, WebhookUpdate, parse } from '../schemas.js';
+import type { Core } from '../../core/core.js';
+import { webhookJson } from '../../presenters/rest.js';
+import { requestInfo } from '../request-info.js';
+import { route } from '../route.js';
+import type { FastifyRequest } from 'fastify';
 
-const STATUSES = ['active', 'paused', 'suspended'] as const;
-
-/** Webhook as featurebase-node's `Webhook` type shapes it (the secret included, as Featurebase does). */
-export function webhookJson(w: WebhookRecord) {
-  return {
-    object: 'webhook' as const,
-    id: w.id,
-    name: w.name,
-    url: w.url,
-    description: w.description,
-    topics: w.topics,
-    status: w.status,
-    secret: w.secret,
-    requestConfig: { timeoutMs: w.timeoutMs, headers: w.headers },
-    lastStatus: w.lastStatus,
-    health: w.health,
-    version: '2026-01-01.nova',
-    createdAt: w.createdAt,
-    updatedAt: w.updatedAt,
-  };
-}
-
-function webhookIdParam(ctx: ApiContext): string {
-  const id = ctx.params.id;
-  if (!isObjectId(id)) throw new ParleyError('invalid_id', `"${String(id).slice(0, 64)}" is not a valid webhook id (expected 24 hex characters).`);
-  return id;
-}
-
-const apiActor = (ctx: ApiContext): AuditActor => ({ actorType: 'api', request: ctx.request });
+const NOVA = '2026-01-01.nova';
+const apiActor = (req: FastifyRequest): AuditActor => ({ actorType: 'api', request: requestInfo(req) });
 
 /** `/v2/webhooks`: list, create, retrieve, update (PATCH), delete, refresh secret, as the SDK calls them. */
-export function webhookRoutes(router: Router<ApiContext>): void {
-  router
-    .on('GET', '/v2/webhooks', async (ctx) => {
-      requireNova(ctx);
-      const status = ctx.query.get('status');
-      if (status !== null && !(STATUSES as readonly string[]).includes(status)) {
-        throw new ParleyError('invalid_payload', 'status must be active, paused or suspended.');
-      }
-      const page = await ctx.core.webhooks.list({ ...pageParams(ctx), status: (status as (typeof STATUSES)[number]) ?? undefined });
-      sendJson(ctx.res, 200, { object: 'list', data: page.items.map(webhookJson), nextCursor: page.nextCursor });
-    })
-    .on('POST', '/v2/webhooks', async (ctx) => {
-      requireNova(ctx);
-      const input = parse(WebhookCreate, await ctx.body());
-      sendJson(ctx.res, 201, webhookJson(await ctx.core.webhooks.create(input, apiActor(ctx))));
-    })
-    .on('GET', '/v2/webhooks/:id', async (ctx) => {
-      requireNova(ctx);
-      sendJson(ctx.res, 200, webhookJson(await ctx.core.webhooks.get(webhookIdParam(ctx))));
-    })
-    .on('PATCH', '/v2/webhooks/:id', async (ctx) => {
-      requireNova(ctx);
-      const id = webhookIdParam(ctx);
-      const input = parse(WebhookUpdate, await ctx.body());
-      sendJson(ctx.res, 200, webhookJson(await ctx.core.webhooks.update(id, input, apiActor(ctx))));
-    })
-    .on('DELETE', '/v2/webhooks/:id', async (ctx) => {
-      requireNova(ctx);
-      const id = webhookIdParam(ctx);
-      await ctx.core.webhooks.delete(id, apiActor(ctx));
-      sendJson(ctx.res, 200, { id, object: 'webhook', deleted: true });
-    })
-    .on('POST', '/v2/webhooks/:id/secret', async (ctx) => {
-      requireNova(ctx);
-      sendJson(ctx.res, 200, webhookJson(await ctx.core.webhooks.refreshSecret(webhookIdParam(ctx), apiActor(ctx))));
-    });
-}
+export const webhookRoutes = (core: Core) => [
+  route({
+    method: 'GET', url: '/v2/webhooks', summary: 'List webhooks', auth: 'bearer', minVersion: NOVA,
+    query: WebhookListQuery, responses: { 200: 'A page of webhooks' },
+    handler: async ({ query: { limit, cursor, status } }) => {
+      const page = await core.webhooks.list({ limit, cursor, status });
+      return { object: 'list', data: page.items.map(webhookJson), nextCursor: page.nextCursor };
+    },
+  }),
+  route({
+    method: 'POST', url: '/v2/webhooks', summary: 'Create a webhook', auth: 'bearer', minVersion: NOVA,
+    body: WebhookCreate, responses: { 201: 'The webhook, with its signing secret' },
+    handler: async (req, reply) => {
+      reply.code(201);
+      return webhookJson(await core.webhooks.create(req.body, apiActor(req)));
+    },
+  }),
+  route({
+    method: 'GET', url: '/v2/webhooks/:id', summary: 'Retrieve a webhook', auth: 'bearer', minVersion: NOVA,
+    params: WebhookParams, responses: { 200: 'The webhook' }, errors: ['webhook_not_found'],
+    handler: async ({ params }) => webhookJson(await core.webhooks.get(params.id)),
+  }),
+  route({
+    method: 'PATCH', url: '/v2/webhooks/:id', summary: 'Update a webhook', auth: 'bearer', minVersion: NOVA,
+    params: WebhookParams, body: WebhookUpdate, responses: { 200: 'The webhook' }, errors: ['webhook_not_found'],
+    handler: async (req) => webhookJson(await core.webhooks.update(req.params.id, req.body, apiActor(req))),
+  }),
+  route({
+    method: 'DELETE', url: '/v2/webhooks/:id', summary: 'Delete a webhook', auth: 'bearer', minVersion: NOVA,
+    params: WebhookParams, responses: { 200: '{id, object: "webhook", deleted: true}' }, errors: ['webhook_not_found'],
+    handler: async (req) => {
+      const { id } = req.params;
+      await core.webhooks.delete(id, apiActor(req));
+      return { id, object: 'webhook', deleted: true };
+    },
+  }),
+  route({
+    method: 'POST', url: '/v2/webhooks/:id/secret', summary: "Replace a webhook's signing secret", auth: 'bearer', minVersion: NOVA,
+    params: WebhookParams, responses: { 200: 'The webhook, with its new secret' }, errors: ['webhook_not_found'],
+    handler: async (req) => webhookJson(await core.webhooks.refreshSecret(req.params.id, apiActor(req))),
+  }),
+];

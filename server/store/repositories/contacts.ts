@@ -39,6 +39,13 @@ export class ContactsRepository {
     return r ? toContact(r) : null;
   }
 
+  /** The contacts with these ids, in one query; unknown ids are left out. */
+  async getMany(ids: readonly string[]): Promise<ContactRecord[]> {
+    if (!ids.length) return [];
+    const rows = await this.c.db.selectFrom('contacts').selectAll().where('id', 'in', [...ids]).execute();
+    return rows.map(toContact);
+  }
+
   async findByUserId(userId: string): Promise<ContactRecord | null> {
     const r = await this.c.db.selectFrom('contacts').selectAll().where('user_id', '=', userId).executeTakeFirst();
     return r ? toContact(r) : null;

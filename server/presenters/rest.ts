@@ -1,4 +1,4 @@
-import type { ContactRecord, ConversationRecord, MessageRecord } from '../store/store.js';
+import type { AuditLogRecord, ContactRecord, ConversationRecord, MessageRecord, WebhookRecord } from '../store/store.js';
 
 /** Contact as Featurebase's v2 API shapes it, plus Parley's block state. */
 export function contactJson(c: ContactRecord) {
@@ -34,6 +34,7 @@ export function bodyHtml(markdown: string): string {
     .join('');
 }
 
+/** One message of a conversation as a Featurebase conversation part. */
 export function partJson(m: MessageRecord) {
   const partType = m.authorType !== 'admin' ? 'user_msg' : m.messageType === 'note' ? 'admin_note' : 'admin_msg';
   return {
@@ -72,5 +73,48 @@ export function conversationJson(c: ConversationRecord, contact: ContactRecord |
     updatedAt: c.updatedAt,
     lastActivityAt: c.lastActivityAt,
     ...(parts ? { conversationParts: parts.map(partJson) } : {}),
+  };
+}
+
+/** Audit log entry as featurebase-node's `AuditLogListResponse` shapes it. */
+export function auditLogJson(e: AuditLogRecord) {
+  return {
+    object: 'audit_log' as const,
+    id: e.id,
+    action: e.action,
+    domain: e.domain,
+    description: e.description,
+    actor: {
+      id: e.actor.id,
+      type: e.actor.type,
+      email: e.actor.email ?? '',
+      name: e.actor.name,
+      apiKey: e.actor.type === 'api_key' ? { id: 'default', name: 'PARLEY_API_KEY' } : null,
+    },
+    resource: e.resource,
+    request: e.request,
+    metadata: e.metadata,
+    correlationId: null,
+    createdAt: e.createdAt,
+  };
+}
+
+/** Webhook as featurebase-node's `Webhook` type shapes it (the secret included, as Featurebase does). */
+export function webhookJson(w: WebhookRecord) {
+  return {
+    object: 'webhook' as const,
+    id: w.id,
+    name: w.name,
+    url: w.url,
+    description: w.description,
+    topics: w.topics,
+    status: w.status,
+    secret: w.secret,
+    requestConfig: { timeoutMs: w.timeoutMs, headers: w.headers },
+    lastStatus: w.lastStatus,
+    health: w.health,
+    version: '2026-01-01.nova',
+    createdAt: w.createdAt,
+    updatedAt: w.updatedAt,
   };
 }

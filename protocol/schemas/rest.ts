@@ -1,0 +1,131 @@
+import * as v from 'valibot';
+import { ConversationId, Email, MessageBody, ObjectId, shortText } from './ids.js';
+import { IsoDateTime, PageQuery } from './query.js';
+
+/**
+ * REST `/v2` request schemas (bodies, query strings, path parameters): validated at the
+ * edge, described in `GET /v2/openapi.json`, and the source of the handlers' input types.
+ * Bodies and queries are loose: fields the SDK sends that Parley does not use are ignored.
+ */
+
+const plainRecord = v.record(v.pipe(v.string(), v.maxLength(100)), v.unknown());
+const note = v.optional(v.nullable(shortText(500)));
+const userId = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(255));
+
+export const ContactParams = v.object({ id: ObjectId });
+export const ConversationParams = v.object({ id: ConversationId });
+export const WebhookParams = v.object({ id: ObjectId });
+
+export const ContactListQuery = v.looseObject({
+  ...PageQuery.entries,
+  contactType: v.optional(v.picklist(['customer', 'lead', 'all'], 'must be customer, lead or all'), 'customer'),
+});
+
+export const ContactUpsert = v.looseObject({
+  userId: v.optional(userId),
+  email: v.optional(Email),
+  name: v.optional(shortText(255)),
+  profilePicture: v.optional(v.nullable(shortText(2048))),
+  customFields: v.optional(plainRecord),
+  companies: v.optional(v.pipe(v.array(v.unknown()), v.maxLength(50))),
+  locale: v.optional(shortText(35)),
+  /** Accepted for Featurebase compatibility and ignored: REST callers hold the API key. */
+  userHash: v.optional(shortText(128)),
+});
+
+export const BlockBody = v.optional(v.looseObject({
+  reason: note,
+  /** Parley extension: the block ends then (null: permanent). */
+  expiresAt: v.optional(v.nullable(IsoDateTime)),
+  /** Parley extension: also block new leads from the contact's last IP address and device. */
+  scope: v.optional(v.picklist(['contact', 'device_and_ip'], 'must be contact or device_and_ip')),
+  ipBlockMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(525_600, 'must be at most a year (525600)'))),
+}), {});
+
+export const UnblockBody = v.optional(v.looseObject({ reason: note }), {});
+
+export const ConversationCreate = v.looseObject({
+  bodyMarkdown: MessageBody,
+  from: v.variant('type', [
+    v.looseObject({ type: v.literal('contact'), id: ObjectId }),
+    v.looseObject({ type: v.literal('admin'), id: ObjectId }),
+  ]),
+  channel: v.optional(v.picklist(['desktop', 'email'])),
+  subject: v.optional(shortText(255)),
+  recipients: v.optional(v.looseObject({
+    to: v.looseObject({ ids: v.optional(v.array(ObjectId)), emails: v.optional(v.array(v.string())) }),
+  })),
+});
+
+export const ConversationUpdate = v.looseObject({
+  state: v.optional(v.picklist(['open', 'closed', 'snoozed'])),
+  title: v.optional(shortText(255)),
+  adminAssigneeId: v.optional(v.nullable(ObjectId)),
+});
+
+export const ConversationReply = v.variant('type', [
+  v.looseObject({
+    type: v.literal('contact'),
+    id: v.optional(ObjectId),
+    userId: v.optional(userId),
+    bodyMarkdown: MessageBody,
+    messageType: v.literal('reply'),
+  }),
+  v.looseObject({
+    type: v.literal('admin'),
+    id: ObjectId,
+    bodyMarkdown: MessageBody,
+    messageType: v.picklist(['reply', 'note']),
+  }),
+]);
+
+const headerName = v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name'));
+const RequestConfig = v.looseObject({
+  headers: v.optional(v.pipe(
+    v.record(headerName, v.pipe(v.string(), v.maxLength(1000), v.regex(/^[^\r\n]*$/, 'must be one line'))),
+    v.check((h) => Object.keys(h).length <= 10, 'must have at most 10 headers'),
+  )),
+  timeoutMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1000), v.maxValue(30_000))),
+});
+const webhookName = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(100));
+const webhookUrl = v.pipe(v.string(), v.maxLength(2048));
+const topics = v.pipe(v.array(v.pipe(v.string(), v.maxLength(100))), v.minLength(1, 'must name at least one topic'), v.maxLength(50));
+
+export const WebhookListQuery = v.looseObject({
+  ...PageQuery.entries,
+  status: v.optional(v.picklist(['active', 'paused', 'suspended'], 'must be active, paused or suspended')),
+});
+
+export const WebhookCreate = v.looseObject({
+  name: webhookName,
+  url: webhookUrl,
+  description: note,
+  topics,
+  requestConfig: v.optional(RequestConfig),
+});
+
+export const WebhookUpdate = v.looseObject({
+  name: v.optional(webhookName),
+  url: v.optional(webhookUrl),
+  description: note,
+  topics: v.optional(topics),
+  status: v.optional(v.picklist(['active', 'paused'], 'must be active or paused')),
+  requestConfig: v.optional(RequestConfig),
+});
+
+const auditName = (example: string) => v.optional(v.pipe(
+  v.string(),
+  v.regex(/^([a-z_]{1,40}(\.[a-z_]{1,60})?)?$/, `must look like ${example}`),
+  v.transform((s) => s || undefined),
+));
+
+// An empty date in a query string means no bound, as an absent one does.
+const dateQuery = v.pipe(v.optional(v.union([v.literal(''), IsoDateTime])), v.transform((d) => d || undefined));
+
+export const AuditLogQuery = v.looseObject({
+  ...PageQuery.entries,
+  action: auditName('domain.verb, e.g. security.user_banned'),
+  domain: auditName('a domain name, e.g. security'),
+  startDate: dateQuery,
+  endDate: dateQuery,
+});

@@ -1,0 +1,55 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { ERRORS, type ErrorCode, type RestError } from '../../protocol/errors.js';
+import { ParleyError } from '../core/errors.js';
+
+/** Headers of every JSON answer: never sniffed as something else, never kept by a browser or proxy cache. */
+export function noStore(reply: FastifyReply): void {
+  reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
+}
+
+/** Featurebase-style error answer from a catalog code. */
+export function sendError(reply: FastifyReply, code: ErrorCode, message: string = ERRORS[code].message): FastifyReply {
+  noStore(reply);
+  const body: RestError = { object: 'error', code, message };
+  return reply.code(ERRORS[code].status).type('application/json; charset=utf-8').send(body);
+}
+
+/** Fastify's own request errors (body parsing, limits) as catalog codes. */
+function frameworkCode(err: FastifyError): ErrorCode | null {
+  switch (err.statusCode) {
+    case 413: return 'payload_too_large';
+    case 415: return 'unsupported_media_type';
+    case 404: return 'not_found';
+    default: return err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 ? 'invalid_payload' : null;
+  }
+}
+
+/** The one error handler: catalog errors as they are, Fastify's mapped onto the catalog, anything else a logged 500. */
+export function handleErrors(app: FastifyInstance, logger: Logger): void {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err instanceof ParleyError) return sendError(reply, err.code, err.message);
+    const code = frameworkCode(err);
+    if (code === 'payload_too_large') return sendError(reply, code, `The request body is larger than ${req.routeOptions.bodyLimit} bytes.`);
+    if (code) return sendError(reply, code, code === 'invalid_payload' ? `Invalid request: ${err.message}` : undefined);
+    logger.error({ err, method: req.method, url: req.url }, 'request failed');
+    return sendError(reply, 'internal_error');
+  });
+}
+
+/**
+ * The 404 handler of an API context: 405 when the path is one of its routes with another
+ * method (Fastify itself answers 404), else 404 naming what was asked for.
+ */
+export function notFoundOrWrongMethod(app: FastifyInstance): (req: FastifyRequest, reply: FastifyReply) => FastifyReply {
+  const paths: RegExp[] = [];
+  app.addHook('onRoute', (r) => {
+    paths.push(new RegExp(`^${r.url.replace(/:[^/]+/g, '[^/]+')}/?$`));
+  });
+  return (req, reply) => {
+    const path = req.url.split('?')[0];
+    return paths.some((p) => p.test(path))
+      ? sendError(reply, 'method_not_allowed', `${req.method} is not allowed on ${path}.`)
+      : sendError(reply, 'not_found', `No endpoint ${req.method} ${path}.`);
+  };
+}
