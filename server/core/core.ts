@@ -23,7 +23,7 @@ export class Core {
   readonly webhooks: Webhooks;
   private readonly listeners = new Set<Publish>();
 
-  constructor(readonly store: Store, opts: { agentPolicy?: AgentPolicy; blockPolicy?: BlockPolicy } = {}) {
+  constructor(store: Store, opts: { agentPolicy?: AgentPolicy; blockPolicy?: BlockPolicy } = {}) {
     const publish: Publish = (event) => this.emit(event);
     this.audit = new AuditLog(store);
     this.webhooks = new Webhooks(store, this.audit);

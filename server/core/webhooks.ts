@@ -82,6 +82,9 @@ export interface Subscriptions {
 const SUBSCRIPTIONS_CACHE_MS = 2_000;
 
 /** Webhook endpoints: CRUD with validation, each change in the audit log. */
+/** What the delivery worker may do: read webhooks, claim outbox events and deliveries, record attempts. */
+export type DeliveryQueue = Pick<Store['webhooks'], 'list' | 'get' | 'countEvents' | 'claimEvents' | 'dispatchEvent' | 'claimDueDeliveries' | 'completeDelivery' | 'recordAttempt'>;
+
 export class Webhooks implements Subscriptions {
   private readonly listeners = new Set<() => void>();
   private subscribed: { at: number; topics: Promise<Set<string>> } | null = null;
@@ -89,6 +92,11 @@ export class Webhooks implements Subscriptions {
   allowPrivateAddresses = false;
 
   constructor(private readonly store: Store, private readonly audit: AuditLog) {}
+
+  /** The outbox and delivery queue, for the delivery worker (server/webhooks) alone. */
+  get queue(): DeliveryQueue {
+    return this.store.webhooks;
+  }
 
   /** Called after any change made through this process (the dispatcher drops its cache). */
   onChange(listener: () => void): () => void {

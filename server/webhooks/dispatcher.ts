@@ -46,7 +46,7 @@ export const retryDelay = (attempts: number, baseMs: number) => Math.min(baseMs 
  * awaited by the request that caused it.
  */
 export function startWebhookDispatcher(core: Core, logger: Logger, opts: DispatcherOptions = DEFAULT_DISPATCHER_OPTIONS, policy: { allowPrivate: boolean } = { allowPrivate: false }) {
-  const { store } = core;
+  const queue = core.webhooks.queue;
   let cache: { at: number; webhooks: Promise<WebhookRecord[]> } | null = null;
   let closed = false;
   let running: Promise<void> | null = null;
@@ -56,7 +56,7 @@ export function startWebhookDispatcher(core: Core, logger: Logger, opts: Dispatc
   // The promise is cached, so a burst of events shares one query instead of one each.
   function activeWebhooks(): Promise<WebhookRecord[]> {
     if (cache && Date.now() - cache.at < CACHE_MS) return cache.webhooks;
-    const webhooks = store.webhooks.list({ limit: 100, status: 'active' }).then((page) => page.items);
+    const webhooks = queue.list({ limit: 100, status: 'active' }).then((page) => page.items);
     const entry = { at: Date.now(), webhooks };
     cache = entry;
     webhooks.catch(() => {
@@ -70,7 +70,7 @@ export function startWebhookDispatcher(core: Core, logger: Logger, opts: Dispatc
     const topics = topicsOf(event);
     const webhooks = topics.length ? (await activeWebhooks()).filter((w) => topics.some((t) => w.topics.includes(t))) : [];
     if (!webhooks.length) return [];
-    const { item, changes } = await itemOf(event, store);
+    const { item, changes } = await itemOf(event, (id) => core.contacts.find(id));
     const inputs: DeliveryInput[] = [];
     for (const topic of topics) {
       // One event id per topic event, shared by every webhook it goes to (for deduplication).
@@ -89,11 +89,11 @@ export function startWebhookDispatcher(core: Core, logger: Logger, opts: Dispatc
   /** Outbox events (this process's and any left by a process that died) into deliveries. */
   async function dispatchEvents() {
     for (;;) {
-      if (opts.crashBeforeDispatch && (await store.webhooks.countEvents()) > 0) process.kill(process.pid, 'SIGKILL');
+      if (opts.crashBeforeDispatch && (await queue.countEvents()) > 0) process.kill(process.pid, 'SIGKILL');
       const now = Date.now();
-      const claimed = await store.webhooks.claimEvents(new Date(now).toISOString(), new Date(now + 60_000).toISOString(), BATCH);
+      const claimed = await queue.claimEvents(new Date(now).toISOString(), new Date(now + 60_000).toISOString(), BATCH);
       if (!claimed.length || closed) return;
-      for (const e of claimed) await store.webhooks.dispatchEvent(e.id, await deliveriesOf(e));
+      for (const e of claimed) await queue.dispatchEvent(e.id, await deliveriesOf(e));
     }
   }
 
@@ -121,17 +121,17 @@ export function startWebhookDispatcher(core: Core, logger: Logger, opts: Dispatc
       const now = Date.now();
       // The lease outlasts the longest request (30 s timeout), so a claim is never taken twice
       // while its attempt may still be running.
-      const claimed = await store.webhooks.claimDueDeliveries(new Date(now).toISOString(), new Date(now + 60_000).toISOString(), BATCH);
+      const claimed = await queue.claimDueDeliveries(new Date(now).toISOString(), new Date(now + 60_000).toISOString(), BATCH);
       if (!claimed.length || closed) return;
       await Promise.all(claimed.map((d) => attempt(d)));
     }
   }
 
   async function attempt(d: DeliveryRecord) {
-    const webhook = await store.webhooks.get(d.webhookId);
+    const webhook = await queue.get(d.webhookId);
     if (!webhook) return; // deleted meanwhile (its deliveries went with it)
     if (webhook.status !== 'active') {
-      await store.webhooks.completeDelivery(d.id, { status: 'failed', lastError: `webhook ${webhook.status}` });
+      await queue.completeDelivery(d.id, { status: 'failed', lastError: `webhook ${webhook.status}` });
       return;
     }
     const timestamp = String(Math.floor(Date.now() / 1000));
@@ -169,16 +169,16 @@ export function startWebhookDispatcher(core: Core, logger: Logger, opts: Dispatc
     if (closed && code === 0 && !refused) return; // the lease runs out and another start resumes it
     const ok = code >= 200 && code < 300;
     const elapsed = Date.now() - started;
-    if (ok) await store.webhooks.completeDelivery(d.id, { status: 'delivered', lastError: null });
-    else if (refused) await store.webhooks.completeDelivery(d.id, { status: 'failed', lastError: message });
-    else if (d.attempts >= opts.maxAttempts) await store.webhooks.completeDelivery(d.id, { status: 'failed', lastError: `${code || 'no response'}: ${message}` });
+    if (ok) await queue.completeDelivery(d.id, { status: 'delivered', lastError: null });
+    else if (refused) await queue.completeDelivery(d.id, { status: 'failed', lastError: message });
+    else if (d.attempts >= opts.maxAttempts) await queue.completeDelivery(d.id, { status: 'failed', lastError: `${code || 'no response'}: ${message}` });
     else {
       const next = new Date(Date.now() + retryDelay(d.attempts, opts.retryBaseMs)).toISOString();
-      await store.webhooks.completeDelivery(d.id, { status: 'pending', nextAttemptAt: next, lastError: `${code || 'no response'}: ${message}` });
+      await queue.completeDelivery(d.id, { status: 'pending', nextAttemptAt: next, lastError: `${code || 'no response'}: ${message}` });
       schedule(retryDelay(d.attempts, opts.retryBaseMs));
     }
     // One atomic UPDATE: attempts finishing together (here or on other processes) all count.
-    const after = await store.webhooks.recordAttempt(webhook.id, {
+    const after = await queue.recordAttempt(webhook.id, {
       ok, code, message, elapsedMs: elapsed, at: new Date().toISOString(), suspendAfter: opts.suspendAfterFailures ?? DEFAULT_DISPATCHER_OPTIONS.suspendAfterFailures!,
     });
     if (after?.status === 'suspended') {

@@ -1,7 +1,7 @@
 import type { CoreEvent } from '../core/events.js';
 import type { WebhookTopic } from '../core/webhooks.js';
 import { contactJson, conversationJson } from '../presenters/rest.js';
-import type { ContactRecord, Store } from '../store/store.js';
+import type { ContactRecord } from '../store/store.js';
 
 export interface TopicEvent {
   topic: WebhookTopic;
@@ -43,8 +43,7 @@ export function topicsOf(event: CoreEvent): WebhookTopic[] {
 }
 
 /** The payload `data.item` (and `changes`) for one topic, shaped like the REST API's objects. */
-export async function itemOf(event: CoreEvent, store: Store): Promise<Omit<TopicEvent, 'topic'>> {
-  const contactOf = (id: string): Promise<ContactRecord | null> => store.contacts.get(id);
+export async function itemOf(event: CoreEvent, contactOf: (id: string) => Promise<ContactRecord | null>): Promise<Omit<TopicEvent, 'topic'>> {
   switch (event.type) {
     case 'contact:blocked':
     case 'contact:unblocked': {

@@ -29,6 +29,12 @@ export function runContactsContract(backend: Backend) {
       expect((await store.contacts.findByEmail('a@example.com'))?.id).toBe(c.id);
       expect(await store.contacts.get('0'.repeat(24))).toBeNull();
     });
+    it('reads many contacts by id in one call, leaving unknown ids out', async () => {
+      const [a, b] = [await lead(), await lead()];
+      const found = await store.contacts.getMany([a.id, '0'.repeat(24), b.id]);
+      expect(found.map((c) => c.id).sort()).toEqual([a.id, b.id].sort());
+      expect(await store.contacts.getMany([])).toEqual([]);
+    });
     it('updates only the given contact fields', async () => {
       const c = await store.contacts.create({ type: 'lead', name: 'Old', email: 'x@example.com' });
       const u = await store.contacts.update(c.id, { name: 'New', type: 'customer', userId: 'u-9' });
