@@ -9,11 +9,9 @@ import { MAX_BODY_LENGTH, MAX_CLIENT_ID_LENGTH } from '../limits.js';
 /** Contacts, messages, agents, webhooks, block events: 24 lowercase hex characters. */
 const OBJECT_ID = /^[0-9a-f]{24}$/;
 export const ObjectId = v.pipe(v.string(), v.regex(OBJECT_ID, 'must be a 24-character hex id'));
-export const isObjectId = (id: unknown): id is string => typeof id === 'string' && OBJECT_ID.test(id);
 /** Conversations: a positive integer as a string (up to 16 digits). */
 const SHORT_ID = /^[1-9][0-9]{0,15}$/;
 export const ConversationId = v.pipe(v.string(), v.regex(SHORT_ID, 'must be a conversation id'));
-export const isShortId = (id: unknown): id is string => typeof id === 'string' && SHORT_ID.test(id);
 /** Idempotency key chosen by the client. */
 export const ClientId = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(MAX_CLIENT_ID_LENGTH));
 /** A stable id of a browser or app install. */

@@ -10,11 +10,15 @@ export const IsoDateTime = v.pipe(
   v.transform((s) => new Date(s).toISOString()),
 );
 
-// The format server/store/cursor.ts writes (base64url of "s:<seq>"); checked here so a
-// cursor we never issued is refused at the edge instead of reading as "from the start".
+/**
+ * What a list cursor decodes to: base64url of "s:<seq>", written by server/store/cursor.ts.
+ * Checked here too, so a cursor we never issued is refused at the edge instead of reading
+ * as "from the start".
+ */
+export const LIST_CURSOR_TEXT = /^s:(\d{1,18})$/;
 const isListCursor = (c: string) => {
   try {
-    return /^s:\d{1,18}$/.test(atob(c.replace(/-/g, '+').replace(/_/g, '/')));
+    return LIST_CURSOR_TEXT.test(atob(c.replace(/-/g, '+').replace(/_/g, '/')));
   } catch {
     return false;
   }

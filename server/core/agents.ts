@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { AGENT_ROLES, MIN_PASSWORD_LENGTH, type AgentRole } from '../../protocol/agents.js';
+import { AGENT_ROLES, MIN_PASSWORD_LENGTH, type AgentRole, type BulkResult } from '../../protocol/agents.js';
 import { AuditLog, type RequestInfo } from './audit.js';
 import type { Contacts } from './contacts.js';
-import { ParleyError } from './errors.js';
+import { ParleyError, toErrorBody } from './errors.js';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
 import type { AgentRecord, InboxQuery, Store } from '../store/store.js';
 
@@ -167,6 +167,25 @@ export class Agents {
   unblock(agent: AgentRecord, contactId: string, reason?: string | null) {
     this.assertCanBlock(agent);
     return this.contacts.unblock(contactId, { actorType: 'admin', actorId: agent.id }, reason);
+  }
+
+  /**
+   * Blocks or unblocks several contacts, one transaction each (the same path as a single
+   * block), so one failure names its contact and leaves the others done. A role that may not
+   * block is refused as a whole before anything changes.
+   */
+  async setBlockedMany(agent: AgentRecord, contactIds: readonly string[], blocked: boolean, reason?: string | null): Promise<BulkResult[]> {
+    this.assertCanBlock(agent);
+    const results: BulkResult[] = [];
+    for (const contactId of new Set(contactIds)) {
+      try {
+        await (blocked ? this.block(agent, contactId, reason) : this.unblock(agent, contactId, reason));
+        results.push({ contactId, ok: true });
+      } catch (err) {
+        results.push({ contactId, ok: false, error: toErrorBody(err) });
+      }
+    }
+    return results;
   }
 
   inbox(agentId: string, query: Omit<InboxQuery, 'agentId'>) {

@@ -1,7 +1,7 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import * as v from 'valibot';
 import type { Logger } from 'pino';
-import type { AgentsClientEvents, AgentsServerEvents, BulkResult, ContactDetail } from '../../protocol/agents.js';
+import type { AgentsClientEvents, AgentsServerEvents, ContactDetail } from '../../protocol/agents.js';
 import {
   AgentSendSchema, AgentTypingSchema, BlockSchema, BulkBlockSchema, ContactRefSchema, ContactsListSchema, ConversationRefSchema, InboxListSchema,
 } from '../../protocol/schemas/agents.js';
@@ -10,7 +10,6 @@ import { agentSession } from '../auth/agent-session.js';
 import { sameOrigin, sessionFromHeaders } from '../auth/session.js';
 import type { Config } from '../config.js';
 import type { Core } from '../core/core.js';
-import { ParleyError, toErrorBody } from '../core/errors.js';
 import type { AgentRecord } from '../store/store.js';
 import { blockEventDto, contactSummary, conversationDto, inboxItem } from '../presenters/agents.js';
 import { contactRoom, messageDto } from './dto.js';
@@ -150,17 +149,7 @@ export function setupAgents(io: Server, core: Core, config: Config, logger: Logg
     for (const [event, blocked] of [['contacts:block', true], ['contacts:unblock', false]] as const) {
       on(event, async (payload) => {
         const { contactIds, reason } = parsePayload(BulkBlockSchema, payload);
-        if (!core.agents.canBlock(agent)) throw new ParleyError('forbidden', `Agents with the ${agent.role} role may not block or unblock contacts.`);
-        const results: BulkResult[] = [];
-        // One at a time: each goes through the same transaction as a single block.
-        for (const contactId of new Set(contactIds)) {
-          try {
-            await (blocked ? core.agents.block(agent, contactId, reason) : core.agents.unblock(agent, contactId, reason));
-            results.push({ contactId, ok: true });
-          } catch (err) {
-            results.push({ contactId, ok: false, error: toErrorBody(err) });
-          }
-        }
+        const results = await core.agents.setBlockedMany(agent, contactIds, blocked, reason);
         return { results };
       });
     }
