@@ -7,6 +7,8 @@ export const ERRORS = {
   invalid_payload: { status: 400, message: 'The request is invalid.' },
   invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
   invalid_id: { status: 400, message: 'The id is malformed.' },
+  invalid_cursor: { status: 400, message: 'The cursor is not valid for this request.' },
+  query_too_broad: { status: 400, message: 'The search would scan every contact; add a positive clause.' },
   unsupported_version: { status: 400, message: 'Unsupported Featurebase-Version header.' },
   version_not_available: { status: 400, message: 'This endpoint is only available in API version 2026-01-01.nova and newer.' },
   unauthorized: { status: 401, message: 'Missing or invalid API key.' },

@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { setupConsole } from './console.js';
 import { Core } from './core/core.js';
 import { ensureFirstAdmin } from './core/agents.js';
+import { startBlockExpiry } from './core/block-expiry.js';
 import { consoleApi } from './http/console.js';
 import { handleErrors, noStore, sendError } from './http/errors.js';
 import { acceptJsonBodies } from './http/json-body.js';
@@ -76,6 +77,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   const unsubscribe = fanOutToMessenger(core, messenger, redis !== null);
   const agentsConsole = setupConsole(io, core, config, logger);
   const webhooks = startWebhookDispatcher(core, logger, config.webhookDelivery, { allowPrivate: config.webhooksAllowPrivate });
+  const blockExpiry = startBlockExpiry(core.contacts, config.blockPolicy.expiryPollMs, (err) => logger.error({ err }, 'block expiry failed'));
 
   handleErrors(app, logger);
   acceptJsonBodies(app);
@@ -103,6 +105,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
       ready = false;
       unsubscribe();
       agentsConsole.close();
+      await blockExpiry.close();
       await webhooks.close();
       io.disconnectSockets(true);
       // Closes the shared HTTP server too; then Fastify runs its own close hooks.

@@ -159,13 +159,15 @@ export function rateLimitsFromEnv(env: NodeJS.ProcessEnv): RateLimitRules {
   return rules;
 }
 
-/** `PARLEY_BLOCK_SCOPE` / `PARLEY_IP_BLOCK_MINUTES` → policy; bad values throw at start. */
+/** `PARLEY_BLOCK_SCOPE` / `PARLEY_IP_BLOCK_MINUTES` / `PARLEY_BLOCK_EXPIRY_POLL_MS` → policy; bad values throw at start. */
 export function blockPolicyFromEnv(env: NodeJS.ProcessEnv): BlockPolicy {
   const scope = env.PARLEY_BLOCK_SCOPE || DEFAULT_BLOCK_POLICY.scope;
   if (scope !== 'contact' && scope !== 'device_and_ip') throw new Error(`PARLEY_BLOCK_SCOPE must be contact or device_and_ip; got ${scope}`);
   const minutes = Number(env.PARLEY_IP_BLOCK_MINUTES || DEFAULT_BLOCK_POLICY.ipBlockMinutes);
   if (!Number.isFinite(minutes) || minutes < 1) throw new Error(`PARLEY_IP_BLOCK_MINUTES must be a positive number; got ${env.PARLEY_IP_BLOCK_MINUTES}`);
-  return { scope, ipBlockMinutes: minutes };
+  const poll = Number(env.PARLEY_BLOCK_EXPIRY_POLL_MS || DEFAULT_BLOCK_POLICY.expiryPollMs);
+  if (!Number.isFinite(poll) || poll < 10) throw new Error(`PARLEY_BLOCK_EXPIRY_POLL_MS must be a number ≥ 10; got ${env.PARLEY_BLOCK_EXPIRY_POLL_MS}`);
+  return { scope, ipBlockMinutes: minutes, expiryPollMs: poll };
 }
 
 /** `PARLEY_BLOCK_ROLES="admin,agent"` → roles; unset or empty → admin only. Unknown roles throw. */

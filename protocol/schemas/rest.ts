@@ -21,16 +21,62 @@ export const ContactListQuery = v.looseObject({
   contactType: v.optional(v.picklist(['customer', 'lead', 'all'], 'must be customer, lead or all'), 'customer'),
 });
 
+export const ByUserIdParams = v.object({ userId });
+
+/** A company in `createOrUpdate` (featurebase-node `ContactCreateOrUpdateParams.Company`): `id` is the business's own. */
+const CompanyUpsert = v.looseObject({
+  id: userId,
+  name: v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(255)),
+  companySize: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000_000)))),
+  industry: v.optional(shortText(255)),
+  website: v.optional(shortText(2048)),
+  plan: v.optional(shortText(255)),
+  monthlySpend: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0))),
+  customFields: v.optional(plainRecord),
+  createdAt: v.optional(v.nullable(IsoDateTime)),
+  /** Accepted for Featurebase compatibility and ignored, as `userHash` is. */
+  companyHash: v.optional(shortText(128)),
+});
+
+/** A field of the SDK that Parley has nothing to store in: refused by name rather than dropped. */
+const unsupported = (what: string) => v.optional(v.never(`Parley does not store ${what}; leave this field out`));
+
 export const ContactUpsert = v.looseObject({
   userId: v.optional(userId),
   email: v.optional(Email),
   name: v.optional(shortText(255)),
   profilePicture: v.optional(v.nullable(shortText(2048))),
   customFields: v.optional(plainRecord),
-  companies: v.optional(v.pipe(v.array(v.unknown()), v.maxLength(50))),
+  companies: v.optional(v.pipe(v.array(CompanyUpsert), v.maxLength(50, 'must list at most 50 companies'))),
   locale: v.optional(shortText(35)),
+  /** When the contact was created in the business's system. */
+  createdAt: v.optional(v.nullable(IsoDateTime)),
+  phone: unsupported('phone numbers'),
+  roles: unsupported('contact roles'),
+  subscribedToChangelog: unsupported('changelog subscriptions (it has no changelog)'),
   /** Accepted for Featurebase compatibility and ignored: REST callers hold the API key. */
   userHash: v.optional(shortText(128)),
+});
+
+const SEARCH_SORTS = ['lastActivity', 'createdAt', 'postsCreated', 'commentsCreated', 'last_activity', 'created_at', 'posts_created', 'comments_created']
+  .flatMap((axis) => [`${axis}:desc`, `${axis}:asc`]);
+const searchScalar = v.union([shortText(255), v.number(), v.boolean(), v.null()]);
+/** One clause `{ field, operator, value }` (featurebase-node `SearchFilter`); the core checks fields and operators. */
+const SearchClause = v.object({
+  field: shortText(64),
+  operator: v.picklist(['=', '!=', 'IN', 'NIN', '>', '<', '>=', '<=', '~', '!~', '^', '$'], 'must be one of = != IN NIN > < >= <= ~ !~ ^ $'),
+  value: v.union([searchScalar, v.pipe(v.array(v.union([shortText(255), v.number()])), v.maxLength(100, 'must list at most 100 values'))]),
+});
+
+/** `POST /v2/contacts/search` (featurebase-node `ContactSearchParams`). */
+export const ContactSearchBody = v.object({
+  query: v.optional(v.union([
+    v.object({ operator: v.picklist(['AND', 'OR']), value: v.pipe(v.array(SearchClause), v.minLength(1), v.maxLength(15, 'must hold at most 15 clauses')) }),
+    SearchClause,
+  ], 'must be one clause {field, operator, value} or one group {operator: "AND", value: [clauses]}')),
+  sort: v.optional(v.picklist(SEARCH_SORTS, `must be one of ${SEARCH_SORTS.join(', ')}`), 'lastActivity:desc'),
+  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1, 'must be from 1 to 100'), v.maxValue(100, 'must be from 1 to 100')), 10),
+  cursor: v.optional(v.pipe(v.string(), v.maxLength(512))),
 });
 
 export const BlockBody = v.optional(v.looseObject({

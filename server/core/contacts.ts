@@ -1,10 +1,11 @@
 import type { AuditLog, RequestInfo } from './audit.js';
 import { ParleyError } from './errors.js';
 import type { BlockDetails, BlockScope, CarriedFrom, CoreEvent, Publish } from './events.js';
+import { compileSearch, encodeSearchCursor, SEARCH_COUNT_CAP, type SearchRequest } from './contact-search.js';
 import type { Subscriptions } from './webhooks.js';
 import type {
-  BlockEventRecord, BlockRuleInput, BlockRuleRecord, ContactInput, ContactPatch, ContactQuery, ContactRecord, ContactSeen, Repositories, SetBlockedInput,
-  SetBlockedResult, Store,
+  BlockEventRecord, BlockRuleInput, BlockRuleRecord, CompanyInput, CompanyRecord, ContactPatch, ContactQuery, ContactRecord, ContactSeen, Repositories,
+  SetBlockedInput, SetBlockedResult, Store,
 } from '../store/store.js';
 
 export interface BlockActor {
@@ -14,13 +15,15 @@ export interface BlockActor {
   request?: RequestInfo;
 }
 
-/** Server-wide block defaults (PARLEY_BLOCK_SCOPE, PARLEY_IP_BLOCK_MINUTES). */
+/** Server-wide block defaults (PARLEY_BLOCK_SCOPE, PARLEY_IP_BLOCK_MINUTES, PARLEY_BLOCK_EXPIRY_POLL_MS). */
 export interface BlockPolicy {
   scope: BlockScope;
   ipBlockMinutes: number;
+  /** How often each process looks for temporary blocks that have ended. */
+  expiryPollMs: number;
 }
 
-export const DEFAULT_BLOCK_POLICY: BlockPolicy = { scope: 'contact', ipBlockMinutes: 1440 };
+export const DEFAULT_BLOCK_POLICY: BlockPolicy = { scope: 'contact', ipBlockMinutes: 1440, expiryPollMs: 1000 };
 
 export interface BlockOptions {
   /** ISO time the block ends; null or absent: permanent. */
@@ -39,8 +42,17 @@ export interface ContactFields {
   name?: string;
   profilePicture?: string | null;
   customFields?: Record<string, unknown>;
-  companies?: unknown[];
+  /** Given: exactly the companies the contact belongs to (each created or updated by its companyId). */
+  companies?: CompanyInput[];
   locale?: string;
+  /** When the business says the contact was created (ISO); null leaves it as it is. */
+  createdAt?: string | null;
+}
+
+/** Verified emails only: an upsert never adopts a contact by an email a visitor typed. */
+async function verifiedByEmail(repos: Repositories, email: string): Promise<ContactRecord | null> {
+  const found = await repos.contacts.findByEmail(email);
+  return found?.emailVerified ? found : null;
 }
 
 /** Contacts (customers and leads) and their block state. */
@@ -79,44 +91,98 @@ export class Contacts {
     return this.store.contacts.list(query);
   }
 
+  /** The customer with this userId (leads are never found this way); contact_not_found otherwise. */
+  async getByUserId(userId: string): Promise<ContactRecord> {
+    const contact = await this.store.contacts.findByUserId(userId);
+    if (!contact || contact.type !== 'customer' || contact.mergedInto) throw new ParleyError('contact_not_found', `No customer with userId ${JSON.stringify(userId.slice(0, 255))}.`);
+    return contact;
+  }
+
+  /** The companies each of these contacts belongs to. */
+  companiesOf(ids: readonly string[]): Promise<Map<string, CompanyRecord[]>> {
+    return this.store.companies.listForContacts(ids);
+  }
+
+  /** `POST /v2/contacts/search`: a page of matches, the next cursor and the (capped) count. */
+  async search(request: SearchRequest) {
+    const query = compileSearch(request, new Date().toISOString());
+    if (!query) return { items: [], nextCursor: null, totalCount: 0, totalCountCapped: false };
+    const page = await this.store.contacts.search(query, SEARCH_COUNT_CAP);
+    return {
+      items: page.items,
+      nextCursor: page.last ? encodeSearchCursor(request.sort, page.last) : null,
+      totalCount: page.total,
+      totalCountCapped: page.total >= SEARCH_COUNT_CAP,
+    };
+  }
+
   /**
-   * Create-or-update by userId, then by email (Featurebase semantics). A contact given a
-   * userId becomes a customer. Only an email the business set (or a signed JWT carried) is
-   * matched: an email a visitor typed into the messenger never lets an upsert adopt that lead.
+   * Create-or-update by userId, then by email (Featurebase semantics), with its companies, in one
+   * transaction. A created contact is a customer; a lead given a userId becomes one. Only an
+   * email the business set (or a signed JWT carried) is matched: an email a visitor typed into
+   * the messenger never lets an upsert adopt that lead.
    */
   async createOrUpdate(fields: ContactFields): Promise<{ contact: ContactRecord; created: boolean }> {
     if (!fields.userId && !fields.email) throw new ParleyError('invalid_payload', 'Give at least one of userId or email.');
-    const byUserId = fields.userId ? await this.store.contacts.findByUserId(fields.userId) : null;
-    const existing = byUserId ?? (fields.email ? await this.verifiedByEmail(fields.email) : null);
-    if (existing) {
-      if (fields.userId && existing.userId && existing.userId !== fields.userId) {
-        throw new ParleyError('conflict', 'That email belongs to a contact with another userId.');
+    const { companies, createdAt, ...rest } = fields;
+    const contactFields = { ...rest, ...(createdAt ? { createdAt: new Date(createdAt).toISOString() } : {}) };
+    const done = await this.store.transaction(async (tx) => {
+      const byUserId = fields.userId ? await tx.contacts.findByUserId(fields.userId) : null;
+      const existing = byUserId ?? (fields.email ? await verifiedByEmail(tx, fields.email) : null);
+      let result: { contact: ContactRecord; created: boolean };
+      if (existing) {
+        if (fields.userId && existing.userId && existing.userId !== fields.userId) {
+          throw new ParleyError('conflict', 'That email belongs to a contact with another userId.');
+        }
+        const promoted = fields.userId !== undefined && existing.type === 'lead';
+        result = {
+          created: false,
+          contact: (await tx.contacts.update(existing.id, {
+            ...contactFields,
+            type: fields.userId ? 'customer' : existing.type,
+            ...(fields.email !== undefined ? { emailVerified: true } : {}),
+            // A promoted lead's visitor tokens die: from now on it proves its identity on every connect.
+            ...(promoted ? { tokenEpoch: existing.tokenEpoch + 1 } : {}),
+          }))!,
+        };
+      } else {
+        // The business's backend registers its own users: Featurebase calls those customers
+        // (leads are anonymous or unregistered visitors), with or without a userId.
+        result = { created: true, contact: await tx.contacts.create({ type: 'customer', ...contactFields, emailVerified: true }) };
       }
-      const promoted = fields.userId !== undefined && existing.type === 'lead';
-      const contact = (await this.store.contacts.update(existing.id, {
-        ...fields,
-        type: fields.userId ? 'customer' : existing.type,
-        ...(fields.email !== undefined ? { emailVerified: true } : {}),
-        // A promoted lead's visitor tokens die: from now on it proves its identity on every connect.
-        ...(promoted ? { tokenEpoch: existing.tokenEpoch + 1 } : {}),
-      }))!;
-      this.publish({ type: 'contact:updated', contact });
-      return { contact, created: false };
-    }
-    const input: ContactInput = { type: fields.userId ? 'customer' : 'lead', ...fields, emailVerified: true };
-    const contact = await this.store.contacts.create(input);
-    this.publish({ type: 'contact:updated', contact });
-    return { contact, created: true };
-  }
-
-  private async verifiedByEmail(email: string): Promise<ContactRecord | null> {
-    const found = await this.store.contacts.findByEmail(email);
-    return found?.emailVerified ? found : null;
+      if (companies) await tx.companies.setForContact(result.contact.id, companies);
+      return result;
+    });
+    this.publish({ type: 'contact:updated', contact: done.contact });
+    return done;
   }
 
   async delete(id: string): Promise<void> {
     if (!(await this.store.contacts.delete(id))) throw new ParleyError('contact_not_found', `No contact with id ${id}.`);
     this.publish({ type: 'contact:deleted', contactId: id });
+  }
+
+  /** Deletes the customer with this userId (never a lead); returns its id. */
+  async deleteByUserId(userId: string): Promise<string> {
+    const { id } = await this.getByUserId(userId);
+    await this.delete(id);
+    return id;
+  }
+
+  /**
+   * Records the end of temporary blocks whose expiry passed: claimed with a lease in the store,
+   * so each end is announced once (webhook via the outbox, audit entry, push) by whichever
+   * process claims it, and a process that dies meanwhile leaves it to another. Returns how many.
+   */
+  async expireDueBlocks(batch = 50): Promise<number> {
+    const now = new Date();
+    const ids = await this.store.contacts.claimExpiredBlocks(now.toISOString(), new Date(now.getTime() + 60_000).toISOString(), batch);
+    const actor: BlockActor = { actorType: 'system', actorId: null };
+    for (const id of ids) {
+      await this.changeBlock({ contactId: id, blocked: false, ...actor, reason: 'Automatic: the temporary block ended.', expiredBy: now.toISOString() }, actor,
+        async (tx) => ({ lifted: await tx.contacts.removeBlockRules(id) }));
+    }
+    return ids.length;
   }
 
   /**
@@ -167,6 +233,9 @@ export class Contacts {
         const last = (await tx.contacts.listBlockEvents(result.contact.id)).at(-1) ?? null;
         event = input.blocked ? { type: 'contact:blocked', contact: result.contact, event: last, details } : { type: 'contact:unblocked', contact: result.contact, event: last };
         if (record) await tx.webhooks.recordEvent(event);
+      } else if (result.expiryChanged) {
+        // The same block with another end: the tabs and consoles are told (no new block, no webhook).
+        event = { type: 'contact:blocked', contact: result.contact, event: null, details };
       }
       return { result, details, lifted, event };
     });
@@ -186,10 +255,10 @@ export class Contacts {
   }
 
   /** The audit entry of a block change. */
-  private async announce(result: { contact: ContactRecord; changed: boolean }, blocked: boolean, actor: BlockActor, reason: string | null | undefined, details?: BlockDetails, lifted = 0) {
+  private async announce(result: SetBlockedResult, blocked: boolean, actor: BlockActor, reason: string | null | undefined, details?: BlockDetails, lifted = 0) {
     const { contact } = result;
     // A repeated call that changed nothing at all is not worth an audit entry.
-    if (!result.changed && !details?.rules.length && !lifted) return;
+    if (!result.changed && !result.expiryChanged && !details?.rules.length && !lifted) return;
     const who = contact.name || contact.email || contact.id;
     await this.audit.record({
       action: blocked ? 'security.user_banned' : 'security.user_unbanned',
@@ -198,7 +267,9 @@ export class Contacts {
         ? `New lead ${contact.id} blocked automatically (${details.matchedRule.kind} blocked with contact ${details.matchedRule.sourceContactId})`
         : details?.carriedFrom
           ? `Contact ${who} blocked automatically: block of contact ${details.carriedFrom.contactId} carried over (${details.carriedFrom.via.replace('_', ' ')})`
-          : `Contact ${who} ${blocked ? 'blocked' : 'unblocked'}${result.changed ? '' : ' (already so; scope updated)'}`,
+          : result.expiryChanged && !result.changed
+            ? `Contact ${who}: block now ends ${contact.blockedUntil ?? 'never'}`
+            : `Contact ${who} ${blocked ? 'blocked' : 'unblocked'}${result.changed ? '' : ' (already so; scope updated)'}`,
       actor,
       resource: { type: 'contact', id: contact.id, name: contact.name || contact.email },
       metadata: {

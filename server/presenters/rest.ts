@@ -1,18 +1,22 @@
-import type { AuditLogRecord, ContactRecord, ConversationRecord, MessageRecord, WebhookRecord } from '../store/store.js';
+import type { AuditLogRecord, CompanyRecord, ContactRecord, ConversationRecord, MessageRecord, WebhookRecord } from '../store/store.js';
 
-/** Contact as Featurebase's v2 API shapes it, plus Parley's block state. */
-export function contactJson(c: ContactRecord) {
+/**
+ * Contact as featurebase-node's `Contact` type shapes it (optional fields absent, not null,
+ * where it declares them so), plus Parley's `createdAt` and block state. `companies` is there
+ * when the caller read them (REST answers do; webhook payloads leave it out).
+ */
+export function contactJson(c: ContactRecord, companies?: CompanyRecord[]) {
   return {
     object: 'contact' as const,
     id: c.id,
     type: c.type,
-    userId: c.userId,
+    ...(c.userId !== null ? { userId: c.userId } : {}),
     email: c.email,
     name: c.name ?? '',
     profilePicture: c.profilePicture,
-    companies: c.companies,
+    ...(companies ? { companies: companies.map(companyJson) } : {}),
     customFields: c.customFields,
-    locale: c.locale ?? undefined,
+    ...(c.locale !== null ? { locale: c.locale } : {}),
     lastActivity: c.lastActivity ?? c.createdAt,
     createdAt: c.createdAt,
     blocked: c.blocked,
@@ -20,6 +24,26 @@ export function contactJson(c: ContactRecord) {
     blockedUntil: c.blockedUntil,
     // Parley extension: a lead rolled up into a customer on sign-in names that customer.
     ...(c.mergedInto ? { mergedInto: c.mergedInto } : {}),
+  };
+}
+
+/** Company as featurebase-node's `Company` type shapes it. */
+export function companyJson(c: CompanyRecord) {
+  return {
+    object: 'company' as const,
+    id: c.id,
+    companyId: c.companyId,
+    name: c.name,
+    companySize: c.companySize,
+    industry: c.industry,
+    website: c.website,
+    plan: c.plan,
+    monthlySpend: c.monthlySpend,
+    linkedUsers: c.linkedUsers,
+    lastActivity: c.lastActivity,
+    customFields: c.customFields,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
   };
 }
 

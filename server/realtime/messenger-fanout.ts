@@ -8,14 +8,7 @@ import type { MessengerNamespace } from './messenger.js';
  * Redis adapter every tab of that contact on every process receives them.
  */
 export function fanOutToMessenger(core: Core, nsp: MessengerNamespace, clustered: boolean): () => void {
-  // A temporary block ends without a committed change; the process that set it tells the
-  // tabs when (a restart forgets the timer: the next connect's session shows the state).
-  const expiries = new Map<string, NodeJS.Timeout>();
-  const clearExpiry = (contactId: string) => {
-    clearTimeout(expiries.get(contactId));
-    expiries.delete(contactId);
-  };
-  const unsubscribe = core.subscribe((event) => {
+  return core.subscribe((event) => {
     switch (event.type) {
       case 'message:created':
       {
@@ -30,19 +23,10 @@ export function fanOutToMessenger(core: Core, nsp: MessengerNamespace, clustered
       case 'contact:blocked': {
         const { id, blockedUntil } = event.contact;
         nsp.to(contactRoom(id)).emit('contact:blocked', blockedUntil ? { contactId: id, blockedUntil } : { contactId: id });
-        clearExpiry(id);
-        const ms = blockedUntil ? Date.parse(blockedUntil) - Date.now() : NaN;
-        // setTimeout holds at most ~24.8 days; longer blocks are seen at the next connect.
-        if (ms > 0 && ms < 2 ** 31 - 1) {
-          expiries.set(id, setTimeout(() => {
-            expiries.delete(id);
-            nsp.to(contactRoom(id)).emit('contact:unblocked', { contactId: id });
-          }, ms + 50).unref());
-        }
         return;
       }
+      // Also the end of a temporary block, announced once by the process that claimed it.
       case 'contact:unblocked':
-        clearExpiry(event.contact.id);
         nsp.to(contactRoom(event.contact.id)).emit('contact:unblocked', { contactId: event.contact.id });
         return;
       case 'contact:deleted':
@@ -54,9 +38,4 @@ export function fanOutToMessenger(core: Core, nsp: MessengerNamespace, clustered
         return;
     }
   });
-  return () => {
-    unsubscribe();
-    for (const timer of expiries.values()) clearTimeout(timer);
-    expiries.clear();
-  };
 }

@@ -3,6 +3,7 @@ import { Conn, type Dialect } from './dialect.js';
 import { migrateToLatest } from './migrations.js';
 import { AgentsRepository } from './repositories/agents.js';
 import { AuditRepository } from './repositories/audit.js';
+import { CompaniesRepository } from './repositories/companies.js';
 import { ContactsRepository } from './repositories/contacts.js';
 import { ConversationsRepository, type Appender } from './repositories/conversations.js';
 import { WebhooksRepository } from './repositories/webhooks.js';
@@ -16,6 +17,7 @@ const appendInTransaction: Appender = {
 function repositories(c: Conn, appender: Appender): Repositories {
   return {
     contacts: new ContactsRepository(c),
+    companies: new CompaniesRepository(c),
     conversations: new ConversationsRepository(c, appender),
     agents: new AgentsRepository(c),
     webhooks: new WebhooksRepository(c),
@@ -40,6 +42,7 @@ export class KyselyStore implements Store {
   readonly db: Kysely<Database>;
   readonly schema: string | null;
   readonly contacts: ContactsRepository;
+  readonly companies: CompaniesRepository;
   readonly conversations: ConversationsRepository;
   readonly agents: AgentsRepository;
   readonly webhooks: WebhooksRepository;
@@ -52,6 +55,7 @@ export class KyselyStore implements Store {
     this.schema = parts.schema ?? null;
     const r = repositories(new Conn(parts.db, parts.dialect), parts.appender);
     this.contacts = r.contacts;
+    this.companies = r.companies;
     this.conversations = r.conversations;
     this.agents = r.agents;
     this.webhooks = r.webhooks;

@@ -1,5 +1,6 @@
 import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import { decode, type Dialect } from './dialect.js';
+import { newObjectId } from './ids.js';
 import { POSTGRES_V1_TO_V5 } from './migrations/legacy-postgres.js';
 import { SQLITE_V1_TO_V5 } from './migrations/legacy-sqlite.js';
 import type { Database } from './schema.js';
@@ -55,6 +56,51 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           last_success_at: h.lastSuccessAt ?? null,
         }).where('id', '=', row.id).execute();
       }
+    },
+  };
+  // 7: companies as entities a contact links to (they were echoed JSON on the contact), and a
+  // lease on the end of an expired block so exactly one process announces it.
+  all[name(7, 'companies_and_block_expiry_lease')] = {
+    async up(db: Kysely<any>) {
+      const json = dialect.kind === 'postgres' ? 'jsonb' : 'text';
+      await db.schema.createTable('companies')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('company_id', 'text', (c) => c.notNull().unique())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('company_size', 'integer')
+        .addColumn('industry', 'text')
+        .addColumn('website', 'text')
+        .addColumn('plan', 'text')
+        .addColumn('monthly_spend', 'double precision')
+        .addColumn('custom_fields', json, (c) => c.notNull().defaultTo('{}'))
+        .addColumn('created_at', dialect.timeType)
+        .addColumn('updated_at', dialect.timeType, (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('contact_companies')
+        .addColumn('contact_id', 'text', (c) => c.notNull().references('contacts.id').onDelete('cascade'))
+        .addColumn('company_id', 'text', (c) => c.notNull().references('companies.id').onDelete('cascade'))
+        .addColumn('linked_at', dialect.timeType, (c) => c.notNull())
+        .addPrimaryKeyConstraint('contact_companies_pk', ['contact_id', 'company_id'])
+        .execute();
+      await db.schema.createIndex('contact_companies_company').on('contact_companies').columns(['company_id']).execute();
+      await db.schema.alterTable('contacts').addColumn('block_expiry_lease', dialect.timeType).execute();
+      await db.schema.createIndex('contacts_blocked_until').on('contacts').columns(['blocked_until']).execute();
+      // Carry the echoed companies over as entities, by the business's id (or, lacking one, the name).
+      const now = new Date().toISOString();
+      for (const row of await db.selectFrom('contacts').select(['id', 'companies']).where('companies', '!=', '[]').execute()) {
+        const list: unknown = decode.json(row.companies);
+        for (const item of Array.isArray(list) ? list : []) {
+          const companyId = item?.id ?? item?.companyId ?? item?.name;
+          if (companyId == null || String(companyId) === '') continue;
+          await db.insertInto('companies').values({
+            id: newObjectId(), company_id: String(companyId), name: String(item.name ?? companyId), custom_fields: JSON.stringify({}), updated_at: now,
+          }).onConflict((oc) => oc.column('company_id').doNothing()).execute();
+          const company = await db.selectFrom('companies').select('id').where('company_id', '=', String(companyId)).executeTakeFirstOrThrow();
+          await db.insertInto('contact_companies').values({ contact_id: row.id, company_id: company.id, linked_at: now })
+            .onConflict((oc) => oc.columns(['contact_id', 'company_id']).doNothing()).execute();
+        }
+      }
+      await db.schema.alterTable('contacts').dropColumn('companies').execute();
     },
   };
   return all;

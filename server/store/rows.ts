@@ -1,5 +1,5 @@
 import { decode } from './dialect.js';
-import type { BlockEventRecord, ContactRecord, ConversationRecord, MessageRecord } from './store.js';
+import type { BlockEventRecord, CompanyRecord, ContactRecord, ConversationRecord, MessageRecord } from './store.js';
 
 type Row = Record<string, any>;
 
@@ -7,24 +7,43 @@ type Row = Record<string, any>;
 export const isBlockedRow = (r: Row): boolean =>
   decode.flag(r.blocked) && (r.blocked_until == null || decode.time(r.blocked_until)! > new Date().toISOString());
 
-export const toContact = (r: Row): ContactRecord => ({
+export const toContact = (r: Row): ContactRecord => {
+  // A block whose expiry passed reads as none at all, before the expiry job records its end.
+  const blocked = isBlockedRow(r);
+  return {
+    id: r.id,
+    type: r.type,
+    userId: r.user_id,
+    email: r.email,
+    name: r.name,
+    profilePicture: r.profile_picture,
+    customFields: decode.json(r.custom_fields),
+    locale: r.locale,
+    blocked,
+    blockedAt: blocked ? decode.time(r.blocked_at) : null,
+    blockedUntil: blocked ? decode.time(r.blocked_until) : null,
+    lastActivity: decode.time(r.last_activity),
+    createdAt: decode.time(r.created_at)!,
+    tokenEpoch: Number(r.token_epoch ?? 0),
+    mergedInto: r.merged_into ?? null,
+    emailVerified: r.email_verified == null ? true : decode.flag(r.email_verified),
+  };
+};
+
+export const toCompany = (r: Row): CompanyRecord => ({
   id: r.id,
-  type: r.type,
-  userId: r.user_id,
-  email: r.email,
+  companyId: r.company_id,
   name: r.name,
-  profilePicture: r.profile_picture,
-  customFields: decode.json(r.custom_fields),
-  companies: decode.json(r.companies),
-  locale: r.locale,
-  blocked: isBlockedRow(r),
-  blockedAt: decode.time(r.blocked_at),
-  blockedUntil: decode.flag(r.blocked) ? decode.time(r.blocked_until) : null,
+  companySize: r.company_size == null ? null : Number(r.company_size),
+  industry: r.industry,
+  website: r.website,
+  plan: r.plan,
+  monthlySpend: r.monthly_spend == null ? null : Number(r.monthly_spend),
+  customFields: decode.json(r.custom_fields) ?? {},
+  createdAt: decode.time(r.created_at),
+  updatedAt: decode.time(r.updated_at)!,
+  linkedUsers: Number(r.linked_users ?? 0),
   lastActivity: decode.time(r.last_activity),
-  createdAt: decode.time(r.created_at)!,
-  tokenEpoch: Number(r.token_epoch ?? 0),
-  mergedInto: r.merged_into ?? null,
-  emailVerified: r.email_verified == null ? true : decode.flag(r.email_verified),
 });
 
 export const toConversation = (r: Row): ConversationRecord => ({

@@ -17,7 +17,6 @@ export interface ContactsTable {
   name: string | null;
   profile_picture: string | null;
   custom_fields: Json;
-  companies: Json;
   locale: string | null;
   blocked: ColumnType<number | boolean, number | boolean | undefined, number | boolean>;
   blocked_at: Time | null;
@@ -29,6 +28,31 @@ export interface ContactsTable {
   token_epoch: Generated<number>;
   merged_into: string | null;
   email_verified: Flag;
+  /** A process claimed the end of this contact's expired block until then (migration 7). */
+  block_expiry_lease: Time | null;
+}
+
+/** Companies as entities, found by the business's own id (`company_id`), migration 7. */
+export interface CompaniesTable {
+  id: string;
+  company_id: string;
+  name: string;
+  company_size: number | null;
+  industry: string | null;
+  website: string | null;
+  plan: string | null;
+  monthly_spend: number | null;
+  custom_fields: Json;
+  /** When the business says the company was created (may be unknown). */
+  created_at: Time | null;
+  updated_at: Time;
+}
+
+/** Which contacts belong to which companies (migration 7). */
+export interface ContactCompaniesTable {
+  contact_id: string;
+  company_id: string;
+  linked_at: Time;
 }
 
 export interface BlockEventsTable {
@@ -163,6 +187,8 @@ export interface AuditLogsTable {
 /** Every table, as Kysely sees it. */
 export interface Database {
   contacts: ContactsTable;
+  companies: CompaniesTable;
+  contact_companies: ContactCompaniesTable;
   block_events: BlockEventsTable;
   conversations: ConversationsTable;
   messages: MessagesTable;

@@ -2,6 +2,7 @@ import type { AuthorType, ContactType, ConversationState, MessageType } from '..
 import type { CoreEvent } from '../core/events.js';
 import type { AgentsRepository } from './repositories/agents.js';
 import type { AuditRepository } from './repositories/audit.js';
+import type { CompaniesRepository } from './repositories/companies.js';
 import type { ContactsRepository } from './repositories/contacts.js';
 import type { ConversationsRepository } from './repositories/conversations.js';
 import type { WebhooksRepository } from './repositories/webhooks.js';
@@ -15,12 +16,12 @@ export interface ContactRecord {
   name: string | null;
   profilePicture: string | null;
   customFields: Record<string, unknown>;
-  companies: unknown[];
   locale: string | null;
   /** The effective block state: false once `blockedUntil` has passed. */
   blocked: boolean;
+  /** When the block in force began; null when none is in force. */
   blockedAt: string | null;
-  /** When a temporary block ends; null for a permanent block (or no block). */
+  /** When the temporary block in force ends; null for a permanent block or none in force (never a past date). */
   blockedUntil: string | null;
   lastActivity: string | null;
   createdAt: string;
@@ -77,13 +78,74 @@ export interface ContactInput {
   name?: string | null;
   profilePicture?: string | null;
   customFields?: Record<string, unknown>;
-  companies?: unknown[];
   locale?: string | null;
   /** Default true; false for an email typed by a visitor. */
   emailVerified?: boolean;
+  /** When the business says the contact was created; default now. */
+  createdAt?: string;
 }
 
 export type ContactPatch = Partial<Omit<ContactInput, 'type'>> & { type?: ContactType; lastActivity?: string; tokenEpoch?: number };
+
+/** A company contacts belong to; `companyId` is the business's own id for it. */
+export interface CompanyRecord {
+  id: string;
+  companyId: string;
+  name: string;
+  companySize: number | null;
+  industry: string | null;
+  website: string | null;
+  plan: string | null;
+  monthlySpend: number | null;
+  customFields: Record<string, unknown>;
+  createdAt: string | null;
+  updatedAt: string;
+  /** How many contacts belong to it. */
+  linkedUsers: number;
+  /** The latest activity of a contact that belongs to it. */
+  lastActivity: string | null;
+}
+
+/** A company as the business describes it; absent fields keep their stored value. */
+export interface CompanyInput {
+  companyId: string;
+  name: string;
+  companySize?: number | null;
+  industry?: string;
+  website?: string;
+  plan?: string;
+  monthlySpend?: number;
+  customFields?: Record<string, unknown>;
+  createdAt?: string | null;
+}
+
+/** One clause of a contact search, in store terms (the core checks and translates the API's). */
+export type ContactFilter =
+  | { kind: 'in'; field: 'userId' | 'email' | 'name' | 'type'; values: string[]; negate: boolean }
+  | { kind: 'contains'; field: 'name'; value: string }
+  | { kind: 'company'; companyIds: string[]; negate: boolean }
+  /** `from` inclusive, `until` exclusive, either may be absent; `negate`: outside that range. */
+  | { kind: 'time'; field: 'lastActivity' | 'createdAt'; from?: string; until?: string; negate: boolean }
+  | { kind: 'blocked'; value: boolean; now: string };
+
+export type ContactSortField = 'lastActivity' | 'createdAt' | 'seq';
+
+/** Every filter must match (AND); merged leads never do. */
+export interface ContactSearch {
+  filters: ContactFilter[];
+  sort: { field: ContactSortField; direction: 'asc' | 'desc' };
+  limit: number;
+  /** Where the previous page ended (decoded by the core). */
+  after?: { value: string | null; seq: string } | null;
+}
+
+/** A search page: `last` is where it ended, for the next cursor (null: no more). */
+export interface ContactSearchPage {
+  items: ContactRecord[];
+  last: { value: string | null; seq: string } | null;
+  /** Matching contacts, counted up to `countCap`. */
+  total: number;
+}
 
 export interface ContactQuery {
   type: ContactType | 'all';
@@ -146,12 +208,16 @@ export interface SetBlockedInput {
    * blocked, a given value (null included) replaces the expiry without a new block event.
    */
   blockedUntil?: string | null;
+  /** Unblock only a block whose expiry passed by then (the end of a temporary block). */
+  expiredBy?: string;
 }
 
 export interface SetBlockedResult {
   contact: ContactRecord;
   /** False when the contact already was in that state (idempotent call). */
   changed: boolean;
+  /** A blocked contact's expiry alone changed (no new block event). */
+  expiryChanged?: boolean;
 }
 
 export interface AgentRecord {
@@ -315,6 +381,8 @@ export interface OutboxRecord {
 /** The repositories, bound to the store's pool or to one transaction. */
 export interface Repositories {
   readonly contacts: ContactsRepository;
+  /** Companies and which contacts belong to them. */
+  readonly companies: CompaniesRepository;
   /** Conversations with their messages, the inbox and read markers. */
   readonly conversations: ConversationsRepository;
   readonly agents: AgentsRepository;

@@ -1,3 +1,4 @@
+import { DEFAULT_BLOCK_POLICY } from '../../server/core/contacts.js';
 import { parseTrustProxy } from '../../server/guard/client-ip.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { http, sdk } from '../support/api.js';
@@ -72,7 +73,7 @@ describe('wider blocks: device and IP', () => {
   });
 
   it('uses the server setting for the default scope and IP block length', async () => {
-    server = await startServer({ trustProxy: parseTrustProxy('loopback'), blockPolicy: { scope: 'device_and_ip', ipBlockMinutes: 5 } });
+    server = await startServer({ trustProxy: parseTrustProxy('loopback'), blockPolicy: { ...DEFAULT_BLOCK_POLICY, scope: 'device_and_ip', ipBlockMinutes: 5 } });
     const spammer = await visit('203.0.113.8');
     expect((await sdk(server).users.contacts.block(spammer.session.contact.id))).toMatchObject({ blocked: true });
     const again = await visit('203.0.113.8');

@@ -18,9 +18,13 @@ const id = (n: number, prefix: string) => `${prefix}${String(n).padStart(23, '0'
 async function expectFixtureReadable(store: Store) {
   const ada = await store.contacts.get(id(1, 'c'));
   expect(ada).toMatchObject({
-    type: 'customer', userId: 'u-1', email: 'ada@example.com', name: 'Ada', customFields: { plan: 'pro' }, companies: [{ name: 'Acme' }],
+    type: 'customer', userId: 'u-1', email: 'ada@example.com', name: 'Ada', customFields: { plan: 'pro' },
     blocked: false, tokenEpoch: 2, emailVerified: true, lastActivity: '2025-06-01T10:00:00.000Z', createdAt: '2025-06-01T09:00:00.000Z',
   });
+  // Companies echoed on the contact became entities it links to (migration 7), by name when they had no id.
+  expect((await store.companies.listForContacts([id(1, 'c')])).get(id(1, 'c'))).toMatchObject([
+    { companyId: 'Acme', name: 'Acme', linkedUsers: 1, lastActivity: '2025-06-01T10:00:00.000Z', companySize: null },
+  ]);
   expect(await store.contacts.get(id(2, 'c'))).toMatchObject({ blocked: true, blockedAt: '2025-06-01T11:00:00.000Z', blockedUntil: null, emailVerified: false });
   expect(await store.contacts.get(id(3, 'c'))).toMatchObject({ mergedInto: id(1, 'c') });
   expect((await store.contacts.listBlockEvents(id(2, 'c'))).map((e) => [e.action, e.actorType, e.reason])).toEqual([['block', 'api', 'spam']]);

@@ -109,8 +109,9 @@ if (unreachable) {
       await Promise.all([a.migrate(), b.migrate(), a.migrate()]);
       const names = async () => (await query('SELECT name FROM kysely_migration ORDER BY name', [], schema)).rows.map((r) => r.name as string);
       const applied = await names();
-      expect(applied).toHaveLength(6);
-      expect(applied[0]).toMatch(/^0001_/);
+      // Every migration once, numbered without a gap from 0001 (7 is the newest this test knew of).
+      expect(applied.map((n) => Number(n.slice(0, 4)))).toEqual(applied.map((_, i) => i + 1));
+      expect(applied.length).toBeGreaterThanOrEqual(7);
       await b.migrate();
       expect(await names()).toEqual(applied);
     });

@@ -2,9 +2,11 @@ import { sql } from 'kysely';
 import { decodeCursor, pageOf } from '../cursor.js';
 import { decode, type Conn } from '../dialect.js';
 import { newObjectId } from '../ids.js';
+import { likePattern } from '../inbox-query.js';
 import { isBlockedRow, toBlockEvent, toContact } from '../rows.js';
 import type {
-  BlockRuleInput, BlockRuleRecord, ContactInput, ContactPatch, ContactQuery, ContactRecord, ContactSeen, Page, SetBlockedInput, SetBlockedResult,
+  BlockRuleInput, BlockRuleRecord, ContactInput, ContactPatch, ContactQuery, ContactRecord, ContactSearch, ContactSearchPage, ContactSeen, Page, SetBlockedInput,
+  SetBlockedResult,
 } from '../store.js';
 
 type Row = Record<string, any>;
@@ -26,10 +28,9 @@ export class ContactsRepository {
       name: input.name ?? null,
       profile_picture: input.profilePicture ?? null,
       custom_fields: JSON.stringify(input.customFields ?? {}),
-      companies: JSON.stringify(input.companies ?? []),
       locale: input.locale ?? null,
       email_verified: this.c.dialect.flag(input.emailVerified !== false),
-      created_at: new Date().toISOString(),
+      created_at: input.createdAt ?? new Date().toISOString(),
     }).returningAll().executeTakeFirstOrThrow();
     return toContact(row);
   }
@@ -66,8 +67,8 @@ export class ContactsRepository {
       name: patch.name,
       profile_picture: patch.profilePicture,
       custom_fields: patch.customFields === undefined ? undefined : JSON.stringify(patch.customFields ?? {}),
-      companies: patch.companies === undefined ? undefined : JSON.stringify(patch.companies ?? []),
       locale: patch.locale,
+      created_at: patch.createdAt,
       last_activity: patch.lastActivity,
       email_verified: patch.emailVerified === undefined ? undefined : this.c.dialect.flag(patch.emailVerified),
       token_epoch: patch.tokenEpoch,
@@ -94,6 +95,57 @@ export class ContactsRepository {
   }
 
   /**
+   * Contacts matching every filter (merged leads never), in the sort order with the sequence
+   * as tie-break, after the row `q.after` names; counts the matches up to `countCap`.
+   */
+  async search(q: ContactSearch, countCap: number): Promise<ContactSearchPage> {
+    const { db, dialect } = this.c;
+    const key = q.sort.field === 'seq' ? null : q.sort.field === 'createdAt' ? sql<string>`created_at` : sql<string>`coalesce(last_activity, created_at)`;
+    const base = db.selectFrom('contacts').where('merged_into', 'is', null).where((eb) => eb.and(q.filters.map((f) => {
+      switch (f.kind) {
+        case 'in': {
+          const column = ({ userId: 'user_id', email: 'email', name: 'name', type: 'type' } as const)[f.field];
+          // A negation also matches contacts without the field (as an absent field does not equal it).
+          return f.negate ? eb.or([eb(column, 'is', null), eb(column, 'not in', f.values)]) : eb(column, 'in', f.values);
+        }
+        case 'contains':
+          return sql<boolean>`lower(name) LIKE lower(${likePattern(f.value)}) ESCAPE '\\'`;
+        case 'company': {
+          const linked = eb.exists(eb.selectFrom('contact_companies as l').innerJoin('companies as co', 'co.id', 'l.company_id').select('l.contact_id')
+            .whereRef('l.contact_id', '=', 'contacts.id').where('co.id', 'in', f.companyIds));
+          return f.negate ? eb.not(linked) : linked;
+        }
+        case 'time': {
+          const column = f.field === 'createdAt' ? sql<string>`created_at` : sql<string>`coalesce(last_activity, created_at)`;
+          const inRange = eb.and([...(f.from ? [eb(column, '>=', f.from)] : []), ...(f.until ? [eb(column, '<', f.until)] : [])]);
+          return f.negate ? eb.not(inRange) : inRange;
+        }
+        case 'blocked': {
+          const inForce = eb.and([eb('blocked', '=', dialect.flag(true)), eb.or([eb('blocked_until', 'is', null), eb('blocked_until', '>', f.now)])]);
+          return f.value ? inForce : eb.not(inForce);
+        }
+      }
+    })));
+    const counted = await db.selectFrom(base.select(sql.lit(1).as('one')).limit(countCap).as('m')).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const desc = q.sort.direction === 'desc';
+    const page = await base.selectAll().select(this.c.seq.as('seq')).$if(key !== null, (qb) => qb.select(key!.as('sort_key')))
+      .$if(!!q.after, (qb) => qb.where((eb) => {
+        const { value, seq } = q.after!;
+        const past = eb(this.c.seq, desc ? '<' : '>', seq);
+        return key === null || value === null ? past : eb.or([eb(key, desc ? '<' : '>', value), eb.and([eb(key, '=', value), past])]);
+      }))
+      .$if(key !== null, (qb) => qb.orderBy(key!, q.sort.direction))
+      .orderBy(this.c.seq, q.sort.direction).limit(q.limit + 1).execute();
+    const items = page.slice(0, q.limit);
+    const lastRow = page.length > q.limit ? items[items.length - 1] : null;
+    return {
+      items: items.map(toContact),
+      last: lastRow ? { value: key === null ? null : decode.time(lastRow.sort_key), seq: String(lastRow.seq) } : null,
+      total: Number(counted.n),
+    };
+  }
+
+  /**
    * Sets the block state and records a block event in one transaction, if it changed. The
    * contact row is locked first (PostgreSQL), as every append by that contact does: a block
    * and a send are serialised across every process on the database.
@@ -102,23 +154,45 @@ export class ContactsRepository {
     return this.c.tx(async ({ db, dialect }) => {
       const row = await dialect.lock(db.selectFrom('contacts').selectAll().where('id', '=', input.contactId)).executeTakeFirst();
       if (!row) return null;
-      if (isBlockedRow(row) === input.blocked) {
-        // Blocking a blocked contact again may change (or clear) its expiry; nothing is recorded.
+      if (input.expiredBy !== undefined) {
+        // The end of a temporary block: only if the stored block is still the one that expired.
+        const until = decode.time(row.blocked_until);
+        if (input.blocked || !decode.flag(row.blocked) || until === null || until > input.expiredBy) return { contact: toContact(row), changed: false };
+      } else if (isBlockedRow(row) === input.blocked) {
+        // Blocking a blocked contact again may change (or clear) its expiry: no new block event.
         if (input.blocked && input.blockedUntil !== undefined && input.blockedUntil !== decode.time(row.blocked_until)) {
-          const updated = await db.updateTable('contacts').set({ blocked_until: input.blockedUntil }).where('id', '=', input.contactId).returningAll().executeTakeFirstOrThrow();
-          return { contact: toContact(updated), changed: false };
+          const updated = await db.updateTable('contacts').set({ blocked_until: input.blockedUntil, block_expiry_lease: null })
+            .where('id', '=', input.contactId).returningAll().executeTakeFirstOrThrow();
+          return { contact: toContact(updated), changed: false, expiryChanged: true };
         }
         return { contact: toContact(row), changed: false };
       }
       const now = new Date().toISOString();
       const updated = await db.updateTable('contacts').set({
-        blocked: dialect.flag(input.blocked), blocked_at: input.blocked ? now : null, blocked_until: input.blocked ? input.blockedUntil ?? null : null,
+        blocked: dialect.flag(input.blocked), blocked_at: input.blocked ? now : null, blocked_until: input.blocked ? input.blockedUntil ?? null : null, block_expiry_lease: null,
       }).where('id', '=', input.contactId).returningAll().executeTakeFirstOrThrow();
       await db.insertInto('block_events').values({
         id: newObjectId(), contact_id: input.contactId, action: input.blocked ? 'block' : 'unblock',
         actor_type: input.actorType, actor_id: input.actorId ?? null, reason: input.reason ?? null, created_at: now,
       }).execute();
       return { contact: toContact(updated), changed: true };
+    });
+  }
+
+  /**
+   * Claims up to `limit` blocks whose expiry passed by `now` and that no live claim holds, until
+   * `leaseUntil`: the caller records their end (setBlocked with `expiredBy`). A process that
+   * dies leaves its claims to run out and be taken again.
+   */
+  claimExpiredBlocks(now: string, leaseUntil: string, limit: number): Promise<string[]> {
+    return this.c.tx(async ({ db, dialect }) => {
+      const due = await dialect.claim(db.selectFrom('contacts').select('id')
+        .where('blocked', '=', dialect.flag(true)).where('blocked_until', '<=', now)
+        .where((eb) => eb.or([eb('block_expiry_lease', 'is', null), eb('block_expiry_lease', '<=', now)]))
+        .orderBy('blocked_until').limit(limit)).execute();
+      const ids = due.map((r) => r.id);
+      if (ids.length) await db.updateTable('contacts').set({ block_expiry_lease: leaseUntil }).where('id', 'in', ids).execute();
+      return ids;
     });
   }
 

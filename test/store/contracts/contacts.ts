@@ -144,6 +144,48 @@ export function runContactsContract(backend: Backend) {
       const unblocked = await store.contacts.setBlocked({ contactId: c.id, blocked: false, actorType: 'api' });
       expect(unblocked?.contact).toMatchObject({ blocked: false, blockedUntil: null });
     });
+    it('says when only the expiry of a block changed', async () => {
+      const c = await lead();
+      await store.contacts.setBlocked({ contactId: c.id, blocked: true, actorType: 'api', blockedUntil: at(HOUR) });
+      expect(await store.contacts.setBlocked({ contactId: c.id, blocked: true, actorType: 'api', blockedUntil: at(2 * HOUR) })).toMatchObject({ changed: false, expiryChanged: true });
+      expect((await store.contacts.setBlocked({ contactId: c.id, blocked: true, actorType: 'api' }))?.expiryChanged).toBeUndefined();
+    });
+    it('reads an expired block as no block at all: no past blockedUntil or blockedAt', async () => {
+      const c = await lead();
+      await store.contacts.setBlocked({ contactId: c.id, blocked: true, actorType: 'api', blockedUntil: at(-1000) });
+      expect(await store.contacts.get(c.id)).toMatchObject({ blocked: false, blockedAt: null, blockedUntil: null });
+    });
+    it('hands each expired block to one claim until its lease runs out, and records its end once', async () => {
+      const [due, later, permanent] = [await lead(), await lead(), await lead()];
+      await store.contacts.setBlocked({ contactId: due.id, blocked: true, actorType: 'api', blockedUntil: at(-1000) });
+      await store.contacts.setBlocked({ contactId: later.id, blocked: true, actorType: 'api', blockedUntil: at(HOUR) });
+      await store.contacts.setBlocked({ contactId: permanent.id, blocked: true, actorType: 'api' });
+      const now = new Date().toISOString();
+      expect(await store.contacts.claimExpiredBlocks(now, at(60_000), 10)).toEqual([due.id]);
+      // Leased: a second claimer (another process) gets nothing until the lease ends.
+      expect(await store.contacts.claimExpiredBlocks(now, at(60_000), 10)).toEqual([]);
+      expect(await store.contacts.claimExpiredBlocks(at(61_000), at(120_000), 10)).toEqual([due.id]);
+      const ended = await store.contacts.setBlocked({ contactId: due.id, blocked: false, actorType: 'system', reason: 'expired', expiredBy: now });
+      expect(ended).toMatchObject({ changed: true, contact: { blocked: false, blockedAt: null, blockedUntil: null } });
+      expect((await store.contacts.listBlockEvents(due.id)).map((e) => [e.action, e.actorType])).toEqual([['block', 'api'], ['unblock', 'system']]);
+      // Recorded once: a second attempt (a lease that ran out meanwhile) changes nothing.
+      expect((await store.contacts.setBlocked({ contactId: due.id, blocked: false, actorType: 'system', expiredBy: now }))?.changed).toBe(false);
+      expect(await store.contacts.claimExpiredBlocks(at(200_000), at(300_000), 10)).toEqual([]);
+    });
+    it('never ends a block by expiry that is in force again (re-blocked or extended)', async () => {
+      const c = await lead();
+      await store.contacts.setBlocked({ contactId: c.id, blocked: true, actorType: 'api', blockedUntil: at(-1000) });
+      const claimedAt = new Date().toISOString();
+      expect(await store.contacts.claimExpiredBlocks(claimedAt, at(60_000), 10)).toEqual([c.id]);
+      await store.contacts.setBlocked({ contactId: c.id, blocked: true, actorType: 'api', blockedUntil: at(HOUR) });
+      expect((await store.contacts.setBlocked({ contactId: c.id, blocked: false, actorType: 'system', expiredBy: claimedAt }))?.changed).toBe(false);
+      expect((await store.contacts.get(c.id))?.blocked).toBe(true);
+    });
+    it('takes the creation time the business gives', async () => {
+      const c = await store.contacts.create({ type: 'customer', userId: 'old-user', createdAt: '2020-02-02T10:00:00.000Z' });
+      expect(c.createdAt).toBe('2020-02-02T10:00:00.000Z');
+      expect((await store.contacts.update(c.id, { createdAt: '2019-01-01T00:00:00.000Z' }))?.createdAt).toBe('2019-01-01T00:00:00.000Z');
+    });
     it('records where a contact last connected from, keeping what a connection does not say', async () => {
       const c = await store.contacts.create({ type: 'lead' });
       expect(await store.contacts.getSeen(c.id)).toEqual({ ip: null, deviceId: null });

@@ -1,6 +1,8 @@
 import type { Backend } from './backend.js';
 import { runAgentsContract } from './agents.js';
 import { runAuditContract } from './audit.js';
+import { runCompaniesContract } from './companies.js';
+import { runContactSearchContract } from './contact-search.js';
 import { runContactsContract } from './contacts.js';
 import { runConversationsContract } from './conversations.js';
 import { runWebhooksContract } from './webhooks.js';
@@ -10,6 +12,8 @@ export type { Backend };
 /** Every repository's contract on one backend. */
 export function runStoreContracts(backend: Backend) {
   runContactsContract(backend);
+  runContactSearchContract(backend);
+  runCompaniesContract(backend);
   runConversationsContract(backend);
   runAgentsContract(backend);
   runWebhooksContract(backend);
