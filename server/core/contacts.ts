@@ -261,7 +261,7 @@ export class Contacts {
     if (!result.changed && !result.expiryChanged && !details?.rules.length && !lifted) return;
     const who = contact.name || contact.email || contact.id;
     await this.audit.record({
-      action: blocked ? 'security.user_banned' : 'security.user_unbanned',
+      action: !blocked ? 'security.user_unbanned' : result.expiryChanged && !result.changed ? 'security.user_ban_updated' : 'security.user_banned',
       domain: 'security',
       description: details?.matchedRule
         ? `New lead ${contact.id} blocked automatically (${details.matchedRule.kind} blocked with contact ${details.matchedRule.sourceContactId})`

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Conn } from '../dialect.js';
 import { newObjectId } from '../ids.js';
 import { toCompany } from '../rows.js';
@@ -44,7 +45,10 @@ export class CompaniesRepository {
     });
   }
 
-  /** The companies of each of these contacts (in the order they were linked), in one query. */
+  /**
+   * The companies of each of these contacts (in the order they were linked), in one query; a
+   * company's last activity is its users' latest, as their contact answers show it.
+   */
   async listForContacts(contactIds: readonly string[]): Promise<Map<string, CompanyRecord[]>> {
     const byContact = new Map<string, CompanyRecord[]>(contactIds.map((id) => [id, []]));
     if (!contactIds.length) return byContact;
@@ -54,7 +58,7 @@ export class CompaniesRepository {
         'l.contact_id as owner',
         eb.selectFrom('contact_companies as n').select((e) => e.fn.countAll().as('n')).whereRef('n.company_id', '=', 'co.id').as('linked_users'),
         eb.selectFrom('contact_companies as a').innerJoin('contacts as ct', 'ct.id', 'a.contact_id')
-          .select((e) => e.fn.max('ct.last_activity').as('t')).whereRef('a.company_id', '=', 'co.id').as('last_activity'),
+          .select((e) => e.fn.max(sql<string>`coalesce(ct.last_activity, ct.created_at)`).as('t')).whereRef('a.company_id', '=', 'co.id').as('last_activity'),
       ])
       .where('l.contact_id', 'in', [...new Set(contactIds)])
       .orderBy('l.linked_at').orderBy('co.company_id').execute();
