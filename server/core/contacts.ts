@@ -261,7 +261,7 @@ export class Contacts {
     if (!result.changed && !result.expiryChanged && !details?.rules.length && !lifted) return;
     const who = contact.name || contact.email || contact.id;
     await this.audit.record({
-      action: !blocked ? 'security.user_unbanned' : result.expiryChanged && !result.changed ? 'security.user_ban_updated' : 'security.user_banned',
+      action: blocked ? 'security.user_banned' : 'security.user_unbanned',
       domain: 'security',
       description: details?.matchedRule
         ? `New lead ${contact.id} blocked automatically (${details.matchedRule.kind} blocked with contact ${details.matchedRule.sourceContactId})`
@@ -278,6 +278,8 @@ export class Contacts {
         ...(details?.matchedRule ? { matchedRule: { id: details.matchedRule.id, kind: details.matchedRule.kind, sourceContactId: details.matchedRule.sourceContactId } } : {}),
         ...(details?.carriedFrom ? { carriedFrom: details.carriedFrom } : {}),
         ...(lifted ? { rulesLifted: lifted } : {}),
+        // The same block with only a new end (the SDK's action list has no separate action for it).
+        ...(result.expiryChanged && !result.changed ? { expiryChanged: true } : {}),
       },
     });
   }

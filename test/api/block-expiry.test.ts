@@ -39,7 +39,7 @@ async function tab(s: TestServer, visitorToken?: string): Promise<Visitor> {
 }
 const block = (s: TestServer, id: string, expiresAt: string | null) => http(s, 'POST', `/v2/contacts/${id}/block`, { body: { expiresAt } });
 const soon = (ms: number) => new Date(Date.now() + ms).toISOString();
-const auditFor = async (s: TestServer, id: string, action: string) =>
+const auditFor = async (s: TestServer, id: string, action: 'security.user_banned' | 'security.user_unbanned') =>
   (await sdk(s).auditLogs.list({ action, limit: 100 })).data.filter((e) => e.resource.id === id);
 
 describe('the end of a temporary block', () => {
@@ -113,7 +113,9 @@ describe('changing only the expiry of a block', () => {
     await block(s, id, null);
     expect(await permanent).toEqual({ contactId: id });
 
-    expect((await auditFor(s, id, 'security.user_ban_updated')).map((e) => e.metadata.blockedUntil)).toEqual([null, laterEnd]);
+    const banned = await auditFor(s, id, 'security.user_banned');
+    expect(banned.map((e) => [e.metadata.blockedUntil, e.metadata.expiryChanged])).toEqual([[null, true], [laterEnd, true], [firstEnd, undefined]]);
+    expect(banned[0].description).toContain('block now ends never');
     expect((await http(s, 'GET', `/v2/contacts/${id}/blocks`)).json.data).toHaveLength(1);
     // A block that only changed its end is not a new block for webhooks.
     await hooks.next((h) => h.body.topic === 'contact.blocked');

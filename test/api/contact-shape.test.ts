@@ -117,3 +117,26 @@ describe('companies', () => {
     expect((await http(server, 'POST', '/v2/contacts', { body: { userId: 'bad-company', companies: many } })).status).toBe(400);
   });
 });
+
+describe('the users SDK methods Parley does not implement', () => {
+  it('answer 404 not_found (email preferences, the companies resource)', async () => {
+    const c = await fb.users.contacts.createOrUpdate({ userId: 'refused-calls' });
+    const company = 'a'.repeat(24);
+    const calls: [string, () => Promise<unknown>][] = [
+      ['contacts.emailPreferences.retrieve', () => fb.users.contacts.emailPreferences.retrieve(c!.id)],
+      ['contacts.emailPreferences.update', () => fb.users.contacts.emailPreferences.update(c!.id, { preferences: { all: 'subscribed' } })],
+      ['contacts.byUserID.emailPreferences.retrieve', () => fb.users.contacts.byUserID.emailPreferences.retrieve('refused-calls')],
+      ['contacts.byUserID.emailPreferences.update', () => fb.users.contacts.byUserID.emailPreferences.update('refused-calls', { preferences: { all: 'subscribed' } })],
+      ['companies.list', () => fb.users.companies.list()],
+      ['companies.createOrUpdate', () => fb.users.companies.createOrUpdate({ companyId: 'x', name: 'X' })],
+      ['companies.retrieve', () => fb.users.companies.retrieve(company)],
+      ['companies.delete', () => fb.users.companies.delete(company)],
+      ['companies.deleteByCompanyID', () => fb.users.companies.deleteByCompanyID('x')],
+      ['companies.search', () => fb.users.companies.search({})],
+      ['companies.contacts.list', () => fb.users.companies.contacts.list(company)],
+      ['companies.contacts.attach', () => fb.users.companies.contacts.attach(company, { contactId: c!.id } as never)],
+      ['companies.contacts.remove', () => fb.users.companies.contacts.remove(c!.id, { id: company } as never)],
+    ];
+    for (const [method, call] of calls) await expect(call(), method).rejects.toMatchObject({ status: 404, error: { code: 'not_found' } });
+  });
+});
