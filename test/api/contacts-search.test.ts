@@ -1,18 +1,14 @@
 import type { ContactSearchParams } from 'featurebase-node/resources/users/contacts/contacts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { http, sdk } from '../support/api.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { http, serverWithSdk } from '../support/api.js';
 import { expectSdkShape, SdkContactSearchResponse } from '../support/sdk-contact-types.js';
-import { startServer, type TestServer } from '../support/server.js';
 import { connectVisitor } from '../support/visitor.js';
 
-let server: TestServer;
-let fb: ReturnType<typeof sdk>;
+const t = serverWithSdk();
 const ids: Record<string, string> = {};
 const day = (n: number) => Date.UTC(2025, 0, 1 + n) / 1000;
 
 beforeAll(async () => {
-  server = await startServer();
-  fb = sdk(server);
   // Five customers a day apart (ada oldest), with companies, and a lead from the messenger.
   const people = [
     ['ada', 'Ada Lovelace', [{ id: 'acme', name: 'Acme' }]],
@@ -22,17 +18,16 @@ beforeAll(async () => {
     ['eve', 'Eve Online', []],
   ] as const;
   for (const [i, [userId, name, companies]] of people.entries()) {
-    const c = await fb.users.contacts.createOrUpdate({ userId, name, email: `${userId}@example.com`, companies: [...companies], createdAt: new Date(day(i) * 1000).toISOString() });
+    const c = await t.fb.users.contacts.createOrUpdate({ userId, name, email: `${userId}@example.com`, companies: [...companies], createdAt: new Date(day(i) * 1000).toISOString() });
     ids[userId] = c!.id;
   }
-  const lead = await connectVisitor(server.url);
+  const lead = await connectVisitor(t.server.url);
   ids.lead = lead.session.contact.id;
   lead.close();
-  await fb.users.contacts.block(ids.dee);
+  await t.fb.users.contacts.block(ids.dee);
 });
-afterAll(() => server.close());
 
-const search = async (params: ContactSearchParams) => expectSdkShape(SdkContactSearchResponse, await fb.users.contacts.search({ limit: 100, ...params }));
+const search = async (params: ContactSearchParams) => expectSdkShape(SdkContactSearchResponse, await t.fb.users.contacts.search({ limit: 100, ...params }));
 const userIds = async (params: ContactSearchParams) => (await search(params)).data.map((c) => c.userId ?? 'lead').sort();
 
 describe('POST /v2/contacts/search (client.users.contacts.search)', () => {
@@ -48,7 +43,7 @@ describe('POST /v2/contacts/search (client.users.contacts.search)', () => {
     expect(await userIds({ query: { field: 'name', operator: '~', value: 'BUILD' } })).toEqual(['bob']);
     expect(await userIds({ query: { field: 'type', operator: '=', value: 'lead' } })).toEqual(['lead']);
     expect(await userIds({ query: { field: 'type', operator: '!=', value: 'lead' } })).toEqual(['ada', 'bob', 'cy', 'dee', 'eve']);
-    const acme = (await fb.users.contacts.retrieve(ids.ada))!.companies![0].id;
+    const acme = (await t.fb.users.contacts.retrieve(ids.ada))!.companies![0].id;
     expect(await userIds({ query: { field: 'companyIds', operator: '=', value: acme } })).toEqual(['ada', 'bob']);
     expect(await userIds({ query: { field: 'createdAt', operator: '>', value: day(2) } })).toEqual(['dee', 'eve', 'lead']);
     expect(await userIds({ query: { field: 'createdAt', operator: '=', value: day(1) } })).toEqual(['bob']);
@@ -90,11 +85,11 @@ describe('POST /v2/contacts/search (client.users.contacts.search)', () => {
 
   it('refuses a cursor made for another sort, or not made here, with invalid_cursor', async () => {
     const first = await search({ sort: 'createdAt:asc', limit: 2 });
-    await expect(fb.users.contacts.search({ sort: 'createdAt:desc', limit: 2, cursor: first.nextCursor! })).rejects.toMatchObject({ status: 400, error: { code: 'invalid_cursor' } });
+    await expect(t.fb.users.contacts.search({ sort: 'createdAt:desc', limit: 2, cursor: first.nextCursor! })).rejects.toMatchObject({ status: 400, error: { code: 'invalid_cursor' } });
     // The same axis named in snake_case is the same sort.
     expect((await search({ sort: 'created_at:asc', limit: 2, cursor: first.nextCursor! })).data.map((c) => c.userId)).toEqual(['cy', 'dee']);
     for (const cursor of ['garbage', Buffer.from('{"s":"createdAt:asc","k":"x","q":1}').toString('base64url')]) {
-      await expect(fb.users.contacts.search({ sort: 'createdAt:asc', cursor })).rejects.toMatchObject({ status: 400, error: { code: 'invalid_cursor' } });
+      await expect(t.fb.users.contacts.search({ sort: 'createdAt:asc', cursor })).rejects.toMatchObject({ status: 400, error: { code: 'invalid_cursor' } });
     }
   });
 
@@ -103,7 +98,7 @@ describe('POST /v2/contacts/search (client.users.contacts.search)', () => {
       { field: 'email', operator: '!=', value: 'ada@example.com' },
       { operator: 'AND', value: [{ field: 'externalId', operator: 'NIN', value: ['ada'] }, { field: 'type', operator: '!=', value: 'lead' }] },
     ] as ContactSearchParams['query'][]) {
-      await expect(fb.users.contacts.search({ query })).rejects.toMatchObject({ status: 400, error: { code: 'query_too_broad' } });
+      await expect(t.fb.users.contacts.search({ query })).rejects.toMatchObject({ status: 400, error: { code: 'query_too_broad' } });
     }
     expect(await userIds({ query: { operator: 'AND', value: [{ field: 'email', operator: '!=', value: 'ada@example.com' }, { field: 'type', operator: '=', value: 'customer' }] } }))
       .toEqual(['bob', 'cy', 'dee', 'eve']);
@@ -122,19 +117,19 @@ describe('POST /v2/contacts/search (client.users.contacts.search)', () => {
       [{ field: 'blocked', operator: '=', value: 'yes' }, /true or false/],
     ];
     for (const [query, message] of cases) {
-      const err = await fb.users.contacts.search({ query }).catch((e) => e);
+      const err = await t.fb.users.contacts.search({ query }).catch((e) => e);
       expect(err, JSON.stringify(query)).toMatchObject({ status: 400, error: { code: 'invalid_payload' } });
       expect(err.error.message).toMatch(message);
     }
     const sixteen = Array.from({ length: 16 }, () => ({ field: 'type', operator: '=', value: 'lead' }) as const);
-    await expect(fb.users.contacts.search({ query: { operator: 'AND', value: sixteen } })).rejects.toMatchObject({ status: 400 });
-    await expect(fb.users.contacts.search({ limit: 101 })).rejects.toMatchObject({ status: 400 });
-    await expect(fb.users.contacts.search({ sort: 'name:asc' as never })).rejects.toMatchObject({ status: 400 });
-    expect((await http(server, 'POST', '/v2/contacts/search', { body: { query: { field: 'name', operator: '~', value: 'x'.repeat(256) } } })).status).toBe(400);
+    await expect(t.fb.users.contacts.search({ query: { operator: 'AND', value: sixteen } })).rejects.toMatchObject({ status: 400 });
+    await expect(t.fb.users.contacts.search({ limit: 101 })).rejects.toMatchObject({ status: 400 });
+    await expect(t.fb.users.contacts.search({ sort: 'name:asc' as never })).rejects.toMatchObject({ status: 400 });
+    expect((await http(t.server, 'POST', '/v2/contacts/search', { body: { query: { field: 'name', operator: '~', value: 'x'.repeat(256) } } })).status).toBe(400);
   });
 
   it('is nova-only and needs the API key', async () => {
-    await expect(fb.users.contacts.search({ 'Featurebase-Version': '2025-12-12.clover' })).rejects.toMatchObject({ status: 400, error: { code: 'version_not_available' } });
-    expect((await http(server, 'POST', '/v2/contacts/search', { body: {}, auth: false })).status).toBe(401);
+    await expect(t.fb.users.contacts.search({ 'Featurebase-Version': '2025-12-12.clover' })).rejects.toMatchObject({ status: 400, error: { code: 'version_not_available' } });
+    expect((await http(t.server, 'POST', '/v2/contacts/search', { body: {}, auth: false })).status).toBe(401);
   });
 });

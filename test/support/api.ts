@@ -1,5 +1,6 @@
 import Featurebase from 'featurebase-node';
-import type { TestServer } from './server.js';
+import { afterAll, beforeAll } from 'vitest';
+import { startServer, type TestServer } from './server.js';
 
 /** The official featurebase-node SDK pointed at a test server; no retries so errors surface. */
 export function sdk(server: TestServer, opts: { apiKey?: string; version?: string } = {}) {
@@ -9,6 +10,17 @@ export function sdk(server: TestServer, opts: { apiKey?: string; version?: strin
     maxRetries: 0,
     ...(opts.version ? { defaultHeaders: { 'Featurebase-Version': opts.version } } : {}),
   });
+}
+
+/** One server for the calling test file (started before its tests, closed after them) and the SDK on it. */
+export function serverWithSdk(overrides: Parameters<typeof startServer>[0] = {}) {
+  const ctx = {} as { server: TestServer; fb: Featurebase };
+  beforeAll(async () => {
+    ctx.server = await startServer(overrides);
+    ctx.fb = sdk(ctx.server);
+  });
+  afterAll(() => ctx.server.close());
+  return ctx;
 }
 
 /** Raw HTTP for what the SDK can't send (malformed JSON, wrong types, bad headers). */
