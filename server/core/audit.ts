@@ -1,4 +1,4 @@
-import type { AuditLogInput, AuditLogQuery, AuditLogRecord, Store } from '../store/store.js';
+import type { AuditLogInput, AuditLogQuery, AuditLogRecord, Repositories, Store } from '../store/store.js';
 
 /** Where a request came from, when there was one. */
 export interface RequestInfo {
@@ -30,26 +30,27 @@ export interface AuditEntry {
 export class AuditLog {
   constructor(private readonly store: Store) {}
 
-  async record(entry: AuditEntry): Promise<AuditLogRecord> {
+  /** Writes the entry; given a transaction's repositories, in that transaction. */
+  async record(entry: AuditEntry, repos: Pick<Repositories, 'audit' | 'agents'> = this.store): Promise<AuditLogRecord> {
     const input: AuditLogInput = {
       action: entry.action,
       domain: entry.domain,
       description: entry.description,
-      actor: await this.actor(entry.actor),
+      actor: await this.actor(entry.actor, repos),
       resource: entry.resource,
       request: entry.actor.request ?? { ipAddress: null, userAgent: null },
       metadata: entry.metadata ?? {},
     };
-    return this.store.audit.add(input);
+    return repos.audit.add(input);
   }
 
   list(query: AuditLogQuery) {
     return this.store.audit.list(query);
   }
 
-  private async actor(a: AuditActor): Promise<AuditLogInput['actor']> {
+  private async actor(a: AuditActor, repos: Pick<Repositories, 'agents'>): Promise<AuditLogInput['actor']> {
     if (a.actorType === 'admin' && a.actorId) {
-      const agent = await this.store.agents.get(a.actorId);
+      const agent = await repos.agents.get(a.actorId);
       return { type: 'admin', id: a.actorId, email: agent?.email ?? null, name: agent?.name ?? null };
     }
     if (a.actorType === 'api') return { type: 'api_key', id: null, email: null, name: 'PARLEY_API_KEY' };

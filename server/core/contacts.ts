@@ -180,7 +180,8 @@ export class Contacts {
     const actor: BlockActor = { actorType: 'system', actorId: null };
     for (const id of ids) {
       await this.changeBlock({ contactId: id, blocked: false, ...actor, reason: 'Automatic: the temporary block ended.', expiredBy: now.toISOString() }, actor,
-        async (tx) => ({ lifted: await tx.contacts.removeBlockRules(id) }));
+        // Blocked again meanwhile: that block's rules stay.
+        async (tx, result) => ({ lifted: result.changed ? await tx.contacts.removeBlockRules(id) : 0 }));
     }
     return ids.length;
   }
@@ -237,11 +238,12 @@ export class Contacts {
         // The same block with another end: the tabs and consoles are told (no new block, no webhook).
         event = { type: 'contact:blocked', contact: result.contact, event: null, details };
       }
-      return { result, details, lifted, event };
+      // Audited in the same transaction: a change is never stored without its audit entry.
+      await this.announce(tx, result, input.blocked, actor, input.reason, details, lifted);
+      return { result, details, event };
     });
     if (!done) return null;
     if (done.event) this.publish(done.event);
-    await this.announce(done.result, input.blocked, actor, input.reason, done.details, done.lifted);
     return done;
   }
 
@@ -255,7 +257,7 @@ export class Contacts {
   }
 
   /** The audit entry of a block change. */
-  private async announce(result: SetBlockedResult, blocked: boolean, actor: BlockActor, reason: string | null | undefined, details?: BlockDetails, lifted = 0) {
+  private async announce(tx: Repositories, result: SetBlockedResult, blocked: boolean, actor: BlockActor, reason: string | null | undefined, details?: BlockDetails, lifted = 0) {
     const { contact } = result;
     // A repeated call that changed nothing at all is not worth an audit entry.
     if (!result.changed && !result.expiryChanged && !details?.rules.length && !lifted) return;
@@ -281,7 +283,7 @@ export class Contacts {
         // The same block with only a new end (the SDK's action list has no separate action for it).
         ...(result.expiryChanged && !result.changed ? { expiryChanged: true } : {}),
       },
-    });
+    }, tx);
   }
 
   blockHistory(id: string) {
