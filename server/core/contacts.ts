@@ -49,6 +49,9 @@ export interface ContactFields {
   createdAt?: string | null;
 }
 
+/** A unique index refused the write (PostgreSQL 23505; SQLite serialises writers, so it never races there). */
+const isUniqueViolation = (err: unknown) => (err as { code?: string } | null)?.code === '23505';
+
 /** Verified emails only: an upsert never adopts a contact by an email a visitor typed. */
 async function verifiedByEmail(repos: Repositories, email: string): Promise<ContactRecord | null> {
   const found = await repos.contacts.findByEmail(email);
@@ -124,6 +127,16 @@ export class Contacts {
    */
   async createOrUpdate(fields: ContactFields): Promise<{ contact: ContactRecord; created: boolean }> {
     if (!fields.userId && !fields.email) throw new ParleyError('invalid_payload', 'Give at least one of userId or email.');
+    try {
+      return await this.upsert(fields);
+    } catch (err) {
+      // Two calls creating the same new userId or email at once (PostgreSQL): the loser finds the winner's.
+      if (!isUniqueViolation(err)) throw err;
+      return this.upsert(fields);
+    }
+  }
+
+  private async upsert(fields: ContactFields): Promise<{ contact: ContactRecord; created: boolean }> {
     const { companies, createdAt, ...rest } = fields;
     const contactFields = { ...rest, ...(createdAt ? { createdAt: new Date(createdAt).toISOString() } : {}) };
     const done = await this.store.transaction(async (tx) => {
