@@ -17,6 +17,7 @@ import { createLogger } from './logger.js';
 import { attachRedisAdapter } from './realtime/redis-adapter.js';
 import { fanOutToMessenger } from './realtime/messenger-fanout.js';
 import { setupMessenger } from './realtime/messenger.js';
+import { startSnoozeWaker } from './snooze-waker.js';
 import { startWebhookDispatcher } from './webhooks/dispatcher.js';
 import { createStore } from './store/create-store.js';
 import { RateLimiter } from './guard/rate-limits.js';
@@ -76,6 +77,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   const unsubscribe = fanOutToMessenger(core, messenger, redis !== null);
   const agentsConsole = setupConsole(io, core, config, logger);
   const webhooks = startWebhookDispatcher(core, logger, config.webhookDelivery, { allowPrivate: config.webhooksAllowPrivate });
+  const snoozes = startSnoozeWaker(core, logger);
 
   handleErrors(app, logger);
   acceptJsonBodies(app);
@@ -104,6 +106,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
       unsubscribe();
       agentsConsole.close();
       await webhooks.close();
+      await snoozes.close();
       io.disconnectSockets(true);
       // Closes the shared HTTP server too; then Fastify runs its own close hooks.
       await new Promise<void>((resolve) => io.close(() => resolve()));

@@ -1,4 +1,6 @@
 import type { AuditLogInput, AuditLogQuery, AuditLogRecord, Store } from '../store/store.js';
+import type { Publish } from './events.js';
+import type { Subscriptions } from './webhooks.js';
 
 /** Where a request came from, when there was one. */
 export interface RequestInfo {
@@ -28,7 +30,8 @@ export interface AuditEntry {
  * `auth.login`, `webhook.created`…), so the SDK's `auditLogs.list({ action })` filters work.
  */
 export class AuditLog {
-  constructor(private readonly store: Store) {}
+  /** Without `subscriptions` no entry fires `audit_log.created`; `publish` tells the webhook dispatcher at once. */
+  constructor(private readonly store: Store, private readonly subscriptions?: Subscriptions, private readonly publish?: Publish) {}
 
   async record(entry: AuditEntry): Promise<AuditLogRecord> {
     const input: AuditLogInput = {
@@ -40,7 +43,15 @@ export class AuditLog {
       request: entry.actor.request ?? { ipAddress: null, userAgent: null },
       metadata: entry.metadata ?? {},
     };
-    return this.store.audit.add(input);
+    // The `audit_log.created` webhook event is written with the entry, in its transaction.
+    if (!(await this.subscriptions?.wants(['audit_log.created']))) return this.store.audit.add(input);
+    const added = await this.store.transaction(async (tx) => {
+      const stored = await tx.audit.add(input);
+      await tx.webhooks.recordEvent({ type: 'audit_log:created', entry: stored });
+      return stored;
+    });
+    this.publish?.({ type: 'audit_log:created', entry: added });
+    return added;
   }
 
   list(query: AuditLogQuery) {

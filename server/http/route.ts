@@ -16,6 +16,8 @@ declare module 'fastify' {
     auth?: RouteAuth;
     /** Oldest Featurebase-Version that has the endpoint (checked in server/http/api-version.ts). */
     minVersion?: ApiVersion;
+    /** The path parameters' schema (the 404 handler tells a known path from an unknown one with it). */
+    paramsSchema?: v.GenericSchema;
   }
 }
 
@@ -72,7 +74,7 @@ export function registerRoutes(app: FastifyInstance, defs: readonly RouteDef[]):
       url: def.url.slice(app.prefix.length),
       // The API answers HEAD like any other unlisted method: 405.
       exposeHeadRoute: false,
-      config: { auth: def.auth, minVersion: def.minVersion },
+      config: { auth: def.auth, minVersion: def.minVersion, paramsSchema: def.params },
       preValidation: validateInput(def),
       handler: def.handler as RouteHandlerMethod,
     });

@@ -1,6 +1,6 @@
 import type { CoreEvent } from '../core/events.js';
 import type { WebhookTopic } from '../core/webhooks.js';
-import { contactJson, conversationJson } from '../presenters/rest.js';
+import { auditLogJson, contactJson, conversationJson } from '../presenters/rest.js';
 import type { ContactRecord } from '../store/store.js';
 
 export interface TopicEvent {
@@ -37,6 +37,10 @@ export function topicsOf(event: CoreEvent): WebhookTopic[] {
     }
     case 'conversation:deleted':
       return ['conversation.deleted'];
+    case 'message:redacted':
+      return ['conversation_part.redacted'];
+    case 'audit_log:created':
+      return ['audit_log.created'];
     default:
       return [];
   }
@@ -82,6 +86,10 @@ export async function itemOf(event: CoreEvent, contactOf: (id: string) => Promis
     }
     case 'conversation:deleted':
       return { item: { object: 'conversation', id: event.conversationId, contactId: event.contactId, deleted: true } };
+    case 'message:redacted':
+      return { item: conversationJson(event.conversation, await contactOf(event.conversation.contactId), [event.message]) };
+    case 'audit_log:created':
+      return { item: auditLogJson(event.entry) };
     default:
       return { item: null };
   }
