@@ -43,7 +43,8 @@ export function partJson(m: MessageRecord) {
     partType,
     bodyMarkdown: m.body,
     bodyHtml: m.redactedAt ? '' : bodyHtml(m.body),
-    channel: 'desktop' as const,
+    // The SDK's AdminNote has no channel: a note is sent nowhere.
+    ...(partType !== 'admin_note' ? { channel: 'desktop' as const } : {}),
     createdAt: m.createdAt,
     updatedAt: m.redactedAt ?? m.createdAt,
     author: { type: m.authorType, id: m.authorId, ...(m.authorName ? { name: m.authorName } : {}) },

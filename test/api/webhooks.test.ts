@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { blockContact, http, sdk, unblockContact } from '../support/api.js';
+import { blockContact, http, newAdmin, sdk, unblockContact } from '../support/api.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { connectVisitor, type Visitor } from '../support/visitor.js';
 import { startReceiver, type ReceivedHook } from '../support/webhook-receiver.js';
@@ -150,7 +150,7 @@ describe('webhook delivery', () => {
     await v.send('more');
     await r.next((h) => h.body.topic === 'conversation.user.replied');
     const fb = sdk(s);
-    const adminId = 'a'.repeat(24);
+    const adminId = await newAdmin(s);
     await fb.support.conversations.reply(conversationId, { type: 'admin', id: adminId, bodyMarkdown: 'hi!', messageType: 'reply' } as any);
     await fb.support.conversations.reply(conversationId, { type: 'admin', id: adminId, bodyMarkdown: 'vip', messageType: 'note' } as any);
     await r.next((h) => h.body.topic === 'conversation.admin.replied');
