@@ -142,9 +142,10 @@ export class Conversations {
     });
     if (!event) throw new ParleyError('conversation_part_not_found', `No part ${messageId} in conversation ${conversationId}.`);
     this.publish(event);
+    // Featurebase's action list has no redaction of its own: removing what a user wrote is `data.user_data_deleted`.
     await this.audit.record({
-      action: 'conversation.part_redacted',
-      domain: 'conversations',
+      action: 'data.user_data_deleted',
+      domain: 'data',
       description: `Message ${messageId} of conversation ${conversationId} redacted`,
       actor,
       resource: { type: 'conversation_part', id: messageId, name: null },

@@ -261,4 +261,24 @@ describe('webhook delivery', () => {
     expect(redelivered.raw).toBe(original.raw);
     expect(verify(redelivered, hook.secret)).toBe(true);
   });
+
+  it('delivers audit_log.created (a topic of the SDK enum) for each audit entry, shaped as the audit log API answers', async () => {
+    const s = await server();
+    const r = await receiver();
+    const fb = sdk(s);
+    const hook = await fb.webhooks.create({ name: 'audit', url: r.url, topics: ['audit_log.created'] });
+    const v = await visitor(s);
+    await blockContact(s, v.session.contact.id, 'spam');
+    const banned = await r.next((h) => h.body.topic === 'audit_log.created' && h.body.data.item.action === 'security.user_banned');
+    expect(verify(banned, hook.secret)).toBe(true);
+    const [entry] = (await fb.auditLogs.list({ action: 'security.user_banned' })).data;
+    expect(banned.body.data.item).toEqual(entry);
+    // Once nobody listens, entries fire nothing (not even later).
+    await fb.webhooks.update(hook.id, { topics: topics('contact.blocked') });
+    await unblockContact(s, v.session.contact.id);
+    await expect.poll(() => s.parley.store.webhooks.countEvents()).toBe(0);
+    const deliveries = await s.parley.store.webhooks.listDeliveries(hook.id, 100);
+    expect(deliveries.map((d) => JSON.parse(d.payload).data.item.action)).not.toContain('security.user_unbanned');
+    expect(deliveries.map((d) => JSON.parse(d.payload).data.item.action)).toContain('security.user_banned');
+  });
 });
