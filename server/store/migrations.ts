@@ -82,6 +82,9 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   return all;
 }
 
+/** The names of every migration, in order (what a migrated schema has recorded). */
+export const migrationNames = (dialect: Dialect): string[] => Object.keys(migrations(dialect));
+
 /**
  * Brings the schema up to date with Kysely's Migrator. A database made before Kysely (its
  * versions in `schema_migrations`) is adopted first: those versions are recorded as applied

@@ -2,7 +2,9 @@ import type { Backend } from './backend.js';
 import { runAgentsContract } from './agents.js';
 import { runAuditContract } from './audit.js';
 import { runContactsContract } from './contacts.js';
+import { runConversationLifecycleContract } from './conversation-lifecycle.js';
 import { runConversationsContract } from './conversations.js';
+import { runTagsContract } from './tags.js';
 import { runWebhooksContract } from './webhooks.js';
 
 export type { Backend };
@@ -14,4 +16,6 @@ export function runStoreContracts(backend: Backend) {
   runAgentsContract(backend);
   runWebhooksContract(backend);
   runAuditContract(backend);
+  runTagsContract(backend);
+  runConversationLifecycleContract(backend);
 }
