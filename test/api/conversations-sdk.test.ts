@@ -237,6 +237,16 @@ describe('routing and retries', () => {
     expect((await http(server, 'PUT', '/v2/conversations/search')).status).toBe(405);
   });
 
+  it('answers the SDK methods Parley does not have with 404 not_found', async () => {
+    const { contact, conversation } = await start('not-here');
+    const notFound = { status: 404, error: { code: 'not_found' } };
+    await expect(fb.support.conversations.participants.add(conversation.id, { participantIds: [contact.id] } as any)).rejects.toMatchObject(notFound);
+    await expect(fb.organization.teams.list()).rejects.toMatchObject(notFound);
+    await expect(fb.organization.teams.retrieve('ffffffffffffffffffffffff')).rejects.toMatchObject(notFound);
+    await expect(fb.organization.brands.retrieve('ffffffffffffffffffffffff')).rejects.toMatchObject(notFound);
+    await expect(fb.conversationAttributes.list()).rejects.toMatchObject(notFound);
+  });
+
   it('marks client errors x-should-retry: false and leaves rate limits and server errors retryable', async () => {
     const missing = await http(server, 'GET', '/v2/conversations/424242');
     expect([missing.status, missing.headers.get('x-should-retry')]).toEqual([404, 'false']);
