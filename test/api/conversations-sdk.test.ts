@@ -1,5 +1,6 @@
 import Featurebase from 'featurebase-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_TAGS } from '../../server/core/tags.js';
 import { blockContact, http, newAdmin, sdk } from '../support/api.js';
 import { startServer, type TestServer } from '../support/server.js';
 import {
@@ -114,6 +115,17 @@ describe('conversation tags', () => {
     await expect(fb.support.conversationTags.retrieve(spam.id)).rejects.toMatchObject({ status: 404, error: { code: 'tag_not_found' } });
   });
 
+  it('caps the catalog at MAX_TAGS tags', async () => {
+    const small = await startServer();
+    try {
+      for (let i = 0; i < MAX_TAGS; i++) await small.parley.store.tags.create(`tag ${i}`);
+      await expect(sdk(small).support.conversationTags.createOrRename({ name: 'one more' }))
+        .rejects.toMatchObject({ status: 400, error: { message: expect.stringContaining(String(MAX_TAGS)) } });
+    } finally {
+      await small.close();
+    }
+  });
+
   it('answers a duplicate name with 409 that the SDK does not retry (x-should-retry: false)', async () => {
     await fb.support.conversationTags.createOrRename({ name: 'twice' });
     let requests = 0;
@@ -192,6 +204,13 @@ describe('conversations.search', () => {
       .rejects.toMatchObject({ status: 400, error: { message: expect.stringContaining('OR') } });
     await expect(fb.support.conversations.search({ cursor: 'bm90IG91cnM' })).rejects.toMatchObject({ status: 400, error: { message: expect.stringContaining('cursor') } });
     await expect(fb.support.conversations.search({ limit: 1000 })).rejects.toMatchObject({ status: 400, error: { message: expect.stringContaining('limit') } });
+    await expect(fb.support.conversations.search({ search: 'x'.repeat(201) })).rejects.toMatchObject({ status: 400, error: { message: expect.stringContaining('search') } });
+    const many = Array.from({ length: 16 }, () => ({ field: 'state', operator: '=' as const, value: 'open' }));
+    await expect(fb.support.conversations.search({ query: { operator: 'AND', value: many } })).rejects.toMatchObject({ status: 400, error: { message: expect.stringContaining('15') } });
+    await expect(fb.support.conversations.search({ query: { field: 'tagIds', operator: 'IN', value: Array.from({ length: 101 }, (_, i) => String(i)) } }))
+      .rejects.toMatchObject({ status: 400, error: { code: 'invalid_payload' } });
+    await expect(fb.support.conversationTags.createOrRename({ name: 'x'.repeat(101) })).rejects.toMatchObject({ status: 400, error: { message: expect.stringContaining('name') } });
+    await expect(fb.support.conversationTags.createOrRename({ name: '   ' })).rejects.toMatchObject({ status: 400, error: { message: expect.stringContaining('blank') } });
   });
 });
 
