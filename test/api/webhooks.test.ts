@@ -262,6 +262,23 @@ describe('webhook delivery', () => {
     expect(verify(redelivered, hook.secret)).toBe(true);
   });
 
+  it('delivers conversation_part.redacted with the conversation and its emptied part', async () => {
+    const s = await server();
+    const r = await receiver();
+    const fb = sdk(s);
+    await fb.webhooks.create({ name: 'redactions', url: r.url, topics: ['conversation_part.redacted'] });
+    const v = await visitor(s);
+    const sent = await v.send('my card number is 4111 1111 1111 1111');
+    if (!sent.ok) throw new Error('send failed');
+    await fb.support.conversations.redact({ type: 'conversation_part', conversationId: sent.message.conversationId, conversationPartId: sent.message.id });
+    const hook = await r.next((h) => h.body.topic === 'conversation_part.redacted');
+    expect(hook.body.data.item).toMatchObject({
+      object: 'conversation', id: sent.message.conversationId,
+      conversationParts: [{ id: sent.message.id, bodyMarkdown: '', bodyHtml: '', redacted: true }],
+    });
+    expect(hook.raw).not.toContain('4111');
+  });
+
   it('delivers audit_log.created (a topic of the SDK enum) for each audit entry, shaped as the audit log API answers', async () => {
     const s = await server();
     const r = await receiver();
