@@ -270,10 +270,12 @@ describe('webhook delivery', () => {
     const v = await visitor(s);
     const sent = await v.send('my card number is 4111 1111 1111 1111');
     if (!sent.ok) throw new Error('send failed');
+    const tag = await fb.support.conversationTags.createOrRename({ name: 'pci' });
+    await fb.support.conversations.attachTag(sent.message.conversationId, { tagId: tag.id, actingAdminId: await newAdmin(s) });
     await fb.support.conversations.redact({ type: 'conversation_part', conversationId: sent.message.conversationId, conversationPartId: sent.message.id });
     const hook = await r.next((h) => h.body.topic === 'conversation_part.redacted');
     expect(hook.body.data.item).toMatchObject({
-      object: 'conversation', id: sent.message.conversationId,
+      object: 'conversation', id: sent.message.conversationId, tags: [{ id: tag.id, name: 'pci', type: 'tag' }],
       conversationParts: [{ id: sent.message.id, bodyMarkdown: '', bodyHtml: '', redacted: true }],
     });
     expect(hook.raw).not.toContain('4111');
