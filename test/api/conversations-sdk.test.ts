@@ -254,6 +254,12 @@ describe('routing and retries', () => {
     const wrong = await http(server, 'PUT', `/v2/contacts/${contact.id}`);
     expect([wrong.status, wrong.json.code]).toEqual([405, 'method_not_allowed']);
     expect((await http(server, 'PUT', '/v2/conversations/search')).status).toBe(405);
+    // The path is a route of its own, not a conversation id.
+    for (const path of ['/v2/conversations/search', '/v2/conversations/redact', '/v2/admins/roles']) {
+      const res = await http(server, path.endsWith('roles') ? 'DELETE' : 'GET', path);
+      expect([res.status, res.json.code], path).toEqual([405, 'method_not_allowed']);
+    }
+    expect((await http(server, 'GET', '/v2/conversations/not-a-number')).json.code).toBe('invalid_id');
   });
 
   it('answers the SDK methods Parley does not have with 404 not_found', async () => {
