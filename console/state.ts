@@ -184,6 +184,14 @@ export function createConsole(me: MeDto, connect: Connect) {
     });
     if (isOpen && fromContact) socket.emit('conversation:read', { conversationId: conversation.id }, () => {});
   });
+  // A redacted message keeps its place with its text gone, in the thread and the inbox preview.
+  socket.on('message:redacted', ({ message }) => {
+    batch(() => {
+      const cur = current.value;
+      if (cur?.conversation.id === message.conversationId) current.value = { ...cur, messages: cur.messages.map((m) => (m.id === message.id ? message : m)) };
+      inbox.value = inbox.value.map((i) => (i.lastMessage?.id === message.id ? { ...i, lastMessage: { ...i.lastMessage, body: '' } } : i));
+    });
+  });
   socket.on('conversation:updated', ({ conversation }) => setConversation(conversation));
   socket.on('conversation:deleted', ({ conversationId }) => {
     inbox.value = inbox.value.filter((i) => i.conversation.id !== conversationId);

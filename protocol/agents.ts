@@ -181,6 +181,8 @@ export interface AgentsBlockPayload {
 export interface AgentsServerEvents {
   /** Every stored message, notes included, from any process. */
   'message:new': (payload: AgentsMessagePayload) => void;
+  /** A message was redacted: `message` has an empty body and `redacted: true`. */
+  'message:redacted': (payload: { message: MessageDto }) => void;
   'conversation:updated': (payload: { conversation: ConversationDto }) => void;
   'conversation:deleted': (payload: { conversationId: string; contactId: string }) => void;
   'contact:updated': (payload: { contact: ContactSummary }) => void;

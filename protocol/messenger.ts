@@ -33,6 +33,8 @@ export interface MessengerClientEvents {
 export interface MessengerServerEvents {
   session: (payload: SessionPayload) => void;
   'message:new': (message: MessageDto) => void;
+  /** The message was redacted: it is gone from the visitor's thread. */
+  'message:redacted': (payload: { messageId: string; conversationId: string }) => void;
   'contact:blocked': (payload: { contactId: string; blockedUntil?: string | null }) => void;
   'contact:unblocked': (payload: { contactId: string }) => void;
   'agent:typing': (payload: TypingPayload & { name?: string | null }) => void;

@@ -16,6 +16,8 @@ export interface MessageDto {
   body: string;
   messageType: MessageType;
   createdAt: string;
+  /** Set when the message was redacted (its body is then empty). */
+  redacted?: true;
 }
 
 export interface SessionContact {

@@ -18,6 +18,7 @@ import { createLogger } from './logger.js';
 import { attachRedisAdapter } from './realtime/redis-adapter.js';
 import { fanOutToMessenger } from './realtime/messenger-fanout.js';
 import { setupMessenger } from './realtime/messenger.js';
+import { startSnoozeWaker } from './snooze-waker.js';
 import { startWebhookDispatcher } from './webhooks/dispatcher.js';
 import { createStore } from './store/create-store.js';
 import { RateLimiter } from './guard/rate-limits.js';
@@ -78,6 +79,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   const agentsConsole = setupConsole(io, core, config, logger);
   const webhooks = startWebhookDispatcher(core, logger, config.webhookDelivery, { allowPrivate: config.webhooksAllowPrivate });
   const blockExpiry = startBlockExpiry(core.contacts, config.blockPolicy.expiryPollMs, (err) => logger.error({ err }, 'block expiry failed'));
+  const snoozes = startSnoozeWaker(core, logger);
 
   handleErrors(app, logger);
   acceptJsonBodies(app);
@@ -107,6 +109,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
       agentsConsole.close();
       await blockExpiry.close();
       await webhooks.close();
+      await snoozes.close();
       io.disconnectSockets(true);
       // Closes the shared HTTP server too; then Fastify runs its own close hooks.
       await new Promise<void>((resolve) => io.close(() => resolve()));

@@ -168,6 +168,7 @@ export function createMessenger(o: MessengerOptions) {
     fetchHistory(lastId());
   });
   socket.on('message:new', (m) => merge([m]));
+  socket.on('message:redacted', ({ messageId }) => (items.value = items.value.filter((x) => x.id !== messageId)));
   socket.on('contact:blocked', () => setBlocked(true));
   socket.on('contact:unblocked', () => setBlocked(false));
   socket.on('agent:typing', (t) => {

@@ -22,7 +22,7 @@ function Message({ m, contactName }: { m: MessageDto; contactName: string }) {
           {clockTime(m.createdAt)}
         </time>
       </header>
-      <div class="msg-body">{body}</div>
+      {m.redacted ? <div class="msg-body redacted">Message redacted</div> : <div class="msg-body">{body}</div>}
     </article>
   );
 }

@@ -38,8 +38,8 @@ const CompanyUpsert = v.looseObject({
   companyHash: v.optional(shortText(128)),
 });
 
-/** A field of the SDK that Parley has nothing to store in: refused by name rather than dropped. */
-const unsupported = (what: string) => v.optional(v.never(`Parley does not store ${what}; leave this field out`));
+/** A field the SDK may send that Parley does not support: refused naming it, never dropped silently. */
+const unsupported = (why: string) => v.optional(v.never(`is not supported by Parley: ${why}; leave it out`));
 
 export const ContactUpsert = v.looseObject({
   userId: v.optional(userId),
@@ -51,29 +51,34 @@ export const ContactUpsert = v.looseObject({
   locale: v.optional(shortText(35)),
   /** When the contact was created in the business's system. */
   createdAt: v.optional(v.nullable(IsoDateTime)),
-  phone: unsupported('phone numbers'),
-  roles: unsupported('contact roles'),
-  subscribedToChangelog: unsupported('changelog subscriptions (it has no changelog)'),
+  phone: unsupported('phone numbers are not stored'),
+  roles: unsupported('contacts have no roles'),
+  subscribedToChangelog: unsupported('there is no changelog to subscribe to'),
   /** Accepted for Featurebase compatibility and ignored: REST callers hold the API key. */
   userHash: v.optional(shortText(128)),
 });
 
 const SEARCH_SORTS = ['lastActivity', 'createdAt', 'postsCreated', 'commentsCreated', 'last_activity', 'created_at', 'posts_created', 'comments_created']
   .flatMap((axis) => [`${axis}:desc`, `${axis}:asc`]);
-const searchScalar = v.union([shortText(255), v.number(), v.boolean(), v.null()]);
-/** One clause `{ field, operator, value }` (featurebase-node `SearchFilter`); the core checks fields and operators. */
+/** The SDK's search filter AST (`SearchFilter`), shared by contacts and conversations search; the core checks fields and operators. */
+const SearchValue = v.union([
+  v.pipe(v.string(), v.maxLength(255)), v.number(), v.boolean(), v.null(),
+  v.pipe(v.array(v.union([v.pipe(v.string(), v.maxLength(255)), v.number()])), v.maxLength(100, 'must list at most 100 values')),
+], 'must be a string, number, boolean, null or a list of strings or numbers');
 const SearchClause = v.object({
-  field: shortText(64),
+  field: v.pipe(v.string(), v.maxLength(100)),
   operator: v.picklist(['=', '!=', 'IN', 'NIN', '>', '<', '>=', '<=', '~', '!~', '^', '$'], 'must be one of = != IN NIN > < >= <= ~ !~ ^ $'),
-  value: v.union([searchScalar, v.pipe(v.array(v.union([shortText(255), v.number()])), v.maxLength(100, 'must list at most 100 values'))]),
+  value: SearchValue,
+});
+export type SearchClauseInput = v.InferOutput<typeof SearchClause>;
+const SearchGroup = v.object({
+  operator: v.picklist(['AND', 'OR'], 'must be AND or OR'),
+  value: v.pipe(v.array(SearchClause), v.minLength(1, 'must hold at least one clause'), v.maxLength(15, 'must hold at most 15 clauses')),
 });
 
 /** `POST /v2/contacts/search` (featurebase-node `ContactSearchParams`). */
 export const ContactSearchBody = v.object({
-  query: v.optional(v.union([
-    v.object({ operator: v.picklist(['AND', 'OR']), value: v.pipe(v.array(SearchClause), v.minLength(1), v.maxLength(15, 'must hold at most 15 clauses')) }),
-    SearchClause,
-  ], 'must be one clause {field, operator, value} or one group {operator: "AND", value: [clauses]}')),
+  query: v.optional(v.union([SearchClause, SearchGroup], 'must be a clause {field, operator, value} or a group {operator, value: [clauses]}')),
   sort: v.optional(v.picklist(SEARCH_SORTS, `must be one of ${SEARCH_SORTS.join(', ')}`), 'lastActivity:desc'),
   limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1, 'must be from 1 to 100'), v.maxValue(100, 'must be from 1 to 100')), 10),
   cursor: v.optional(v.pipe(v.string(), v.maxLength(512))),
@@ -107,6 +112,42 @@ export const ConversationUpdate = v.looseObject({
   state: v.optional(v.picklist(['open', 'closed', 'snoozed'])),
   title: v.optional(shortText(255)),
   adminAssigneeId: v.optional(v.nullable(ObjectId)),
+  /** With state `snoozed` (or alone): when the conversation opens again by itself. */
+  snoozedUntil: v.optional(v.nullable(IsoDateTime)),
+  /** Checked to be an active admin (the change is not attributed further). */
+  actingAdminId: v.optional(ObjectId),
+  /** Parley has no teams: only null (no team) is accepted. */
+  teamAssigneeId: v.optional(v.null('is not supported by Parley: there are no teams, only null is accepted')),
+  customAttributes: unsupported('conversations have no custom attributes'),
+  markAsRead: unsupported('read markers belong to console agents'),
+});
+
+export const ConversationRedact = v.looseObject({
+  type: v.literal('conversation_part', 'must be "conversation_part"'),
+  conversationId: ConversationId,
+  conversationPartId: ObjectId,
+  actingAdminId: v.optional(ObjectId),
+});
+
+export const AdminParams = v.object({ id: ObjectId });
+export const TagParams = v.object({ id: ObjectId });
+export const ConversationTagParams = v.object({ id: ConversationId, tagId: ObjectId });
+export const TagAttach = v.looseObject({ tagId: ObjectId, actingAdminId: ObjectId });
+export const TagDetach = v.looseObject({ actingAdminId: ObjectId });
+export const TagUpsert = v.looseObject({
+  name: v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(100, 'must be at most 100 characters')),
+  id: v.optional(ObjectId),
+  actingAdminId: v.optional(ObjectId),
+});
+
+/** `POST /v2/conversations/search`: the SDK's filter AST (one clause or one group), text, sort and cursor. */
+export const ConversationSearchBody = v.looseObject({
+  query: v.optional(v.union([SearchClause, SearchGroup], 'must be a clause {field, operator, value} or a group {operator, value: [clauses]}')),
+  search: v.optional(shortText(200)),
+  sort: v.optional(v.picklist(['lastActivityAt:desc', 'lastActivityAt:asc', 'last_activity_at:desc', 'last_activity_at:asc'])),
+  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1, 'must be from 1 to 100'), v.maxValue(100, 'must be from 1 to 100')), 10),
+  cursor: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  include: unsupported('conversations have no custom attributes'),
 });
 
 export const ConversationReply = v.variant('type', [

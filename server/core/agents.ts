@@ -28,6 +28,16 @@ export type SignInResult = { ok: true; agent: AgentRecord } | { ok: false; reaso
 
 const agentNotFound = () => new ParleyError('not_found', 'No agent with that id.');
 
+/**
+ * The admin an API admin id names: an active console agent. Anything else (an unknown id,
+ * a deactivated account) is refused with admin_not_found instead of being stored.
+ */
+export async function activeAdmin(store: Store, id: string): Promise<AgentRecord> {
+  const agent = await store.agents.get(id);
+  if (!agent || agent.deactivatedAt) throw new ParleyError('admin_not_found', `No admin with id ${id}.`);
+  return agent;
+}
+
 function checkPassword(password: string) {
   if (password.length < MIN_PASSWORD_LENGTH) {
     throw new ParleyError('invalid_payload', `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`);
@@ -123,6 +133,16 @@ export class Agents {
 
   list() {
     return this.store.agents.list();
+  }
+
+  /** The REST API's admins: the active agents. */
+  async admins(): Promise<AgentRecord[]> {
+    return (await this.store.agents.list()).filter((a) => !a.deactivatedAt);
+  }
+
+  /** One REST admin (admin_not_found unless an active agent). */
+  admin(id: string): Promise<AgentRecord> {
+    return activeAdmin(this.store, id);
   }
 
   /** Checks credentials (same work whether or not the email exists); a deactivated account never signs in. */

@@ -1,4 +1,6 @@
 import type { AuditLogInput, AuditLogQuery, AuditLogRecord, Repositories, Store } from '../store/store.js';
+import type { Publish } from './events.js';
+import type { Subscriptions } from './webhooks.js';
 
 /** Where a request came from, when there was one. */
 export interface RequestInfo {
@@ -28,10 +30,11 @@ export interface AuditEntry {
  * `auth.login`, `webhook.created`…), so the SDK's `auditLogs.list({ action })` filters work.
  */
 export class AuditLog {
-  constructor(private readonly store: Store) {}
+  /** Without `subscriptions` no entry fires `audit_log.created`; `publish` tells the webhook dispatcher at once. */
+  constructor(private readonly store: Store, private readonly subscriptions?: Subscriptions, private readonly publish?: Publish) {}
 
   /** Writes the entry; given a transaction's repositories, in that transaction. */
-  async record(entry: AuditEntry, repos: Pick<Repositories, 'audit' | 'agents'> = this.store): Promise<AuditLogRecord> {
+  async record(entry: AuditEntry, repos?: Pick<Repositories, 'audit' | 'agents' | 'webhooks'>): Promise<AuditLogRecord> {
     const input: AuditLogInput = {
       action: entry.action,
       domain: entry.domain,
@@ -41,14 +44,25 @@ export class AuditLog {
       request: entry.actor.request ?? { ipAddress: null, userAgent: null },
       metadata: entry.metadata ?? {},
     };
-    return repos.audit.add(input);
+    // The `audit_log.created` webhook event is written with the entry, in its transaction.
+    const wanted = await this.subscriptions?.wants(['audit_log.created']);
+    const write = async (r: Pick<Repositories, 'audit' | 'webhooks'>) => {
+      const stored = await r.audit.add(input);
+      if (wanted) await r.webhooks.recordEvent({ type: 'audit_log:created', entry: stored });
+      return stored;
+    };
+    // Inside the caller's transaction the caller's own after-commit event nudges the dispatcher.
+    if (repos) return write(repos);
+    const added = wanted ? await this.store.transaction(write) : await this.store.audit.add(input);
+    if (wanted) this.publish?.({ type: 'audit_log:created', entry: added });
+    return added;
   }
 
   list(query: AuditLogQuery) {
     return this.store.audit.list(query);
   }
 
-  private async actor(a: AuditActor, repos: Pick<Repositories, 'agents'>): Promise<AuditLogInput['actor']> {
+  private async actor(a: AuditActor, repos: Pick<Repositories, 'agents'> = this.store): Promise<AuditLogInput['actor']> {
     if (a.actorType === 'admin' && a.actorId) {
       const agent = await repos.agents.get(a.actorId);
       return { type: 'admin', id: a.actorId, email: agent?.email ?? null, name: agent?.name ?? null };

@@ -4,6 +4,7 @@ import { Contacts, type BlockPolicy } from './contacts.js';
 import { Conversations } from './conversations.js';
 import type { CoreEvent, Publish } from './events.js';
 import { Messages } from './messages.js';
+import { Tags } from './tags.js';
 import { Webhooks } from './webhooks.js';
 import type { Store } from '../store/store.js';
 
@@ -21,16 +22,20 @@ export class Core {
   readonly audit: AuditLog;
   /** Webhook endpoints; changes they subscribe to write an outbox event in their transaction (delivery runs in server/webhooks). */
   readonly webhooks: Webhooks;
+  /** Conversation tags: the catalog and each conversation's. */
+  readonly tags: Tags;
   private readonly listeners = new Set<Publish>();
 
   constructor(store: Store, opts: { agentPolicy?: AgentPolicy; blockPolicy?: BlockPolicy } = {}) {
     const publish: Publish = (event) => this.emit(event);
-    this.audit = new AuditLog(store);
+    // Entries fire `audit_log.created` when a webhook wants it (webhooks audit their own changes).
+    this.audit = new AuditLog(store, { wants: (topics) => this.webhooks.wants(topics) }, publish);
     this.webhooks = new Webhooks(store, this.audit);
     this.contacts = new Contacts(store, publish, this.audit, opts.blockPolicy, this.webhooks);
-    this.conversations = new Conversations(store, publish, this.webhooks);
+    this.conversations = new Conversations(store, publish, this.webhooks, this.audit);
     this.messages = new Messages(store, publish, this.webhooks);
-    this.agents = new Agents(store, this.contacts, opts.agentPolicy);
+    this.agents = new Agents(store, this.contacts, opts.agentPolicy, this.audit);
+    this.tags = new Tags(store);
   }
 
   /** Listen to committed changes (in this process); returns an unsubscribe function. */

@@ -1,4 +1,4 @@
-import type { BlockEventRecord, BlockRuleRecord, ContactRecord, ConversationRecord, MessageRecord } from '../store/store.js';
+import type { AuditLogRecord, BlockEventRecord, BlockRuleRecord, ContactRecord, ConversationRecord, MessageRecord } from '../store/store.js';
 
 export type BlockScope = 'contact' | 'device_and_ip';
 
@@ -39,6 +39,10 @@ export type CoreEvent =
   /** A lead rolled up into a customer: its conversations now belong to the customer. */
   | { type: 'contact:merged'; lead: ContactRecord; customer: ContactRecord }
   | { type: 'conversation:updated'; conversation: ConversationRecord; previous?: ConversationRecord }
-  | { type: 'conversation:deleted'; conversationId: string; contactId: string };
+  | { type: 'conversation:deleted'; conversationId: string; contactId: string }
+  /** A message's body was removed for good (its record now has an empty body and `redactedAt`). */
+  | { type: 'message:redacted'; message: MessageRecord; conversation: ConversationRecord }
+  /** An audit entry was written (only when a webhook subscribes to `audit_log.created`). */
+  | { type: 'audit_log:created'; entry: AuditLogRecord };
 
 export type Publish = (event: CoreEvent) => void;

@@ -12,8 +12,11 @@ export const CONVERSATION_TOPICS = [
   'conversation.contact.attached', 'conversation.contact.detached', 'conversation.read', 'conversation_part.redacted',
 ] as const;
 
-/** Every topic a Parley webhook may subscribe to. */
-export const WEBHOOK_TOPICS = ['contact.blocked', 'contact.unblocked', ...CONVERSATION_TOPICS] as const;
+/**
+ * Every topic a Parley webhook may subscribe to: Featurebase's conversation topics and
+ * `audit_log.created`, plus Parley's extensions `contact.blocked` and `contact.unblocked`.
+ */
+export const WEBHOOK_TOPICS = ['contact.blocked', 'contact.unblocked', ...CONVERSATION_TOPICS, 'audit_log.created'] as const;
 export type WebhookTopic = (typeof WEBHOOK_TOPICS)[number];
 
 /** Featurebase's per-organization limit. */

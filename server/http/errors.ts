@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import * as v from 'valibot';
 import { ERRORS, type ErrorCode, type RestError } from '../../protocol/errors.js';
 import { ParleyError } from '../core/errors.js';
 
@@ -8,11 +9,18 @@ export function noStore(reply: FastifyReply): void {
   reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
 }
 
-/** Featurebase-style error answer from a catalog code. */
+/**
+ * Whether a client may retry an answer with this status: timeouts, rate limits and server
+ * errors only. SDKs built by Stainless (featurebase-node) otherwise retry a 409 too.
+ */
+export const isRetryable = (status: number) => status === 408 || status === 429 || status >= 500;
+
+/** Featurebase-style error answer from a catalog code; `x-should-retry` tells SDKs whether to try again. */
 export function sendError(reply: FastifyReply, code: ErrorCode, message: string = ERRORS[code].message): FastifyReply {
   noStore(reply);
   const body: RestError = { object: 'error', code, message };
-  return reply.code(ERRORS[code].status).type('application/json; charset=utf-8').send(body);
+  const { status } = ERRORS[code];
+  return reply.code(status).header('x-should-retry', String(isRetryable(status))).type('application/json; charset=utf-8').send(body);
 }
 
 /** Fastify's own request errors (body parsing, limits) as catalog codes. */
@@ -37,18 +45,30 @@ export function handleErrors(app: FastifyInstance, logger: Logger): void {
   });
 }
 
+/** A route's path as a pattern whose named groups are its parameters. */
+function pathPattern(url: string): RegExp {
+  const escaped = url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${escaped.replace(/:([A-Za-z_]\w*)/g, '(?<$1>[^/]+)')}/?$`);
+}
+
 /**
  * The 404 handler of an API context: 405 when the path is one of its routes with another
- * method (Fastify itself answers 404), else 404 naming what was asked for.
+ * method (Fastify itself answers 404), else 404 naming what was asked for. A path is one of
+ * the routes only when its parameters are valid there: `POST /v2/contacts/nonsense` is
+ * unknown (404), not the contact route with the wrong method.
  */
 export function notFoundOrWrongMethod(app: FastifyInstance): (req: FastifyRequest, reply: FastifyReply) => FastifyReply {
-  const paths: RegExp[] = [];
+  const routes: { pattern: RegExp; params?: v.GenericSchema }[] = [];
   app.addHook('onRoute', (r) => {
-    paths.push(new RegExp(`^${r.url.replace(/:[^/]+/g, '[^/]+')}/?$`));
+    routes.push({ pattern: pathPattern(r.url), params: r.config?.paramsSchema });
+  });
+  const known = (path: string) => routes.some(({ pattern, params }) => {
+    const m = pattern.exec(path);
+    return !!m && (!params || v.is(params, { ...m.groups }));
   });
   return (req, reply) => {
     const path = req.url.split('?')[0];
-    return paths.some((p) => p.test(path))
+    return known(path)
       ? sendError(reply, 'method_not_allowed', `${req.method} is not allowed on ${path}.`)
       : sendError(reply, 'not_found', `No endpoint ${req.method} ${path}.`);
   };

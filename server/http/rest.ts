@@ -8,9 +8,11 @@ import { noStore, notFoundOrWrongMethod, sendError } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { clientAddress } from './request-info.js';
 import { registerRoutes, route } from './route.js';
+import { adminRoutes } from './routes/admins.js';
 import { auditLogRoutes } from './routes/audit-logs.js';
 import { contactRoutes } from './routes/contacts.js';
 import { conversationRoutes } from './routes/conversations.js';
+import { tagRoutes } from './routes/tags.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
 export interface RestDeps {
@@ -42,6 +44,7 @@ export async function restApi(app: FastifyInstance, { core, config, limiter }: R
 
   const routes = [
     ...contactRoutes(core), ...conversationRoutes(core), ...webhookRoutes(core), ...auditLogRoutes(core),
+    ...adminRoutes(core), ...tagRoutes(core),
     route({
       method: 'GET', url: '/v2/openapi.json', summary: 'This API as an OpenAPI 3.1 document', auth: 'none',
       responses: { 200: 'The OpenAPI document' },

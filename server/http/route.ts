@@ -16,6 +16,8 @@ declare module 'fastify' {
     auth?: RouteAuth;
     /** Oldest Featurebase-Version that has the endpoint (checked in server/http/api-version.ts). */
     minVersion?: ApiVersion;
+    /** The path parameters' schema (the 404 handler tells a known path from an unknown one with it). */
+    paramsSchema?: v.GenericSchema;
   }
 }
 
@@ -52,12 +54,20 @@ const invalidPayload = (issues: v.BaseIssue<unknown>[]) => new ParleyError('inva
 const invalidId = (issues: v.BaseIssue<unknown>[]) =>
   new ParleyError('invalid_id', `"${String(issues[0].input).slice(0, 64)}" is not a valid id: ${issues[0].message}.`);
 
-/** The one place requests are validated: path parameters (invalid_id), then query, then body (invalid_payload). */
-function validateInput(def: RouteDef): preValidationHookHandler | undefined {
+/**
+ * The one place requests are validated: path parameters (invalid_id), then query, then body
+ * (invalid_payload). A path that is another route's fixed path (`GET /v2/conversations/search`
+ * reaching `GET /v2/conversations/:id`) is that route with the wrong method: 405.
+ */
+function validateInput(def: RouteDef, fixedPaths: ReadonlySet<string>): preValidationHookHandler | undefined {
   const { params, query, body } = def;
   if (!params && !query && !body) return undefined;
   return async (req) => {
-    if (params) req.params = check(params, req.params, invalidId);
+    if (params) {
+      const path = req.url.split('?')[0].replace(/\/$/, '');
+      if (fixedPaths.has(path) && !v.is(params, req.params)) throw new ParleyError('method_not_allowed', `${req.method} is not allowed on ${path}.`);
+      req.params = check(params, req.params, invalidId);
+    }
     if (query) req.query = check(query, req.query, invalidPayload);
     // No body at all reads as {} (as an empty JSON object would), so optional bodies may be left out.
     if (body) req.body = check(body, req.body ?? {}, invalidPayload);
@@ -66,14 +76,15 @@ function validateInput(def: RouteDef): preValidationHookHandler | undefined {
 
 /** Registers route definitions (full paths) on an app or a plugin context with a prefix. */
 export function registerRoutes(app: FastifyInstance, defs: readonly RouteDef[]): void {
+  const fixedPaths = new Set(defs.filter((d) => !d.url.includes(':')).map((d) => d.url));
   for (const def of defs) {
     app.route({
       method: def.method,
       url: def.url.slice(app.prefix.length),
       // The API answers HEAD like any other unlisted method: 405.
       exposeHeadRoute: false,
-      config: { auth: def.auth, minVersion: def.minVersion },
-      preValidation: validateInput(def),
+      config: { auth: def.auth, minVersion: def.minVersion, paramsSchema: def.params },
+      preValidation: validateInput(def, fixedPaths),
       handler: def.handler as RouteHandlerMethod,
     });
   }

@@ -1,4 +1,4 @@
-import type { AuditLogRecord, CompanyRecord, ContactRecord, ConversationRecord, MessageRecord, WebhookRecord } from '../store/store.js';
+import type { AuditLogRecord, CompanyRecord, ContactRecord, ConversationRecord, MessageRecord, TagRecord, WebhookRecord } from '../store/store.js';
 
 /**
  * Contact as featurebase-node's `Contact` type shapes it (optional fields absent, not null,
@@ -66,15 +66,20 @@ export function partJson(m: MessageRecord) {
     id: m.id,
     partType,
     bodyMarkdown: m.body,
-    bodyHtml: bodyHtml(m.body),
-    channel: 'desktop' as const,
+    bodyHtml: m.redactedAt ? '' : bodyHtml(m.body),
+    // The SDK's AdminNote has no channel: a note is sent nowhere.
+    ...(partType !== 'admin_note' ? { channel: 'desktop' as const } : {}),
     createdAt: m.createdAt,
-    updatedAt: m.createdAt,
+    updatedAt: m.redactedAt ?? m.createdAt,
     author: { type: m.authorType, id: m.authorId, ...(m.authorName ? { name: m.authorName } : {}) },
+    ...(m.redactedAt ? { redacted: true } : {}),
   };
 }
 
-export function conversationJson(c: ConversationRecord, contact: ContactRecord | null, parts?: MessageRecord[]) {
+/** A workspace tag as featurebase-node's `ConversationTag`. */
+export const tagJson = (t: TagRecord) => ({ id: t.id, name: t.name, type: 'tag' as const });
+
+export function conversationJson(c: ConversationRecord, contact: ContactRecord | null, parts?: MessageRecord[], tags: TagRecord[] = []) {
   return {
     object: 'conversation' as const,
     id: c.id,
@@ -87,12 +92,12 @@ export function conversationJson(c: ConversationRecord, contact: ContactRecord |
     brandId: null,
     priority: false,
     prioritySetAt: null,
-    snoozedUntil: null,
+    snoozedUntil: c.state === 'snoozed' ? c.snoozedUntil : null,
     waitingSince: null,
     hasAdminOverriddenLanguage: false,
     userPreferredLanguage: contact?.locale ?? 'en',
     botConversationStateLastUpdatedAt: null,
-    tags: [],
+    tags: tags.map(tagJson),
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
     lastActivityAt: c.lastActivityAt,

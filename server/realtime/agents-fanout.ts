@@ -23,6 +23,9 @@ export function fanOutToAgents(core: Core, nsp: AgentsNamespace, logger: Logger,
         nsp.emit('message:new', { message: messageDto(event.message), conversation: conversationDto(event.conversation), contact: contactSummary(contact) });
         return;
       }
+      case 'message:redacted':
+        nsp.emit('message:redacted', { message: messageDto(event.message) });
+        return;
       case 'conversation:updated':
         nsp.emit('conversation:updated', { conversation: conversationDto(event.conversation) });
         return;

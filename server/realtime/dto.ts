@@ -10,6 +10,7 @@ export function messageDto(m: MessageRecord): MessageDto {
     body: m.body,
     messageType: m.messageType,
     createdAt: m.createdAt,
+    ...(m.redactedAt ? { redacted: true as const } : {}),
   };
 }
 

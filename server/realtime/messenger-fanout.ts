@@ -29,6 +29,9 @@ export function fanOutToMessenger(core: Core, nsp: MessengerNamespace, clustered
       case 'contact:unblocked':
         nsp.to(contactRoom(event.contact.id)).emit('contact:unblocked', { contactId: event.contact.id });
         return;
+      case 'message:redacted':
+        nsp.to(contactRoom(event.conversation.contactId)).emit('message:redacted', { messageId: event.message.id, conversationId: event.conversation.id });
+        return;
       case 'contact:deleted':
         nsp.in(contactRoom(event.contactId)).disconnectSockets(true);
         return;

@@ -6,6 +6,7 @@ import { AuditRepository } from './repositories/audit.js';
 import { CompaniesRepository } from './repositories/companies.js';
 import { ContactsRepository } from './repositories/contacts.js';
 import { ConversationsRepository, type Appender } from './repositories/conversations.js';
+import { TagsRepository } from './repositories/tags.js';
 import { WebhooksRepository } from './repositories/webhooks.js';
 import type { Database } from './schema.js';
 import type { Repositories, Store } from './store.js';
@@ -22,6 +23,7 @@ function repositories(c: Conn, appender: Appender): Repositories {
     agents: new AgentsRepository(c),
     webhooks: new WebhooksRepository(c),
     audit: new AuditRepository(c),
+    tags: new TagsRepository(c),
   };
 }
 
@@ -47,6 +49,7 @@ export class KyselyStore implements Store {
   readonly agents: AgentsRepository;
   readonly webhooks: WebhooksRepository;
   readonly audit: AuditRepository;
+  readonly tags: TagsRepository;
   private closed = false;
 
   constructor(private readonly parts: KyselyStoreParts) {
@@ -60,6 +63,7 @@ export class KyselyStore implements Store {
     this.agents = r.agents;
     this.webhooks = r.webhooks;
     this.audit = r.audit;
+    this.tags = r.tags;
   }
 
   migrate(): Promise<void> {

@@ -103,8 +103,33 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       await db.schema.alterTable('contacts').dropColumn('companies').execute();
     },
   };
+  // 8: conversation tags (a workspace catalog and the conversations carrying them), snoozes
+  // that end by themselves (any process wakes a due one), and redacted message parts.
+  all[name(8, 'tags_snooze_redaction')] = {
+    async up(db: Kysely<any>) {
+      await db.schema.createTable('tags')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', dialect.timeType, (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('conversation_tags')
+        .addColumn('conversation_id', dialect.kind === 'postgres' ? 'bigint' : 'integer', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+        .addColumn('tag_id', 'text', (c) => c.notNull().references('tags.id').onDelete('cascade'))
+        .addColumn('applied_by', 'text')
+        .addColumn('applied_at', dialect.timeType, (c) => c.notNull())
+        .addPrimaryKeyConstraint('conversation_tags_pk', ['conversation_id', 'tag_id'])
+        .execute();
+      await db.schema.createIndex('conversation_tags_tag').on('conversation_tags').columns(['tag_id', 'conversation_id']).execute();
+      await db.schema.alterTable('conversations').addColumn('snoozed_until', dialect.timeType).execute();
+      await db.schema.createIndex('conversations_snoozed_until').on('conversations').column('snoozed_until').execute();
+      await db.schema.alterTable('messages').addColumn('redacted_at', dialect.timeType).execute();
+    },
+  };
   return all;
 }
+
+/** The names of every migration, in order (what a migrated schema has recorded). */
+export const migrationNames = (dialect: Dialect): string[] => Object.keys(migrations(dialect));
 
 /**
  * Brings the schema up to date with Kysely's Migrator. A database made before Kysely (its

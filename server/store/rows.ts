@@ -55,6 +55,7 @@ export const toConversation = (r: Row): ConversationRecord => ({
   createdAt: decode.time(r.created_at)!,
   updatedAt: decode.time(r.updated_at)!,
   lastActivityAt: decode.time(r.last_activity_at)!,
+  snoozedUntil: decode.time(r.snoozed_until),
 });
 
 export const toMessage = (r: Row): MessageRecord => ({
@@ -67,6 +68,7 @@ export const toMessage = (r: Row): MessageRecord => ({
   body: r.body,
   messageType: r.message_type,
   createdAt: decode.time(r.created_at)!,
+  redactedAt: decode.time(r.redacted_at),
 });
 
 export const toBlockEvent = (r: Row): BlockEventRecord => ({

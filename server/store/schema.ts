@@ -74,6 +74,8 @@ export interface ConversationsTable {
   created_at: Time;
   updated_at: Time;
   last_activity_at: Time;
+  /** State `snoozed` until then (migration 8); a due one is woken by whichever process claims it. */
+  snoozed_until: Time | null;
 }
 
 export interface MessagesTable {
@@ -88,6 +90,23 @@ export interface MessagesTable {
   body: string;
   message_type: string;
   created_at: Time;
+  /** Set when the part was redacted (migration 8): its body is then empty. */
+  redacted_at: Time | null;
+}
+
+/** The workspace's conversation tags (migration 8). */
+export interface TagsTable {
+  id: string;
+  name: string;
+  created_at: Time;
+}
+
+/** Which tags a conversation carries, since when and by whom (migration 8). */
+export interface ConversationTagsTable {
+  conversation_id: BigId;
+  tag_id: string;
+  applied_by: string | null;
+  applied_at: Time;
 }
 
 export interface AgentsTable {
@@ -200,4 +219,6 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_outbox: WebhookOutboxTable;
   audit_logs: AuditLogsTable;
+  tags: TagsTable;
+  conversation_tags: ConversationTagsTable;
 }

@@ -5,6 +5,7 @@ import type { AuditRepository } from './repositories/audit.js';
 import type { CompaniesRepository } from './repositories/companies.js';
 import type { ContactsRepository } from './repositories/contacts.js';
 import type { ConversationsRepository } from './repositories/conversations.js';
+import type { TagsRepository } from './repositories/tags.js';
 import type { WebhooksRepository } from './repositories/webhooks.js';
 
 /** Rows as the core sees them; timestamps are ISO strings, ids strings. */
@@ -42,6 +43,21 @@ export interface ConversationRecord {
   createdAt: string;
   updatedAt: string;
   lastActivityAt: string;
+  /** While `state` is `snoozed`: when it opens again by itself (null: snoozed until someone opens it). */
+  snoozedUntil: string | null;
+}
+
+/** A workspace conversation tag. */
+export interface TagRecord {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+/** A tag on one conversation: when and by which admin it was attached. */
+export interface AppliedTagRecord extends TagRecord {
+  appliedAt: string;
+  appliedBy: string | null;
 }
 
 export interface MessageRecord {
@@ -54,6 +70,8 @@ export interface MessageRecord {
   body: string;
   messageType: MessageType;
   createdAt: string;
+  /** When the part was redacted (its body is then empty). */
+  redactedAt: string | null;
 }
 
 export interface BlockEventRecord {
@@ -159,10 +177,33 @@ export interface ConversationQuery {
   contactId?: string;
 }
 
+/** One condition of a conversation search; a search ANDs them. */
+export type ConversationClause =
+  | { column: 'state' | 'admin_assignee_id' | 'contact_id'; op: 'in' | 'not in'; values: (string | null)[] }
+  /** Conversations carrying any of these tags (`in`), or none of them (`not in`). */
+  | { column: 'tag'; op: 'in' | 'not in'; values: string[] }
+  /** `=`: created within that second. */
+  | { column: 'created_at'; op: '=' | '>' | '<'; value: string }
+  /** A field Parley holds one value of (priority false, no teams or brands): all or nothing. */
+  | { column: 'constant'; matches: boolean };
+
+export interface ConversationSearch {
+  clauses: ConversationClause[];
+  /** Words to find in a message body (case-insensitive; redacted parts hold none). */
+  text?: string;
+  /** By last activity, then id. */
+  order: 'asc' | 'desc';
+  limit: number;
+  /** From the previous page's `nextCursor`; null when it is not one of ours. */
+  after?: { at: string; id: number } | null;
+}
+
 export interface ConversationPatch {
   state?: ConversationState;
   title?: string | null;
   adminAssigneeId?: string | null;
+  /** Set with state `snoozed`; any other state clears it. */
+  snoozedUntil?: string | null;
 }
 
 /**
@@ -388,6 +429,8 @@ export interface Repositories {
   readonly agents: AgentsRepository;
   readonly webhooks: WebhooksRepository;
   readonly audit: AuditRepository;
+  /** Conversation tags: the workspace's catalog and each conversation's. */
+  readonly tags: TagsRepository;
 }
 
 /**

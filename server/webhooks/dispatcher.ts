@@ -70,7 +70,10 @@ export function startWebhookDispatcher(core: Core, logger: Logger, opts: Dispatc
     const topics = topicsOf(event);
     const webhooks = topics.length ? (await activeWebhooks()).filter((w) => topics.some((t) => w.topics.includes(t))) : [];
     if (!webhooks.length) return [];
-    const { item, changes } = await itemOf(event, (id) => core.contacts.find(id));
+    const { item, changes } = await itemOf(event, {
+      contactOf: (id) => core.contacts.find(id),
+      tagsOf: async (id) => (await core.tags.of([id])).get(id) ?? [],
+    });
     const inputs: DeliveryInput[] = [];
     for (const topic of topics) {
       // One event id per topic event, shared by every webhook it goes to (for deduplication).

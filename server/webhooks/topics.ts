@@ -1,7 +1,13 @@
 import type { CoreEvent } from '../core/events.js';
 import type { WebhookTopic } from '../core/webhooks.js';
-import { contactJson, conversationJson } from '../presenters/rest.js';
-import type { ContactRecord } from '../store/store.js';
+import { auditLogJson, contactJson, conversationJson } from '../presenters/rest.js';
+import type { ContactRecord, ConversationRecord, TagRecord } from '../store/store.js';
+
+/** What a payload needs beyond the event: the contact, and a conversation's tags. */
+export interface PayloadLookups {
+  contactOf(id: string): Promise<ContactRecord | null>;
+  tagsOf(conversationId: string): Promise<TagRecord[]>;
+}
 
 export interface TopicEvent {
   topic: WebhookTopic;
@@ -37,13 +43,19 @@ export function topicsOf(event: CoreEvent): WebhookTopic[] {
     }
     case 'conversation:deleted':
       return ['conversation.deleted'];
+    case 'message:redacted':
+      return ['conversation_part.redacted'];
+    case 'audit_log:created':
+      return ['audit_log.created'];
     default:
       return [];
   }
 }
 
 /** The payload `data.item` (and `changes`) for one topic, shaped like the REST API's objects. */
-export async function itemOf(event: CoreEvent, contactOf: (id: string) => Promise<ContactRecord | null>): Promise<Omit<TopicEvent, 'topic'>> {
+export async function itemOf(event: CoreEvent, { contactOf, tagsOf }: PayloadLookups): Promise<Omit<TopicEvent, 'topic'>> {
+  const conversation = async (c: ConversationRecord, parts?: Parameters<typeof conversationJson>[2]) =>
+    conversationJson(c, await contactOf(c.contactId), parts, await tagsOf(c.id));
   switch (event.type) {
     case 'contact:blocked':
     case 'contact:unblocked': {
@@ -69,7 +81,7 @@ export async function itemOf(event: CoreEvent, contactOf: (id: string) => Promis
       };
     }
     case 'message:created':
-      return { item: conversationJson(event.conversation, await contactOf(event.conversation.contactId), [event.message]) };
+      return { item: await conversation(event.conversation, [event.message]) };
     case 'conversation:updated': {
       const before = event.previous;
       const after = event.conversation;
@@ -78,10 +90,14 @@ export async function itemOf(event: CoreEvent, contactOf: (id: string) => Promis
           .filter((f) => before[f] !== after[f])
           .map((field) => ({ field, oldValue: before[field], newValue: after[field] }))
         : [];
-      return { item: conversationJson(after, await contactOf(after.contactId)), changes };
+      return { item: await conversation(after), changes };
     }
     case 'conversation:deleted':
       return { item: { object: 'conversation', id: event.conversationId, contactId: event.contactId, deleted: true } };
+    case 'message:redacted':
+      return { item: await conversation(event.conversation, [event.message]) };
+    case 'audit_log:created':
+      return { item: auditLogJson(event.entry) };
     default:
       return { item: null };
   }

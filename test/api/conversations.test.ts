@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blockContact, sdk, unblockContact } from '../support/api.js';
+import { blockContact, newAdmin, sdk, unblockContact } from '../support/api.js';
 import { startServer, type TestServer } from '../support/server.js';
 
-const ADMIN = '5f0c0ffee0c0ffee0c0ffee0';
+let ADMIN: string;
 let server: TestServer;
 let fb: ReturnType<typeof sdk>;
 beforeAll(async () => {
   server = await startServer();
   fb = sdk(server);
+  ADMIN = await newAdmin(server);
 });
 afterAll(() => server.close());
 

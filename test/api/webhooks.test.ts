@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { blockContact, http, sdk, unblockContact } from '../support/api.js';
+import { blockContact, http, newAdmin, sdk, unblockContact } from '../support/api.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { connectVisitor, type Visitor } from '../support/visitor.js';
 import { startReceiver, type ReceivedHook } from '../support/webhook-receiver.js';
@@ -150,7 +150,7 @@ describe('webhook delivery', () => {
     await v.send('more');
     await r.next((h) => h.body.topic === 'conversation.user.replied');
     const fb = sdk(s);
-    const adminId = 'a'.repeat(24);
+    const adminId = await newAdmin(s);
     await fb.support.conversations.reply(conversationId, { type: 'admin', id: adminId, bodyMarkdown: 'hi!', messageType: 'reply' } as any);
     await fb.support.conversations.reply(conversationId, { type: 'admin', id: adminId, bodyMarkdown: 'vip', messageType: 'note' } as any);
     await r.next((h) => h.body.topic === 'conversation.admin.replied');
@@ -260,5 +260,44 @@ describe('webhook delivery', () => {
     const redelivered = await r.next((h) => h !== original && h.body.id === original.body.id);
     expect(redelivered.raw).toBe(original.raw);
     expect(verify(redelivered, hook.secret)).toBe(true);
+  });
+
+  it('delivers conversation_part.redacted with the conversation and its emptied part', async () => {
+    const s = await server();
+    const r = await receiver();
+    const fb = sdk(s);
+    await fb.webhooks.create({ name: 'redactions', url: r.url, topics: ['conversation_part.redacted'] });
+    const v = await visitor(s);
+    const sent = await v.send('my card number is 4111 1111 1111 1111');
+    if (!sent.ok) throw new Error('send failed');
+    const tag = await fb.support.conversationTags.createOrRename({ name: 'pci' });
+    await fb.support.conversations.attachTag(sent.message.conversationId, { tagId: tag.id, actingAdminId: await newAdmin(s) });
+    await fb.support.conversations.redact({ type: 'conversation_part', conversationId: sent.message.conversationId, conversationPartId: sent.message.id });
+    const hook = await r.next((h) => h.body.topic === 'conversation_part.redacted');
+    expect(hook.body.data.item).toMatchObject({
+      object: 'conversation', id: sent.message.conversationId, tags: [{ id: tag.id, name: 'pci', type: 'tag' }],
+      conversationParts: [{ id: sent.message.id, bodyMarkdown: '', bodyHtml: '', redacted: true }],
+    });
+    expect(hook.raw).not.toContain('4111');
+  });
+
+  it('delivers audit_log.created (a topic of the SDK enum) for each audit entry, shaped as the audit log API answers', async () => {
+    const s = await server();
+    const r = await receiver();
+    const fb = sdk(s);
+    const hook = await fb.webhooks.create({ name: 'audit', url: r.url, topics: ['audit_log.created'] });
+    const v = await visitor(s);
+    await blockContact(s, v.session.contact.id, 'spam');
+    const banned = await r.next((h) => h.body.topic === 'audit_log.created' && h.body.data.item.action === 'security.user_banned');
+    expect(verify(banned, hook.secret)).toBe(true);
+    const [entry] = (await fb.auditLogs.list({ action: 'security.user_banned' })).data;
+    expect(banned.body.data.item).toEqual(entry);
+    // Once nobody listens, entries fire nothing (not even later).
+    await fb.webhooks.update(hook.id, { topics: topics('contact.blocked') });
+    await unblockContact(s, v.session.contact.id);
+    await expect.poll(() => s.parley.store.webhooks.countEvents()).toBe(0);
+    const deliveries = await s.parley.store.webhooks.listDeliveries(hook.id, 100);
+    expect(deliveries.map((d) => JSON.parse(d.payload).data.item.action)).not.toContain('security.user_unbanned');
+    expect(deliveries.map((d) => JSON.parse(d.payload).data.item.action)).toContain('security.user_banned');
   });
 });

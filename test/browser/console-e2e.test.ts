@@ -8,6 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureFirstAdmin } from '../../server/core/agents.js';
+import { sdk } from '../support/api.js';
 import { startServer, type TestServer } from '../support/server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -248,6 +249,18 @@ describe.skipIf(!haveChromium())('agents console, end to end with the widget', (
     expect(await agent.locator('.history li.unblock').textContent()).toMatch(/Unblocked by Admin.*Apologised by email/);
     expect(await agent.locator('.panel .badge.blocked').count()).toBe(0);
     await shoot('unblocked');
+  });
+
+  it('a part redacted through the SDK leaves the widget and shows as redacted in the open console, live', async () => {
+    const fb = sdk(server);
+    const [latest] = (await fb.support.conversations.list({ limit: 1 })).data;
+    const part = (await fb.support.conversations.retrieve(latest.id)).conversationParts!
+      .find((p) => 'bodyMarkdown' in p && p.bodyMarkdown?.includes('Any news on the parcel'))!;
+    await fb.support.conversations.redact({ type: 'conversation_part', conversationId: latest.id, conversationPartId: part.id });
+    await agent.locator('.msg.visitor .msg-body.redacted', { hasText: 'Message redacted' }).waitFor({ timeout: 5000 });
+    await visitor.locator('parley-messenger .m.me', { hasText: 'Any news' }).waitFor({ state: 'detached', timeout: 5000 });
+    expect(await agent.locator('.thread', { hasText: 'Any news on the parcel' }).count()).toBe(0);
+    await shoot('redacted');
   });
 
   it('bulk blocks from the contacts list, and the open console reflects a REST block live', async () => {

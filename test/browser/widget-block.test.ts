@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type TestServer } from '../support/server.js';
-import { blockContact, http, unblockContact } from '../support/api.js';
+import { blockContact, http, newAdmin, unblockContact } from '../support/api.js';
 import { connectVisitor, newClientId, type Visitor } from '../support/visitor.js';
 import { artifacts, haveChromium, hostPage, launch, root } from '../widget/browser.js';
 
@@ -80,7 +80,7 @@ describe.skipIf(!enabled)('widget on a hostile page under a strict CSP', () => {
     if (!hist.ok) throw new Error(hist.error.message);
     const conv = hist.messages[0].conversationId;
     const res = await http(server, 'POST', `/v2/conversations/${conv}/reply`, {
-      body: { type: 'admin', id: 'a'.repeat(24), messageType: 'reply', bodyMarkdown: 'Sorry about that! It left our warehouse on **Monday**; you can [track it here](https://example.com/track/4211). <img src=x onerror=alert(1)>' },
+      body: { type: 'admin', id: await newAdmin(server), messageType: 'reply', bodyMarkdown: 'Sorry about that! It left our warehouse on **Monday**; you can [track it here](https://example.com/track/4211). <img src=x onerror=alert(1)>' },
     });
     expect(res.status).toBeLessThan(300);
     const reply = page.locator('parley-messenger .m:not(.me) .bu a');

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startServer, type TestServer } from '../support/server.js';
-import { http } from '../support/api.js';
+import { http, newAdmin } from '../support/api.js';
 import { artifacts, haveChromium, launch, root } from '../widget/browser.js';
 
 const enabled = haveChromium();
@@ -80,7 +80,7 @@ describe.skipIf(!enabled)('widget on the demo page', () => {
     const list = await http(server, 'GET', '/v2/conversations');
     const id = list.json?.data?.[0]?.id ?? list.json?.conversations?.[0]?.id;
     expect(id, `GET /v2/conversations answered ${list.status} ${list.text.slice(0, 200)}`).toBeTruthy();
-    await http(server, 'POST', `/v2/conversations/${id}/reply`, { body: { type: 'admin', id: 'b'.repeat(24), messageType: 'reply', bodyMarkdown: 'Oui, nous livrons en Belgique en 2 à 3 jours.' } });
+    await http(server, 'POST', `/v2/conversations/${id}/reply`, { body: { type: 'admin', id: await newAdmin(server), messageType: 'reply', bodyMarkdown: 'Oui, nous livrons en Belgique en 2 à 3 jours.' } });
     await desktop.locator('parley-messenger .b >> text=1').waitFor();
     expect(await desktop.locator('parley-messenger button.l').getAttribute('aria-label')).toContain('1');
     await desktop.screenshot({ path: join(artifacts, '7-demo-unread.png'), animations: 'disabled' });

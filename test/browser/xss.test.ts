@@ -3,7 +3,7 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureFirstAdmin } from '../../server/core/agents.js';
-import { http } from '../support/api.js';
+import { http, newAdmin } from '../support/api.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { haveChromium, hostPage, CHROMIUM } from '../widget/browser.js';
 
@@ -78,8 +78,9 @@ describe.skipIf(!haveChromium())('hostile message bodies in the browser', () => 
     // The agent answers with the rest through the REST API.
     const conversations = await http(server, 'GET', '/v2/conversations');
     const conversationId = conversations.json.data[0].id;
+    const adminId = await newAdmin(server, 'Agent');
     for (const body of AGENT_BODIES) {
-      const res = await http(server, 'POST', `/v2/conversations/${conversationId}/reply`, { body: { type: 'admin', id: 'a'.repeat(24), bodyMarkdown: body, messageType: 'reply' } });
+      const res = await http(server, 'POST', `/v2/conversations/${conversationId}/reply`, { body: { type: 'admin', id: adminId, bodyMarkdown: body, messageType: 'reply' } });
       expect(res.status).toBe(201);
     }
     await expect.poll(() => visitor.locator('parley-messenger .m:not(.me)', { hasText: 'bold' }).count(), { timeout: 5000 }).toBe(1);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sdk } from '../support/api.js';
+import { newAdmin, sdk } from '../support/api.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { connectVisitor } from '../support/visitor.js';
 
@@ -25,8 +25,9 @@ describe('history on reconnect', () => {
     ack.close();
     if (!convId.ok) throw new Error('history failed');
     const fb = sdk(server);
-    await fb.support.conversations.reply(convId.messages[0].conversationId, { type: 'admin', id: 'a'.repeat(24), bodyMarkdown: 'while you were away', messageType: 'reply' });
-    await fb.support.conversations.reply(convId.messages[0].conversationId, { type: 'admin', id: 'a'.repeat(24), bodyMarkdown: 'internal', messageType: 'note' });
+    const adminId = await newAdmin(server);
+    await fb.support.conversations.reply(convId.messages[0].conversationId, { type: 'admin', id: adminId, bodyMarkdown: 'while you were away', messageType: 'reply' });
+    await fb.support.conversations.reply(convId.messages[0].conversationId, { type: 'admin', id: adminId, bodyMarkdown: 'internal', messageType: 'note' });
 
     const back = await connectVisitor(server.url, { visitorToken: v.session.visitorToken });
     const resumed = await back.history(lastSeen);

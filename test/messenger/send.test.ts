@@ -1,7 +1,7 @@
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_LENGTH, MAX_SOCKET_PAYLOAD_BYTES } from '../../protocol/limits.js';
-import { sdk } from '../support/api.js';
+import { newAdmin, sdk } from '../support/api.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { connectVisitor } from '../support/visitor.js';
 
@@ -56,9 +56,10 @@ describe('message:send', () => {
     const received: string[] = [];
     v.socket.on('message:new', (m) => received.push(m.body));
     const fb = sdk(server);
+    const adminId = await newAdmin(server);
     const reply = v.next('message:new');
-    await fb.support.conversations.reply(ack.message.conversationId, { type: 'admin', id: 'a'.repeat(24), bodyMarkdown: 'secret note', messageType: 'note' });
-    await fb.support.conversations.reply(ack.message.conversationId, { type: 'admin', id: 'a'.repeat(24), bodyMarkdown: 'answer', messageType: 'reply' });
+    await fb.support.conversations.reply(ack.message.conversationId, { type: 'admin', id: adminId, bodyMarkdown: 'secret note', messageType: 'note' });
+    await fb.support.conversations.reply(ack.message.conversationId, { type: 'admin', id: adminId, bodyMarkdown: 'answer', messageType: 'reply' });
     expect((await reply).body).toBe('answer');
     expect(received).toEqual(['answer']);
     v.close();

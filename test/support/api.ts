@@ -1,4 +1,5 @@
 import Featurebase from 'featurebase-node';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { startServer, type TestServer } from './server.js';
 
@@ -46,3 +47,9 @@ export async function http(server: TestServer, method: string, path: string, ini
 export const blockContact = (server: TestServer, id: string, reason?: string) =>
   http(server, 'POST', `/v2/contacts/${id}/block`, reason ? { body: { reason } } : {});
 export const unblockContact = (server: TestServer, id: string) => http(server, 'POST', `/v2/contacts/${id}/unblock`);
+
+/** An admin id the API accepts (an active console agent, created through the core). */
+export async function newAdmin(server: TestServer, name = 'Support'): Promise<string> {
+  const email = `${name.toLowerCase().replace(/\W+/g, '-')}-${randomBytes(4).toString('hex')}@example.com`;
+  return (await server.parley.core.agents.create({ email, name, role: 'agent', password: 'correct horse battery' })).id;
+}

@@ -103,6 +103,20 @@ describe('offline queue and resume', () => {
     expect(w.$('.st')).toBeNull();
   });
 
+  it('drops a redacted message from the thread when message:redacted arrives', async () => {
+    const w = mountApp();
+    w.server.open();
+    const a = msg({ body: 'rude words', author: { type: 'lead', id: 'c1' } });
+    const b = msg({ body: 'kept' });
+    w.server.of('history:fetch')[0].ack!({ ok: true, messages: [a, b], hasMore: false });
+    await tick();
+    const bubbles = () => w.$$('.m .bu').map((e) => e.textContent).filter((t) => t !== 'Hi there! How can we help you today?');
+    expect(bubbles()).toEqual(['rude words', 'kept']);
+    w.server.push('message:redacted', { messageId: a.id, conversationId: a.conversationId });
+    await tick();
+    expect(bubbles()).toEqual(['kept']);
+  });
+
   it('resumes history since the last seen id without duplicates', async () => {
     const w = mountApp();
     w.server.open();

@@ -1,10 +1,12 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import { decodeCursor, pageOf } from '../cursor.js';
 import { shortId, type Conn } from '../dialect.js';
 import { decodeInboxCursor, encodeInboxCursor, likePattern, prefixed } from '../inbox-query.js';
 import { toContact, toConversation, toMessage } from '../rows.js';
+import type { Database } from '../schema.js';
 import type {
-  AppendMessageInput, AppendResult, ConversationPatch, ConversationQuery, ConversationRecord, InboxQuery, InboxRow, MessageRecord, Page,
+  AppendMessageInput, AppendResult, ConversationClause, ConversationPatch, ConversationQuery, ConversationRecord, ConversationSearch, InboxQuery, InboxRow,
+  MessageRecord, Page,
 } from '../store.js';
 
 /** The message append hot path, written per dialect (server/store/{sqlite,postgres}/append.ts). */
@@ -13,6 +15,48 @@ export interface Appender {
 }
 
 type Row = Record<string, any>;
+type Where = ExpressionBuilder<Database & { c: Database['conversations'] }, 'c'>;
+
+type ListColumn = 'c.state' | 'c.admin_assignee_id' | 'c.contact_id';
+
+/** `col IN (…)` where null in the list means IS NULL too. */
+function inList(eb: Where, column: ListColumn, values: (string | null)[]) {
+  const known = values.filter((x): x is string => x !== null);
+  const parts = [...(known.length ? [eb(column, 'in', known)] : []), ...(known.length < values.length ? [eb(column, 'is', null)] : [])];
+  return parts.length ? eb.or(parts) : sql<boolean>`1 = 0`;
+}
+
+/** The complement of inList, NULLs included (SQL's NOT IN alone never matches a NULL). */
+function notInList(eb: Where, column: ListColumn, values: (string | null)[]) {
+  const known = values.filter((x): x is string => x !== null);
+  const hasNull = known.length < values.length;
+  const parts = [
+    ...(known.length ? [hasNull ? eb(column, 'not in', known) : eb.or([eb(column, 'is', null), eb(column, 'not in', known)])] : []),
+    ...(hasNull ? [eb(column, 'is not', null)] : []),
+  ];
+  return parts.length ? eb.and(parts) : sql<boolean>`1 = 1`;
+}
+
+function clauseSql(eb: Where, clause: ConversationClause) {
+  switch (clause.column) {
+    case 'state':
+    case 'admin_assignee_id':
+    case 'contact_id': {
+      return (clause.op === 'in' ? inList : notInList)(eb, `c.${clause.column}`, clause.values);
+    }
+    case 'tag': {
+      const tagged = eb.exists(eb.selectFrom('conversation_tags as t').select('t.tag_id').whereRef('t.conversation_id', '=', 'c.id').where('t.tag_id', 'in', clause.values));
+      return clause.op === 'in' ? tagged : eb.not(tagged);
+    }
+    case 'created_at': {
+      if (clause.op !== '=') return eb('c.created_at', clause.op, clause.value);
+      const next = new Date(Date.parse(clause.value) + 1000).toISOString();
+      return eb.and([eb('c.created_at', '>=', clause.value), eb('c.created_at', '<', next)]);
+    }
+    case 'constant':
+      return clause.matches ? sql<boolean>`1 = 1` : sql<boolean>`1 = 0`;
+  }
+}
 
 /** Conversations with their messages, the console inbox and agents' read markers. */
 export class ConversationsRepository {
@@ -35,10 +79,73 @@ export class ConversationsRepository {
   async update(id: string, patch: ConversationPatch): Promise<ConversationRecord | null> {
     const sid = shortId(id);
     if (!sid) return null;
-    const set = Object.fromEntries(Object.entries({ state: patch.state, title: patch.title, admin_assignee_id: patch.adminAssigneeId }).filter(([, v]) => v !== undefined));
+    const set = Object.fromEntries(Object.entries({
+      state: patch.state, title: patch.title, admin_assignee_id: patch.adminAssigneeId, snoozed_until: patch.snoozedUntil,
+    }).filter(([, v]) => v !== undefined));
     if (!Object.keys(set).length) return this.get(sid);
     const r = await this.c.db.updateTable('conversations').set({ ...set, updated_at: new Date().toISOString() }).where('id', '=', sid).returningAll().executeTakeFirst();
     return r ? toConversation(r) : null;
+  }
+
+  /** Whether some snooze is due: a read, so an idle sweep takes no write lock. */
+  async anySnoozeDue(now: string): Promise<boolean> {
+    return !!(await this.c.db.selectFrom('conversations').select('id').where('snoozed_until', '<=', now).where('state', '=', 'snoozed').limit(1).executeTakeFirst());
+  }
+
+  /**
+   * Opens snoozed conversations whose time has come, at most `limit`. The claim is the update
+   * itself (state still snoozed and due, in one write transaction; PostgreSQL skips rows
+   * another process holds), so each is woken by exactly one process, whichever it is.
+   */
+  wakeSnoozed(now: string, limit: number): Promise<{ previous: ConversationRecord; conversation: ConversationRecord }[]> {
+    return this.c.tx(async ({ db, dialect }) => {
+      const due = await dialect.claim(db.selectFrom('conversations').selectAll()
+        .where('state', '=', 'snoozed').where('snoozed_until', '<=', now).orderBy('snoozed_until').limit(limit)).execute();
+      if (!due.length) return [];
+      const woken = await db.updateTable('conversations').set({ state: 'open', snoozed_until: null, updated_at: now })
+        .where('id', 'in', due.map((r) => r.id)).where('state', '=', 'snoozed').returningAll().execute();
+      const before = new Map(due.map((r) => [String(r.id), toConversation(r)]));
+      return woken.map((r) => ({ previous: before.get(String(r.id))!, conversation: toConversation(r) }));
+    });
+  }
+
+  /**
+   * Redacts a message: its body is emptied for good and the time recorded. Null when the
+   * conversation has no message with that id; a part redacted before stays as it was.
+   */
+  async redactMessage(conversationId: string, messageId: string, at: string): Promise<MessageRecord | null> {
+    const sid = shortId(conversationId);
+    if (!sid) return null;
+    await this.c.db.updateTable('messages').set({ body: '', redacted_at: at })
+      .where('id', '=', messageId).where('conversation_id', '=', sid).where('redacted_at', 'is', null).execute();
+    const r = await this.c.db.selectFrom('messages').selectAll().where('id', '=', messageId).where('conversation_id', '=', sid).executeTakeFirst();
+    return r ? toMessage(r) : null;
+  }
+
+  /** One message of a conversation. */
+  async getMessage(conversationId: string, messageId: string): Promise<MessageRecord | null> {
+    const sid = shortId(conversationId);
+    const r = sid ? await this.c.db.selectFrom('messages').selectAll().where('id', '=', messageId).where('conversation_id', '=', sid).executeTakeFirst() : undefined;
+    return r ? toMessage(r) : null;
+  }
+
+  /** Conversations matching every clause (and the text), by last activity; cursor as the inbox's. */
+  async search(q: ConversationSearch): Promise<Page<ConversationRecord>> {
+    const text = q.text?.trim() ? likePattern(q.text.trim()) : null;
+    const after = q.after;
+    const rows = await this.c.db.selectFrom('conversations as c').selectAll('c')
+      .$if(q.clauses.length > 0, (qb) => qb.where((eb) => eb.and(q.clauses.map((clause) => clauseSql(eb, clause)))))
+      .$if(text !== null, (qb) => qb.where((eb) => eb.exists(eb.selectFrom('messages as m').select('m.seq')
+        .whereRef('m.conversation_id', '=', 'c.id').where(sql<boolean>`lower(m.body) LIKE lower(${text}) ESCAPE '\\'`))))
+      .$if(!!after, (qb) => qb.where((eb) => eb.or([
+        eb('c.last_activity_at', q.order === 'desc' ? '<' : '>', after!.at),
+        eb.and([eb('c.last_activity_at', '=', after!.at), eb('c.id', q.order === 'desc' ? '<' : '>', after!.id)]),
+      ])))
+      .orderBy('c.last_activity_at', q.order).orderBy('c.id', q.order).limit(q.limit + 1).execute();
+    const more = rows.length > q.limit;
+    const items = rows.slice(0, q.limit).map(toConversation);
+    const last = items[items.length - 1];
+    return { items, nextCursor: more && last ? encodeInboxCursor(last.lastActivityAt, last.id) : null };
   }
 
   async delete(id: string): Promise<boolean> {
@@ -72,7 +179,8 @@ export class ConversationsRepository {
    * message id: only later messages. Without `since`, the latest `limit` messages.
    */
   async listContactMessages(contactId: string, opts: { since?: string | null; limit: number }): Promise<{ messages: MessageRecord[]; hasMore: boolean }> {
-    const visible = this.c.db.selectFrom('messages').selectAll().where('contact_id', '=', contactId).where('message_type', '!=', 'note');
+    // Redacted parts are gone for the visitor (their body is empty anyway).
+    const visible = this.c.db.selectFrom('messages').selectAll().where('contact_id', '=', contactId).where('message_type', '!=', 'note').where('redacted_at', 'is', null);
     if (opts.since) {
       const anchor = await this.c.db.selectFrom('messages').select(['seq', 'contact_id']).where('id', '=', opts.since).executeTakeFirst();
       const seq = anchor && anchor.contact_id === contactId ? anchor.seq : 0;
@@ -98,9 +206,10 @@ export class ConversationsRepository {
       .selectAll('ct')
       .select([
         'c.id as c_id', 'c.contact_id as c_contact_id', 'c.state as c_state', 'c.title as c_title', 'c.admin_assignee_id as c_admin_assignee_id',
-        'c.created_at as c_created_at', 'c.updated_at as c_updated_at', 'c.last_activity_at as c_last_activity_at',
+        'c.created_at as c_created_at', 'c.updated_at as c_updated_at', 'c.last_activity_at as c_last_activity_at', 'c.snoozed_until as c_snoozed_until',
         'm.id as m_id', 'm.conversation_id as m_conversation_id', 'm.client_id as m_client_id', 'm.author_type as m_author_type',
         'm.author_id as m_author_id', 'm.author_name as m_author_name', 'm.body as m_body', 'm.message_type as m_message_type', 'm.created_at as m_created_at',
+        'm.redacted_at as m_redacted_at',
         (eb) => eb.selectFrom('messages as u').select((e) => e.fn.countAll().as('n'))
           .whereRef('u.conversation_id', '=', 'c.id').where('u.author_type', '!=', 'admin')
           .where('u.seq', '>', (e) => e.fn.coalesce(

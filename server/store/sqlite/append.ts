@@ -133,7 +133,7 @@ export class SqliteAppender implements Appender {
     const contact = batch.contactRecord(conversation.contact_id);
     const stored: AppendResult = {
       status: 'stored',
-      message: { ...message, conversationId: String(message.conversationId) } as MessageRecord,
+      message: { ...message, conversationId: String(message.conversationId), redactedAt: null } as MessageRecord,
       conversation: toConversation(conversation),
       createdConversation,
       ...(contact ? { contact } : {}),

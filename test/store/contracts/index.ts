@@ -4,7 +4,9 @@ import { runAuditContract } from './audit.js';
 import { runCompaniesContract } from './companies.js';
 import { runContactSearchContract } from './contact-search.js';
 import { runContactsContract } from './contacts.js';
+import { runConversationLifecycleContract } from './conversation-lifecycle.js';
 import { runConversationsContract } from './conversations.js';
+import { runTagsContract } from './tags.js';
 import { runWebhooksContract } from './webhooks.js';
 
 export type { Backend };
@@ -18,4 +20,6 @@ export function runStoreContracts(backend: Backend) {
   runAgentsContract(backend);
   runWebhooksContract(backend);
   runAuditContract(backend);
+  runTagsContract(backend);
+  runConversationLifecycleContract(backend);
 }
