@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import pg from 'pg';
-import { DATABASE_URL, REDIS_URL } from './services.js';
+import { afterAll, beforeAll } from 'vitest';
+import type { TestServer } from './server.js';
+import { DATABASE_URL, REDIS_URL, needPostgresAndRedis } from './services.js';
 
 const SERVER = new URL('../../dist/server.js', import.meta.url).pathname;
 
@@ -107,4 +109,19 @@ export async function startCluster(n: number, extraEnv: Record<string, string> =
       await client.end();
     },
   };
+}
+
+/**
+ * A cluster of `n` processes for the calling test file (started before its tests, closed after
+ * them), or `ready: false` when PostgreSQL or Redis is missing (skip the suite then).
+ */
+export async function clusterPerFile(suite: string, n: number, env: Record<string, string> = {}) {
+  const ctx = { ready: await needPostgresAndRedis(suite), cluster: undefined as unknown as Cluster, api: (i: number) => ({ url: ctx.cluster.nodes[i].url, apiKey: ctx.cluster.apiKey }) as TestServer };
+  beforeAll(async () => {
+    if (ctx.ready) ctx.cluster = await startCluster(n, env);
+  }, 60_000);
+  afterAll(async () => {
+    await ctx.cluster?.close();
+  });
+  return ctx;
 }
