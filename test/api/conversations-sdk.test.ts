@@ -246,14 +246,14 @@ describe('conversations.update: snooze and fields Parley does not have', () => {
 describe('routing and retries', () => {
   it('answers 404 to unknown paths, 405 only to a known path with another method', async () => {
     const { contact } = await start('routing');
-    for (const [method, path] of [['POST', '/v2/contacts/not-an-id'], ['GET', '/v2/nothing'], ['POST', '/v2/conversations/12/unknown'], ['PUT', '/v2/contacts/search']]) {
+    for (const [method, path] of [['POST', '/v2/contacts/not-an-id'], ['GET', '/v2/nothing'], ['POST', '/v2/conversations/12/unknown'], ['PUT', '/v2/contacts/searching']]) {
       const res = await http(server, method, path);
       expect(res.status, `${method} ${path}`).toBe(404);
       expect(res.json.code).toBe('not_found');
     }
     const wrong = await http(server, 'PUT', `/v2/contacts/${contact.id}`);
     expect([wrong.status, wrong.json.code]).toEqual([405, 'method_not_allowed']);
-    expect((await http(server, 'PUT', '/v2/conversations/search')).status).toBe(405);
+    for (const path of ['/v2/conversations/search', '/v2/contacts/search']) expect((await http(server, 'PUT', path)).status, path).toBe(405);
     // The path is a route of its own, not a conversation id.
     for (const path of ['/v2/conversations/search', '/v2/conversations/redact', '/v2/admins/roles']) {
       const res = await http(server, path.endsWith('roles') ? 'DELETE' : 'GET', path);
