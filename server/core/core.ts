@@ -4,6 +4,7 @@ import { Contacts, type BlockPolicy } from './contacts.js';
 import { Conversations } from './conversations.js';
 import type { CoreEvent, Publish } from './events.js';
 import { Messages } from './messages.js';
+import { Protection } from './protection.js';
 import { Webhooks } from './webhooks.js';
 import type { Store } from '../store/store.js';
 
@@ -21,6 +22,8 @@ export class Core {
   readonly audit: AuditLog;
   /** Webhook endpoints; changes they subscribe to write an outbox event in their transaction (delivery runs in server/webhooks). */
   readonly webhooks: Webhooks;
+  /** Automatic protection: rules run in the send path, held messages, rule events. */
+  readonly protection: Protection;
   private readonly listeners = new Set<Publish>();
 
   constructor(store: Store, opts: { agentPolicy?: AgentPolicy; blockPolicy?: BlockPolicy } = {}) {
@@ -29,7 +32,8 @@ export class Core {
     this.webhooks = new Webhooks(store, this.audit);
     this.contacts = new Contacts(store, publish, this.audit, opts.blockPolicy, this.webhooks);
     this.conversations = new Conversations(store, publish, this.webhooks);
-    this.messages = new Messages(store, publish, this.webhooks);
+    this.protection = new Protection(store, publish, this.audit, this.webhooks, (held) => this.messages.release(held));
+    this.messages = new Messages(store, publish, this.webhooks, this.protection);
     this.agents = new Agents(store, this.contacts, opts.agentPolicy);
   }
 

@@ -13,7 +13,7 @@ export const CONVERSATION_TOPICS = [
 ] as const;
 
 /** Every topic a Parley webhook may subscribe to. */
-export const WEBHOOK_TOPICS = ['contact.blocked', 'contact.unblocked', ...CONVERSATION_TOPICS] as const;
+export const WEBHOOK_TOPICS = ['contact.blocked', 'contact.unblocked', 'message.held', ...CONVERSATION_TOPICS] as const;
 export type WebhookTopic = (typeof WEBHOOK_TOPICS)[number];
 
 /** Featurebase's per-organization limit. */

@@ -11,6 +11,7 @@ import { registerRoutes, route } from './route.js';
 import { auditLogRoutes } from './routes/audit-logs.js';
 import { contactRoutes } from './routes/contacts.js';
 import { conversationRoutes } from './routes/conversations.js';
+import { protectionRoutes } from './routes/protection.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
 export interface RestDeps {
@@ -41,7 +42,7 @@ export async function restApi(app: FastifyInstance, { core, config, limiter }: R
   });
 
   const routes = [
-    ...contactRoutes(core), ...conversationRoutes(core), ...webhookRoutes(core), ...auditLogRoutes(core),
+    ...contactRoutes(core), ...conversationRoutes(core), ...webhookRoutes(core), ...auditLogRoutes(core), ...protectionRoutes(core),
     route({
       method: 'GET', url: '/v2/openapi.json', summary: 'This API as an OpenAPI 3.1 document', auth: 'none',
       responses: { 200: 'The OpenAPI document' },

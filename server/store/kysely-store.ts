@@ -5,6 +5,7 @@ import { AgentsRepository } from './repositories/agents.js';
 import { AuditRepository } from './repositories/audit.js';
 import { ContactsRepository } from './repositories/contacts.js';
 import { ConversationsRepository, type Appender } from './repositories/conversations.js';
+import { ProtectionRepository } from './repositories/protection.js';
 import { WebhooksRepository } from './repositories/webhooks.js';
 import type { Database } from './schema.js';
 import type { Repositories, Store } from './store.js';
@@ -20,6 +21,7 @@ function repositories(c: Conn, appender: Appender): Repositories {
     agents: new AgentsRepository(c),
     webhooks: new WebhooksRepository(c),
     audit: new AuditRepository(c),
+    protection: new ProtectionRepository(c),
   };
 }
 
@@ -44,6 +46,7 @@ export class KyselyStore implements Store {
   readonly agents: AgentsRepository;
   readonly webhooks: WebhooksRepository;
   readonly audit: AuditRepository;
+  readonly protection: ProtectionRepository;
   private closed = false;
 
   constructor(private readonly parts: KyselyStoreParts) {
@@ -56,6 +59,7 @@ export class KyselyStore implements Store {
     this.agents = r.agents;
     this.webhooks = r.webhooks;
     this.audit = r.audit;
+    this.protection = r.protection;
   }
 
   migrate(): Promise<void> {
