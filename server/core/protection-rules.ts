@@ -54,7 +54,7 @@ export function compilePattern(pattern: string, caseInsensitive: boolean): RE2JS
 function compileCondition(c: ProtectionConditionInput): { needs: Partial<FactNeeds>; test: (f: ProtectionFacts) => boolean } {
   switch (c.type) {
     case 'pattern': {
-      const re = compilePattern(c.pattern, c.caseInsensitive);
+      const re = compilePattern(c.pattern, c.caseInsensitive !== false);
       return { needs: {}, test: (f) => f.body !== null && re.matcher(f.body).find() };
     }
     case 'words': {

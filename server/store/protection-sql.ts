@@ -39,7 +39,7 @@ export function factQueries(needs: FactNeeds, contact: Row, now: string): Partia
   const id = contact.id as string;
   if (needs.history) {
     q.recent = { sql: 'SELECT body, author_type, message_type, created_at FROM messages WHERE contact_id = ? ORDER BY seq DESC LIMIT ?', params: [id, RECENT] };
-    q.held = { sql: 'SELECT body, author_type, created_at FROM held_messages WHERE contact_id = ? ORDER BY created_at DESC LIMIT ?', params: [id, RECENT] };
+    q.held = { sql: 'SELECT body, author_type, created_at FROM held_messages WHERE contact_id = ? ORDER BY created_at DESC, id DESC LIMIT ?', params: [id, RECENT] };
   }
   if (needs.rateHitsSeconds) {
     q.rateHits = {
@@ -60,7 +60,7 @@ export function factQueries(needs: FactNeeds, contact: Row, now: string): Partia
       params: [contact.last_device_id, since(now, needs.leadsByDeviceSeconds), RECENT],
     };
   }
-  if (needs.blocks) q.blocks = { sql: 'SELECT action, created_at FROM block_events WHERE contact_id = ? ORDER BY created_at DESC LIMIT ?', params: [id, RECENT] };
+  if (needs.blocks) q.blocks = { sql: 'SELECT action, created_at FROM block_events WHERE contact_id = ? ORDER BY created_at DESC, id DESC LIMIT ?', params: [id, RECENT] };
   return q;
 }
 

@@ -3,6 +3,7 @@ import { runAgentsContract } from './agents.js';
 import { runAuditContract } from './audit.js';
 import { runContactsContract } from './contacts.js';
 import { runConversationsContract } from './conversations.js';
+import { runProtectionContract } from './protection.js';
 import { runWebhooksContract } from './webhooks.js';
 
 export type { Backend };
@@ -14,4 +15,5 @@ export function runStoreContracts(backend: Backend) {
   runAgentsContract(backend);
   runWebhooksContract(backend);
   runAuditContract(backend);
+  runProtectionContract(backend);
 }
