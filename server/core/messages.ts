@@ -119,6 +119,18 @@ export class Messages {
     });
   }
 
+  /**
+   * The latest page also shows the visitor its own held messages, where they were sent: a
+   * reload must not tell a flooder which of its messages were held.
+   */
+  private async withHeld(contactId: string, since: string | null | undefined, limit: number, page: { messages: MessageRecord[]; hasMore: boolean }) {
+    if (since || !this.protection) return page;
+    const held = (await this.store.protection.listHeld({ limit, contactId })).items;
+    if (!held.length) return page;
+    const merged = [...page.messages, ...held.map(heldAsMessage)].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+    return { messages: merged.slice(-limit), hasMore: page.hasMore || merged.length > limit };
+  }
+
   private settle(result: AppendResult, origin?: string): SentMessage {
     switch (result.status) {
       case 'stored':
@@ -147,7 +159,7 @@ export class Messages {
    * messages, cut at the start; `hasMore` means older messages exist that no page reaches.
    */
   async history(contactId: string, since: string | null | undefined, limit: number, maxBytes = MAX_HISTORY_PAGE_BYTES) {
-    const page = await this.store.conversations.listContactMessages(contactId, { since, limit });
+    const page = await this.withHeld(contactId, since, limit, await this.store.conversations.listContactMessages(contactId, { since, limit }));
     const { messages } = page;
     const newestFirst = !since;
     let bytes = 0;

@@ -18,12 +18,12 @@ const HeldListQuery = v.looseObject({ ...PageQuery.entries });
 /** `/v2/protection` (Parley extension): rules, the recommended set, held messages, rule events. */
 export const protectionRoutes = (core: Core) => [
   route({
-    method: 'GET', url: '/v2/protection/rules', summary: 'List protection rules, in evaluation order (Parley extension)', auth: 'bearer', minVersion: NOVA,
+    method: 'GET', url: '/v2/protection/rules', summary: 'List protection rules, in evaluation order', auth: 'bearer', minVersion: NOVA, extension: true,
     responses: { 200: 'Every rule' },
     handler: async () => ({ object: 'list', data: (await core.protection.listRules()).map(ruleJson), nextCursor: null }),
   }),
   route({
-    method: 'POST', url: '/v2/protection/rules', summary: 'Create a protection rule (Parley extension)', auth: 'bearer', minVersion: NOVA,
+    method: 'POST', url: '/v2/protection/rules', summary: 'Create a protection rule', auth: 'bearer', minVersion: NOVA, extension: true,
     body: ProtectionRuleCreate, responses: { 201: 'The rule' }, errors: ['invalid_pattern'],
     handler: async (req, reply) => {
       reply.code(201);
@@ -31,22 +31,22 @@ export const protectionRoutes = (core: Core) => [
     },
   }),
   route({
-    method: 'POST', url: '/v2/protection/recommended', summary: 'Switch the recommended rules off, to dry run or on (Parley extension)', auth: 'bearer', minVersion: NOVA,
+    method: 'POST', url: '/v2/protection/recommended', summary: 'Switch the recommended rules off, to dry run or on', auth: 'bearer', minVersion: NOVA, extension: true,
     body: RecommendedRulesBody, responses: { 200: 'The recommended rules' },
     handler: async (req) => ({ object: 'list', data: (await core.protection.setRecommended(req.body.mode, apiActor(req))).map(ruleJson), nextCursor: null }),
   }),
   route({
-    method: 'GET', url: '/v2/protection/rules/:id', summary: 'Retrieve a protection rule (Parley extension)', auth: 'bearer', minVersion: NOVA,
+    method: 'GET', url: '/v2/protection/rules/:id', summary: 'Retrieve a protection rule', auth: 'bearer', minVersion: NOVA, extension: true,
     params: ProtectionIdParams, responses: { 200: 'The rule' }, errors: ['protection_rule_not_found'],
     handler: async ({ params }) => ruleJson(await core.protection.getRule(params.id)),
   }),
   route({
-    method: 'PATCH', url: '/v2/protection/rules/:id', summary: 'Update a protection rule (Parley extension)', auth: 'bearer', minVersion: NOVA,
+    method: 'PATCH', url: '/v2/protection/rules/:id', summary: 'Update a protection rule', auth: 'bearer', minVersion: NOVA, extension: true,
     params: ProtectionIdParams, body: ProtectionRuleUpdate, responses: { 200: 'The rule' }, errors: ['protection_rule_not_found', 'invalid_pattern'],
     handler: async (req) => ruleJson(await core.protection.updateRule(req.params.id, req.body, apiActor(req))),
   }),
   route({
-    method: 'DELETE', url: '/v2/protection/rules/:id', summary: 'Delete a protection rule (Parley extension)', auth: 'bearer', minVersion: NOVA,
+    method: 'DELETE', url: '/v2/protection/rules/:id', summary: 'Delete a protection rule', auth: 'bearer', minVersion: NOVA, extension: true,
     params: ProtectionIdParams, responses: { 200: '{id, object: "protection_rule", deleted: true}' }, errors: ['protection_rule_not_found'],
     handler: async (req) => {
       await core.protection.deleteRule(req.params.id, apiActor(req));
@@ -54,7 +54,7 @@ export const protectionRoutes = (core: Core) => [
     },
   }),
   route({
-    method: 'GET', url: '/v2/protection/events', summary: 'What rules did, or in dry run would have done, newest first (Parley extension)', auth: 'bearer', minVersion: NOVA,
+    method: 'GET', url: '/v2/protection/events', summary: 'What rules did, or in dry run would have done, newest first', auth: 'bearer', minVersion: NOVA, extension: true,
     query: ProtectionEventsQuery, responses: { 200: 'A page of rule events' },
     handler: async ({ query: { limit, cursor, ruleId, mode } }) => {
       const page = await core.protection.events({ limit, cursor, ruleId, mode });
@@ -62,7 +62,7 @@ export const protectionRoutes = (core: Core) => [
     },
   }),
   route({
-    method: 'GET', url: '/v2/protection/held', summary: 'List held messages, newest first (Parley extension)', auth: 'bearer', minVersion: NOVA,
+    method: 'GET', url: '/v2/protection/held', summary: 'List held messages, newest first', auth: 'bearer', minVersion: NOVA, extension: true,
     query: HeldListQuery, responses: { 200: 'A page of held messages' },
     handler: async ({ query: { limit, cursor } }) => {
       const page = await core.protection.listHeld({ limit, cursor });
@@ -70,13 +70,13 @@ export const protectionRoutes = (core: Core) => [
     },
   }),
   route({
-    method: 'POST', url: '/v2/protection/held/:id/release', summary: 'Release a held message: delivered live to agents (Parley extension)', auth: 'bearer', minVersion: NOVA,
+    method: 'POST', url: '/v2/protection/held/:id/release', summary: 'Release a held message: delivered live to agents', auth: 'bearer', minVersion: NOVA, extension: true,
     params: ProtectionIdParams, responses: { 200: 'The conversation part it became' },
     errors: ['held_message_not_found', 'contact_blocked', 'conversation_not_found', 'contact_not_found'],
     handler: async (req) => partJson((await core.protection.release(req.params.id, apiActor(req))).message),
   }),
   route({
-    method: 'DELETE', url: '/v2/protection/held/:id', summary: 'Discard a held message (Parley extension)', auth: 'bearer', minVersion: NOVA,
+    method: 'DELETE', url: '/v2/protection/held/:id', summary: 'Discard a held message', auth: 'bearer', minVersion: NOVA, extension: true,
     params: ProtectionIdParams, responses: { 200: '{id, object: "held_message", deleted: true}' }, errors: ['held_message_not_found'],
     handler: async (req) => {
       await core.protection.discard(req.params.id, apiActor(req));
