@@ -1,7 +1,7 @@
-import { RE2JS } from 're2js';
+import { RE2JS, RE2Set } from 're2js';
 import type { ProtectionActionInput, ProtectionConditionInput } from '../../protocol/schemas/protection.js';
 import { ParleyError } from './errors.js';
-import type { FactNeeds, ProtectionCheck, ProtectionFacts, ProtectionFiring, ProtectionRuleRecord, ProtectionVerdict } from '../store/store.js';
+import type { FactNeeds, ProtectionBasics, ProtectionCheck, ProtectionFacts, ProtectionFiring, ProtectionRuleRecord, ProtectionVerdict } from '../store/store.js';
 
 /*
  * Rules as data, compiled into plain predicates over the facts the store reads. Patterns run
@@ -12,15 +12,23 @@ import type { FactNeeds, ProtectionCheck, ProtectionFacts, ProtectionFiring, Pro
 /** Where a rule is evaluated: on a visitor's message, or on a send rate-limit hit. */
 export type Trigger = ProtectionFacts['trigger'];
 
+type Test<F> = (facts: F, patterns: ReadonlySet<string>) => boolean;
+
 export interface CompiledRule {
   rule: ProtectionRuleRecord;
   trigger: Trigger;
+  /** Conditions that need nothing read (run first: most messages stop here). */
+  cheap: Test<ProtectionBasics>[];
+  /** The RE2 sources (flags inline) of its pattern and word conditions, matched all at once. */
+  patterns: string[];
+  /** Conditions on facts the store reads, and what they need. */
+  costly: ((facts: ProtectionFacts) => boolean)[];
   needs: FactNeeds;
-  test(facts: ProtectionFacts): boolean;
 }
 
-const NO_NEEDS: FactNeeds = { history: false, rateHitsSeconds: 0, leadsByIpSeconds: 0, leadsByDeviceSeconds: 0, blocks: false };
+const NO_NEEDS: FactNeeds = { history: false, sameTextSeconds: 0, sameTextLookback: 0, rateHitsSeconds: 0, leadsByIpSeconds: 0, leadsByDeviceSeconds: 0, blocks: false };
 const MESSAGE_CONDITIONS = new Set<ProtectionConditionInput['type']>(['pattern', 'words', 'links', 'repeated', 'length']);
+const REPEAT_LOOKBACK = 4;
 /** Largest product of counted repetitions (`{n}`, `{n,m}`) in one pattern: `(a{100}){100}` compiles to 10,000 steps. */
 const MAX_REPETITION = 1000;
 
@@ -28,8 +36,6 @@ const MAX_REPETITION = 1000;
 const LINK = /\b(?:https?:\/\/|www\.)\S/gi;
 export const countLinks = (body: string): number => body.match(LINK)?.length ?? 0;
 
-// Identical text, as a flooder varies it least: case and runs of spaces ignored.
-const normalize = (body: string) => body.trim().replace(/\s+/g, ' ').toLowerCase();
 const after = (now: string, seconds: number) => new Date(Date.parse(now) - seconds * 1000).toISOString();
 
 /**
@@ -50,72 +56,70 @@ export function compilePattern(pattern: string, caseInsensitive: boolean): RE2JS
   }
 }
 
-/** One condition as a predicate, with what it needs read. */
-function compileCondition(c: ProtectionConditionInput): { needs: Partial<FactNeeds>; test: (f: ProtectionFacts) => boolean } {
+type Compiled = { cheap?: Test<ProtectionBasics>; costly?: (facts: ProtectionFacts) => boolean; needs?: Partial<FactNeeds>; pattern?: string };
+
+/** One condition as predicates: the part that needs nothing read, and the part on facts with what it needs. */
+function compileCondition(c: ProtectionConditionInput): Compiled {
+  const within = (times: string[], f: ProtectionFacts, seconds: number) => times.filter((t) => t >= after(f.now, seconds)).length;
   switch (c.type) {
     case 'pattern': {
-      const re = compilePattern(c.pattern, c.caseInsensitive !== false);
-      return { needs: {}, test: (f) => f.body !== null && re.matcher(f.body).find() };
+      compilePattern(c.pattern, c.caseInsensitive !== false);
+      const source = `${c.caseInsensitive !== false ? '(?i)' : ''}(?:${c.pattern})`;
+      return { pattern: source, cheap: (f, matched) => f.body !== null && matched.has(source) };
     }
     case 'words': {
       // Whole words: not inside a longer word of letters, digits or _.
-      const re = compilePattern(`(?:^|[^\\p{L}\\p{N}_])(?:${c.words.map((w) => RE2JS.quote(w)).join('|')})(?:$|[^\\p{L}\\p{N}_])`, true);
-      return { needs: {}, test: (f) => f.body !== null && re.matcher(f.body).find() };
+      const source = `(?i)(?:^|[^\\p{L}\\p{N}_])(?:${c.words.map((w) => RE2JS.quote(w)).join('|')})(?:$|[^\\p{L}\\p{N}_])`;
+      compilePattern(source, true);
+      return { pattern: source, cheap: (f, matched) => f.body !== null && matched.has(source) };
     }
     case 'length':
-      return { needs: {}, test: (f) => f.body !== null && (c.min === undefined || f.body.length >= c.min) && (c.max === undefined || f.body.length <= c.max) };
+      return { cheap: (f) => f.body !== null && (c.min === undefined || f.body.length >= c.min) && (c.max === undefined || f.body.length <= c.max) };
     case 'links':
+      // Only a message with a link can cross the count: the others read nothing.
       return {
+        cheap: (f) => f.body !== null && countLinks(f.body) > 0,
         needs: { history: true },
-        test: (f) => {
-          if (f.body === null) return false;
-          let links = countLinks(f.body);
+        costly: (f) => {
+          let links = countLinks(f.body!);
           for (const m of f.recent) {
             if (m.authorType === 'admin' && m.messageType === 'reply') break;
             if (m.authorType !== 'admin') links += countLinks(m.body);
+            if (links >= c.min) return true;
           }
           return links >= c.min;
         },
       };
     case 'repeated':
+      // Copies are looked for among the latest 4 × count stored messages (and every held
+      // one): a flooder interleaving other texts must send 4 others per copy to slip past.
       return {
-        needs: { history: true },
-        test: (f) => {
-          if (f.body === null) return false;
-          const text = normalize(f.body);
-          const from = after(f.now, c.windowSeconds);
-          const earlier = f.recent.filter((m) => m.authorType !== 'admin' && m.createdAt >= from && normalize(m.body) === text).length;
-          return earlier + 1 >= c.count;
-        },
+        cheap: (f) => f.body !== null,
+        needs: { sameTextSeconds: c.windowSeconds, sameTextLookback: REPEAT_LOOKBACK * c.count },
+        costly: (f) => within(f.sameTextAt, f, c.windowSeconds) + 1 >= c.count,
       };
     case 'rateLimitHits':
-      return { needs: { rateHitsSeconds: c.windowSeconds }, test: (f) => f.rateHitsAt.filter((t) => t >= after(f.now, c.windowSeconds)).length >= c.count };
-    case 'newLeads': {
-      const key = c.by === 'ip' ? 'leadsByIpSeconds' : 'leadsByDeviceSeconds';
+      return { needs: { rateHitsSeconds: c.windowSeconds }, costly: (f) => within(f.rateHitsAt, f, c.windowSeconds) >= c.count };
+    case 'newLeads':
       return {
-        needs: { [key]: c.windowSeconds },
-        test: (f) => (c.by === 'ip' ? f.leadsByIpAt : f.leadsByDeviceAt).filter((t) => t >= after(f.now, c.windowSeconds)).length >= c.count,
+        needs: c.by === 'ip' ? { leadsByIpSeconds: c.windowSeconds } : { leadsByDeviceSeconds: c.windowSeconds },
+        costly: (f) => within(c.by === 'ip' ? f.leadsByIpAt : f.leadsByDeviceAt, f, c.windowSeconds) >= c.count,
       };
-    }
     case 'afterUnblock':
-      return {
-        needs: { blocks: true },
-        test: (f) => {
-          const last = f.blockEvents.find((e) => e.action === 'unblock');
-          return !!last && last.createdAt >= after(f.now, c.withinSeconds);
-        },
-      };
+      return { needs: { blocks: true }, costly: (f) => f.lastUnblockAt !== null && f.lastUnblockAt >= after(f.now, c.withinSeconds) };
     case 'contactType':
-      return { needs: {}, test: (f) => f.contact.type === c.contactType };
+      return { cheap: (f) => f.contact.type === c.contactType };
     case 'contactAge':
-      return { needs: {}, test: (f) => f.contact.createdAt >= after(f.now, c.maxSeconds) };
+      return { cheap: (f) => f.contact.createdAt >= after(f.now, c.maxSeconds) };
     case 'earlierBlocks':
-      return { needs: { blocks: true }, test: (f) => f.blockEvents.filter((e) => e.action === 'block').length >= c.min };
+      return { needs: { blocks: true }, costly: (f) => f.blockCount >= c.min };
   }
 }
 
 const mergeNeeds = (a: FactNeeds, b: Partial<FactNeeds>): FactNeeds => ({
   history: a.history || !!b.history,
+  sameTextSeconds: Math.max(a.sameTextSeconds, b.sameTextSeconds ?? 0),
+  sameTextLookback: Math.max(a.sameTextLookback, b.sameTextLookback ?? 0),
   rateHitsSeconds: Math.max(a.rateHitsSeconds, b.rateHitsSeconds ?? 0),
   leadsByIpSeconds: Math.max(a.leadsByIpSeconds, b.leadsByIpSeconds ?? 0),
   leadsByDeviceSeconds: Math.max(a.leadsByDeviceSeconds, b.leadsByDeviceSeconds ?? 0),
@@ -139,8 +143,10 @@ export function compileRule(rule: ProtectionRuleRecord): CompiledRule {
   return {
     rule,
     trigger: onRateLimit ? 'rate_limit' : 'message',
-    needs: parts.reduce((n, p) => mergeNeeds(n, p.needs), NO_NEEDS),
-    test: (f) => parts.every((p) => p.test(f)),
+    cheap: parts.flatMap((p) => (p.cheap ? [p.cheap] : [])),
+    patterns: parts.flatMap((p) => (p.pattern ? [p.pattern] : [])),
+    costly: parts.flatMap((p) => (p.costly ? [p.costly] : [])),
+    needs: parts.reduce((n, p) => mergeNeeds(n, p.needs ?? {}), NO_NEEDS),
   };
 }
 
@@ -155,13 +161,13 @@ const stronger = (a: ProtectionFiring, b: ProtectionFiring): ProtectionFiring =>
 
 /**
  * Every rule that matches is reported (dry runs are logged); the strongest enforced one acts.
- * `rules` are the rules of one trigger, in their order.
+ * `rules` are those of one trigger whose cheap conditions held, in their order.
  */
-export function decide(rules: readonly CompiledRule[], facts: ProtectionFacts): ProtectionVerdict {
+function decide(rules: readonly CompiledRule[], facts: ProtectionFacts): ProtectionVerdict {
   const matched: ProtectionFiring[] = [];
   let act: ProtectionFiring | null = null;
   for (const r of rules) {
-    if (!r.test(facts)) continue;
+    if (!r.costly.every((t) => t(facts))) continue;
     const firing: ProtectionFiring = { ruleId: r.rule.id, ruleName: r.rule.name, mode: r.rule.mode === 'enforce' ? 'enforce' : 'dry_run', action: r.rule.action };
     matched.push(firing);
     if (firing.mode === 'enforce') act = act ? stronger(act, firing) : firing;
@@ -169,11 +175,40 @@ export function decide(rules: readonly CompiledRule[], facts: ProtectionFacts): 
   return { act, matched };
 }
 
-/** The store's side of one evaluation: what to read, and the verdict on it. */
+/**
+ * Every pattern and word list of these rules in one RE2 set: one linear pass over a message
+ * tells which of them match (a DFA, falling back to the NFA when its memory runs out).
+ */
+function patternMatcher(rules: readonly CompiledRule[]): (body: string | null) => ReadonlySet<string> {
+  const sources = [...new Set(rules.flatMap((r) => r.patterns))];
+  const none: ReadonlySet<string> = new Set();
+  if (!sources.length) return () => none;
+  const set = new RE2Set(RE2Set.UNANCHORED);
+  for (const source of sources) set.add(source);
+  set.compile();
+  return (body) => (body === null ? none : new Set(set.match(body).map((i) => sources[i])));
+}
+
+/**
+ * The store's side of evaluations by these rules (reusable): what to read, and the verdict.
+ * The rules left after the cheap conditions are remembered per evaluation (the store hands
+ * `decide` the facts built on the very basics it gave `needsFor`).
+ */
 export function checkOf(rules: readonly CompiledRule[], record: { held: boolean; blocked: boolean }): ProtectionCheck {
+  const match = patternMatcher(rules);
+  const left = new WeakMap<ProtectionBasics, CompiledRule[]>();
+  const survivors = (basics: ProtectionBasics) => {
+    const matched = match(basics.body);
+    return rules.filter((r) => r.cheap.every((t) => t(basics, matched)));
+  };
   return {
-    needs: rules.reduce((n, r) => mergeNeeds(n, r.needs), NO_NEEDS),
-    decide: (facts) => decide(rules, facts),
+    needsFor(basics) {
+      const remaining = survivors(basics);
+      if (!remaining.length) return null;
+      left.set(basics, remaining);
+      return remaining.reduce((n, r) => mergeNeeds(n, r.needs), NO_NEEDS);
+    },
+    decide: (facts) => decide(left.get(facts) ?? survivors(facts), facts),
     recordHeld: record.held,
     recordBlocked: record.blocked,
   };

@@ -14,6 +14,12 @@ import type {
 // Changes made here drop the cache at once; other processes see them within this time.
 const RULES_CACHE_MS = 2_000;
 
+/** The enabled rules by trigger, and the checks built on them. */
+interface ActiveRules {
+  byTrigger: Record<Trigger, CompiledRule[]>;
+  checks: Map<string, ProtectionCheck>;
+}
+
 /** Sends a released message on as the visitor's, past the rules (Messages does it). */
 export type Deliver = (held: HeldMessageRecord) => Promise<SentMessage>;
 
@@ -24,7 +30,7 @@ export type Deliver = (held: HeldMessageRecord) => Promise<SentMessage>;
  * held messages (release, discard) and the log of rule events, dry runs included.
  */
 export class Protection {
-  private cache: { at: number; rules: Promise<CompiledRule[]> } | null = null;
+  private cache: { at: number; rules: Promise<ActiveRules> } | null = null;
 
   constructor(
     private readonly store: Store,
@@ -36,27 +42,38 @@ export class Protection {
 
   /** The rules to run for `trigger` (none enabled: undefined, and the send path stays as it was). */
   async check(trigger: Trigger): Promise<ProtectionCheck | undefined> {
-    const rules = (await this.active()).filter((r) => r.trigger === trigger);
+    const active = await this.active();
+    const rules = active.byTrigger[trigger];
     if (!rules.length) return undefined;
-    const acts = (types: string[]) => rules.some((r) => r.rule.mode === 'enforce' && types.includes(r.rule.action.type));
-    return checkOf(rules, {
-      held: acts(['hold']) && (await this.subscriptions.wants(['message.held'])),
-      blocked: acts(['block', 'temporary_block']) && (await this.subscriptions.wants(['contact.blocked'])),
-    });
+    const record = {
+      held: rules.some((r) => r.rule.mode === 'enforce' && r.rule.action.type === 'hold') && (await this.subscriptions.wants(['message.held'])),
+      blocked: rules.some((r) => r.rule.mode === 'enforce' && r.rule.action.type !== 'hold') && (await this.subscriptions.wants(['contact.blocked'])),
+    };
+    // Compiled once per rule set and outbox need (the pattern set is the costly part).
+    const key = `${trigger}:${record.held}:${record.blocked}`;
+    let check = active.checks.get(key);
+    if (!check) active.checks.set(key, (check = checkOf(rules, record)));
+    return check;
   }
 
-  private active(): Promise<CompiledRule[]> {
+  private active(): Promise<ActiveRules> {
     if (!this.cache || Date.now() - this.cache.at >= RULES_CACHE_MS) {
       const entry = {
         at: Date.now(),
-        // A stored rule always compiled when saved; one that no longer does is skipped, not fatal.
-        rules: this.store.protection.listRules().then((rules) => rules.filter((r) => r.mode !== 'off').flatMap((r) => {
-          try {
-            return [compileRule(r)];
-          } catch {
-            return [];
-          }
-        })),
+        rules: this.store.protection.listRules().then((rules): ActiveRules => {
+          // A stored rule always compiled when saved; one that no longer does is skipped, not fatal.
+          const compiled = rules.filter((r) => r.mode !== 'off').flatMap((r) => {
+            try {
+              return [compileRule(r)];
+            } catch {
+              return [];
+            }
+          });
+          return {
+            byTrigger: { message: compiled.filter((r) => r.trigger === 'message'), rate_limit: compiled.filter((r) => r.trigger === 'rate_limit') },
+            checks: new Map(),
+          };
+        }),
       };
       this.cache = entry;
       entry.rules.catch(() => {

@@ -3,7 +3,7 @@ import { newObjectId } from './ids.js';
 import { outboxRow } from './outbox.js';
 import { toContact } from './rows.js';
 import type {
-  BlockEventRecord, ContactRecord, FactNeeds, HeldMessageRecord, ProtectionCheck, ProtectionFacts, ProtectionFiring, ProtectionVerdict,
+  BlockEventRecord, ContactRecord, FactNeeds, HeldMessageRecord, ProtectionBasics, ProtectionCheck, ProtectionFacts, ProtectionFiring, ProtectionVerdict,
 } from './store.js';
 
 /*
@@ -31,15 +31,25 @@ export const numbered = (text: string): string => {
 const RECENT = 100;
 const since = (now: string, seconds: number) => new Date(Date.parse(now) - seconds * 1000).toISOString();
 
-export type FactKey = 'recent' | 'held' | 'rateHits' | 'leadsByIp' | 'leadsByDevice' | 'blocks';
+export type FactKey = 'recent' | 'held' | 'sameText' | 'sameTextHeld' | 'rateHits' | 'leadsByIp' | 'leadsByDevice' | 'blocks';
 
 /** The reads the rules need for this contact (row as stored), keyed for `facts`. */
-export function factQueries(needs: FactNeeds, contact: Row, now: string): Partial<Record<FactKey, Stmt>> {
+export function factQueries(needs: FactNeeds, contact: Row, body: string | null, now: string): Partial<Record<FactKey, Stmt>> {
   const q: Partial<Record<FactKey, Stmt>> = {};
   const id = contact.id as string;
   if (needs.history) {
     q.recent = { sql: 'SELECT body, author_type, message_type, created_at FROM messages WHERE contact_id = ? ORDER BY seq DESC LIMIT ?', params: [id, RECENT] };
     q.held = { sql: 'SELECT body, author_type, created_at FROM held_messages WHERE contact_id = ? ORDER BY created_at DESC, id DESC LIMIT ?', params: [id, RECENT] };
+  }
+  if (needs.sameTextSeconds && body !== null) {
+    // Compared in SQL, among the latest messages only: no body leaves the database.
+    const from = since(now, needs.sameTextSeconds);
+    q.sameText = {
+      sql: `SELECT created_at FROM (SELECT body, author_type, created_at FROM messages WHERE contact_id = ? ORDER BY seq DESC LIMIT ?) t
+        WHERE body = ? AND author_type <> 'admin' AND created_at >= ?`,
+      params: [id, Math.min(RECENT, needs.sameTextLookback), body, from],
+    };
+    q.sameTextHeld = { sql: 'SELECT created_at FROM held_messages WHERE contact_id = ? AND created_at >= ? AND body = ? LIMIT ?', params: [id, from, body, RECENT] };
   }
   if (needs.rateHitsSeconds) {
     q.rateHits = {
@@ -60,29 +70,35 @@ export function factQueries(needs: FactNeeds, contact: Row, now: string): Partia
       params: [contact.last_device_id, since(now, needs.leadsByDeviceSeconds), RECENT],
     };
   }
-  if (needs.blocks) q.blocks = { sql: 'SELECT action, created_at FROM block_events WHERE contact_id = ? ORDER BY created_at DESC, id DESC LIMIT ?', params: [id, RECENT] };
+  // Per action, how many and the latest: two rows at most, off the (contact_id, created_at) index.
+  if (needs.blocks) q.blocks = { sql: 'SELECT action, count(*) AS n, max(created_at) AS created_at FROM block_events WHERE contact_id = ? GROUP BY action', params: [id] };
   return q;
 }
 
 /** The rows of `factQueries` as the facts the core decides on. */
-export function facts(rows: Partial<Record<FactKey, Row[]>>, contact: Row, body: string | null, trigger: ProtectionFacts['trigger'], now: string): ProtectionFacts {
+export function facts(rows: Partial<Record<FactKey, Row[]>>, basics: ProtectionBasics): ProtectionFacts {
   const time = (r: Row) => decode.time(r.created_at)!;
   const recent = [
     ...(rows.recent ?? []).map((r) => ({ body: r.body, authorType: r.author_type, messageType: r.message_type, createdAt: time(r), held: false })),
     ...(rows.held ?? []).map((r) => ({ body: r.body, authorType: r.author_type, messageType: 'reply' as const, createdAt: time(r), held: true })),
   ].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
-  return {
-    now, trigger, body, contact: toContact(contact), recent,
+  // The basics object itself grows into the facts: the check knows it again in `decide`.
+  return Object.assign(basics, {
+    recent,
+    sameTextAt: [...(rows.sameText ?? []), ...(rows.sameTextHeld ?? [])].map(time),
     rateHitsAt: (rows.rateHits ?? []).map(time),
     leadsByIpAt: (rows.leadsByIp ?? []).map(time),
     leadsByDeviceAt: (rows.leadsByDevice ?? []).map(time),
-    blockEvents: (rows.blocks ?? []).map((r) => ({ action: r.action, createdAt: time(r) })),
-  };
+    blockCount: Number((rows.blocks ?? []).find((r) => r.action === 'block')?.n ?? 0),
+    lastUnblockAt: (rows.blocks ?? []).filter((r) => r.action === 'unblock').map(time)[0] ?? null,
+  });
 }
 
-/** A held message's lookup by the author's idempotency key (a resend answers with the held one). */
-export const heldByClientId = (authorId: string, clientId: string): Stmt => ({
-  sql: 'SELECT * FROM held_messages WHERE author_id = ? AND client_id = ?', params: [authorId, clientId],
+/** A resend: the author's idempotency key already used by a held or a stored message (one lookup for both). */
+const priorByClientId = (authorId: string, clientId: string): Stmt => ({
+  sql: `SELECT 'held' AS src, id FROM held_messages WHERE author_id = ? AND client_id = ?
+    UNION ALL SELECT 'stored' AS src, id FROM messages WHERE author_id = ? AND client_id = ?`,
+  params: [authorId, clientId, authorId, clientId],
 });
 
 export const toHeld = (r: Row): HeldMessageRecord => ({
@@ -184,9 +200,12 @@ export type Protected =
 /** Reads the facts, asks the rules and carries out their verdict; yields each statement to the runner. */
 function* protect(check: ProtectionCheck, contact: Row, draft: MessageDraft | null, trigger: ProtectionFacts['trigger'], flag: (b: boolean) => unknown): Steps<Protected | null> {
   const now = new Date().toISOString();
+  const basics: ProtectionBasics = { now, trigger, body: draft?.body ?? null, contact: { id: contact.id, type: contact.type, createdAt: decode.time(contact.created_at)! } };
+  const needs = check.needsFor(basics);
+  if (!needs) return null;
   const rows: Partial<Record<FactKey, Row[]>> = {};
-  for (const [key, stmt] of Object.entries(factQueries(check.needs, contact, now)) as [FactKey, Stmt][]) rows[key] = yield stmt;
-  const verdict = check.decide(facts(rows, contact, draft?.body ?? null, trigger, now));
+  for (const [key, stmt] of Object.entries(factQueries(needs, contact, basics.body, now)) as [FactKey, Stmt][]) rows[key] = yield stmt;
+  const verdict = check.decide(facts(rows, basics));
   const out = outcome(check, verdict, contact, draft, trigger, now, flag);
   for (const w of out.writes) yield w;
   if (out.kind === 'hold') return { status: 'held', held: out.held, duplicate: false };
@@ -201,10 +220,12 @@ function* protect(check: ProtectionCheck, contact: Row, draft: MessageDraft | nu
  * A contact's message meets the rules, in the append's transaction, after the block check
  * (the author's row read there, locked on PostgreSQL). Null: store it as usual.
  */
-export function* protectMessage(check: ProtectionCheck, author: Row, draft: MessageDraft, flag: (b: boolean) => unknown): Steps<Protected | null> {
+export function* protectMessage(check: ProtectionCheck, author: Row, draft: MessageDraft, flag: (b: boolean) => unknown): Steps<Protected | { status: 'stored_before' } | null> {
   if (draft.clientId) {
-    const [prior] = yield heldByClientId(draft.authorId, draft.clientId);
-    if (prior) return { status: 'held', held: toHeld(prior), duplicate: true };
+    const [prior] = yield priorByClientId(draft.authorId, draft.clientId);
+    // A resend of a stored message is answered as the caller answers duplicates; of a held one, here.
+    if (prior?.src === 'stored') return { status: 'stored_before' };
+    if (prior) return { status: 'held', held: toHeld((yield { sql: 'SELECT * FROM held_messages WHERE id = ?', params: [prior.id] })[0]), duplicate: true };
   }
   return yield* protect(check, author, draft, 'message', flag);
 }

@@ -385,8 +385,12 @@ export interface HeldMessageQuery {
 
 /** What the rules need read before they can decide, with how far back (0: not needed). */
 export interface FactNeeds {
-  /** The contact's recent messages, stored and held (repeated text, links). */
+  /** The contact's recent messages, stored and held (links since an agent's reply). */
   history: boolean;
+  /** Earlier copies of this very text (stored and held) within this time… */
+  sameTextSeconds: number;
+  /** …among the contact's latest this many stored messages (held copies are all counted). */
+  sameTextLookback: number;
   rateHitsSeconds: number;
   leadsByIpSeconds: number;
   leadsByDeviceSeconds: number;
@@ -402,20 +406,27 @@ export interface RecentMessage {
   held: boolean;
 }
 
-/** What the store read for the rules, in the transaction that acts on their verdict. */
-export interface ProtectionFacts {
+/** What every evaluation knows without reading anything. */
+export interface ProtectionBasics {
   now: string;
   trigger: ProtectionEventRecord['trigger'];
-  /** The message being sent (trigger message). */
+  /** The message being sent (trigger message), else null. */
   body: string | null;
-  contact: ContactRecord;
-  /** Newest first, at most 100. */
+  contact: Pick<ContactRecord, 'id' | 'type' | 'createdAt'>;
+}
+
+/** What the store read for the rules, in the transaction that acts on their verdict. */
+export interface ProtectionFacts extends ProtectionBasics {
+  /** Newest first, at most 100 (read when `history` is needed). */
   recent: RecentMessage[];
+  /** When the contact sent this same text before (stored or held), within `sameTextSeconds`. */
+  sameTextAt: string[];
   rateHitsAt: string[];
   leadsByIpAt: string[];
   leadsByDeviceAt: string[];
-  /** Newest first. */
-  blockEvents: { action: 'block' | 'unblock'; createdAt: string }[];
+  /** How often the contact was blocked, and when it was last unblocked. */
+  blockCount: number;
+  lastUnblockAt: string | null;
 }
 
 /** A rule that matched. */
@@ -434,11 +445,18 @@ export interface ProtectionVerdict {
 }
 
 /**
- * The compiled rules, handed to the store by the core: the store reads `needs`, calls
- * `decide` inside its transaction and carries out the verdict there.
+ * The compiled rules, handed to the store by the core (one per evaluation): inside its
+ * transaction the store asks `needsFor`, reads those facts, calls `decide` and carries out
+ * the verdict there.
  */
 export interface ProtectionCheck {
-  needs: FactNeeds;
+  /**
+   * Runs the conditions that need nothing read (patterns, words, length, contact type…):
+   * null when no rule can match any more, so nothing is read or written; else what the
+   * remaining rules need read. Called once per evaluation, before `decide`.
+   */
+  needsFor(basics: ProtectionBasics): FactNeeds | null;
+  /** The verdict of the rules `needsFor` left, on the facts read. */
   decide(facts: ProtectionFacts): ProtectionVerdict;
   /** Write `message:held` / `contact:blocked` to the webhook outbox (some webhook wants it). */
   recordHeld: boolean;

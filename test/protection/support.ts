@@ -1,10 +1,9 @@
-import type { ProtectionRuleCreateInput } from '../../protocol/schemas/protection.js';
 import { http } from '../support/api.js';
 import { connectAgent, createAgent, signIn, type AgentSocket } from '../support/agent.js';
 import type { TestServer } from '../support/server.js';
 
 /** Saves a rule through the REST API; throws unless it was created. */
-export async function saveRule(server: TestServer, rule: Partial<ProtectionRuleCreateInput> & Pick<ProtectionRuleCreateInput, 'conditions' | 'action'>) {
+export async function saveRule(server: TestServer, rule: { name?: string; mode?: string; conditions: object[]; action: object }) {
   const res = await http(server, 'POST', '/v2/protection/rules', { body: { name: 'test rule', mode: 'enforce', ...rule } });
   if (res.status !== 201) throw new Error(`rule not saved: ${res.status} ${res.text}`);
   return res.json as { id: string; name: string };

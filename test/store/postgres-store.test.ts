@@ -109,8 +109,9 @@ if (unreachable) {
       await Promise.all([a.migrate(), b.migrate(), a.migrate()]);
       const names = async () => (await query('SELECT name FROM kysely_migration ORDER BY name', [], schema)).rows.map((r) => r.name as string);
       const applied = await names();
-      expect(applied).toHaveLength(6);
+      expect(new Set(applied).size).toBe(applied.length);
       expect(applied[0]).toMatch(/^0001_/);
+      expect(applied.at(-1)).toMatch(/^0009_/);
       await b.migrate();
       expect(await names()).toEqual(applied);
     });

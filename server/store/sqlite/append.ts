@@ -66,7 +66,7 @@ export class SqliteAppender implements Appender {
   };
 
   /** The rules, run on the author's row inside this transaction; a block updates the batch's copy. */
-  private protect(input: AppendMessageInput, author: Row, conversationId: string | null, batch: AppendBatch): Protected | null {
+  private protect(input: AppendMessageInput, author: Row, conversationId: string | null, batch: AppendBatch): Protected | { status: 'stored_before' } | null {
     const verdict = runSync(protectMessage(input.protection!, author, {
       conversationId, clientId: input.clientId ?? null, authorType: input.authorType, authorId: input.authorId, authorName: input.authorName ?? null, body: input.body,
     }, (b) => (b ? 1 : 0)), this.exec);
@@ -125,10 +125,10 @@ export class SqliteAppender implements Appender {
     // conversation is created for it: a held message leaves no trace in the inbox.
     const protect = (conversationId: string | null): AppendResult | null => {
       if (!input.protection || !byContact) return null;
-      const dup = duplicate();
-      if (dup) return dup;
       const verdict = this.protect(input, owner!, conversationId, batch);
-      return verdict && (verdict.status === 'held' ? verdict : { status: verdict.status, contact: verdict.contact, event: verdict.event, firing: verdict.firing });
+      if (!verdict) return null;
+      if (verdict.status === 'stored_before') return duplicate();
+      return verdict.status === 'held' ? verdict : { status: verdict.status, contact: verdict.contact, event: verdict.event, firing: verdict.firing };
     };
     if (input.conversationId) {
       conversation = batch.conversation(input.conversationId);

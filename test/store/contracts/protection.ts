@@ -56,15 +56,16 @@ export function runProtectionContract(backend: Backend) {
 
     it('counts held copies as repeats, so a flood stays held past the threshold', async () => {
       const c = await lead();
-      const check = await checkFor(await rule({ name: 'repeat', conditions: [{ type: 'repeated', count: 3, windowSeconds: 60 }], action: { type: 'hold' } }));
+      const rules = [await rule({ name: 'repeat', conditions: [{ type: 'repeated', count: 3, windowSeconds: 60 }], action: { type: 'hold' } })];
+      expect(await send(c.id, 'BUY', await checkFor(...rules))).toMatchObject({ status: 'stored' });
       const statuses = [];
-      for (let i = 0; i < 6; i++) statuses.push((await send(c.id, 'BUY  now', check)).status);
+      for (let i = 0; i < 6; i++) statuses.push((await send(c.id, 'BUY now', await checkFor(...rules))).status);
       expect(statuses).toEqual(['stored', 'stored', 'held', 'held', 'held', 'held']);
     });
 
     it('blocks the author in the append transaction: history names the rule, later sends are refused', async () => {
       const c = await lead();
-      const r = await rule({ name: 'temp', conditions: [{ type: 'pattern', pattern: 'free\\s+money' }], action: { type: 'temporary_block', seconds: 3600 } });
+      const r = await rule({ name: 'temp', conditions: [{ type: 'pattern', pattern: 'free\\s+money', caseInsensitive: true }], action: { type: 'temporary_block', seconds: 3600 } });
       const check = await checkFor(r);
       const out = await send(c.id, 'FREE   money!', check);
       expect(out).toMatchObject({ status: 'blocked_by_rule', contact: { id: c.id, blocked: true }, event: { actorType: 'rule', actorId: r.id }, firing: { ruleId: r.id } });
@@ -111,14 +112,14 @@ export function runProtectionContract(backend: Backend) {
       await store.contacts.setBlocked({ contactId: c.id, blocked: false, actorType: 'api' });
       let seen: ProtectionFacts | null = null;
       const spy: ProtectionCheck = {
-        needs: { history: true, rateHitsSeconds: 0, leadsByIpSeconds: 600, leadsByDeviceSeconds: 0, blocks: true },
+        needsFor: () => ({ history: true, sameTextSeconds: 60, sameTextLookback: 10, rateHitsSeconds: 0, leadsByIpSeconds: 600, leadsByDeviceSeconds: 0, blocks: true }),
         decide: (facts) => ((seen = facts), { act: null, matched: [] }),
         recordHeld: false,
         recordBlocked: false,
       };
       expect(await send(c.id, 'two', spy)).toMatchObject({ status: 'stored' });
-      expect(seen).toMatchObject({ body: 'two', trigger: 'message', contact: { id: c.id, type: 'lead' }, recent: [{ body: 'one', held: false }] });
-      expect(seen!.blockEvents.map((e) => e.action)).toEqual(['unblock', 'block']);
+      expect(seen).toMatchObject({ body: 'two', trigger: 'message', contact: { id: c.id, type: 'lead' }, recent: [{ body: 'one', held: false }], sameTextAt: [] });
+      expect(seen).toMatchObject({ blockCount: 1, lastUnblockAt: expect.any(String) });
       expect(seen!.leadsByIpAt).toHaveLength(2);
     });
   });
