@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { runLanes } from './lib/lanes.mjs';
 
 const { bundle, rules = 0, contacts = 200, inflight = 8, durationMs = 5000, warmupMs = 1000 } = JSON.parse(process.argv[2]);
 const { openSqliteStore, Core } = await import(bundle);
@@ -45,27 +45,10 @@ for (const [i, rule] of TYPICAL.slice(0, rules).entries()) await core.protection
 const authors = [];
 for (let i = 0; i < contacts; i++) authors.push(await store.contacts.create({ type: 'lead' }));
 
-let seq = 0;
-let counted = 0;
-let counting = false;
-let stop = false;
-const lane = async (author) => {
-  while (!stop) {
-    const n = ++seq;
-    const { held } = await core.messages.sendAsVisitor({ contactId: author.id, contactType: 'lead', clientId: `k${n}`, body: `hello from the protection bench ${n}` });
-    if (held) throw new Error('a bench message was held');
-    if (counting) counted++;
-  }
-};
-const lanes = authors.flatMap((a) => Array.from({ length: inflight }, () => lane(a)));
-await new Promise((r) => setTimeout(r, warmupMs));
-counting = true;
-const t0 = performance.now();
-await new Promise((r) => setTimeout(r, durationMs));
-counting = false;
-const elapsed = performance.now() - t0;
-stop = true;
-await Promise.all(lanes);
+const { perSec, usPerOp } = await runLanes(authors, { inflight, warmupMs, durationMs }, async (author, n) => {
+  const { held } = await core.messages.sendAsVisitor({ contactId: author.id, contactType: 'lead', clientId: `k${n}`, body: `hello from the protection bench ${n}` });
+  if (held) throw new Error('a bench message was held');
+});
 await store.close();
 rmSync(dir, { recursive: true, force: true });
-process.stdout.write(`${JSON.stringify({ rules, sendsPerSec: Math.round((counted / elapsed) * 1000), usPerSend: Math.round((elapsed * 1000 / counted) * 10) / 10 })}\n`);
+process.stdout.write(`${JSON.stringify({ rules, sendsPerSec: perSec, usPerSend: usPerOp })}\n`);

@@ -140,8 +140,9 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
       const input = parsePayload(SendMessageSchema, payload);
       const verdict = await limiter.consume([['sendPerConnection', socket.id], ['sendPerContact', contactId], ['sendPerIp', socket.data.ip]]);
       if (!verdict.ok) {
-        // Protection rules may count these hits (and block a visitor who keeps hitting the limit).
-        await core.protection.rateLimited(contactId);
+        // Protection rules may count these hits (and block a visitor who keeps hitting the
+        // limit); whatever happens there, this send is answered rate_limited.
+        await core.protection.rateLimited(contactId).catch((err) => logger.warn({ err }, 'protection rate-limit signal failed'));
         throw new ParleyError('rate_limited', `Too many messages; retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
       }
       const { message } = await core.messages.sendAsVisitor({

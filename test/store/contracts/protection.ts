@@ -102,6 +102,38 @@ export function runProtectionContract(backend: Backend) {
       expect(await store.protection.rateLimited('0'.repeat(24), check)).toBeNull();
     });
 
+    it('judges behaviour and the contact: new leads per address, right after an unblock, earlier blocks, age', async () => {
+      const statusOf = async (contactId: string, conditions: ProtectionRuleCreateInput['conditions']) => {
+        const r = await rule({ name: 'probe', conditions, action: { type: 'hold' } });
+        const out = (await send(contactId, 'probe message', await checkFor(r))).status;
+        await store.protection.deleteRule(r.id);
+        return out;
+      };
+      const leads = [await lead(), await lead(), await lead()];
+      for (const l of leads) await store.contacts.recordSeen(l.id, { ip: '198.51.100.7', deviceId: 'dev-1' });
+      const [c] = leads;
+      expect(await statusOf(c.id, [{ type: 'newLeads', by: 'ip', count: 3, windowSeconds: 60 }])).toBe('held');
+      expect(await statusOf(c.id, [{ type: 'newLeads', by: 'ip', count: 4, windowSeconds: 60 }])).toBe('stored');
+      expect(await statusOf(c.id, [{ type: 'newLeads', by: 'device', count: 3, windowSeconds: 60 }])).toBe('held');
+      expect(await statusOf(c.id, [{ type: 'contactAge', maxSeconds: 60 }])).toBe('held');
+      expect(await statusOf(c.id, [{ type: 'contactType', contactType: 'customer' }])).toBe('stored');
+      expect(await statusOf(c.id, [{ type: 'afterUnblock', withinSeconds: 60 }])).toBe('stored');
+      expect(await statusOf(c.id, [{ type: 'earlierBlocks', min: 1 }])).toBe('stored');
+      await store.contacts.setBlocked({ contactId: c.id, blocked: true, actorType: 'api' });
+      await store.contacts.setBlocked({ contactId: c.id, blocked: false, actorType: 'api' });
+      expect(await statusOf(c.id, [{ type: 'afterUnblock', withinSeconds: 60 }, { type: 'earlierBlocks', min: 1 }])).toBe('held');
+      expect(await statusOf(c.id, [{ type: 'earlierBlocks', min: 2 }])).toBe('stored');
+      // A link counts from the message that carries one, with the earlier ones since an agent's reply.
+      const l = leads[1];
+      expect(await send(l.id, 'see www.a.example and https://b.example')).toMatchObject({ status: 'stored' });
+      expect(await statusOf(l.id, [{ type: 'links', min: 3 }])).toBe('stored');
+      const linkRule = await checkFor(await rule({ name: 'links', conditions: [{ type: 'links', min: 3 }], action: { type: 'hold' } }));
+      expect(await send(l.id, 'and http://c.example', linkRule)).toMatchObject({ status: 'held' });
+      const conversation = (await store.conversations.list({ limit: 1, contactId: l.id })).items[0];
+      await store.conversations.appendMessage({ authorType: 'admin', authorId: 'a'.repeat(24), conversationId: conversation.id, body: 'answered', messageType: 'reply' });
+      expect(await send(l.id, 'one more http://d.example', linkRule)).toMatchObject({ status: 'stored' });
+    });
+
     it('hands the rules the facts they need: recent messages newest first, block history, new leads per address', async () => {
       const c = await lead();
       await store.contacts.recordSeen(c.id, { ip: '203.0.113.9' });
