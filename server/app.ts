@@ -22,6 +22,8 @@ import { createStore } from './store/create-store.js';
 import { RateLimiter } from './guard/rate-limits.js';
 import type { Store } from './store/store.js';
 
+const PROTECTION_PRUNE_MS = 3_600_000;
+
 export interface Parley {
   config: Config;
   core: Core;
@@ -76,6 +78,10 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   const unsubscribe = fanOutToMessenger(core, messenger, redis !== null);
   const agentsConsole = setupConsole(io, core, config, logger);
   const webhooks = startWebhookDispatcher(core, logger, config.webhookDelivery, { allowPrivate: config.webhooksAllowPrivate });
+  // Protection rule events are kept 30 days; any process may prune (deletes are idempotent).
+  const pruneProtection = setInterval(() => {
+    core.protection.pruneEvents().catch((err) => logger.warn({ err }, 'protection event pruning failed'));
+  }, PROTECTION_PRUNE_MS).unref();
 
   handleErrors(app, logger);
   acceptJsonBodies(app);
@@ -102,6 +108,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
     async close() {
       ready = false;
       unsubscribe();
+      clearInterval(pruneProtection);
       agentsConsole.close();
       await webhooks.close();
       io.disconnectSockets(true);

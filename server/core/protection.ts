@@ -14,6 +14,9 @@ import type {
 // Changes made here drop the cache at once; other processes see them within this time.
 const RULES_CACHE_MS = 2_000;
 
+/** How long rule events (dry-run reports included) are kept. */
+export const EVENT_RETENTION_DAYS = 30;
+
 /** The enabled rules by trigger, and the checks built on them. */
 interface ActiveRules {
   byTrigger: Record<Trigger, CompiledRule[]>;
@@ -201,6 +204,11 @@ export class Protection {
   /** What rules did and, in dry run, would have done. */
   events(query: ProtectionEventQuery) {
     return this.store.protection.listEvents(query);
+  }
+
+  /** Retention: rule events older than `days` go (a rule matching every message must not fill the disk). */
+  pruneEvents(days = EVENT_RETENTION_DAYS) {
+    return this.store.protection.pruneEvents(new Date(Date.now() - days * 86_400_000).toISOString());
   }
 
   private changed(action: string, rule: ProtectionRuleRecord, actor: AuditActor, metadata: Record<string, unknown>) {

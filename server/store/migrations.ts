@@ -101,6 +101,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         .addColumn('created_at', dialect.timeType, (c) => c.notNull()))
         .execute();
       await db.schema.createIndex('protection_events_rule').on('protection_events').columns(['rule_id', 'created_at']).execute();
+      await db.schema.createIndex('protection_events_created').on('protection_events').columns(['created_at']).execute();
       await db.schema.createTable('protection_signals')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('contact_id', 'text', (c) => c.notNull())

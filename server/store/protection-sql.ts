@@ -1,3 +1,4 @@
+import { MAX_WINDOW_SECONDS } from '../../protocol/schemas/protection.js';
 import { decode } from './dialect.js';
 import { newObjectId } from './ids.js';
 import { outboxRow } from './outbox.js';
@@ -232,6 +233,9 @@ export function* protectMessage(check: ProtectionCheck, author: Row, draft: Mess
 
 /** A rate-limit hit is recorded, then the rules that count them run (in the caller's transaction). */
 export function* protectSignal(check: ProtectionCheck, contact: Row, flag: (b: boolean) => unknown): Steps<Protected | null> {
-  yield { sql: `INSERT INTO protection_signals (id, contact_id, kind, created_at) VALUES (?, ?, 'rate_limit', ?)`, params: [newObjectId(), contact.id, new Date().toISOString()] };
+  const now = new Date().toISOString();
+  // Hits older than any window are of no use: each contact's go as it adds new ones.
+  yield { sql: `DELETE FROM protection_signals WHERE contact_id = ? AND kind = 'rate_limit' AND created_at < ?`, params: [contact.id, since(now, MAX_WINDOW_SECONDS)] };
+  yield { sql: `INSERT INTO protection_signals (id, contact_id, kind, created_at) VALUES (?, ?, 'rate_limit', ?)`, params: [newObjectId(), contact.id, now] };
   return yield* protect(check, contact, null, 'rate_limit', flag);
 }

@@ -94,6 +94,12 @@ export class ProtectionRepository {
     return pageOf(rows, q.limit, toEvent);
   }
 
+  /** Drops rule events older than `before` (retention); returns how many. */
+  async pruneEvents(before: string): Promise<number> {
+    const r = await this.c.db.deleteFrom('protection_events').where('created_at', '<', before).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
   /**
    * Records a rate-limit hit of the contact and runs the rules that count them, in one
    * transaction under the contact's row lock (as a block and a send take it): a block

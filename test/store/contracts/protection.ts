@@ -85,6 +85,9 @@ export function runProtectionContract(backend: Backend) {
       expect(await send(c.id, 'a longer message', check)).toMatchObject({ status: 'stored' });
       const events = await store.protection.listEvents({ limit: 10, mode: 'dry_run' });
       expect(events.items).toMatchObject([{ ruleId: dry.id, mode: 'dry_run', action: 'block', trigger: 'message', contactId: c.id, excerpt: 'hey' }]);
+      // Retention drops what is older than the cut-off, and only that.
+      expect(await store.protection.pruneEvents(new Date(Date.now() - 60_000).toISOString())).toBe(0);
+      expect(await store.protection.pruneEvents(new Date(Date.now() + 60_000).toISOString())).toBe(1);
       expect((await store.contacts.get(c.id))?.blocked).toBe(false);
       expect((await store.protection.listEvents({ limit: 10, mode: 'enforce' })).items).toEqual([]);
     });
