@@ -120,6 +120,17 @@ export class Messages {
   }
 
   /**
+   * A page of the visitor's history. `since` may name one of its held messages (the last one
+   * a tab saw): then the page is what came after it, from the latest page.
+   */
+  private async page(contactId: string, since: string | null | undefined, limit: number) {
+    const anchor = since && this.protection ? await this.store.protection.getHeld(since) : null;
+    if (anchor?.contactId !== contactId) return this.withHeld(contactId, since, limit, await this.store.conversations.listContactMessages(contactId, { since, limit }));
+    const latest = await this.withHeld(contactId, null, limit, await this.store.conversations.listContactMessages(contactId, { limit }));
+    return { messages: latest.messages.filter((m) => m.createdAt >= anchor.createdAt && m.id !== anchor.id), hasMore: false };
+  }
+
+  /**
    * The latest page also shows the visitor its own held messages, where they were sent: a
    * reload must not tell a flooder which of its messages were held.
    */
@@ -159,7 +170,7 @@ export class Messages {
    * messages, cut at the start; `hasMore` means older messages exist that no page reaches.
    */
   async history(contactId: string, since: string | null | undefined, limit: number, maxBytes = MAX_HISTORY_PAGE_BYTES) {
-    const page = await this.withHeld(contactId, since, limit, await this.store.conversations.listContactMessages(contactId, { since, limit }));
+    const page = await this.page(contactId, since, limit);
     const { messages } = page;
     const newestFirst = !since;
     let bytes = 0;

@@ -40,6 +40,9 @@ describe('a rule that holds', () => {
     // The flooder's own history (after a reload) still shows everything it sent, in order.
     const history = await flooder.history(null);
     expect(history.ok && history.messages.map((m) => m.id)).toEqual(acks.map((a) => a.ok && a.message.id));
+    // A tab resuming after the last (held) message it saw gets what came after it: nothing yet.
+    const lastSeen = acks[7].ok ? acks[7].message.id : '';
+    expect(await flooder.history(lastSeen)).toEqual({ ok: true, messages: [], hasMore: false });
     const hook = await receiver.next((h) => h.body.topic === 'message.held');
     expect(hook.body.data.item).toMatchObject({ object: 'held_message', bodyMarkdown: 'WIN A PRIZE', rule: { id: rule.id, name: 'flood' } });
 
@@ -49,6 +52,8 @@ describe('a rule that holds', () => {
     expect(released.status).toBe(200);
     expect(released.json).toMatchObject({ object: 'conversation_part', bodyMarkdown: 'WIN A PRIZE' });
     expect((await pushed).message.id).toBe(released.json.id);
+    const resumed = await flooder.history(acks[7].ok ? acks[7].message.id : '');
+    expect(resumed.ok && resumed.messages.map((m) => m.id)).toContain(released.json.id);
     expect((await http(server, 'DELETE', `/v2/protection/held/${held[1].id}`)).status).toBe(200);
     expect((await http(server, 'DELETE', `/v2/protection/held/${held[1].id}`)).json).toMatchObject({ code: 'held_message_not_found' });
     expect((await http(server, 'POST', `/v2/protection/held/${held[0].id}/release`)).json).toMatchObject({ code: 'held_message_not_found' });
