@@ -70,6 +70,11 @@ describe('layers', () => {
     expect(violations((e) => edgeDirs.some((d) => under(e.from, d)) && under(e.to, 'server/store') && !e.typeOnly)).toEqual([]);
   });
 
+  it('environment variables are read in server/config.ts alone', () => {
+    const readers = files('server').filter((f) => f !== 'server/config.ts' && /process\.env\b/.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(readers).toEqual([]);
+  });
+
   it('the widget and the console import no server code, and the widget no runtime schemas', () => {
     expect(violations((e) => (under(e.from, 'widget') || under(e.from, 'console')) && under(e.to, 'server'))).toEqual([]);
     expect(violations((e) => under(e.from, 'widget') && under(e.to, 'protocol/schemas') && !e.typeOnly)).toEqual([]);
