@@ -1,6 +1,6 @@
 // `npm run bench`: Parley against a bare socket.io server in the same run, so machine noise
 // cancels in the ratios. Prints one JSON object and rewrites the generated part of
-// bench/RESULTS.md. Options: --phases=send,store,pg,block,memory,cold,bundle (default all),
+// bench/RESULTS.md. Options: --phases=send,store,protection,pg,block,memory,cold,bundle (default all),
 // --duration=ms per measured phase, --profile (Parley runs under --cpu-prof, into bench/profiles/),
 // --server=path/to/bundle.js (A/B: another server bundle in place of dist/server.js).
 import { mkdtempSync, rmSync, readFileSync, existsSync, mkdirSync, copyFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { machine, writeResults } from './lib/report.mjs';
 
 const root = new URL('../', import.meta.url).pathname;
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? true]));
-const phases = new Set(String(args.phases ?? 'send,store,pg,block,memory,cold,bundle').split(','));
+const phases = new Set(String(args.phases ?? 'send,store,protection,pg,block,memory,cold,bundle').split(','));
 const DURATION = Number(args.duration ?? 8000);
 const CLIENTS = 200;
 const INFLIGHT = 8;
@@ -142,6 +142,25 @@ try {
     result.storeOnly = await runScript(join(root, 'bench/store-append.mjs'), { bundle, contacts: CLIENTS, inflight: INFLIGHT, durationMs: Math.min(DURATION, 5000) });
   }
 
+  if (phases.has('protection')) {
+    // The send path (core + SQLite store) with 20 typical protection rules against none,
+    // alternated so drift in background load hits both alike.
+    log('protection rules: send cost, 0 vs 20 rules');
+    const bundle = join(root, 'bench/.snapshot/core-sqlite.mjs');
+    await esbuild.build({
+      stdin: { contents: "export { openSqliteStore } from './server/store/sqlite/open.ts'; export { Core } from './server/core/core.ts';", resolveDir: root, loader: 'ts' },
+      outfile: bundle, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error',
+    });
+    const runs = { none: [], twenty: [] };
+    for (let i = 0; i < 2; i++) {
+      for (const [key, rules] of [['none', 0], ['twenty', 20]]) {
+        runs[key].push(await runScript(join(root, 'bench/protection-send.mjs'), { bundle, rules, contacts: CLIENTS, inflight: INFLIGHT, durationMs: Math.min(DURATION, 4000) }));
+      }
+    }
+    const us = (key) => median(runs[key].map((r) => r.usPerSend));
+    result.protection = { noRulesUsPerSend: us('none'), twentyRulesUsPerSend: us('twenty'), runs };
+  }
+
   if (result.baseline && (result.sqlite1 || phases.has('pg'))) {
     // The machine is shared: measure the baseline again after Parley and compare against the
     // mean of both, so a drift in background load does not favour either side.
@@ -223,6 +242,10 @@ if (result.pg2 && base) {
 if (result.storeOnly && base) {
   result.storeOnlyVsBaseline = ratio(result.storeOnly.appendsPerSec, base.sendsPerSec);
   result.storeOnly.ceilingRatio = ratio(1 / (1 + base.sendsPerSec / result.storeOnly.appendsPerSec), 1);
+}
+if (result.protection) {
+  result.protection.costRatio = ratio(result.protection.twentyRulesUsPerSend, result.protection.noRulesUsPerSend, 2);
+  target('protection20RulesSendCost', result.protection.costRatio, '<=', 1.1);
 }
 if (result.block1) target('block1P99Ms', result.block1.propagationMs.p99, '<=', 50);
 if (result.block2) target('block2P99Ms', result.block2.propagationMs.p99, '<=', 100);

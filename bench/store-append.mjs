@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { runLanes } from './lib/lanes.mjs';
 
 const { bundle, contacts = 200, inflight = 8, durationMs = 5000, warmupMs = 1000 } = JSON.parse(process.argv[2]);
 const { openSqliteStore } = await import(bundle);
@@ -15,26 +15,10 @@ await store.migrate();
 const authors = [];
 for (let i = 0; i < contacts; i++) authors.push(await store.contacts.create({ type: 'lead' }));
 
-let seq = 0;
-let counted = 0;
-let counting = false;
-let stop = false;
-const lane = async (author) => {
-  while (!stop) {
-    const r = await store.conversations.appendMessage({ authorType: 'lead', authorId: author.id, clientId: `k${++seq}`, body: `hello from the store bench ${seq}`, messageType: 'reply' });
-    if (r.status !== 'stored') throw new Error(`append answered ${r.status}`);
-    if (counting) counted++;
-  }
-};
-const lanes = authors.flatMap((a) => Array.from({ length: inflight }, () => lane(a)));
-await new Promise((r) => setTimeout(r, warmupMs));
-counting = true;
-const t0 = performance.now();
-await new Promise((r) => setTimeout(r, durationMs));
-counting = false;
-const elapsed = performance.now() - t0;
-stop = true;
-await Promise.all(lanes);
+const { perSec, usPerOp } = await runLanes(authors, { inflight, warmupMs, durationMs }, async (author, n) => {
+  const r = await store.conversations.appendMessage({ authorType: 'lead', authorId: author.id, clientId: `k${n}`, body: `hello from the store bench ${n}`, messageType: 'reply' });
+  if (r.status !== 'stored') throw new Error(`append answered ${r.status}`);
+});
 await store.close();
 rmSync(dir, { recursive: true, force: true });
-process.stdout.write(`${JSON.stringify({ appendsPerSec: Math.round((counted / elapsed) * 1000), usPerAppend: Math.round((elapsed * 1000 / counted) * 10) / 10 })}\n`);
+process.stdout.write(`${JSON.stringify({ appendsPerSec: perSec, usPerAppend: usPerOp })}\n`);

@@ -112,7 +112,8 @@ export interface BlockEventDto {
   id: string;
   contactId: string;
   action: 'block' | 'unblock';
-  actorType: 'api' | 'admin' | 'system';
+  /** `rule`: an automatic protection rule (actorId is the rule's id). */
+  actorType: 'api' | 'admin' | 'system' | 'rule';
   actorId: string | null;
   actorName: string | null;
   reason: string | null;

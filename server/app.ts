@@ -24,6 +24,8 @@ import { createStore } from './store/create-store.js';
 import { RateLimiter } from './guard/rate-limits.js';
 import type { Store } from './store/store.js';
 
+const PROTECTION_PRUNE_MS = 3_600_000;
+
 export interface Parley {
   config: Config;
   core: Core;
@@ -80,6 +82,10 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   const webhooks = startWebhookDispatcher(core, logger, config.webhookDelivery, { allowPrivate: config.webhooksAllowPrivate });
   const blockExpiry = startBlockExpiry(core.contacts, config.blockPolicy.expiryPollMs, (err) => logger.error({ err }, 'block expiry failed'));
   const snoozes = startSnoozeWaker(core, logger);
+  // Protection rule events are kept 30 days; any process may prune (deletes are idempotent).
+  const pruneProtection = setInterval(() => {
+    core.protection.pruneEvents().catch((err) => logger.warn({ err }, 'protection event pruning failed'));
+  }, PROTECTION_PRUNE_MS).unref();
 
   handleErrors(app, logger);
   acceptJsonBodies(app);
@@ -106,6 +112,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
     async close() {
       ready = false;
       unsubscribe();
+      clearInterval(pruneProtection);
       agentsConsole.close();
       await blockExpiry.close();
       await webhooks.close();

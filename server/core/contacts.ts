@@ -9,7 +9,8 @@ import type {
 } from '../store/store.js';
 
 export interface BlockActor {
-  actorType: BlockEventRecord['actorType'];
+  /** Rules block in the store's append transaction (core/protection.ts), not through here. */
+  actorType: Exclude<BlockEventRecord['actorType'], 'rule'>;
   actorId?: string | null;
   /** The request that asked for it (audit log). */
   request?: RequestInfo;
@@ -407,11 +408,11 @@ export class Contacts {
     return merged.customer;
   }
 
-  /** Whether the contact's block in force was set by an agent or the API (not automatically). */
+  /** Whether the contact's block in force was set by an agent or the API (not automatically, nor by a rule). */
   private async blockedByPerson(id: string): Promise<boolean> {
     const events = await this.store.contacts.listBlockEvents(id);
     const last = events.filter((e) => e.action === 'block').at(-1);
-    return !!last && last.actorType !== 'system';
+    return !!last && last.actorType !== 'system' && last.actorType !== 'rule';
   }
 
   /** Contacts that used one of this contact's devices (shown to agents). */

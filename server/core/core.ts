@@ -5,6 +5,7 @@ import { Conversations } from './conversations.js';
 import type { CoreEvent, Publish } from './events.js';
 import { Messages } from './messages.js';
 import { Tags } from './tags.js';
+import { Protection } from './protection.js';
 import { Webhooks } from './webhooks.js';
 import type { Store } from '../store/store.js';
 
@@ -24,6 +25,8 @@ export class Core {
   readonly webhooks: Webhooks;
   /** Conversation tags: the catalog and each conversation's. */
   readonly tags: Tags;
+  /** Automatic protection: rules run in the send path, held messages, rule events. */
+  readonly protection: Protection;
   private readonly listeners = new Set<Publish>();
 
   constructor(store: Store, opts: { agentPolicy?: AgentPolicy; blockPolicy?: BlockPolicy } = {}) {
@@ -33,7 +36,8 @@ export class Core {
     this.webhooks = new Webhooks(store, this.audit);
     this.contacts = new Contacts(store, publish, this.audit, opts.blockPolicy, this.webhooks);
     this.conversations = new Conversations(store, publish, this.webhooks, this.audit);
-    this.messages = new Messages(store, publish, this.webhooks);
+    this.protection = new Protection(store, publish, this.audit, this.webhooks, (held) => this.messages.release(held));
+    this.messages = new Messages(store, publish, this.webhooks, this.protection);
     this.agents = new Agents(store, this.contacts, opts.agentPolicy, this.audit);
     this.tags = new Tags(store);
   }

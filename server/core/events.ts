@@ -1,4 +1,4 @@
-import type { AuditLogRecord, BlockEventRecord, BlockRuleRecord, ContactRecord, ConversationRecord, MessageRecord } from '../store/store.js';
+import type { AuditLogRecord, BlockEventRecord, BlockRuleRecord, ContactRecord, ConversationRecord, HeldMessageRecord, MessageRecord } from '../store/store.js';
 
 export type BlockScope = 'contact' | 'device_and_ip';
 
@@ -12,6 +12,8 @@ export interface BlockDetails {
   matchedRule?: BlockRuleRecord;
   /** Set when the block was carried over from another blocked contact, and how they are linked. */
   carriedFrom?: CarriedFrom;
+  /** Set when an automatic protection rule blocked the contact. */
+  firedRule?: { id: string; name: string };
 }
 
 /**
@@ -32,6 +34,8 @@ export type CoreEvent =
       /** Opaque tag of who sent it (a socket id), so a push can skip the sender. */
       origin?: string;
     }
+  /** A protection rule held a visitor's message (it reaches no agent until released). */
+  | { type: 'message:held'; held: HeldMessageRecord; rule: { id: string; name: string } }
   | { type: 'contact:blocked'; contact: ContactRecord; event: BlockEventRecord | null; details?: BlockDetails }
   | { type: 'contact:unblocked'; contact: ContactRecord; event: BlockEventRecord | null }
   | { type: 'contact:updated'; contact: ContactRecord }

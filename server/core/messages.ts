@@ -2,8 +2,9 @@ import { MAX_BODY_LENGTH, MAX_HISTORY_PAGE_BYTES } from '../../protocol/limits.j
 import type { AuthorType, MessageType } from '../../protocol/types.js';
 import { ParleyError } from './errors.js';
 import type { Publish } from './events.js';
+import type { Protection } from './protection.js';
 import type { Subscriptions, WebhookTopic } from './webhooks.js';
-import type { AppendMessageInput, AppendResult, ConversationRecord, MessageRecord, Store } from '../store/store.js';
+import type { AppendMessageInput, AppendResult, ConversationRecord, HeldMessageRecord, MessageRecord, Store } from '../store/store.js';
 
 export interface SentMessage {
   message: MessageRecord;
@@ -21,6 +22,24 @@ export function checkBody(body: string): string {
   return body;
 }
 
+type ContactSend = { contactId: string; contactType: AuthorType; clientId?: string | null; conversationId?: string; body: string; newConversation?: boolean; origin?: string };
+
+const contactInput = (input: ContactSend): AppendMessageInput => ({
+  authorType: input.contactType,
+  authorId: input.contactId,
+  clientId: input.clientId ?? null,
+  conversationId: input.conversationId,
+  newConversation: input.newConversation,
+  body: input.body,
+  messageType: 'reply',
+});
+
+/** What the visitor's ack shows for a held message: what it sent, as if stored. */
+const heldAsMessage = (h: HeldMessageRecord): MessageRecord => ({
+  id: h.id, conversationId: h.conversationId ?? '', clientId: h.clientId, authorType: h.authorType, authorId: h.authorId, authorName: h.authorName,
+  body: h.body, messageType: 'reply', createdAt: h.createdAt, redactedAt: null,
+});
+
 /** The topics a message may fire (webhooks/topics.ts picks the one it did). */
 function topicsOfMessage(input: AppendMessageInput): WebhookTopic[] {
   if (input.authorType === 'admin') return [input.messageType === 'note' ? 'conversation.admin.noted' : 'conversation.admin.replied'];
@@ -32,28 +51,57 @@ function topicsOfMessage(input: AppendMessageInput): WebhookTopic[] {
  * author's block state in the same transaction as the insert.
  */
 export class Messages {
-  constructor(private readonly store: Store, private readonly publish: Publish, private readonly subscriptions: Subscriptions) {}
+  constructor(
+    private readonly store: Store,
+    private readonly publish: Publish,
+    private readonly subscriptions: Subscriptions,
+    private readonly protection?: Protection,
+  ) {}
 
   /** `origin` tags the committed event with the sender (e.g. a socket id) so pushes can skip it. */
   async append(input: AppendMessageInput, origin?: string): Promise<SentMessage> {
-    checkBody(input.body);
-    // The webhook event is written with the message, only when some webhook wants it.
-    const recordEvent = await this.subscriptions.wants(topicsOfMessage(input));
-    const result = await this.store.conversations.appendMessage(recordEvent ? { ...input, recordEvent } : input);
+    const result = await this.store.conversations.appendMessage(await this.prepared(input));
     return this.settle(result, origin);
   }
 
-  /** A visitor (lead or customer) writes. */
-  sendAsContact(input: { contactId: string; contactType: AuthorType; clientId?: string | null; conversationId?: string; body: string; newConversation?: boolean; origin?: string }) {
+  private async prepared(input: AppendMessageInput): Promise<AppendMessageInput> {
+    checkBody(input.body);
+    // The webhook event is written with the message, only when some webhook wants it.
+    const recordEvent = await this.subscriptions.wants(topicsOfMessage(input));
+    return recordEvent ? { ...input, recordEvent } : input;
+  }
+
+  /**
+   * A visitor writes through the messenger: the protection rules run in the append's
+   * transaction. A held message is answered as if stored (the visitor is not told); a rule's
+   * block is answered as any block. Without enabled rules this is `sendAsContact`.
+   */
+  async sendAsVisitor(input: ContactSend): Promise<{ message: MessageRecord; held: boolean }> {
+    const protection = await this.protection?.check('message');
+    if (!protection) return { message: (await this.sendAsContact(input)).message, held: false };
+    const result = await this.store.conversations.appendMessage({ ...(await this.prepared(contactInput(input))), protection });
+    if (result.status === 'held') {
+      if (!result.duplicate) this.protection!.held(result.held);
+      return { message: heldAsMessage(result.held), held: true };
+    }
+    if (result.status === 'blocked_by_rule') {
+      await this.protection!.blocked(result.contact, result.event, result.firing);
+      throw new ParleyError('contact_blocked');
+    }
+    return { message: this.settle(result, input.origin).message, held: false };
+  }
+
+  /** A held message, released: stored as the visitor sent it (same idempotency key), past the rules. */
+  release(held: HeldMessageRecord): Promise<SentMessage> {
     return this.append({
-      authorType: input.contactType,
-      authorId: input.contactId,
-      clientId: input.clientId ?? null,
-      conversationId: input.conversationId,
-      newConversation: input.newConversation,
-      body: input.body,
-      messageType: 'reply',
-    }, input.origin);
+      authorType: held.authorType, authorId: held.authorId, authorName: held.authorName, clientId: held.clientId ?? `held-${held.id}`,
+      conversationId: held.conversationId ?? undefined, body: held.body, messageType: 'reply',
+    });
+  }
+
+  /** A contact (lead or customer) writes; through REST, the business's own backend does, and no rule applies. */
+  sendAsContact(input: ContactSend) {
+    return this.append(contactInput(input), input.origin);
   }
 
   /** An admin (agent or API) writes a reply or an internal note; blocks don't apply. */
@@ -71,6 +119,29 @@ export class Messages {
     });
   }
 
+  /**
+   * A page of the visitor's history. `since` may name one of its held messages (the last one
+   * a tab saw): then the page is what came after it, from the latest page.
+   */
+  private async page(contactId: string, since: string | null | undefined, limit: number) {
+    const anchor = since && this.protection ? await this.store.protection.getHeld(since) : null;
+    if (anchor?.contactId !== contactId) return this.withHeld(contactId, since, limit, await this.store.conversations.listContactMessages(contactId, { since, limit }));
+    const latest = await this.withHeld(contactId, null, limit, await this.store.conversations.listContactMessages(contactId, { limit }));
+    return { messages: latest.messages.filter((m) => m.createdAt >= anchor.createdAt && m.id !== anchor.id), hasMore: false };
+  }
+
+  /**
+   * The latest page also shows the visitor its own held messages, where they were sent: a
+   * reload must not tell a flooder which of its messages were held.
+   */
+  private async withHeld(contactId: string, since: string | null | undefined, limit: number, page: { messages: MessageRecord[]; hasMore: boolean }) {
+    if (since || !this.protection) return page;
+    const held = (await this.store.protection.listHeld({ limit, contactId })).items;
+    if (!held.length) return page;
+    const merged = [...page.messages, ...held.map(heldAsMessage)].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+    return { messages: merged.slice(-limit), hasMore: page.hasMore || merged.length > limit };
+  }
+
   private settle(result: AppendResult, origin?: string): SentMessage {
     switch (result.status) {
       case 'stored':
@@ -81,7 +152,10 @@ export class Messages {
       case 'duplicate':
         return { message: result.message, conversation: result.conversation, duplicate: true };
       case 'blocked':
+      case 'blocked_by_rule':
         throw new ParleyError('contact_blocked');
+      case 'held':
+        throw new Error('a held message outside sendAsVisitor');
       case 'contact_not_found':
         throw new ParleyError('contact_not_found');
       case 'conversation_not_found':
@@ -96,7 +170,7 @@ export class Messages {
    * messages, cut at the start; `hasMore` means older messages exist that no page reaches.
    */
   async history(contactId: string, since: string | null | undefined, limit: number, maxBytes = MAX_HISTORY_PAGE_BYTES) {
-    const page = await this.store.conversations.listContactMessages(contactId, { since, limit });
+    const page = await this.page(contactId, since, limit);
     const { messages } = page;
     const newestFirst = !since;
     let bytes = 0;

@@ -14,9 +14,10 @@ export const CONVERSATION_TOPICS = [
 
 /**
  * Every topic a Parley webhook may subscribe to: Featurebase's conversation topics and
- * `audit_log.created`, plus Parley's extensions `contact.blocked` and `contact.unblocked`.
+ * `audit_log.created`, plus Parley's extensions `contact.blocked`, `contact.unblocked` and
+ * `message.held`.
  */
-export const WEBHOOK_TOPICS = ['contact.blocked', 'contact.unblocked', ...CONVERSATION_TOPICS, 'audit_log.created'] as const;
+export const WEBHOOK_TOPICS = ['contact.blocked', 'contact.unblocked', 'message.held', ...CONVERSATION_TOPICS, 'audit_log.created'] as const;
 export type WebhookTopic = (typeof WEBHOOK_TOPICS)[number];
 
 /** Featurebase's per-organization limit. */

@@ -36,6 +36,7 @@ function operation(def: RouteDef): Json {
   return {
     summary: def.summary,
     ...(def.minVersion ? { description: `Only available in API version ${def.minVersion} and newer.`, 'x-min-version': def.minVersion } : {}),
+    ...(def.extension ? { 'x-parley-extension': true } : {}),
     security: def.auth === 'bearer' ? [{ apiKey: [] }] : [],
     parameters: [
       ...parameters(def.params, 'path'),

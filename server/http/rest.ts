@@ -13,6 +13,7 @@ import { auditLogRoutes } from './routes/audit-logs.js';
 import { contactRoutes } from './routes/contacts.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { tagRoutes } from './routes/tags.js';
+import { protectionRoutes } from './routes/protection.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
 export interface RestDeps {
@@ -44,7 +45,7 @@ export async function restApi(app: FastifyInstance, { core, config, limiter }: R
 
   const routes = [
     ...contactRoutes(core), ...conversationRoutes(core), ...webhookRoutes(core), ...auditLogRoutes(core),
-    ...adminRoutes(core), ...tagRoutes(core),
+    ...adminRoutes(core), ...tagRoutes(core), ...protectionRoutes(core),
     route({
       method: 'GET', url: '/v2/openapi.json', summary: 'This API as an OpenAPI 3.1 document', auth: 'none',
       responses: { 200: 'The OpenAPI document' },

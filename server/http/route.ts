@@ -31,6 +31,8 @@ export interface RouteDef<P extends Schema | undefined = Schema | undefined, Q e
   summary: string;
   auth: RouteAuth;
   minVersion?: ApiVersion;
+  /** Parley's own endpoint, not in Featurebase's API (OpenAPI `x-parley-extension`). */
+  extension?: boolean;
   params?: P;
   query?: Q;
   body?: B;

@@ -44,5 +44,5 @@ export const inboxItem = (r: InboxRow): InboxItem => ({
 /** `names`: agent display names by id, for events an agent made. */
 export const blockEventDto = (e: BlockEventRecord, names: Map<string, string>): BlockEventDto => ({
   ...e,
-  actorName: e.actorType === 'admin' && e.actorId ? names.get(e.actorId) ?? null : e.actorType === 'api' ? 'REST API' : null,
+  actorName: e.actorType === 'admin' && e.actorId ? names.get(e.actorId) ?? null : e.actorType === 'api' ? 'REST API' : e.actorType === 'rule' ? 'a protection rule' : null,
 });

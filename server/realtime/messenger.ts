@@ -139,11 +139,16 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
     socket.on('message:send', acked(logger, 'message:send', async (payload) => {
       const input = parsePayload(SendMessageSchema, payload);
       const verdict = await limiter.consume([['sendPerConnection', socket.id], ['sendPerContact', contactId], ['sendPerIp', socket.data.ip]]);
-      if (!verdict.ok) throw new ParleyError('rate_limited', `Too many messages; retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
-      const { message } = await core.messages.sendAsContact({
+      if (!verdict.ok) {
+        // Protection rules may count these hits (and block a visitor who keeps hitting the
+        // limit); whatever happens there, this send is answered rate_limited.
+        await core.protection.rateLimited(contactId).catch((err) => logger.warn({ err }, 'protection rate-limit signal failed'));
+        throw new ParleyError('rate_limited', `Too many messages; retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
+      }
+      const { message } = await core.messages.sendAsVisitor({
         contactId, contactType: socket.data.contactType, clientId: input.clientId, conversationId: input.conversationId, body: input.body, origin: socket.id,
       });
-      own(message.conversationId);
+      if (message.conversationId) own(message.conversationId);
       return { message: visitorMessageDto(message) };
     }));
 

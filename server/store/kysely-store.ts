@@ -7,6 +7,7 @@ import { CompaniesRepository } from './repositories/companies.js';
 import { ContactsRepository } from './repositories/contacts.js';
 import { ConversationsRepository, type Appender } from './repositories/conversations.js';
 import { TagsRepository } from './repositories/tags.js';
+import { ProtectionRepository } from './repositories/protection.js';
 import { WebhooksRepository } from './repositories/webhooks.js';
 import type { Database } from './schema.js';
 import type { Repositories, Store } from './store.js';
@@ -24,6 +25,7 @@ function repositories(c: Conn, appender: Appender): Repositories {
     webhooks: new WebhooksRepository(c),
     audit: new AuditRepository(c),
     tags: new TagsRepository(c),
+    protection: new ProtectionRepository(c),
   };
 }
 
@@ -50,6 +52,7 @@ export class KyselyStore implements Store {
   readonly webhooks: WebhooksRepository;
   readonly audit: AuditRepository;
   readonly tags: TagsRepository;
+  readonly protection: ProtectionRepository;
   private closed = false;
 
   constructor(private readonly parts: KyselyStoreParts) {
@@ -64,6 +67,7 @@ export class KyselyStore implements Store {
     this.webhooks = r.webhooks;
     this.audit = r.audit;
     this.tags = r.tags;
+    this.protection = r.protection;
   }
 
   migrate(): Promise<void> {

@@ -125,6 +125,62 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       await db.schema.alterTable('messages').addColumn('redacted_at', dialect.timeType).execute();
     },
   };
+  // 9: automatic protection: rules as data, held messages (kept out of `messages`, so no inbox,
+  // history or webhook query needs a filter), what rules did or would have done, and the
+  // rate-limit hits they count. PostgreSQL pages by a `seq` column, SQLite by its rowid.
+  all[name(9, 'protection_rules_held_messages')] = {
+    async up(db: Kysely<any>) {
+      const seq = <T extends { addColumn: any }>(b: T): T => (dialect.kind === 'postgres' ? b.addColumn('seq', 'bigserial', (c: any) => c.notNull().unique()) : b);
+      await seq(db.schema.createTable('protection_rules')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('description', 'text')
+        .addColumn('mode', 'text', (c) => c.notNull())
+        .addColumn('conditions', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('preset', 'text', (c) => c.unique())
+        .addColumn('created_at', dialect.timeType, (c) => c.notNull())
+        .addColumn('updated_at', dialect.timeType, (c) => c.notNull()))
+        .execute();
+      await seq(db.schema.createTable('held_messages')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('contact_id', 'text', (c) => c.notNull().references('contacts.id').onDelete('cascade'))
+        .addColumn('conversation_id', 'text')
+        .addColumn('client_id', 'text')
+        .addColumn('author_type', 'text', (c) => c.notNull())
+        .addColumn('author_id', 'text', (c) => c.notNull())
+        .addColumn('author_name', 'text')
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('rule_id', 'text', (c) => c.notNull())
+        .addColumn('rule_name', 'text', (c) => c.notNull())
+        .addColumn('created_at', dialect.timeType, (c) => c.notNull()))
+        .execute();
+      await db.schema.createIndex('held_messages_client_id').unique().on('held_messages').columns(['author_id', 'client_id']).where('client_id', 'is not', null).execute();
+      await db.schema.createIndex('held_messages_contact').on('held_messages').columns(['contact_id', 'created_at']).execute();
+      await seq(db.schema.createTable('protection_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('rule_id', 'text', (c) => c.notNull())
+        .addColumn('rule_name', 'text', (c) => c.notNull())
+        .addColumn('mode', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('trigger_kind', 'text', (c) => c.notNull())
+        .addColumn('contact_id', 'text', (c) => c.notNull())
+        .addColumn('excerpt', 'text')
+        .addColumn('created_at', dialect.timeType, (c) => c.notNull()))
+        .execute();
+      await db.schema.createIndex('protection_events_rule').on('protection_events').columns(['rule_id', 'created_at']).execute();
+      await db.schema.createIndex('protection_events_created').on('protection_events').columns(['created_at']).execute();
+      await db.schema.createTable('protection_signals')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('contact_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('created_at', dialect.timeType, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('protection_signals_contact').on('protection_signals').columns(['contact_id', 'kind', 'created_at']).execute();
+      // New leads per address: counted by the `newLeads` condition.
+      await db.schema.createIndex('contacts_last_ip').on('contacts').columns(['last_ip', 'created_at']).execute();
+    },
+  };
   return all;
 }
 

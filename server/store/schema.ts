@@ -203,6 +203,55 @@ export interface AuditLogsTable {
   created_at: Time;
 }
 
+/** Automatic protection rules (migration 9); conditions and action are JSON. */
+export interface ProtectionRulesTable {
+  id: string;
+  name: string;
+  description: string | null;
+  mode: 'off' | 'dry_run' | 'enforce';
+  conditions: Json;
+  action: Json;
+  preset: string | null;
+  created_at: Time;
+  updated_at: Time;
+}
+
+/** Messages a rule held, apart from `messages` until released or discarded (migration 9). */
+export interface HeldMessagesTable {
+  id: string;
+  contact_id: string;
+  conversation_id: string | null;
+  client_id: string | null;
+  author_type: string;
+  author_id: string;
+  author_name: string | null;
+  body: string;
+  rule_id: string;
+  rule_name: string;
+  created_at: Time;
+}
+
+/** What rules did or, in dry run, would have done (migration 9). */
+export interface ProtectionEventsTable {
+  id: string;
+  rule_id: string;
+  rule_name: string;
+  mode: 'dry_run' | 'enforce';
+  action: string;
+  trigger_kind: 'message' | 'rate_limit';
+  contact_id: string;
+  excerpt: string | null;
+  created_at: Time;
+}
+
+/** Behaviour the rules count (rate-limit hits), per contact (migration 9). */
+export interface ProtectionSignalsTable {
+  id: string;
+  contact_id: string;
+  kind: 'rate_limit';
+  created_at: Time;
+}
+
 /** Every table, as Kysely sees it. */
 export interface Database {
   contacts: ContactsTable;
@@ -221,4 +270,8 @@ export interface Database {
   audit_logs: AuditLogsTable;
   tags: TagsTable;
   conversation_tags: ConversationTagsTable;
+  protection_rules: ProtectionRulesTable;
+  held_messages: HeldMessagesTable;
+  protection_events: ProtectionEventsTable;
+  protection_signals: ProtectionSignalsTable;
 }

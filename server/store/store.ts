@@ -1,4 +1,5 @@
 import type { AuthorType, ContactType, ConversationState, MessageType } from '../../protocol/types.js';
+import type { ProtectionActionInput, ProtectionConditionInput, ProtectionModeName } from '../../protocol/schemas/protection.js';
 import type { CoreEvent } from '../core/events.js';
 import type { AgentsRepository } from './repositories/agents.js';
 import type { AuditRepository } from './repositories/audit.js';
@@ -6,6 +7,7 @@ import type { CompaniesRepository } from './repositories/companies.js';
 import type { ContactsRepository } from './repositories/contacts.js';
 import type { ConversationsRepository } from './repositories/conversations.js';
 import type { TagsRepository } from './repositories/tags.js';
+import type { ProtectionRepository } from './repositories/protection.js';
 import type { WebhooksRepository } from './repositories/webhooks.js';
 
 /** Rows as the core sees them; timestamps are ISO strings, ids strings. */
@@ -78,7 +80,8 @@ export interface BlockEventRecord {
   id: string;
   contactId: string;
   action: 'block' | 'unblock';
-  actorType: 'api' | 'admin' | 'system';
+  /** `rule`: an automatic protection rule (actorId is the rule's id). */
+  actorType: 'api' | 'admin' | 'system' | 'rule';
   actorId: string | null;
   reason: string | null;
   createdAt: string;
@@ -225,6 +228,8 @@ export interface AppendMessageInput {
   createdAt?: string;
   /** Write the `message:created` event to the webhook outbox in the append's transaction (some webhook wants it). */
   recordEvent?: boolean;
+  /** Protection rules to run in the append's transaction (contacts' messages only); absent: none enabled. */
+  protection?: ProtectionCheck;
 }
 
 /**
@@ -235,6 +240,10 @@ export type AppendResult =
   | { status: 'stored'; message: MessageRecord; conversation: ConversationRecord; createdConversation: boolean; contact?: ContactRecord }
   | { status: 'duplicate'; message: MessageRecord; conversation: ConversationRecord }
   | { status: 'blocked' }
+  /** A rule held the message (or this clientId was held before: `duplicate`). */
+  | { status: 'held'; held: HeldMessageRecord; duplicate: boolean }
+  /** A rule blocked the author in this transaction; the message was not stored. */
+  | { status: 'blocked_by_rule'; contact: ContactRecord; event: BlockEventRecord; firing: ProtectionFiring }
   | { status: 'contact_not_found' }
   | { status: 'conversation_not_found' };
 
@@ -419,6 +428,148 @@ export interface OutboxRecord {
   createdAt: string;
 }
 
+export type ProtectionMode = ProtectionModeName;
+
+/** An automatic protection rule: conditions and an action as data (protocol/schemas/protection.ts). */
+export interface ProtectionRuleRecord {
+  id: string;
+  name: string;
+  description: string | null;
+  mode: ProtectionMode;
+  conditions: ProtectionConditionInput[];
+  action: ProtectionActionInput;
+  /** Set on the recommended rules (one key each), so switching them on again finds them. */
+  preset: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ProtectionRuleInput = Pick<ProtectionRuleRecord, 'name' | 'description' | 'mode' | 'conditions' | 'action' | 'preset'>;
+export type ProtectionRulePatch = Partial<Omit<ProtectionRuleInput, 'preset'>>;
+
+/** A visitor's message a rule held: kept apart from the messages until released or discarded. */
+export interface HeldMessageRecord {
+  id: string;
+  contactId: string;
+  /** The conversation the visitor wrote in, when it named one. */
+  conversationId: string | null;
+  clientId: string | null;
+  authorType: AuthorType;
+  authorId: string;
+  authorName: string | null;
+  body: string;
+  ruleId: string;
+  ruleName: string;
+  createdAt: string;
+}
+
+/** What a rule did (`enforce`) or would have done (`dry_run`), for review and dry-run reports. */
+export interface ProtectionEventRecord {
+  id: string;
+  ruleId: string;
+  ruleName: string;
+  mode: 'dry_run' | 'enforce';
+  action: ProtectionActionInput['type'];
+  trigger: 'message' | 'rate_limit';
+  contactId: string;
+  /** The start of the message that fired it, if any. */
+  excerpt: string | null;
+  createdAt: string;
+}
+
+export interface ProtectionEventQuery {
+  limit: number;
+  cursor?: string | null;
+  ruleId?: string;
+  mode?: ProtectionEventRecord['mode'];
+}
+
+export interface HeldMessageQuery {
+  limit: number;
+  cursor?: string | null;
+  contactId?: string;
+}
+
+/** What the rules need read before they can decide, with how far back (0: not needed). */
+export interface FactNeeds {
+  /** The contact's recent messages, stored and held (links since an agent's reply). */
+  history: boolean;
+  /** Earlier copies of this very text (stored and held) within this time… */
+  sameTextSeconds: number;
+  /** …among the contact's latest this many stored messages (held copies are all counted). */
+  sameTextLookback: number;
+  rateHitsSeconds: number;
+  leadsByIpSeconds: number;
+  leadsByDeviceSeconds: number;
+  /** Block history (earlier blocks, messages right after an unblock). */
+  blocks: boolean;
+}
+
+export interface RecentMessage {
+  body: string;
+  authorType: AuthorType;
+  messageType: MessageType;
+  createdAt: string;
+  held: boolean;
+}
+
+/** What every evaluation knows without reading anything. */
+export interface ProtectionBasics {
+  now: string;
+  trigger: ProtectionEventRecord['trigger'];
+  /** The message being sent (trigger message), else null. */
+  body: string | null;
+  contact: Pick<ContactRecord, 'id' | 'type' | 'createdAt'>;
+}
+
+/** What the store read for the rules, in the transaction that acts on their verdict. */
+export interface ProtectionFacts extends ProtectionBasics {
+  /** Newest first, at most 100 (read when `history` is needed). */
+  recent: RecentMessage[];
+  /** When the contact sent this same text before (stored or held), within `sameTextSeconds`. */
+  sameTextAt: string[];
+  rateHitsAt: string[];
+  leadsByIpAt: string[];
+  leadsByDeviceAt: string[];
+  /** How often the contact was blocked, and when it was last unblocked. */
+  blockCount: number;
+  lastUnblockAt: string | null;
+}
+
+/** A rule that matched. */
+export interface ProtectionFiring {
+  ruleId: string;
+  ruleName: string;
+  mode: 'dry_run' | 'enforce';
+  action: ProtectionActionInput;
+}
+
+export interface ProtectionVerdict {
+  /** The enforced rule whose action is taken (the strongest), or null. */
+  act: ProtectionFiring | null;
+  /** Every rule that matched, dry run included (each is logged). */
+  matched: ProtectionFiring[];
+}
+
+/**
+ * The compiled rules, handed to the store by the core (one per evaluation): inside its
+ * transaction the store asks `needsFor`, reads those facts, calls `decide` and carries out
+ * the verdict there.
+ */
+export interface ProtectionCheck {
+  /**
+   * Runs the conditions that need nothing read (patterns, words, length, contact type…):
+   * null when no rule can match any more, so nothing is read or written; else what the
+   * remaining rules need read. Called once per evaluation, before `decide`.
+   */
+  needsFor(basics: ProtectionBasics): FactNeeds | null;
+  /** The verdict of the rules `needsFor` left, on the facts read. */
+  decide(facts: ProtectionFacts): ProtectionVerdict;
+  /** Write `message:held` / `contact:blocked` to the webhook outbox (some webhook wants it). */
+  recordHeld: boolean;
+  recordBlocked: boolean;
+}
+
 /** The repositories, bound to the store's pool or to one transaction. */
 export interface Repositories {
   readonly contacts: ContactsRepository;
@@ -431,6 +582,8 @@ export interface Repositories {
   readonly audit: AuditRepository;
   /** Conversation tags: the workspace's catalog and each conversation's. */
   readonly tags: TagsRepository;
+  /** Protection rules, held messages, rule events and rate-limit signals. */
+  readonly protection: ProtectionRepository;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { CoreEvent } from '../core/events.js';
 import type { WebhookTopic } from '../core/webhooks.js';
+import { heldMessageJson } from '../presenters/protection.js';
 import { auditLogJson, contactJson, conversationJson } from '../presenters/rest.js';
 import type { ContactRecord, ConversationRecord, TagRecord } from '../store/store.js';
 
@@ -22,6 +23,8 @@ export function topicsOf(event: CoreEvent): WebhookTopic[] {
       return ['contact.blocked'];
     case 'contact:unblocked':
       return ['contact.unblocked'];
+    case 'message:held':
+      return ['message.held'];
     case 'message:created': {
       const m = event.message;
       if (m.authorType === 'admin') return [m.messageType === 'note' ? 'conversation.admin.noted' : 'conversation.admin.replied'];
@@ -75,11 +78,14 @@ export async function itemOf(event: CoreEvent, { contactOf, tagsOf }: PayloadLoo
               rules: details.rules.map(({ kind, value, expiresAt }) => ({ kind, value, expiresAt })),
               ...(details.matchedRule ? { automatic: { kind: details.matchedRule.kind, sourceContactId: details.matchedRule.sourceContactId } } : {}),
               ...(details.carriedFrom ? { automatic: { kind: details.carriedFrom.via, sourceContactId: details.carriedFrom.contactId } } : {}),
+              ...(details.firedRule ? { automatic: { kind: 'rule', ruleId: details.firedRule.id, ruleName: details.firedRule.name } } : {}),
             } : {}),
           },
         },
       };
     }
+    case 'message:held':
+      return { item: heldMessageJson(event.held) };
     case 'message:created':
       return { item: await conversation(event.conversation, [event.message]) };
     case 'conversation:updated': {

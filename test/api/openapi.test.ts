@@ -71,5 +71,9 @@ describe('GET /v2/openapi.json', () => {
     const list = doc.paths['/v2/audit-logs'].get.parameters.map((p: any) => p.name);
     expect(list).toEqual(expect.arrayContaining(['limit', 'cursor', 'action', 'domain', 'startDate', 'endDate']));
     expect(doc.paths['/v2/conversations'].post.requestBody.required).toBe(true);
+    expect(doc.paths['/v2/protection/rules'].post['x-parley-extension']).toBe(true);
+    expect(doc.paths['/v2/conversations'].get['x-parley-extension']).toBeUndefined();
+    const conditions = doc.paths['/v2/protection/rules'].post.requestBody.content['application/json'].schema.properties.conditions;
+    expect(JSON.stringify(conditions)).toContain('rateLimitHits');
   });
 });

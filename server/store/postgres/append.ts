@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { shortId } from '../dialect.js';
 import { newObjectId } from '../ids.js';
 import { messageEvent, outboxRow } from '../outbox.js';
+import { numbered, protectMessage, runAsync, type Stmt } from '../protection-sql.js';
 import type { Appender } from '../repositories/conversations.js';
 import { isBlockedRow, toContact, toConversation, toMessage } from '../rows.js';
 import type { AppendMessageInput, AppendResult } from '../store.js';
@@ -139,8 +140,9 @@ export class PostgresAppender implements Appender {
    * each append is retried alone. Admin appends (other lock order) always go alone.
    */
   append(input: AppendMessageInput): Promise<AppendResult> {
-    // Admins (other lock order) and REST-created conversations or imports go alone.
-    if (input.authorType === 'admin' || input.newConversation || input.createdAt) return this.appendAlone(input);
+    // Admins (other lock order), REST-created conversations, imports and messages that meet
+    // protection rules go alone: the set-based batch stays the path of the common case.
+    if (input.authorType === 'admin' || input.newConversation || input.createdAt || input.protection) return this.appendAlone(input);
     return new Promise((resolve, reject) => {
       this.pendingAppends.push({ input, resolve, reject });
       this.pumpAppends();
@@ -311,6 +313,22 @@ export class PostgresAppender implements Appender {
       }
       if (!author) return { status: 'contact_not_found' };
       if (isBlockedRow(author)) return { status: 'blocked' };
+      // Rules run under the author's lock, before a conversation is made for the message (a
+      // held one leaves no trace in the inbox); a named conversation is checked first.
+      if (input.protection) {
+        let conversationId: string | null = null;
+        if (input.conversationId) {
+          const owner = shortId(input.conversationId) ? await one(c, Q.conversationOwner, [input.conversationId]) : undefined;
+          if (owner?.contact_id !== input.authorId) return { status: 'conversation_not_found' };
+          conversationId = input.conversationId;
+        }
+        const verdict = await runAsync(protectMessage(input.protection, author, {
+          conversationId, clientId: input.clientId ?? null, authorType: input.authorType, authorId: input.authorId, authorName: input.authorName ?? null, body: input.body,
+        }, (b) => b), async (s: Stmt) => (await c.query<Row>(numbered(s.sql), s.params)).rows);
+        // (A resend of a stored message was answered above, under the same lock.)
+        if (verdict?.status === 'held') return verdict;
+        if (verdict?.status === 'blocked_by_rule') return { status: verdict.status, contact: verdict.contact, event: verdict.event, firing: verdict.firing };
+      }
     }
     const now = input.createdAt ?? new Date().toISOString();
     let conversation: Row | undefined;

@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { newObjectId } from '../ids.js';
 import { messageEvent, outboxRow } from '../outbox.js';
+import { protectMessage, runSync, type Protected, type Stmt } from '../protection-sql.js';
 import type { Appender } from '../repositories/conversations.js';
 import { isBlockedRow, toContact, toConversation, toMessage } from '../rows.js';
 import type { Database } from '../schema.js';
@@ -53,6 +54,26 @@ export class SqliteAppender implements Appender {
     return (this.statements ??= prepare(this.db));
   }
 
+  // Protection's statements, prepared once each (their SQL is a fixed set).
+  private readonly prepared = new Map<string, BetterSqlite3.Statement>();
+
+  private exec = (s: Stmt): Row[] => {
+    let st = this.prepared.get(s.sql);
+    if (!st) this.prepared.set(s.sql, (st = this.db.prepare(s.sql)));
+    if (st.reader) return st.all(...s.params) as Row[];
+    st.run(...s.params);
+    return [];
+  };
+
+  /** The rules, run on the author's row inside this transaction; a block updates the batch's copy. */
+  private protect(input: AppendMessageInput, author: Row, conversationId: string | null, batch: AppendBatch): Protected | { status: 'stored_before' } | null {
+    const verdict = runSync(protectMessage(input.protection!, author, {
+      conversationId, clientId: input.clientId ?? null, authorType: input.authorType, authorId: input.authorId, authorName: input.authorName ?? null, body: input.body,
+    }, (b) => (b ? 1 : 0)), this.exec);
+    if (verdict?.status === 'blocked_by_rule') batch.replaceContact(verdict.row);
+    return verdict;
+  }
+
   private flush(batch: PendingAppend[]) {
     if (batch.length > 1) {
       let results: AppendResult[] | null = null;
@@ -100,13 +121,26 @@ export class SqliteAppender implements Appender {
     }
     let conversation: Row | null;
     let createdConversation = false;
+    // Rules run once the message is known to be new and its conversation valid, before a
+    // conversation is created for it: a held message leaves no trace in the inbox.
+    const protect = (conversationId: string | null): AppendResult | null => {
+      if (!input.protection || !byContact) return null;
+      const verdict = this.protect(input, owner!, conversationId, batch);
+      if (!verdict) return null;
+      if (verdict.status === 'stored_before') return duplicate();
+      return verdict.status === 'held' ? verdict : { status: verdict.status, contact: verdict.contact, event: verdict.event, firing: verdict.firing };
+    };
     if (input.conversationId) {
       conversation = batch.conversation(input.conversationId);
       if (!conversation || (byContact && conversation.contact_id !== input.authorId)) return duplicate() ?? { status: 'conversation_not_found' };
+      const protectedResult = protect(String(conversation.id));
+      if (protectedResult) return protectedResult;
     } else {
       const ownerId = byContact ? input.authorId : input.contactId;
       owner ??= ownerId ? batch.contact(ownerId) : null;
       if (!owner) return { status: 'contact_not_found' };
+      const protectedResult = protect(null);
+      if (protectedResult) return protectedResult;
       conversation = input.newConversation ? null : batch.openConversation(owner.id);
       if (!conversation) {
         const dup = duplicate();
@@ -191,6 +225,13 @@ class AppendBatch {
       this.records.set(id, (record = toContact(row)));
     }
     return { ...record };
+  }
+
+  /** The contact's row after this transaction changed it (a rule blocked it). */
+  replaceContact(row: Row) {
+    const lastActivity = this.contacts.get(row.id)?.last_activity;
+    this.contacts.set(row.id, { ...row, last_activity: lastActivity ?? row.last_activity });
+    this.records.delete(row.id);
   }
 
   conversation(id: string): Row | null {

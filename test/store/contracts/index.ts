@@ -7,6 +7,7 @@ import { runContactsContract } from './contacts.js';
 import { runConversationLifecycleContract } from './conversation-lifecycle.js';
 import { runConversationsContract } from './conversations.js';
 import { runTagsContract } from './tags.js';
+import { runProtectionContract } from './protection.js';
 import { runWebhooksContract } from './webhooks.js';
 
 export type { Backend };
@@ -22,4 +23,5 @@ export function runStoreContracts(backend: Backend) {
   runAuditContract(backend);
   runTagsContract(backend);
   runConversationLifecycleContract(backend);
+  runProtectionContract(backend);
 }

@@ -1,0 +1,241 @@
+import { MAX_WINDOW_SECONDS } from '../../protocol/schemas/protection.js';
+import { decode } from './dialect.js';
+import { newObjectId } from './ids.js';
+import { outboxRow } from './outbox.js';
+import { toContact } from './rows.js';
+import type {
+  BlockEventRecord, ContactRecord, FactNeeds, HeldMessageRecord, ProtectionBasics, ProtectionCheck, ProtectionFacts, ProtectionFiring, ProtectionVerdict,
+} from './store.js';
+
+/*
+ * The SQL of automatic protection, written once for both dialects and all three places that
+ * run it: the SQLite append (better-sqlite3, synchronous), the PostgreSQL append (pg) and the
+ * rate-limit path (Kysely). Each statement is plain SQL with `?` placeholders and ISO-string
+ * timestamps; a runner executes the list and hands the rows back. Reads come first (facts),
+ * the core's `decide` runs on them, then the writes that carry out the verdict.
+ */
+
+type Row = Record<string, any>;
+
+export interface Stmt {
+  sql: string;
+  params: unknown[];
+}
+
+/** `?` placeholders as PostgreSQL's `$1, $2…` (none of our SQL has a literal `?`). */
+export const numbered = (text: string): string => {
+  let i = 0;
+  return text.replace(/\?/g, () => `$${++i}`);
+};
+
+// Recent history is bounded: no condition counts past MAX_CONDITION_COUNT.
+const RECENT = 100;
+const since = (now: string, seconds: number) => new Date(Date.parse(now) - seconds * 1000).toISOString();
+
+export type FactKey = 'recent' | 'held' | 'sameText' | 'sameTextHeld' | 'rateHits' | 'leadsByIp' | 'leadsByDevice' | 'blocks';
+
+/** The reads the rules need for this contact (row as stored), keyed for `facts`. */
+export function factQueries(needs: FactNeeds, contact: Row, body: string | null, now: string): Partial<Record<FactKey, Stmt>> {
+  const q: Partial<Record<FactKey, Stmt>> = {};
+  const id = contact.id as string;
+  if (needs.history) {
+    q.recent = { sql: 'SELECT body, author_type, message_type, created_at FROM messages WHERE contact_id = ? ORDER BY seq DESC LIMIT ?', params: [id, RECENT] };
+    q.held = { sql: 'SELECT body, author_type, created_at FROM held_messages WHERE contact_id = ? ORDER BY created_at DESC, id DESC LIMIT ?', params: [id, RECENT] };
+  }
+  if (needs.sameTextSeconds && body !== null) {
+    // Compared in SQL, among the latest messages only: no body leaves the database.
+    const from = since(now, needs.sameTextSeconds);
+    q.sameText = {
+      sql: `SELECT created_at FROM (SELECT body, author_type, created_at FROM messages WHERE contact_id = ? ORDER BY seq DESC LIMIT ?) t
+        WHERE body = ? AND author_type <> 'admin' AND created_at >= ?`,
+      params: [id, Math.min(RECENT, needs.sameTextLookback), body, from],
+    };
+    q.sameTextHeld = { sql: 'SELECT created_at FROM held_messages WHERE contact_id = ? AND created_at >= ? AND body = ? LIMIT ?', params: [id, from, body, RECENT] };
+  }
+  if (needs.rateHitsSeconds) {
+    q.rateHits = {
+      sql: `SELECT created_at FROM protection_signals WHERE contact_id = ? AND kind = 'rate_limit' AND created_at >= ? ORDER BY created_at DESC LIMIT ?`,
+      params: [id, since(now, needs.rateHitsSeconds), RECENT],
+    };
+  }
+  if (needs.leadsByIpSeconds && contact.last_ip) {
+    q.leadsByIp = {
+      sql: `SELECT created_at FROM contacts WHERE last_ip = ? AND type = 'lead' AND created_at >= ? ORDER BY created_at DESC LIMIT ?`,
+      params: [contact.last_ip, since(now, needs.leadsByIpSeconds), RECENT],
+    };
+  }
+  if (needs.leadsByDeviceSeconds && contact.last_device_id) {
+    q.leadsByDevice = {
+      sql: `SELECT c.created_at FROM contact_devices d JOIN contacts c ON c.id = d.contact_id
+        WHERE d.device_id = ? AND c.type = 'lead' AND c.created_at >= ? ORDER BY c.created_at DESC LIMIT ?`,
+      params: [contact.last_device_id, since(now, needs.leadsByDeviceSeconds), RECENT],
+    };
+  }
+  // Per action, how many and the latest: two rows at most, off the (contact_id, created_at) index.
+  if (needs.blocks) q.blocks = { sql: 'SELECT action, count(*) AS n, max(created_at) AS created_at FROM block_events WHERE contact_id = ? GROUP BY action', params: [id] };
+  return q;
+}
+
+/** The rows of `factQueries` as the facts the core decides on. */
+export function facts(rows: Partial<Record<FactKey, Row[]>>, basics: ProtectionBasics): ProtectionFacts {
+  const time = (r: Row) => decode.time(r.created_at)!;
+  const recent = [
+    ...(rows.recent ?? []).map((r) => ({ body: r.body, authorType: r.author_type, messageType: r.message_type, createdAt: time(r), held: false })),
+    ...(rows.held ?? []).map((r) => ({ body: r.body, authorType: r.author_type, messageType: 'reply' as const, createdAt: time(r), held: true })),
+  ].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+  // The basics object itself grows into the facts: the check knows it again in `decide`.
+  return Object.assign(basics, {
+    recent,
+    sameTextAt: [...(rows.sameText ?? []), ...(rows.sameTextHeld ?? [])].map(time),
+    rateHitsAt: (rows.rateHits ?? []).map(time),
+    leadsByIpAt: (rows.leadsByIp ?? []).map(time),
+    leadsByDeviceAt: (rows.leadsByDevice ?? []).map(time),
+    blockCount: Number((rows.blocks ?? []).find((r) => r.action === 'block')?.n ?? 0),
+    lastUnblockAt: (rows.blocks ?? []).filter((r) => r.action === 'unblock').map(time)[0] ?? null,
+  });
+}
+
+/** A resend: the author's idempotency key already used by a held or a stored message (one lookup for both). */
+const priorByClientId = (authorId: string, clientId: string): Stmt => ({
+  sql: `SELECT 'held' AS src, id FROM held_messages WHERE author_id = ? AND client_id = ?
+    UNION ALL SELECT 'stored' AS src, id FROM messages WHERE author_id = ? AND client_id = ?`,
+  params: [authorId, clientId, authorId, clientId],
+});
+
+export const toHeld = (r: Row): HeldMessageRecord => ({
+  id: r.id, contactId: r.contact_id, conversationId: r.conversation_id ?? null, clientId: r.client_id ?? null, authorType: r.author_type,
+  authorId: r.author_id, authorName: r.author_name ?? null, body: r.body, ruleId: r.rule_id, ruleName: r.rule_name, createdAt: decode.time(r.created_at)!,
+});
+
+const EXCERPT = 200;
+
+/** Log rows for every rule that matched (dry run included). */
+function eventStmts(verdict: ProtectionVerdict, contactId: string, body: string | null, trigger: ProtectionFacts['trigger'], now: string): Stmt[] {
+  return verdict.matched.map((m) => ({
+    sql: `INSERT INTO protection_events (id, rule_id, rule_name, mode, action, trigger_kind, contact_id, excerpt, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    params: [newObjectId(), m.ruleId, m.ruleName, m.mode, m.action.type, trigger, contactId, body === null ? null : body.slice(0, EXCERPT), now],
+  }));
+}
+
+const outboxStmt = (event: Parameters<typeof outboxRow>[0], now: string): Stmt => {
+  const row = outboxRow(event, now);
+  return { sql: 'INSERT INTO webhook_outbox (id, event, lease_until, created_at) VALUES (?, ?, ?, ?)', params: [row.id, row.event, row.lease_until, row.created_at] };
+};
+
+/** What carrying out a verdict writes, and what it made. */
+export type Outcome =
+  | { kind: 'none'; writes: Stmt[] }
+  | { kind: 'hold'; writes: Stmt[]; held: HeldMessageRecord }
+  /** `update` returns the contact row; `event` is the block event it records. */
+  | { kind: 'block'; writes: Stmt[]; update: Stmt; event: BlockEventRecord; firing: ProtectionFiring };
+
+export interface MessageDraft {
+  conversationId: string | null;
+  clientId: string | null;
+  authorType: HeldMessageRecord['authorType'];
+  authorId: string;
+  authorName: string | null;
+  body: string;
+}
+
+export const blockReason = (f: ProtectionFiring) => `Automatic: protection rule "${f.ruleName}" (${f.action.type === 'temporary_block' ? `blocked for ${f.action.seconds} s` : 'blocked'}).`;
+
+/**
+ * The writes that carry out `verdict` for `contact` (its row as read in this transaction):
+ * log rows, then the held message or the block with its history event, and outbox events
+ * for the webhooks that want them. `flag` is the dialect's boolean.
+ */
+export function outcome(check: ProtectionCheck, verdict: ProtectionVerdict, contact: Row, draft: MessageDraft | null, trigger: ProtectionFacts['trigger'], now: string, flag: (b: boolean) => unknown): Outcome {
+  const writes = eventStmts(verdict, contact.id, draft?.body ?? null, trigger, now);
+  const act = verdict.act;
+  if (!act) return { kind: 'none', writes };
+  if (act.action.type === 'hold') {
+    if (!draft) return { kind: 'none', writes };
+    const held: HeldMessageRecord = { id: newObjectId(), contactId: contact.id, ...draft, ruleId: act.ruleId, ruleName: act.ruleName, createdAt: now };
+    writes.push({
+      sql: `INSERT INTO held_messages (id, contact_id, conversation_id, client_id, author_type, author_id, author_name, body, rule_id, rule_name, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      params: [held.id, held.contactId, held.conversationId, held.clientId, held.authorType, held.authorId, held.authorName, held.body, held.ruleId, held.ruleName, now],
+    });
+    if (check.recordHeld) writes.push(outboxStmt({ type: 'message:held', held, rule: { id: act.ruleId, name: act.ruleName } }, now));
+    return { kind: 'hold', writes, held };
+  }
+  const until = act.action.type === 'temporary_block' ? new Date(Date.parse(now) + act.action.seconds * 1000).toISOString() : null;
+  const event: BlockEventRecord = { id: newObjectId(), contactId: contact.id, action: 'block', actorType: 'rule', actorId: act.ruleId, reason: blockReason(act), createdAt: now };
+  writes.push({
+    sql: 'INSERT INTO block_events (id, contact_id, action, actor_type, actor_id, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    params: [event.id, event.contactId, event.action, event.actorType, event.actorId, event.reason, now],
+  });
+  const update = { sql: 'UPDATE contacts SET blocked = ?, blocked_at = ?, blocked_until = ? WHERE id = ? RETURNING *', params: [flag(true), now, until, contact.id] };
+  return { kind: 'block', writes, update, event, firing: act };
+}
+
+/** The core event of a rule's block (published after commit; written to the outbox with it). */
+export const blockedEvent = (contact: ContactRecord, event: BlockEventRecord, firing: ProtectionFiring) => ({
+  type: 'contact:blocked' as const, contact, event,
+  details: { scope: 'contact' as const, blockedUntil: contact.blockedUntil, rules: [], firedRule: { id: firing.ruleId, name: firing.ruleName } },
+});
+
+/** One statement for a runner: rows come back (none for a plain write). */
+export type Step = Stmt;
+export type Steps<T> = Generator<Step, T, Row[]>;
+
+/** Runs the steps on a synchronous driver (better-sqlite3 inside its transaction). */
+export function runSync<T>(steps: Steps<T>, exec: (s: Step) => Row[]): T {
+  let next = steps.next();
+  while (!next.done) next = steps.next(exec(next.value));
+  return next.value;
+}
+
+/** Runs the steps on an asynchronous driver (pg client, Kysely transaction). */
+export async function runAsync<T>(steps: Steps<T>, exec: (s: Step) => Promise<Row[]>): Promise<T> {
+  let next = steps.next();
+  while (!next.done) next = steps.next(await exec(next.value));
+  return next.value;
+}
+
+export type Protected =
+  | { status: 'held'; held: HeldMessageRecord; duplicate: boolean }
+  | { status: 'blocked_by_rule'; contact: ContactRecord; event: BlockEventRecord; firing: ProtectionFiring; row: Row };
+
+/** Reads the facts, asks the rules and carries out their verdict; yields each statement to the runner. */
+function* protect(check: ProtectionCheck, contact: Row, draft: MessageDraft | null, trigger: ProtectionFacts['trigger'], flag: (b: boolean) => unknown): Steps<Protected | null> {
+  const now = new Date().toISOString();
+  const basics: ProtectionBasics = { now, trigger, body: draft?.body ?? null, contact: { id: contact.id, type: contact.type, createdAt: decode.time(contact.created_at)! } };
+  const needs = check.needsFor(basics);
+  if (!needs) return null;
+  const rows: Partial<Record<FactKey, Row[]>> = {};
+  for (const [key, stmt] of Object.entries(factQueries(needs, contact, basics.body, now)) as [FactKey, Stmt][]) rows[key] = yield stmt;
+  const verdict = check.decide(facts(rows, basics));
+  const out = outcome(check, verdict, contact, draft, trigger, now, flag);
+  for (const w of out.writes) yield w;
+  if (out.kind === 'hold') return { status: 'held', held: out.held, duplicate: false };
+  if (out.kind !== 'block') return null;
+  const [row] = yield out.update;
+  const blocked = toContact(row);
+  if (check.recordBlocked) yield outboxStmt(blockedEvent(blocked, out.event, out.firing), now);
+  return { status: 'blocked_by_rule', contact: blocked, event: out.event, firing: out.firing, row };
+}
+
+/**
+ * A contact's message meets the rules, in the append's transaction, after the block check
+ * (the author's row read there, locked on PostgreSQL). Null: store it as usual.
+ */
+export function* protectMessage(check: ProtectionCheck, author: Row, draft: MessageDraft, flag: (b: boolean) => unknown): Steps<Protected | { status: 'stored_before' } | null> {
+  if (draft.clientId) {
+    const [prior] = yield priorByClientId(draft.authorId, draft.clientId);
+    // A resend of a stored message is answered as the caller answers duplicates; of a held one, here.
+    if (prior?.src === 'stored') return { status: 'stored_before' };
+    if (prior) return { status: 'held', held: toHeld((yield { sql: 'SELECT * FROM held_messages WHERE id = ?', params: [prior.id] })[0]), duplicate: true };
+  }
+  return yield* protect(check, author, draft, 'message', flag);
+}
+
+/** A rate-limit hit is recorded, then the rules that count them run (in the caller's transaction). */
+export function* protectSignal(check: ProtectionCheck, contact: Row, flag: (b: boolean) => unknown): Steps<Protected | null> {
+  const now = new Date().toISOString();
+  // Hits older than any window are of no use: each contact's go as it adds new ones.
+  yield { sql: `DELETE FROM protection_signals WHERE contact_id = ? AND kind = 'rate_limit' AND created_at < ?`, params: [contact.id, since(now, MAX_WINDOW_SECONDS)] };
+  yield { sql: `INSERT INTO protection_signals (id, contact_id, kind, created_at) VALUES (?, ?, 'rate_limit', ?)`, params: [newObjectId(), contact.id, now] };
+  return yield* protect(check, contact, null, 'rate_limit', flag);
+}
