@@ -9,11 +9,17 @@ import { setupConsole } from './console.js';
 import { Core } from './core/core.js';
 import { ensureFirstAdmin } from './core/agents.js';
 import { consoleApi } from './http/console.js';
-import { handleErrors, noStore, sendError } from './http/errors.js';
+import { handleErrors, sendError } from './http/errors.js';
 import { acceptJsonBodies } from './http/json-body.js';
 import { restApi } from './http/rest.js';
 import { publicFiles, securityHeaders } from './http/static.js';
 import { createLogger } from './logger.js';
+import { healthRoutes } from './http/health.js';
+import { readinessProbe, type Lifecycle } from './ops/readiness.js';
+import { shutDown } from './ops/shutdown.js';
+import { trackAcks, type AckObserver } from './realtime/ack-tracker.js';
+import { AGENTS_NAMESPACE } from './realtime/namespaces.js';
+import { MESSENGER_NAMESPACE } from '../protocol/messenger.js';
 import { attachRedisAdapter } from './realtime/redis-adapter.js';
 import { fanOutToMessenger } from './realtime/messenger-fanout.js';
 import { setupMessenger } from './realtime/messenger.js';
@@ -36,6 +42,7 @@ export interface Parley {
   url: string;
   /** The admin created at this start (`firstAdmin` option, no agents yet), to show once; else null. */
   firstAdmin: { email: string; password: string } | null;
+  /** Graceful stop within `config.shutdownTimeoutMs` (server/ops/shutdown.ts); later calls share the first. */
   close(): Promise<void>;
 }
 
@@ -44,6 +51,8 @@ export interface StartOptions {
   store?: Store;
   /** Create the first console admin when there are no agents, before /healthz says ready. */
   firstAdmin?: { email?: string; password?: string };
+  /** Told of every answered socket event (metrics). */
+  observeAck?: AckObserver;
 }
 
 /** Builds and starts a Parley server: store, core, REST, socket.io; resolves once listening and ready. */
@@ -52,7 +61,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   const store = opts.store ?? (await createStore(config.databaseUrl, { schema: config.databaseSchema }));
   const core = new Core(store, { agentPolicy: { blockRoles: config.blockRoles }, blockPolicy: config.blockPolicy });
   core.webhooks.allowPrivateAddresses = config.webhooksAllowPrivate;
-  let ready = false;
+  let lifecycle: Lifecycle = 'starting';
 
   const app = Fastify({
     // The client's address (request.ip) walks X-Forwarded-For only through PARLEY_TRUST_PROXY's hops.
@@ -71,6 +80,8 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   });
   const redis = config.redisUrl ? await attachRedisAdapter(io, config.redisUrl, logger) : null;
   const limiter = new RateLimiter(config.rateLimits, redis?.pub);
+  // Before the namespaces' own connection handlers, so every handled event is counted.
+  const acks = trackAcks(io, [MESSENGER_NAMESPACE, AGENTS_NAMESPACE], opts.observeAck);
 
   const messenger = setupMessenger(io, core, config, logger, limiter);
   const unsubscribe = fanOutToMessenger(core, messenger, redis !== null);
@@ -80,10 +91,10 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   handleErrors(app, logger);
   acceptJsonBodies(app);
   await securityHeaders(app);
-  app.get('/healthz', (_req, reply) => {
-    if (!ready) return sendError(reply, 'unavailable');
-    noStore(reply);
-    return { status: 'ok', store: store.kind };
+  healthRoutes(app, {
+    alive: () => lifecycle === 'serving',
+    storeKind: store.kind,
+    readiness: readinessProbe({ pendingMigrations: () => store.pendingMigrations(), redis: redis?.clients ?? [], lifecycle: () => lifecycle, logger }),
   });
   await app.register(restApi, { prefix: '/v2', core, config, limiter });
   await app.register(consoleApi, { prefix: '/console/api', core, config, limiter, closeSockets: agentsConsole.closeSockets });
@@ -94,22 +105,26 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   // Ready means usable: a sign-in right after /healthz says ok must find the first admin.
   const firstAdmin = opts.firstAdmin ? await ensureFirstAdmin(core.agents, store, opts.firstAdmin) : null;
-  ready = true;
+  lifecycle = 'serving';
+  let closing: Promise<void> | null = null;
 
   return {
     config, core, store, http, app, io, logger, firstAdmin,
     url: `http://${host}:${port}`,
-    async close() {
-      ready = false;
-      unsubscribe();
-      agentsConsole.close();
-      await webhooks.close();
-      io.disconnectSockets(true);
-      // Closes the shared HTTP server too; then Fastify runs its own close hooks.
-      await new Promise<void>((resolve) => io.close(() => resolve()));
-      await app.close();
-      await redis?.close();
-      if (!opts.store) await store.close();
+    close() {
+      lifecycle = 'stopping';
+      closing ??= shutDown({
+        http, io, app, acks, webhooks, logger,
+        stopListening() {
+          unsubscribe();
+          agentsConsole.close();
+        },
+        async release() {
+          await redis?.close();
+          if (!opts.store) await store.close();
+        },
+      }, config.shutdownTimeoutMs);
+      return closing;
     },
   };
 }

@@ -54,6 +54,8 @@ export interface Config {
   blockRoles: AgentRole[];
   /** The first console admin, created on a store without agents (PARLEY_ADMIN_EMAIL / PARLEY_ADMIN_PASSWORD; generated when unset). */
   firstAdmin: { email?: string; password?: string };
+  /** How long a shutdown (SIGTERM) may take before the process exits anyway (PARLEY_SHUTDOWN_TIMEOUT_SECONDS, default 10). */
+  shutdownTimeoutMs: number;
   /** Webhook retries, polling and suspension (PARLEY_WEBHOOK_MAX_ATTEMPTS, _RETRY_BASE_MS, _POLL_MS, _SUSPEND_AFTER). */
   webhookDelivery: DispatcherOptions;
 }
@@ -102,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     blockPolicy: blockPolicyFromEnv(env),
     blockRoles: parseBlockRoles(env.PARLEY_BLOCK_ROLES),
     webhookDelivery: dispatcherOptionsFromEnv(env),
+    shutdownTimeoutMs: positive(env, 'PARLEY_SHUTDOWN_TIMEOUT_SECONDS', 10) * 1000,
     firstAdmin: { email: env.PARLEY_ADMIN_EMAIL || undefined, password: env.PARLEY_ADMIN_PASSWORD || undefined },
     ...overrides,
     // Keys always follow the secret actually in use, overridden or not.

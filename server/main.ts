@@ -52,8 +52,19 @@ async function main() {
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
-    logger.info({ signal }, 'shutting down');
-    parley.close().then(() => process.exit(0), () => process.exit(1));
+    logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down');
+    // The limit holds even if a step hangs where no one expected it.
+    setTimeout(() => {
+      logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown overran PARLEY_SHUTDOWN_TIMEOUT_SECONDS; exiting now');
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
+    parley.close().then(() => {
+      logger.info('stopped');
+      process.exit(0);
+    }, (err) => {
+      logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    });
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -205,6 +205,11 @@ export function startWebhookDispatcher(core: Core, logger: Logger, opts: Dispatc
 
   return {
     kick,
+    /** Turns the outbox events committed so far into stored deliveries, so none waits for a later start (shutdown). */
+    async flush() {
+      await running;
+      await dispatchEvents();
+    },
     async close() {
       closed = true;
       unsubscribe();

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServerProcess, type ServerProcess } from '../support/cluster.js';
+import { startOwnPostgres, startOwnRedis, type OwnService } from '../support/own-services.js';
+import { connectVisitor } from '../support/visitor.js';
+
+// PostgreSQL and Redis of this test's own, really stopped and started under a running server.
+let pg: OwnService;
+let redis: OwnService;
+let server: ServerProcess;
+
+beforeAll(async () => {
+  [pg, redis] = await Promise.all([startOwnPostgres(), startOwnRedis()]);
+  server = await startServerProcess({
+    DATABASE_URL: pg.url, REDIS_URL: redis.url, PARLEY_API_KEY: `pk_test_${randomBytes(8).toString('hex')}`, PARLEY_SECRET: randomBytes(32).toString('hex'),
+  });
+}, 90_000);
+afterAll(async () => {
+  await server?.stop();
+  await Promise.all([pg?.destroy(), redis?.destroy()]);
+});
+
+const readyz = async () => {
+  const res = await fetch(`${server.url}/readyz`);
+  return { status: res.status, body: await res.json() };
+};
+
+/** Polls /readyz until `pred` holds (the state changes as connections fail and come back). */
+async function readyzUntil(pred: (r: Awaited<ReturnType<typeof readyz>>) => boolean, what: string) {
+  const deadline = Date.now() + 30_000;
+  let last: Awaited<ReturnType<typeof readyz>> | null = null;
+  while (Date.now() < deadline) {
+    last = await readyz();
+    if (pred(last)) return last;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`/readyz never showed ${what}; last ${JSON.stringify(last)}`);
+}
+
+describe('readiness under a lost and regained store and Redis', () => {
+  it('says which dependency is down, recovers when it returns, and loses nothing acked', async () => {
+    expect(await readyz()).toEqual({ status: 200, body: { status: 'ready', checks: { store: 'ok', migrations: 'done', redis: 'ok' } } });
+    const first = await connectVisitor(server.url);
+    const acked: string[] = [];
+    const before = await first.send('before the outages');
+    expect(before).toMatchObject({ ok: true });
+    if (before.ok) acked.push(before.message.id);
+
+    await redis.stop();
+    const noRedis = await readyzUntil((r) => r.body.checks.redis === 'unreachable', 'redis unreachable');
+    expect(noRedis).toEqual({ status: 503, body: { status: 'not_ready', checks: { store: 'ok', migrations: 'done', redis: 'unreachable' } } });
+    // Alive all the same: an orchestrator must not restart a process for a dependency's outage.
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    await redis.start();
+    await readyzUntil((r) => r.status === 200, 'ready after Redis came back');
+
+    await pg.stop();
+    const noStore = await readyzUntil((r) => r.body.checks.store === 'unreachable', 'store unreachable');
+    expect(noStore).toEqual({ status: 503, body: { status: 'not_ready', checks: { store: 'unreachable', redis: 'ok' } } });
+    const during = await first.send('while the store is down');
+    expect(during).toMatchObject({ ok: false, error: { code: 'internal_error' } });
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    await pg.start();
+    await readyzUntil((r) => r.status === 200, 'ready after PostgreSQL came back');
+
+    const after = await first.send('after the outages');
+    expect(after).toMatchObject({ ok: true });
+    if (after.ok) acked.push(after.message.id);
+    first.close();
+    // A new connection reads history from the store: every acked message is there, the refused one is not.
+    const again = await connectVisitor(server.url, { visitorToken: first.session.visitorToken });
+    const history = await again.history(null);
+    expect(history.ok && history.messages.map((m) => m.id)).toEqual(acked);
+    again.close();
+  });
+});
