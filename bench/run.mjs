@@ -5,7 +5,7 @@
 // --server=path/to/bundle.js (A/B: another server bundle in place of dist/server.js).
 import { mkdtempSync, rmSync, readFileSync, existsSync, mkdirSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -33,7 +33,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'parley-bench-'));
 const PARLEY = join(root, 'bench/.snapshot/server.js');
 mkdirSync(join(root, 'bench/.snapshot'), { recursive: true });
 // --server=path runs another bundle (an A/B experiment) in place of dist/server.js.
-const source = args.server ? join(process.cwd(), String(args.server)) : BUILT;
+const source = args.server ? resolve(String(args.server)) : BUILT;
 if (source !== PARLEY) copyFileSync(source, PARLEY);
 if (source !== PARLEY && existsSync(`${source}.map`)) copyFileSync(`${source}.map`, `${PARLEY}.map`);
 const secrets = { PARLEY_API_KEY: `pk_bench_${randomBytes(12).toString('hex')}`, PARLEY_SECRET: randomBytes(32).toString('hex') };

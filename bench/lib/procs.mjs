@@ -17,6 +17,8 @@ export const NO_LIMITS = {
   PARLEY_RATE_SEND_PER_IP: 'off',
   PARLEY_RATE_LEADS_PER_IP: 'off',
   PARLEY_RATE_REST_PER_IP: 'off',
+  // Every load client connects from 127.0.0.1: the per-address socket cap would refuse them.
+  PARLEY_MAX_SOCKETS_PER_IP: '1000000',
 };
 
 /** Spawns a server script and resolves with its URL once it prints "running at …". */
