@@ -17,7 +17,9 @@ import { createLogger } from './logger.js';
 import { healthRoutes } from './http/health.js';
 import { readinessProbe, type Lifecycle } from './ops/readiness.js';
 import { shutDown } from './ops/shutdown.js';
-import { trackAcks, type AckObserver } from './realtime/ack-tracker.js';
+import { trackAcks } from './realtime/ack-tracker.js';
+import { metricsRoute } from './http/metrics.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { AGENTS_NAMESPACE } from './realtime/namespaces.js';
 import { MESSENGER_NAMESPACE } from '../protocol/messenger.js';
 import { attachRedisAdapter } from './realtime/redis-adapter.js';
@@ -38,6 +40,8 @@ export interface Parley {
   app: FastifyInstance;
   io: Server;
   logger: Logger;
+  /** This process's Prometheus metrics (served at /metrics). */
+  metrics: Metrics;
   /** Base URL once listening, e.g. http://127.0.0.1:3000 */
   url: string;
   /** The admin created at this start (`firstAdmin` option, no agents yet), to show once; else null. */
@@ -51,8 +55,6 @@ export interface StartOptions {
   store?: Store;
   /** Create the first console admin when there are no agents, before /healthz says ready. */
   firstAdmin?: { email?: string; password?: string };
-  /** Told of every answered socket event (metrics). */
-  observeAck?: AckObserver;
 }
 
 /** Builds and starts a Parley server: store, core, REST, socket.io; resolves once listening and ready. */
@@ -80,13 +82,18 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   });
   const redis = config.redisUrl ? await attachRedisAdapter(io, config.redisUrl, logger) : null;
   const limiter = new RateLimiter(config.rateLimits, redis?.pub);
+  const metrics = createMetrics({
+    connected: () => ({ visitors: io.of(MESSENGER_NAMESPACE).sockets.size, agents: io.of(AGENTS_NAMESPACE).sockets.size }),
+    outboxDepth: () => core.webhooks.queue.countEvents(),
+  });
+  const stopMetrics = core.subscribe(metrics.observeCore);
   // Before the namespaces' own connection handlers, so every handled event is counted.
-  const acks = trackAcks(io, [MESSENGER_NAMESPACE, AGENTS_NAMESPACE], opts.observeAck);
+  const acks = trackAcks(io, [MESSENGER_NAMESPACE, AGENTS_NAMESPACE], metrics.observeAck);
 
   const messenger = setupMessenger(io, core, config, logger, limiter);
   const unsubscribe = fanOutToMessenger(core, messenger, redis !== null);
   const agentsConsole = setupConsole(io, core, config, logger);
-  const webhooks = startWebhookDispatcher(core, logger, config.webhookDelivery, { allowPrivate: config.webhooksAllowPrivate });
+  const webhooks = startWebhookDispatcher(core, logger, config.webhookDelivery, { allowPrivate: config.webhooksAllowPrivate }, metrics.observeWebhookAttempt);
 
   handleErrors(app, logger);
   acceptJsonBodies(app);
@@ -96,6 +103,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
     storeKind: store.kind,
     readiness: readinessProbe({ pendingMigrations: () => store.pendingMigrations(), redis: redis?.clients ?? [], lifecycle: () => lifecycle, logger }),
   });
+  metricsRoute(app, { scrape: metrics.scrape, apiKey: config.apiKey, allow: config.metricsAllow });
   await app.register(restApi, { prefix: '/v2', core, config, limiter });
   await app.register(consoleApi, { prefix: '/console/api', core, config, limiter, closeSockets: agentsConsole.closeSockets });
   await publicFiles(app, config.publicDir);
@@ -109,7 +117,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   let closing: Promise<void> | null = null;
 
   return {
-    config, core, store, http, app, io, logger, firstAdmin,
+    config, core, store, http, app, io, logger, metrics, firstAdmin,
     url: `http://${host}:${port}`,
     close() {
       lifecycle = 'stopping';
@@ -117,9 +125,11 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
         http, io, app, acks, webhooks, logger,
         stopListening() {
           unsubscribe();
+          stopMetrics();
           agentsConsole.close();
         },
         async release() {
+          metrics.close();
           await redis?.close();
           if (!opts.store) await store.close();
         },

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import proxyaddr from 'proxy-addr';
 import { DEFAULT_RATE_LIMITS, type LimitName, type RateLimitRules, type Rule } from './guard/rate-limits.js';
 import { DEFAULT_BLOCK_POLICY, type BlockPolicy } from './core/contacts.js';
 import { AGENT_ROLES, type AgentRole } from '../protocol/agents.js';
@@ -54,6 +55,8 @@ export interface Config {
   blockRoles: AgentRole[];
   /** The first console admin, created on a store without agents (PARLEY_ADMIN_EMAIL / PARLEY_ADMIN_PASSWORD; generated when unset). */
   firstAdmin: { email?: string; password?: string };
+  /** Client addresses (a scrape network) that may read /metrics without the REST key (PARLEY_METRICS_ALLOW); null: loopback and the key only. */
+  metricsAllow: ((address: string) => boolean) | null;
   /** How long a shutdown (SIGTERM) may take before the process exits anyway (PARLEY_SHUTDOWN_TIMEOUT_SECONDS, default 10). */
   shutdownTimeoutMs: number;
   /** Webhook retries, polling and suspension (PARLEY_WEBHOOK_MAX_ATTEMPTS, _RETRY_BASE_MS, _POLL_MS, _SUSPEND_AFTER). */
@@ -104,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     blockPolicy: blockPolicyFromEnv(env),
     blockRoles: parseBlockRoles(env.PARLEY_BLOCK_ROLES),
     webhookDelivery: dispatcherOptionsFromEnv(env),
+    metricsAllow: parseMetricsAllow(env.PARLEY_METRICS_ALLOW),
     shutdownTimeoutMs: positive(env, 'PARLEY_SHUTDOWN_TIMEOUT_SECONDS', 10) * 1000,
     firstAdmin: { email: env.PARLEY_ADMIN_EMAIL || undefined, password: env.PARLEY_ADMIN_PASSWORD || undefined },
     ...overrides,
@@ -178,6 +182,18 @@ export function parseBlockRoles(value: string | undefined): AgentRole[] {
     if (!(AGENT_ROLES as readonly string[]).includes(r)) throw new Error(`PARLEY_BLOCK_ROLES: unknown role "${r}"; use ${AGENT_ROLES.join(', ')}`);
   }
   return roles.length ? (roles as AgentRole[]) : ['admin'];
+}
+
+/** `PARLEY_METRICS_ALLOW="10.0.0.0/8,192.168.1.7"` → a matcher for client addresses; unset → null. */
+export function parseMetricsAllow(value: string | undefined): ((address: string) => boolean) | null {
+  const list = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (!list.length) return null;
+  try {
+    const matches = proxyaddr.compile(list);
+    return (address) => matches(address, 0);
+  } catch (err) {
+    throw new Error(`PARLEY_METRICS_ALLOW: ${(err as Error).message}; use addresses or CIDRs such as 10.0.0.0/8`);
+  }
 }
 
 /** `PARLEY_WEBHOOK_*` → options; bad values throw at start. */
