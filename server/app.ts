@@ -15,6 +15,7 @@ import { restApi } from './http/rest.js';
 import { publicFiles, securityHeaders } from './http/static.js';
 import { createLogger } from './logger.js';
 import { healthRoutes } from './http/health.js';
+import { requestId } from './http/request-id.js';
 import { readinessProbe, type Lifecycle } from './ops/readiness.js';
 import { shutDown } from './ops/shutdown.js';
 import { trackAcks } from './realtime/ack-tracker.js';
@@ -71,6 +72,9 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
     bodyLimit: MAX_HTTP_BODY_BYTES,
     // Errors are logged by our error handler; per-request access logs would cost every request.
     logger: false,
+    // Every answer carries its id (X-Request-Id) and every log line about it names it.
+    genReqId: requestId,
+    requestIdHeader: false,
     // A malformed URL (bad percent-encoding) is a bad request like any other.
     frameworkErrors: (_err, _req, reply) => sendError(reply, 'invalid_payload', 'The request URL is malformed.'),
   });
@@ -96,6 +100,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   const webhooks = startWebhookDispatcher(core, logger, config.webhookDelivery, { allowPrivate: config.webhooksAllowPrivate }, metrics.observeWebhookAttempt);
 
   handleErrors(app, logger);
+  app.addHook('onRequest', async (req, reply) => void reply.header('x-request-id', req.id));
   acceptJsonBodies(app);
   await securityHeaders(app);
   healthRoutes(app, {

@@ -8,11 +8,12 @@ import { connectVisitor } from '../support/visitor.js';
 let pg: OwnService;
 let redis: OwnService;
 let server: ServerProcess;
+const apiKey = `pk_test_${randomBytes(8).toString('hex')}`;
 
 beforeAll(async () => {
   [pg, redis] = await Promise.all([startOwnPostgres(), startOwnRedis()]);
   server = await startServerProcess({
-    DATABASE_URL: pg.url, REDIS_URL: redis.url, PARLEY_API_KEY: `pk_test_${randomBytes(8).toString('hex')}`, PARLEY_SECRET: randomBytes(32).toString('hex'),
+    DATABASE_URL: pg.url, REDIS_URL: redis.url, PARLEY_API_KEY: apiKey, PARLEY_SECRET: randomBytes(32).toString('hex'),
   });
 }, 90_000);
 afterAll(async () => {
@@ -59,6 +60,16 @@ describe('readiness under a lost and regained store and Redis', () => {
     expect(noStore).toEqual({ status: 503, body: { status: 'not_ready', checks: { store: 'unreachable', redis: 'ok' } } });
     const during = await first.send('while the store is down');
     expect(during).toMatchObject({ ok: false, error: { code: 'internal_error' } });
+    // The failure carries a request id, in the answer and on its log line.
+    const socketRef = /\(request ([0-9a-f-]{36})\)/.exec(!during.ok ? during.error.message : '')?.[1];
+    expect(socketRef).toBeDefined();
+    const rest = await fetch(`${server.url}/v2/contacts`, { headers: { authorization: `Bearer ${apiKey}` } });
+    expect(rest.status).toBe(500);
+    const restRef = rest.headers.get('x-request-id')!;
+    expect((await rest.json()).message).toContain(`(request ${restRef})`);
+    const logged = server.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    expect(logged.some((l) => l.msg === 'socket handler failed' && l.reqId === socketRef && l.event === 'message:send')).toBe(true);
+    expect(logged.some((l) => l.msg === 'request failed' && l.reqId === restRef && l.url === '/v2/contacts')).toBe(true);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     await pg.start();
     await readyzUntil((r) => r.status === 200, 'ready after PostgreSQL came back');
