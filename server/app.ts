@@ -108,7 +108,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
     storeKind: store.kind,
     readiness: readinessProbe({ pendingMigrations: () => store.pendingMigrations(), redis: redis?.clients ?? [], lifecycle: () => lifecycle, logger }),
   });
-  metricsRoute(app, { scrape: metrics.scrape, apiKey: config.apiKey, allow: config.metricsAllow });
+  metricsRoute(app, { scrape: metrics.scrape, keys: config, allow: config.metricsAllow });
   await app.register(restApi, { prefix: '/v2', core, config, limiter });
   await app.register(consoleApi, { prefix: '/console/api', core, config, limiter, closeSockets: agentsConsole.closeSockets });
   await publicFiles(app, config.publicDir);

@@ -16,6 +16,8 @@ export interface Config {
   port: number;
   host: string;
   apiKey: string;
+  /** The key before the last rotation, still accepted until `until` (ms) (PARLEY_API_KEY_PREVIOUS / _PREVIOUS_UNTIL). */
+  previousApiKey: { key: string; until: number } | null;
   /** True when no PARLEY_API_KEY was set and a dev key was generated (and kept) instead. */
   apiKeyGenerated: boolean;
   /** PARLEY_SECRET: verifies customers' userHash and is the input of `keys`, nothing else. */
@@ -86,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host: env.HOST ?? '127.0.0.1',
     apiKey: overrides.apiKey || env.PARLEY_API_KEY || dev!.apiKey,
     apiKeyGenerated: !(overrides.apiKey || env.PARLEY_API_KEY),
+    previousApiKey: previousApiKeyFromEnv(env),
     secret,
     keys: deriveKeys(secret),
     jwtSecret: env.PARLEY_JWT_SECRET || null,
@@ -182,6 +185,18 @@ export function parseBlockRoles(value: string | undefined): AgentRole[] {
     if (!(AGENT_ROLES as readonly string[]).includes(r)) throw new Error(`PARLEY_BLOCK_ROLES: unknown role "${r}"; use ${AGENT_ROLES.join(', ')}`);
   }
   return roles.length ? (roles as AgentRole[]) : ['admin'];
+}
+
+/** `PARLEY_API_KEY_PREVIOUS` with its `PARLEY_API_KEY_PREVIOUS_UNTIL` (an ISO date), both or neither. */
+export function previousApiKeyFromEnv(env: NodeJS.ProcessEnv): { key: string; until: number } | null {
+  const key = env.PARLEY_API_KEY_PREVIOUS || '';
+  const untilText = env.PARLEY_API_KEY_PREVIOUS_UNTIL || '';
+  if (!key && !untilText) return null;
+  const until = Date.parse(untilText);
+  if (!key || Number.isNaN(until)) {
+    throw new Error('PARLEY_API_KEY_PREVIOUS needs PARLEY_API_KEY_PREVIOUS_UNTIL (an ISO date such as 2026-01-31T12:00:00Z), and the other way round');
+  }
+  return { key, until };
 }
 
 /** `PARLEY_METRICS_ALLOW="10.0.0.0/8,192.168.1.7"` → a matcher for client addresses; unset → null. */

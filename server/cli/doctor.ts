@@ -85,6 +85,7 @@ async function checkRedis(config: Config): Promise<Finding[]> {
 function checkSettings(config: Config): Finding[] {
   const found: Finding[] = [];
   const warn = (say: string) => found.push({ level: 'warn', what: 'settings', say });
+  if (config.previousApiKey && config.previousApiKey.until <= Date.now()) warn('PARLEY_API_KEY_PREVIOUS has expired: remove it and PARLEY_API_KEY_PREVIOUS_UNTIL');
   if (config.apiKeyGenerated) warn('PARLEY_API_KEY is not set: a generated dev key is in use; set your own in production');
   if (!LOOPBACK.test(config.host) && config.trustProxy === TRUST_NONE) {
     warn(`HOST=${config.host} listens beyond this machine with no PARLEY_TRUST_PROXY: fine without a proxy; behind one, client addresses (rate limits, blocks by IP) are the proxy's`);

@@ -4,6 +4,7 @@ import { createStore, isPostgresUrl } from '../store/create-store.js';
 import { agents, AGENTS_USAGE } from './agents.js';
 import { backup } from './backup.js';
 import { doctor } from './doctor.js';
+import { key, KEY_USAGE } from './key.js';
 import { maskUrlPassword } from './mask.js';
 import { start } from './start.js';
 
@@ -13,6 +14,7 @@ const USAGE = [
   '  migrate                   bring the store\'s schema up to date, then exit',
   '  backup <file>             SQLite: online copy of the database; PostgreSQL: prints the pg_dump command',
   ...AGENTS_USAGE.map((l) => `  ${l.replace(/^parley /, '')}`),
+  `  ${KEY_USAGE.replace(/^parley /, '')}   a new REST key; the current one stays valid meanwhile`,
   '  doctor                    check settings, the store, Redis and file permissions',
 ];
 
@@ -47,6 +49,8 @@ export async function runCli(argv: string[]): Promise<number | null> {
       return backup(config, args[0], out);
     case 'agents':
       return agents(config, args, out);
+    case 'key':
+      return key(config, args, out);
     case 'doctor':
       return doctor(config, out);
     default:

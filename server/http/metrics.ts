@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import ipaddr from 'ipaddr.js';
-import { bearerMatches } from './api-key.js';
+import { keyAccepted, type ApiKeys } from './api-key.js';
 import { noStore, sendError } from './errors.js';
 import { clientAddress } from './request-info.js';
 
 export interface MetricsRouteDeps {
   scrape(): Promise<{ contentType: string; body: string }>;
-  apiKey: string;
+  keys: ApiKeys;
   /** PARLEY_METRICS_ALLOW: client addresses (a scrape network) let in without the key; null: none. */
   allow: ((address: string) => boolean) | null;
 }
@@ -31,7 +31,7 @@ function fromThisMachine(req: FastifyRequest): boolean {
 /** `GET /metrics` (Prometheus text format): loopback, the REST key, or an allowed scrape network. */
 export function metricsRoute(app: FastifyInstance, deps: MetricsRouteDeps): void {
   app.get('/metrics', async (req, reply) => {
-    const allowed = fromThisMachine(req) || bearerMatches(req.headers.authorization, deps.apiKey) || (deps.allow?.(clientAddress(req)) ?? false);
+    const allowed = fromThisMachine(req) || keyAccepted(req.headers.authorization, deps.keys) || (deps.allow?.(clientAddress(req)) ?? false);
     if (!allowed) return sendError(reply, 'unauthorized', 'Metrics answer this machine, PARLEY_METRICS_ALLOW addresses, or Authorization: Bearer <REST key>.');
     const { contentType, body } = await deps.scrape();
     noStore(reply);

@@ -103,6 +103,39 @@ describe('parley (the command line, as a real process)', () => {
     expect(res.stdout).not.toContain('s3cret');
   });
 
+  it('key rotate gives a new key; the old one works during the grace period only', async () => {
+    const rotated = await parley(['key', 'rotate', '--grace-hours', '2'], env);
+    expect(rotated.code).toBe(0);
+    const setting = (name: string) => new RegExp(`^  ${name}=(\\S+)$`, 'm').exec(rotated.stdout)![1];
+    const fresh = setting('PARLEY_API_KEY');
+    expect(setting('PARLEY_API_KEY_PREVIOUS')).toBe(env.PARLEY_API_KEY);
+    const until = Date.parse(setting('PARLEY_API_KEY_PREVIOUS_UNTIL'));
+    expect(until - Date.now()).toBeGreaterThan(1.9 * 3_600_000);
+    expect(until - Date.now()).toBeLessThanOrEqual(2 * 3_600_000);
+    const status = (url: string, key: string) => fetch(`${url}/v2/contacts`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status);
+
+    const rotatedEnv = { ...env, PARLEY_API_KEY: fresh, PARLEY_API_KEY_PREVIOUS: env.PARLEY_API_KEY, PARLEY_API_KEY_PREVIOUS_UNTIL: setting('PARLEY_API_KEY_PREVIOUS_UNTIL') };
+    let server = await startServerProcess(rotatedEnv);
+    try {
+      expect(await status(server.url, fresh)).toBe(200);
+      expect(await status(server.url, env.PARLEY_API_KEY)).toBe(200);
+      expect(await status(server.url, 'pk_someone_else')).toBe(401);
+    } finally {
+      await server.stop();
+    }
+    // Once the grace period is over, the old key is refused (and doctor says to remove it).
+    const expired = { ...rotatedEnv, PARLEY_API_KEY_PREVIOUS_UNTIL: new Date(Date.now() - 1000).toISOString() };
+    server = await startServerProcess(expired);
+    try {
+      expect(await status(server.url, fresh)).toBe(200);
+      expect(await status(server.url, env.PARLEY_API_KEY)).toBe(401);
+    } finally {
+      await server.stop();
+    }
+    expect((await parley(['doctor'], expired)).stdout).toContain('PARLEY_API_KEY_PREVIOUS has expired');
+    expect((await parley(['key', 'rotate', '--grace-hours', 'soon'], env)).code).toBe(2);
+  }, 120_000);
+
   it('doctor says what is wrong in plain words and exits 1 on a problem', async () => {
     const bad = await parley(['doctor'], { ...env, PORT: 'eighty' });
     expect(bad).toMatchObject({ code: 1, stderr: expect.stringContaining('PORT must be a port number; got eighty') });
