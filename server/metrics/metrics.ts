@@ -67,10 +67,19 @@ export function createMetrics(sources: MetricSources) {
     },
   });
 
+  // One child per label set, found by a string key: the label sets are few (events with a
+  // handler × catalog codes), and this runs on every answered event.
+  const perAnswer = new Map<string, { latency: { observe(v: number): void }; send: { inc(): void } | null }>();
   const observeAck: AckObserver = (namespace, event, outcome, seconds) => {
-    answers.observe({ namespace, event, outcome }, seconds);
-    const sender = SENDS[`${namespace} ${event}`];
-    if (sender) sends.inc({ sender, outcome });
+    const key = `${namespace} ${event} ${outcome}`;
+    let children = perAnswer.get(key);
+    if (!children) {
+      const sender = SENDS[`${namespace} ${event}`];
+      children = { latency: answers.labels({ namespace, event, outcome }), send: sender ? sends.labels({ sender, outcome }) : null };
+      perAnswer.set(key, children);
+    }
+    children.latency.observe(seconds);
+    children.send?.inc();
   };
   const observeCore = (e: CoreEvent) => {
     if (e.type === 'contact:blocked') blocks.inc({ action: 'block' });

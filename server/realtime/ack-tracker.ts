@@ -16,10 +16,14 @@ const outcomeOf = (answer: unknown): AckOutcome => {
  * Counts socket events that expect an answer (an ack) until they get it, on the given
  * namespaces, so a shutdown can wait for sends to commit and be acknowledged before it
  * closes the connections. Only events with a handler are counted: an unknown event is never
- * answered, and must not hold a shutdown or grow this set.
+ * answered, and must not hold a shutdown or grow this set. Per event this costs a number in
+ * a set and a wrapped ack; nothing waits unless a shutdown does.
  */
 export function trackAcks(io: Server, namespaces: string[], observe?: AckObserver) {
-  const pending = new Set<Promise<void>>();
+  // Ids in arrival order (a Set iterates in insertion order): the first is the oldest unanswered.
+  const pending = new Set<number>();
+  const waiters = new Set<() => void>();
+  let seq = 0;
   for (const name of namespaces) {
     const nsp: Namespace = io.of(name);
     nsp.on('connection', (socket) => {
@@ -28,16 +32,12 @@ export function trackAcks(io: Server, namespaces: string[], observe?: AckObserve
         const ack = packet[last];
         const event = String(packet[0]);
         if (last < 1 || typeof ack !== 'function' || socket.listenerCount(event) === 0) return next();
+        const id = ++seq;
         const started = performance.now();
-        let answered!: () => void;
-        const done = new Promise<void>((resolve) => (answered = resolve));
-        pending.add(done);
-        let once = false;
+        pending.add(id);
         packet[last] = (answer: unknown) => {
-          if (!once) {
-            once = true;
-            pending.delete(done);
-            answered();
+          if (pending.delete(id)) {
+            for (const wake of waiters) wake();
             observe?.(name, event, outcomeOf(answer), (performance.now() - started) / 1000);
           }
           ack(answer);
@@ -54,18 +54,23 @@ export function trackAcks(io: Server, namespaces: string[], observe?: AckObserve
      * Resolves once every event in flight now has been answered (with `newcomers`, those
      * arriving meanwhile too), or when `ms` have passed; true when none was left waiting.
      */
-    async settle(ms: number, newcomers = true): Promise<boolean> {
-      const deadline = Date.now() + ms;
-      let waiting = [...pending];
-      while (waiting.length > 0) {
-        const left = deadline - Date.now();
-        if (left <= 0) return false;
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([Promise.all(waiting), new Promise((r) => (timer = setTimeout(r, left)))]);
-        clearTimeout(timer);
-        waiting = newcomers ? [...pending] : waiting.filter((p) => pending.has(p));
-      }
-      return true;
+    settle(ms: number, newcomers = true): Promise<boolean> {
+      const upTo = newcomers ? Number.POSITIVE_INFINITY : seq;
+      const settled = () => {
+        const oldest = pending.values().next().value;
+        return oldest === undefined || oldest > upTo;
+      };
+      return new Promise((resolve) => {
+        if (settled()) return resolve(true);
+        const finish = (ok: boolean) => {
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(ok);
+        };
+        const check = () => settled() && finish(true);
+        const timer = setTimeout(() => finish(false), Math.max(0, ms));
+        waiters.add(check);
+      });
     },
   };
 }

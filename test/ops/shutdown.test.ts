@@ -57,22 +57,20 @@ describe.skipIf(!ready)('SIGTERM under traffic', () => {
     const widgets = storages.map((storage) => createMessenger({ server: proxy.url, storage, connect, identity: () => ({}) }));
     await Promise.all(widgets.map((w) => until(w, () => w.online.value && w.contact.value !== null, 'the first session')));
 
-    // Each widget sends steadily; SIGTERM lands once a third of the messages were acked.
-    let stopped: Promise<void> | null = null;
-    let sigtermAt = 0;
-    const sentBeforeSigterm = () => widgets.reduce((n, w) => n + w.items.value.filter((x) => x.status === 'sent').length, 0);
-    const senders = widgets.map(async (w, i) => {
-      for (let k = 0; k < PER_WIDGET; k++) {
+    // A third of the messages go out and are acked; then SIGTERM, while the rest are being sent.
+    const acked = (w: (typeof widgets)[number]) => w.items.value.filter((x) => x.status === 'sent').length;
+    const sendRange = (from: number, to: number) => Promise.all(widgets.map(async (w, i) => {
+      for (let k = from; k < to; k++) {
         w.send(`w${i} m${k}`);
-        if (!stopped && sentBeforeSigterm() >= (WIDGETS * PER_WIDGET) / 3) {
-          sigtermAt = Date.now();
-          stopped = a.stop();
-        }
         await new Promise((r) => setTimeout(r, 15));
       }
-    });
-    await Promise.all(senders);
-    expect(stopped).not.toBeNull();
+    }));
+    const THIRD = PER_WIDGET / 3;
+    await sendRange(0, THIRD);
+    await Promise.all(widgets.map((w) => until(w, () => acked(w) >= THIRD, 'the first third acked')));
+    const sigtermAt = Date.now();
+    const stopped = a.stop();
+    await sendRange(THIRD, PER_WIDGET);
     await stopped;
     const stopMs = Date.now() - sigtermAt;
 
