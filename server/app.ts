@@ -10,11 +10,20 @@ import { Core } from './core/core.js';
 import { ensureFirstAdmin } from './core/agents.js';
 import { startBlockExpiry } from './core/block-expiry.js';
 import { consoleApi } from './http/console.js';
-import { handleErrors, noStore, sendError } from './http/errors.js';
+import { handleErrors, sendError } from './http/errors.js';
 import { acceptJsonBodies } from './http/json-body.js';
 import { restApi } from './http/rest.js';
 import { publicFiles, securityHeaders } from './http/static.js';
 import { createLogger } from './logger.js';
+import { healthRoutes } from './http/health.js';
+import { requestId } from './http/request-id.js';
+import { readinessProbe, type Lifecycle } from './ops/readiness.js';
+import { shutDown } from './ops/shutdown.js';
+import { trackAcks } from './realtime/ack-tracker.js';
+import { metricsRoute } from './http/metrics.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { AGENTS_NAMESPACE } from './realtime/namespaces.js';
+import { MESSENGER_NAMESPACE } from '../protocol/messenger.js';
 import { attachRedisAdapter } from './realtime/redis-adapter.js';
 import { fanOutToMessenger } from './realtime/messenger-fanout.js';
 import { setupMessenger } from './realtime/messenger.js';
@@ -36,10 +45,13 @@ export interface Parley {
   app: FastifyInstance;
   io: Server;
   logger: Logger;
+  /** This process's Prometheus metrics (served at /metrics). */
+  metrics: Metrics;
   /** Base URL once listening, e.g. http://127.0.0.1:3000 */
   url: string;
   /** The admin created at this start (`firstAdmin` option, no agents yet), to show once; else null. */
   firstAdmin: { email: string; password: string } | null;
+  /** Graceful stop within `config.shutdownTimeoutMs` (server/ops/shutdown.ts); later calls share the first. */
   close(): Promise<void>;
 }
 
@@ -56,7 +68,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   const store = opts.store ?? (await createStore(config.databaseUrl, { schema: config.databaseSchema }));
   const core = new Core(store, { agentPolicy: { blockRoles: config.blockRoles }, blockPolicy: config.blockPolicy });
   core.webhooks.allowPrivateAddresses = config.webhooksAllowPrivate;
-  let ready = false;
+  let lifecycle: Lifecycle = 'starting';
 
   const app = Fastify({
     // The client's address (request.ip) walks X-Forwarded-For only through PARLEY_TRUST_PROXY's hops.
@@ -64,6 +76,9 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
     bodyLimit: MAX_HTTP_BODY_BYTES,
     // Errors are logged by our error handler; per-request access logs would cost every request.
     logger: false,
+    // Every answer carries its id (X-Request-Id) and every log line about it names it.
+    genReqId: requestId,
+    requestIdHeader: false,
     // A malformed URL (bad percent-encoding) is a bad request like any other.
     frameworkErrors: (_err, _req, reply) => sendError(reply, 'invalid_payload', 'The request URL is malformed.'),
   });
@@ -75,11 +90,18 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   });
   const redis = config.redisUrl ? await attachRedisAdapter(io, config.redisUrl, logger) : null;
   const limiter = new RateLimiter(config.rateLimits, redis?.pub);
+  const metrics = createMetrics({
+    connected: () => ({ visitors: io.of(MESSENGER_NAMESPACE).sockets.size, agents: io.of(AGENTS_NAMESPACE).sockets.size }),
+    outboxDepth: () => core.webhooks.queue.countEvents(),
+  });
+  const stopMetrics = core.subscribe(metrics.observeCore);
+  // Before the namespaces' own connection handlers, so every handled event is counted.
+  const acks = trackAcks(io, [MESSENGER_NAMESPACE, AGENTS_NAMESPACE], metrics.observeAck);
 
   const messenger = setupMessenger(io, core, config, logger, limiter);
   const unsubscribe = fanOutToMessenger(core, messenger, redis !== null);
   const agentsConsole = setupConsole(io, core, config, logger);
-  const webhooks = startWebhookDispatcher(core, logger, config.webhookDelivery, { allowPrivate: config.webhooksAllowPrivate });
+  const webhooks = startWebhookDispatcher(core, logger, config.webhookDelivery, { allowPrivate: config.webhooksAllowPrivate }, metrics.observeWebhookAttempt);
   const blockExpiry = startBlockExpiry(core.contacts, config.blockPolicy.expiryPollMs, (err) => logger.error({ err }, 'block expiry failed'));
   const snoozes = startSnoozeWaker(core, logger);
   // Protection rule events are kept 30 days; any process may prune (deletes are idempotent).
@@ -88,13 +110,15 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   }, PROTECTION_PRUNE_MS).unref();
 
   handleErrors(app, logger);
+  app.addHook('onRequest', async (req, reply) => void reply.header('x-request-id', req.id));
   acceptJsonBodies(app);
   await securityHeaders(app);
-  app.get('/healthz', (_req, reply) => {
-    if (!ready) return sendError(reply, 'unavailable');
-    noStore(reply);
-    return { status: 'ok', store: store.kind };
+  healthRoutes(app, {
+    alive: () => lifecycle === 'serving',
+    storeKind: store.kind,
+    readiness: readinessProbe({ pendingMigrations: () => store.pendingMigrations(), redis: redis?.clients ?? [], lifecycle: () => lifecycle, logger }),
   });
+  metricsRoute(app, { scrape: metrics.scrape, keys: config, allow: config.metricsAllow });
   await app.register(restApi, { prefix: '/v2', core, config, limiter });
   await app.register(consoleApi, { prefix: '/console/api', core, config, limiter, closeSockets: agentsConsole.closeSockets });
   await publicFiles(app, config.publicDir);
@@ -104,25 +128,31 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   // Ready means usable: a sign-in right after /healthz says ok must find the first admin.
   const firstAdmin = opts.firstAdmin ? await ensureFirstAdmin(core.agents, store, opts.firstAdmin) : null;
-  ready = true;
+  lifecycle = 'serving';
+  let closing: Promise<void> | null = null;
 
   return {
-    config, core, store, http, app, io, logger, firstAdmin,
+    config, core, store, http, app, io, logger, metrics, firstAdmin,
     url: `http://${host}:${port}`,
-    async close() {
-      ready = false;
-      unsubscribe();
-      clearInterval(pruneProtection);
-      agentsConsole.close();
-      await blockExpiry.close();
-      await webhooks.close();
-      await snoozes.close();
-      io.disconnectSockets(true);
-      // Closes the shared HTTP server too; then Fastify runs its own close hooks.
-      await new Promise<void>((resolve) => io.close(() => resolve()));
-      await app.close();
-      await redis?.close();
-      if (!opts.store) await store.close();
+    close() {
+      lifecycle = 'stopping';
+      closing ??= shutDown({
+        http, io, app, acks, webhooks, logger,
+        stopListening() {
+          unsubscribe();
+          stopMetrics();
+          clearInterval(pruneProtection);
+          agentsConsole.close();
+        },
+        async release() {
+          await blockExpiry.close();
+          await snoozes.close();
+          metrics.close();
+          await redis?.close();
+          if (!opts.store) await store.close();
+        },
+      }, config.shutdownTimeoutMs);
+      return closing;
     },
   };
 }

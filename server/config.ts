@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import proxyaddr from 'proxy-addr';
 import { DEFAULT_RATE_LIMITS, type LimitName, type RateLimitRules, type Rule } from './guard/rate-limits.js';
 import { DEFAULT_BLOCK_POLICY, type BlockPolicy } from './core/contacts.js';
 import { AGENT_ROLES, type AgentRole } from '../protocol/agents.js';
@@ -15,6 +16,8 @@ export interface Config {
   port: number;
   host: string;
   apiKey: string;
+  /** The key before the last rotation, still accepted until `until` (ms) (PARLEY_API_KEY_PREVIOUS / _PREVIOUS_UNTIL). */
+  previousApiKey: { key: string; until: number } | null;
   /** True when no PARLEY_API_KEY was set and a dev key was generated (and kept) instead. */
   apiKeyGenerated: boolean;
   /** PARLEY_SECRET: verifies customers' userHash and is the input of `keys`, nothing else. */
@@ -54,6 +57,10 @@ export interface Config {
   blockRoles: AgentRole[];
   /** The first console admin, created on a store without agents (PARLEY_ADMIN_EMAIL / PARLEY_ADMIN_PASSWORD; generated when unset). */
   firstAdmin: { email?: string; password?: string };
+  /** Client addresses (a scrape network) that may read /metrics without the REST key (PARLEY_METRICS_ALLOW); null: loopback and the key only. */
+  metricsAllow: ((address: string) => boolean) | null;
+  /** How long a shutdown (SIGTERM) may take before the process exits anyway (PARLEY_SHUTDOWN_TIMEOUT_SECONDS, default 10). */
+  shutdownTimeoutMs: number;
   /** Webhook retries, polling and suspension (PARLEY_WEBHOOK_MAX_ATTEMPTS, _RETRY_BASE_MS, _POLL_MS, _SUSPEND_AFTER). */
   webhookDelivery: DispatcherOptions;
 }
@@ -81,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host: env.HOST ?? '127.0.0.1',
     apiKey: overrides.apiKey || env.PARLEY_API_KEY || dev!.apiKey,
     apiKeyGenerated: !(overrides.apiKey || env.PARLEY_API_KEY),
+    previousApiKey: previousApiKeyFromEnv(env),
     secret,
     keys: deriveKeys(secret),
     jwtSecret: env.PARLEY_JWT_SECRET || null,
@@ -102,6 +110,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     blockPolicy: blockPolicyFromEnv(env),
     blockRoles: parseBlockRoles(env.PARLEY_BLOCK_ROLES),
     webhookDelivery: dispatcherOptionsFromEnv(env),
+    metricsAllow: parseMetricsAllow(env.PARLEY_METRICS_ALLOW),
+    shutdownTimeoutMs: positive(env, 'PARLEY_SHUTDOWN_TIMEOUT_SECONDS', 10) * 1000,
     firstAdmin: { email: env.PARLEY_ADMIN_EMAIL || undefined, password: env.PARLEY_ADMIN_PASSWORD || undefined },
     ...overrides,
     // Keys always follow the secret actually in use, overridden or not.
@@ -177,6 +187,30 @@ export function parseBlockRoles(value: string | undefined): AgentRole[] {
     if (!(AGENT_ROLES as readonly string[]).includes(r)) throw new Error(`PARLEY_BLOCK_ROLES: unknown role "${r}"; use ${AGENT_ROLES.join(', ')}`);
   }
   return roles.length ? (roles as AgentRole[]) : ['admin'];
+}
+
+/** `PARLEY_API_KEY_PREVIOUS` with its `PARLEY_API_KEY_PREVIOUS_UNTIL` (an ISO date), both or neither. */
+export function previousApiKeyFromEnv(env: NodeJS.ProcessEnv): { key: string; until: number } | null {
+  const key = env.PARLEY_API_KEY_PREVIOUS || '';
+  const untilText = env.PARLEY_API_KEY_PREVIOUS_UNTIL || '';
+  if (!key && !untilText) return null;
+  const until = Date.parse(untilText);
+  if (!key || Number.isNaN(until)) {
+    throw new Error('PARLEY_API_KEY_PREVIOUS needs PARLEY_API_KEY_PREVIOUS_UNTIL (an ISO date such as 2026-01-31T12:00:00Z), and the other way round');
+  }
+  return { key, until };
+}
+
+/** `PARLEY_METRICS_ALLOW="10.0.0.0/8,192.168.1.7"` → a matcher for client addresses; unset → null. */
+export function parseMetricsAllow(value: string | undefined): ((address: string) => boolean) | null {
+  const list = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (!list.length) return null;
+  try {
+    const matches = proxyaddr.compile(list);
+    return (address) => matches(address, 0);
+  } catch (err) {
+    throw new Error(`PARLEY_METRICS_ALLOW: ${(err as Error).message}; use addresses or CIDRs such as 10.0.0.0/8`);
+  }
 }
 
 /** `PARLEY_WEBHOOK_*` → options; bad values throw at start. */

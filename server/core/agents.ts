@@ -26,6 +26,9 @@ export interface AgentActor {
 /** A sign-in attempt: the agent, or why not (a deactivated account is never told apart from a wrong password). */
 export type SignInResult = { ok: true; agent: AgentRecord } | { ok: false; reason: 'wrong_credentials' | 'deactivated'; agent: AgentRecord | null };
 
+/** The server's operator, acting from the command line rather than as a console agent. */
+const OPERATOR = 'operator' as const;
+
 const agentNotFound = () => new ParleyError('not_found', 'No agent with that id.');
 
 /**
@@ -126,6 +129,38 @@ export class Agents {
     return this.store.agents.get(id);
   }
 
+  /**
+   * The server's operator at the command line (`parley agents …`), for when no admin can sign
+   * in: sets a password (or generates one, returned once) by email and revokes that agent's
+   * sessions. No admin is needed; the audit log records it as done by Parley (cli).
+   */
+  async operatorResetPassword(email: string, password?: string | null): Promise<{ agent: AgentRecord; generated: string | null }> {
+    const found = await this.byEmail(email);
+    const generated = password ? null : generatePassword();
+    checkPassword(password || generated!);
+    const agent = await this.store.agents.setPassword(found.id, await hashPassword(password || generated!));
+    if (!agent) throw agentNotFound();
+    await this.record(OPERATOR, 'admin.password_reset', `The operator reset the password of ${agent.email} (command line)`, agent, { generated: !!generated });
+    return { agent, generated };
+  }
+
+  /** The operator deactivates an account by email (never the last active admin); its sessions die with it. */
+  async operatorDeactivate(email: string): Promise<AgentRecord> {
+    const found = await this.byEmail(email);
+    const res = await this.store.agents.deactivate(found.id, new Date().toISOString());
+    if (!res) throw agentNotFound();
+    if (res.status === 'last_admin') throw new ParleyError('conflict', 'This is the last active admin; make another admin first.');
+    if (res.status === 'deactivated') await this.record(OPERATOR, 'admin.deactivated', `The operator deactivated ${res.agent.email} (command line)`, res.agent);
+    return res.agent;
+  }
+
+  private async byEmail(email: string): Promise<AgentRecord> {
+    const agent = await this.store.agents.findByEmail(email.trim().toLowerCase());
+    if (!agent) throw new ParleyError('not_found', `No agent with the email ${email}.`);
+    return agent;
+  }
+
+
   /** Ends every session of the agent (all devices): tokens from before carry an old epoch. */
   endSessions(id: string) {
     return this.store.agents.bumpSessionEpoch(id);
@@ -157,12 +192,12 @@ export class Agents {
     if (agent.role !== 'admin') throw new ParleyError('forbidden', `Only admins can ${what}.`);
   }
 
-  private record(by: AgentActor, action: string, description: string, agent: AgentRecord, metadata: Record<string, unknown> = {}) {
+  private record(by: AgentActor | typeof OPERATOR, action: string, description: string, agent: AgentRecord, metadata: Record<string, unknown> = {}) {
     return this.audit.record({
       action,
       domain: 'team',
       description,
-      actor: { actorType: 'admin', actorId: by.agent.id, request: by.request },
+      actor: by === OPERATOR ? { actorType: 'system', actorId: 'cli' } : { actorType: 'admin', actorId: by.agent.id, request: by.request },
       resource: { type: 'admin', id: agent.id, name: agent.email },
       metadata,
     });

@@ -40,8 +40,9 @@ export function handleErrors(app: FastifyInstance, logger: Logger): void {
     const code = frameworkCode(err);
     if (code === 'payload_too_large') return sendError(reply, code, `The request body is larger than ${req.routeOptions.bodyLimit} bytes.`);
     if (code) return sendError(reply, code, code === 'invalid_payload' ? `Invalid request: ${err.message}` : undefined);
-    logger.error({ err, method: req.method, url: req.url }, 'request failed');
-    return sendError(reply, 'internal_error');
+    logger.error({ err, reqId: req.id, method: req.method, url: req.url.split('?')[0] }, 'request failed');
+    // The id lets whoever got this answer point at the log line.
+    return sendError(reply, 'internal_error', `${ERRORS.internal_error.message} (request ${req.id})`);
   });
 }
 

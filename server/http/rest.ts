@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import type { Core } from '../core/core.js';
 import type { RateLimiter } from '../guard/rate-limits.js';
-import { bearerMatches } from './api-key.js';
+import { keyAccepted } from './api-key.js';
 import { requireVersion, resolveVersion } from './api-version.js';
 import { noStore, notFoundOrWrongMethod, sendError } from './errors.js';
 import { openApiDocument } from './openapi.js';
@@ -37,7 +37,7 @@ export async function restApi(app: FastifyInstance, { core, config, limiter }: R
       return sendError(reply.header('retry-after', String(seconds)), 'rate_limited', `Too many requests; retry in ${seconds} s.`);
     }
     const { auth, minVersion } = req.routeOptions.config;
-    if (auth !== 'none' && !bearerMatches(req.headers.authorization, config.apiKey)) {
+    if (auth !== 'none' && !keyAccepted(req.headers.authorization, config)) {
       return sendError(reply, 'unauthorized', 'Missing or invalid API key: send Authorization: Bearer <key>.');
     }
     requireVersion(resolveVersion(req.headers, config.defaultVersion), minVersion);

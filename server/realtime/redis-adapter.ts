@@ -15,6 +15,8 @@ export async function attachRedisAdapter(io: Server, url: string, logger: Logger
   io.adapter(createAdapter(pub, sub));
   return {
     pub,
+    /** Both connections, publisher first (readiness checks them). */
+    clients: [pub, sub] as const,
     async close() {
       await Promise.allSettled([pub.quit(), sub.quit()]);
     },

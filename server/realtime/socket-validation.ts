@@ -2,6 +2,7 @@ export { parse as parsePayload } from '../validation.js';
 import type { Ack, AckFn } from '../../protocol/types.js';
 import { ParleyError, toErrorBody } from '../core/errors.js';
 import type { Logger } from 'pino';
+import { randomUUID } from 'node:crypto';
 
 /**
  * Wraps an acked socket handler: whatever the client sends (missing ack, wrong types,
@@ -13,8 +14,12 @@ export function acked<T extends object>(logger: Logger, event: string, run: (pay
     run(payload).then(
       (data) => reply({ ok: true, ...data } as Ack<T>),
       (err) => {
-        if (!(err instanceof ParleyError)) logger.error({ err, event }, 'socket handler failed');
-        reply({ ok: false, error: toErrorBody(err) });
+        if (err instanceof ParleyError) return reply({ ok: false, error: toErrorBody(err) });
+        // An unexpected failure gets an id, logged and answered, so a report can be matched to the log.
+        const reqId = randomUUID();
+        logger.error({ err, event, reqId }, 'socket handler failed');
+        const body = toErrorBody(err);
+        reply({ ok: false, error: { ...body, message: `${body.message} (request ${reqId})` } });
       },
     );
   };

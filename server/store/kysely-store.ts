@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { Conn, type Dialect } from './dialect.js';
-import { migrateToLatest } from './migrations.js';
+import { migrateToLatest, pendingMigrations } from './migrations.js';
 import { AgentsRepository } from './repositories/agents.js';
 import { AuditRepository } from './repositories/audit.js';
 import { CompaniesRepository } from './repositories/companies.js';
@@ -72,6 +72,10 @@ export class KyselyStore implements Store {
 
   migrate(): Promise<void> {
     return migrateToLatest(this.db, this.parts.dialect, this.schema ?? undefined);
+  }
+
+  pendingMigrations(): Promise<number> {
+    return pendingMigrations(this.db, this.parts.dialect);
   }
 
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {

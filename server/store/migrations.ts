@@ -223,6 +223,17 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect, sc
   }
 }
 
+/**
+ * Migrations this code knows that the database has not recorded as applied (one query; a
+ * readiness probe runs it). Non-zero means the schema is older than the code, e.g. after a
+ * restore of an old backup into a running cluster.
+ */
+export async function pendingMigrations(db: Kysely<Database>, dialect: Dialect): Promise<number> {
+  const rows = await (db as unknown as Kysely<any>).selectFrom(MIGRATION_TABLE).select('name').execute();
+  const applied = new Set(rows.map((r) => r.name as string));
+  return Object.keys(migrations(dialect)).filter((n) => !applied.has(n)).length;
+}
+
 /** Versions the pre-Kysely store recorded, or none. */
 async function legacyVersions(db: Kysely<any>, schema: string | undefined): Promise<number[]> {
   const tables = await db.introspection.getTables();

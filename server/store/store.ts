@@ -593,6 +593,8 @@ export interface Repositories {
 export interface Store extends Repositories {
   readonly kind: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
+  /** Migrations not applied yet (0 once migrated); a query, so it fails while the database is unreachable. */
+  pendingMigrations(): Promise<number>;
   close(): Promise<void>;
   /**
    * Runs `fn` with repositories that share one write transaction (committed when it

@@ -45,7 +45,11 @@ export const retryDelay = (attempts: number, baseMs: number) => Math.min(baseMs 
  * pending. Commits in this process nudge the loop; a poll picks up the rest. Nothing here is
  * awaited by the request that caused it.
  */
-export function startWebhookDispatcher(core: Core, logger: Logger, opts: DispatcherOptions = DEFAULT_DISPATCHER_OPTIONS, policy: { allowPrivate: boolean } = { allowPrivate: false }) {
+export function startWebhookDispatcher(
+  core: Core, logger: Logger, opts: DispatcherOptions = DEFAULT_DISPATCHER_OPTIONS, policy: { allowPrivate: boolean } = { allowPrivate: false },
+  /** Told how each finished attempt ended (metrics). */
+  onAttempt: (outcome: 'delivered' | 'retry' | 'failed') => void = () => {},
+) {
   const queue = core.webhooks.queue;
   let cache: { at: number; webhooks: Promise<WebhookRecord[]> } | null = null;
   let closed = false;
@@ -172,6 +176,7 @@ export function startWebhookDispatcher(core: Core, logger: Logger, opts: Dispatc
     if (closed && code === 0 && !refused) return; // the lease runs out and another start resumes it
     const ok = code >= 200 && code < 300;
     const elapsed = Date.now() - started;
+    onAttempt(ok ? 'delivered' : refused || d.attempts >= opts.maxAttempts ? 'failed' : 'retry');
     if (ok) await queue.completeDelivery(d.id, { status: 'delivered', lastError: null });
     else if (refused) await queue.completeDelivery(d.id, { status: 'failed', lastError: message });
     else if (d.attempts >= opts.maxAttempts) await queue.completeDelivery(d.id, { status: 'failed', lastError: `${code || 'no response'}: ${message}` });
@@ -208,6 +213,11 @@ export function startWebhookDispatcher(core: Core, logger: Logger, opts: Dispatc
 
   return {
     kick,
+    /** Turns the outbox events committed so far into stored deliveries, so none waits for a later start (shutdown). */
+    async flush() {
+      await running;
+      await dispatchEvents();
+    },
     async close() {
       closed = true;
       unsubscribe();
