@@ -270,6 +270,12 @@ describe('routing and retries', () => {
     await expect(fb.organization.teams.retrieve('ffffffffffffffffffffffff')).rejects.toMatchObject(notFound);
     await expect(fb.organization.brands.retrieve('ffffffffffffffffffffffff')).rejects.toMatchObject(notFound);
     await expect(fb.conversationAttributes.list()).rejects.toMatchObject(notFound);
+    // Resources of Featurebase's other products (feedback, changelog, help center, surveys, reports).
+    await expect(fb.feedback.boards.list()).rejects.toMatchObject(notFound);
+    await expect(fb.changelogs.list()).rejects.toMatchObject(notFound);
+    await expect(fb.helpCenter.helpCenters.list()).rejects.toMatchObject(notFound);
+    await expect(fb.surveys.list()).rejects.toMatchObject(notFound);
+    await expect(fb.reports.query({} as any)).rejects.toMatchObject(notFound);
   });
 
   it('marks client errors x-should-retry: false and leaves rate limits and server errors retryable', async () => {
