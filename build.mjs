@@ -26,7 +26,10 @@ const browser = {
 };
 
 const builds = [
-  // Server: one Node bundle, dependencies stay in node_modules.
+  // Server: one Node bundle with its dependencies inside, so a start reads one file instead of
+  // resolving and compiling hundreds of modules (cold start: bench/RESULTS.md). Kept outside:
+  // native addons, drivers loaded only on demand, and pino, whose transports run in worker
+  // threads that resolve modules by name.
   esbuild.build({
     entryPoints: { server: join(root, 'server/main.ts') },
     outdir: out,
@@ -34,7 +37,9 @@ const builds = [
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
+    external: ['better-sqlite3', 'pg', 'pg-native', 'redis', '@redis/*', 'pino', 'pino-pretty', 'thread-stream'],
+    // CommonJS dependencies inside an ES module bundle still call require().
+    banner: { js: "import { createRequire as __parleyRequire } from 'node:module'; const require = __parleyRequire(import.meta.url);" },
     sourcemap: true,
     metafile: true,
   }),
