@@ -14,7 +14,7 @@ import { handleErrors, sendError } from './http/errors.js';
 import { acceptJsonBodies } from './http/json-body.js';
 import { restApi } from './http/rest.js';
 import { publicFiles, securityHeaders } from './http/static.js';
-import { createLogger } from './logger.js';
+import { createConfiguredLogger } from './logger.js';
 import { healthRoutes } from './http/health.js';
 import { requestId } from './http/request-id.js';
 import { readinessProbe, type Lifecycle } from './ops/readiness.js';
@@ -64,8 +64,14 @@ export interface StartOptions {
 
 /** Builds and starts a Parley server: store, core, REST, socket.io; resolves once listening and ready. */
 export async function startParley(config: Config, opts: StartOptions = {}): Promise<Parley> {
-  const logger = opts.logger ?? createLogger(config.logLevel);
-  const store = opts.store ?? (await createStore(config.databaseUrl, { schema: config.databaseSchema }));
+  const logger = opts.logger ?? createConfiguredLogger(config);
+  // Before the store, which reports its queries and append batches to it. The sources are
+  // read at scrape time only, once the route below exists and io and core with it.
+  const metrics = createMetrics({
+    connected: () => ({ visitors: io.of(MESSENGER_NAMESPACE).sockets.size, agents: io.of(AGENTS_NAMESPACE).sockets.size }),
+    outboxDepth: () => core.webhooks.queue.countEvents(),
+  });
+  const store = opts.store ?? (await createStore(config.databaseUrl, { schema: config.databaseSchema, observer: metrics.observeStore }));
   const core = new Core(store, { agentPolicy: { blockRoles: config.blockRoles }, blockPolicy: config.blockPolicy });
   core.webhooks.allowPrivateAddresses = config.webhooksAllowPrivate;
   let lifecycle: Lifecycle = 'starting';
@@ -90,10 +96,6 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   });
   const redis = config.redisUrl ? await attachRedisAdapter(io, config.redisUrl, logger) : null;
   const limiter = new RateLimiter(config.rateLimits, redis?.pub);
-  const metrics = createMetrics({
-    connected: () => ({ visitors: io.of(MESSENGER_NAMESPACE).sockets.size, agents: io.of(AGENTS_NAMESPACE).sockets.size }),
-    outboxDepth: () => core.webhooks.queue.countEvents(),
-  });
   const stopMetrics = core.subscribe(metrics.observeCore);
   // Before the namespaces' own connection handlers, so every handled event is counted.
   const acks = trackAcks(io, [MESSENGER_NAMESPACE, AGENTS_NAMESPACE], metrics.observeAck);

@@ -8,6 +8,7 @@ import { AGENT_ROLES, type AgentRole } from '../protocol/agents.js';
 import { DEFAULT_DISPATCHER_OPTIONS, type DispatcherOptions } from './webhooks/dispatcher.js';
 import { parseTrustProxy, type TrustProxy } from './guard/client-ip.js';
 import { deriveKeys, type InternalKeys } from './auth/keys.js';
+import { LOG_FORMATS, type LogFormat } from './logger.js';
 
 export const API_VERSIONS = ['2026-01-01.nova', '2025-12-12.clover'] as const;
 export type ApiVersion = (typeof API_VERSIONS)[number];
@@ -46,6 +47,8 @@ export interface Config {
   /** Refuse a userId claimed without a valid userHash or JWT (default on; PARLEY_REQUIRE_IDENTITY_VERIFICATION=false turns it off). */
   requireIdentityVerification: boolean;
   logLevel: string;
+  /** `json` lines (default) or `pretty` ones for development (LOG_FORMAT; pretty needs pino-pretty, a dev dependency). */
+  logFormat: LogFormat;
   rateLimits: RateLimitRules;
   /** Which X-Forwarded-For hops are proxies we run (PARLEY_TRUST_PROXY: hop count or addresses). */
   trustProxy: TrustProxy;
@@ -104,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     defaultVersion: version as ApiVersion,
     requireIdentityVerification: env.PARLEY_REQUIRE_IDENTITY_VERIFICATION !== 'false',
     logLevel: env.LOG_LEVEL ?? 'info',
+    logFormat: parseLogFormat(env.LOG_FORMAT),
     rateLimits: rateLimitsFromEnv(env),
     trustProxy: parseTrustProxy(env.PARLEY_TRUST_PROXY),
     publicDir: resolve(env.PARLEY_PUBLIC_DIR ?? new URL('../dist/public', import.meta.url).pathname),
@@ -125,6 +129,12 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number; got ${raw}`);
   return n;
+}
+
+function parseLogFormat(raw: string | undefined): LogFormat {
+  if (raw === undefined || raw === '') return 'json';
+  if (!(LOG_FORMATS as readonly string[]).includes(raw)) throw new Error(`LOG_FORMAT must be ${LOG_FORMATS.join(' or ')}; got ${raw}`);
+  return raw as LogFormat;
 }
 
 function devSecrets(databaseUrl: string): { apiKey: string; secret: string } {

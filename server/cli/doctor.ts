@@ -93,6 +93,7 @@ function checkSettings(config: Config): Finding[] {
   if (!config.allowedOrigins.length) warn('PARLEY_ALLOWED_ORIGINS is empty: any web site may open the messenger');
   if (!config.requireIdentityVerification) warn('PARLEY_REQUIRE_IDENTITY_VERIFICATION=false: a page can claim any userId');
   if (config.webhooksAllowPrivate) warn('PARLEY_WEBHOOKS_ALLOW_PRIVATE=true: webhooks may reach internal addresses (development only)');
+  if (config.logFormat === 'pretty') warn('LOG_FORMAT=pretty is for development: log collectors expect json lines (and production installs lack pino-pretty)');
   if (!existsSync(join(config.publicDir, 'widget.js'))) found.push({ level: 'FAIL', what: 'files', say: `no widget build in ${config.publicDir}: run npm run build` });
   if (!found.length) found.push({ level: 'ok', what: 'settings', say: 'nothing unusual' });
   return found;

@@ -1,17 +1,19 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { StoreObserver } from './observer.js';
 import type { Store } from './store.js';
 
 /** Where SQLite lives when DATABASE_URL is unset. */
 export const DEFAULT_SQLITE_PATH = './data/parley.db';
 
-/** Options that only the PostgreSQL store reads. */
 export interface CreateStoreOptions {
-  /** Schema for all tables (created by migrate); default `public`. */
+  /** Told of query latencies and append batches (metrics); default none. */
+  observer?: StoreObserver;
+  /** PostgreSQL only: schema for all tables (created by migrate); default `public`. */
   schema?: string;
-  /** PostgreSQL pool size; default 10. */
+  /** PostgreSQL only: pool size; default 10. */
   poolSize?: number;
-  /** Errors of idle pooled connections; default ignored (the pool replaces them). */
+  /** PostgreSQL only: errors of idle pooled connections; default ignored (the pool replaces them). */
   onError?: (err: Error) => void;
 }
 
@@ -31,7 +33,7 @@ export async function createStore(databaseUrl: string | undefined, opts: CreateS
   } else {
     const { openSqliteStore } = await import('./sqlite/open.js');
     if (url !== ':memory:') prepareSqliteFile(url);
-    store = openSqliteStore(url);
+    store = openSqliteStore(url, opts.observer);
   }
   try {
     await store.migrate();

@@ -55,6 +55,10 @@ describe('layers', () => {
     expect(violations((e) => under(e.from, 'server/store') && under(e.to, 'server/core') && !e.typeOnly)).toEqual([]);
   });
 
+  it('the store knows nothing of metrics: it reports to the observer it is given', () => {
+    expect(violations((e) => under(e.from, 'server/store') && under(e.to, 'server/metrics'))).toEqual([]);
+  });
+
   it('the core knows no transport, worker or configuration source', () => {
     const above = ['server/http', 'server/realtime', 'server/webhooks', 'server/guard', 'server/auth', 'server/presenters'];
     const files = ['server/app.ts', 'server/main.ts', 'server/config.ts', 'server/console.ts'];

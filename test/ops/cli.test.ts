@@ -147,10 +147,11 @@ describe('parley (the command line, as a real process)', () => {
 
     chmodSync(env.DATABASE_URL, 0o644);
     const redisPort = await freePort();
-    const sick = await parley(['doctor'], { ...env, REDIS_URL: `redis://127.0.0.1:${redisPort}` });
+    const sick = await parley(['doctor'], { ...env, REDIS_URL: `redis://127.0.0.1:${redisPort}`, LOG_FORMAT: 'pretty' });
     expect(sick.code).toBe(1);
     expect(sick.stdout).toContain(`${env.DATABASE_URL} is readable by others (mode 644): chmod 600 ${env.DATABASE_URL}`);
     expect(sick.stdout).toMatch(new RegExp(`^FAIL +redis +redis://127.0.0.1:${redisPort} does not answer`, 'm'));
     expect(sick.stdout).toMatch(/^warn +settings +PARLEY_ALLOWED_ORIGINS is empty/m);
+    expect(sick.stdout).toMatch(/^warn +settings +LOG_FORMAT=pretty is for development/m);
   }, 60_000);
 });

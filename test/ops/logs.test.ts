@@ -1,6 +1,11 @@
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/logger.js';
+import { startServerProcess } from '../support/cluster.js';
 import { startServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -38,4 +43,28 @@ describe('logs', () => {
     const junk = await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': 'a"b\\n{"level":60}' } });
     expect(junk.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
+
+  it.each([
+    // The default: one JSON object a line, for log shippers.
+    [undefined, /^\{"level":30,.*"msg":"stopped"\}$/m],
+    // Development: pino-pretty's readable lines, "[time] LEVEL: message".
+    ['pretty', /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: stopped$/m],
+  ])('writes its log lines in the LOG_FORMAT asked for (%s)', async (format, stopped) => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-logs-'));
+    try {
+      const server = await startServerProcess({ DATABASE_URL: join(dir, 'parley.db'), LOG_LEVEL: 'info', LOG_FORMAT: format ?? '' });
+      // Every line read, not only the process ended: pino flushes its last lines at exit.
+      const closed = once(server.child, 'close');
+      await server.stop();
+      await closed;
+      expect({ code: server.child.exitCode, signal: server.child.signalCode }).toEqual({ code: 0, signal: null });
+      // Colours, if pino-pretty chose any, are not part of the format.
+      const output = server.output().replace(/\x1b\[[0-9;]*m/g, '');
+      expect(output).toMatch(stopped);
+      if (format === 'pretty') expect(output).not.toMatch(/^\{"level"/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+

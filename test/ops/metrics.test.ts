@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServerProcess, type ServerProcess } from '../support/cluster.js';
+import { startCluster, startServerProcess, type Cluster, type ServerProcess } from '../support/cluster.js';
+import { needPostgresAndRedis } from '../support/services.js';
 import { startReceiver } from '../support/webhook-receiver.js';
 import { connectVisitor } from '../support/visitor.js';
 
@@ -36,8 +37,8 @@ const rest = (method: string, path: string, body?: unknown) =>
   });
 
 /** Scrapes /metrics and reads one sample by name and labels (0 when absent). */
-async function scrape(headers: Record<string, string> = {}) {
-  const res = await fetch(`${server.url}/metrics`, { headers });
+async function scrape(headers: Record<string, string> = {}, base = server.url) {
+  const res = await fetch(`${base}/metrics`, { headers });
   const text = await res.text();
   const value = (name: string, labels: Record<string, string> = {}) => {
     for (const line of text.split('\n')) {
@@ -106,5 +107,44 @@ describe('GET /metrics', () => {
 
     a.close();
     b.close();
+  });
+});
+
+// The store reports its own work; SQLite and PostgreSQL append through different code.
+const postgres = await needPostgresAndRedis('store metrics on PostgreSQL');
+describe('store metrics', () => {
+  let cluster: Cluster | undefined;
+  beforeAll(async () => {
+    if (postgres) cluster = await startCluster(1);
+  }, 30_000);
+  afterAll(async () => {
+    await cluster?.close();
+  });
+
+  it.each(['sqlite', 'postgres'])('count the queries and the append batches of a burst of sends (%s)', async (dialect) => {
+    if (dialect === 'postgres' && !postgres) return;
+    const base = dialect === 'sqlite' ? server.url : cluster!.nodes[0].url;
+    const idle = await scrape({}, base);
+    const before = await scrape({}, base);
+    // Six new visitors send two messages each, all at once (two: this file's limit per connection).
+    const visitors = await Promise.all(Array.from({ length: 6 }, () => connectVisitor(base)));
+    const acks = await Promise.all(visitors.flatMap((v) => [v.send('first'), v.send('second')]));
+    expect(acks.every((a) => a.ok)).toBe(true);
+    const after = await scrape({}, base);
+    visitors.forEach((v) => v.close());
+
+    const delta = (name: string, from = before, to = after) => to.value(name) - from.value(name);
+    // Every message was stored by exactly one append transaction; how many shared one is the
+    // group commit's business (it depends on timing), but never more transactions than messages.
+    expect(delta('parley_store_append_batch_size_sum')).toBe(12);
+    const batches = delta('parley_store_append_batch_size_count');
+    expect(batches).toBeGreaterThanOrEqual(1);
+    expect(batches).toBeLessThanOrEqual(12);
+    expect(delta('parley_store_append_batch_seconds_count')).toBe(batches);
+    expect(delta('parley_store_append_batch_seconds_sum')).toBeGreaterThan(0);
+    // New visitors' contacts are made through Kysely: more queries than a scrape alone makes
+    // (its outbox gauge).
+    expect(delta('parley_store_query_seconds_count')).toBeGreaterThan(delta('parley_store_query_seconds_count', idle, before));
+    expect(delta('parley_store_query_seconds_sum')).toBeGreaterThan(0);
   });
 });

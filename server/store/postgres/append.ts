@@ -3,6 +3,7 @@ import { shortId } from '../dialect.js';
 import { newObjectId } from '../ids.js';
 import { messageEvent, outboxRow } from '../outbox.js';
 import { numbered, protectMessage, runAsync, type Stmt } from '../protection-sql.js';
+import type { StoreObserver } from '../observer.js';
 import type { Appender } from '../repositories/conversations.js';
 import { isBlockedRow, toContact, toConversation, toMessage } from '../rows.js';
 import type { AppendMessageInput, AppendResult } from '../store.js';
@@ -112,7 +113,11 @@ class Rollback {
 
 /** Group commit of message appends over the store's pg pool. */
 export class PostgresAppender implements Appender {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    /** Told of each append transaction that answered: its size and duration (metrics). */
+    private readonly onBatch?: StoreObserver['onAppendBatch'],
+  ) {}
 
   private async tx<T>(fn: (c: Client) => Promise<T>): Promise<T> {
     const c = await this.pool.connect();
@@ -185,7 +190,9 @@ export class PostgresAppender implements Appender {
   private async appendBatch(batch: PendingAppend[]) {
     let results: AppendResult[];
     try {
+      const started = this.onBatch ? performance.now() : 0;
       results = await this.tx((c) => this.appendContactBatch(c, batch.map((p) => p.input)));
+      this.onBatch?.(batch.length, performance.now() - started);
     } catch {
       for (const { input, resolve, reject } of batch) this.appendAlone(input).then(resolve, reject);
       return;
@@ -287,13 +294,17 @@ export class PostgresAppender implements Appender {
     if (rows.length) await c.query({ ...Q.insertOutbox, values: [rows.map((r) => r.id), rows.map((r) => r.event), rows[0].created_at] });
   }
 
-  private appendAlone(input: AppendMessageInput): Promise<AppendResult> {
-    return this.tx(async (c) => {
+  private async appendAlone(input: AppendMessageInput): Promise<AppendResult> {
+    const started = this.onBatch ? performance.now() : 0;
+    const answer = await this.tx(async (c) => {
       const result = await this.appendIn(c, input);
       if (result.status === 'stored' && input.authorType !== 'admin') await c.query({ ...Q.touchContact, values: [result.message.createdAt, input.authorId] });
       await this.recordEvents(c, [input], [result]);
       return result;
     });
+    // A batch of one, as for SQLite: the sizes show how much the group commit groups.
+    this.onBatch?.(1, performance.now() - started);
+    return answer;
   }
 
   /** One append inside `c`'s transaction; a batch passes the author row it already locked. */

@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect, sql, type DatabaseIntrospector, type SchemaMet
 import pg from 'pg';
 import { postgresDialect } from '../dialect.js';
 import { KyselyStore } from '../kysely-store.js';
+import { queryTimer, type StoreObserver } from '../observer.js';
 import type { Database } from '../schema.js';
 import { PostgresAppender } from './append.js';
 
@@ -14,6 +15,8 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** Errors of idle pooled connections (the pool replaces them); default: ignored. */
   onError?: (err: Error) => void;
+  /** Told of query latencies and append batches (metrics). */
+  observer?: StoreObserver;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -67,6 +70,7 @@ export function openPostgresStore(opts: PostgresStoreOptions): KyselyStore {
   // Without a listener an idle connection's error (a server restart) would crash the process.
   pool.on('error', opts.onError ?? (() => {}));
   // Kysely ends the pool on destroy; the append hot path shares it.
-  const db = new Kysely<Database>({ dialect: new ParleyPostgresDialect({ pool }) });
-  return new KyselyStore({ db, dialect: postgresDialect, appender: new PostgresAppender(pool), schema: opts.schema ?? null });
+  const db = new Kysely<Database>({ dialect: new ParleyPostgresDialect({ pool }), log: queryTimer(opts.observer) });
+  const appender = new PostgresAppender(pool, opts.observer?.onAppendBatch?.bind(opts.observer));
+  return new KyselyStore({ db, dialect: postgresDialect, appender, schema: opts.schema ?? null });
 }

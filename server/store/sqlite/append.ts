@@ -5,6 +5,7 @@ import { messageEvent, outboxRow } from '../outbox.js';
 import { protectMessage, runSync, type Protected, type Stmt } from '../protection-sql.js';
 import type { Appender } from '../repositories/conversations.js';
 import { isBlockedRow, toContact, toConversation, toMessage } from '../rows.js';
+import type { StoreObserver } from '../observer.js';
 import type { Database } from '../schema.js';
 import type { AppendMessageInput, AppendResult, ContactRecord, MessageRecord } from '../store.js';
 
@@ -21,7 +22,12 @@ export class SqliteAppender implements Appender {
   private statements: Statements | null = null;
   private readonly appendBatchTx: BetterSqlite3.Transaction<(inputs: AppendMessageInput[]) => AppendResult[]>;
 
-  constructor(private readonly db: BetterSqlite3.Database, private readonly kysely: Kysely<Database>) {
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    private readonly kysely: Kysely<Database>,
+    /** Told of each append transaction that answered: its size and duration (metrics). */
+    private readonly onBatch?: StoreObserver['onAppendBatch'],
+  ) {
     this.appendBatchTx = db.transaction((inputs: AppendMessageInput[]) => this.appendBatch(inputs));
   }
 
@@ -78,7 +84,7 @@ export class SqliteAppender implements Appender {
     if (batch.length > 1) {
       let results: AppendResult[] | null = null;
       try {
-        results = this.appendBatchTx.immediate(batch.map((p) => p.input));
+        results = this.commit(batch.map((p) => p.input));
       } catch {
         // Rolled back: nothing of this batch was committed. Each append goes alone below.
       }
@@ -87,13 +93,21 @@ export class SqliteAppender implements Appender {
     for (const { input, resolve, reject } of batch) {
       let result: AppendResult;
       try {
-        result = this.appendBatchTx.immediate([input])[0];
+        result = this.commit([input])[0];
       } catch (err) {
         reject(err);
         continue;
       }
       resolve(result);
     }
+  }
+
+  /** One `BEGIN IMMEDIATE` … `COMMIT` of these appends, measured once committed. */
+  private commit(inputs: AppendMessageInput[]): AppendResult[] {
+    const started = this.onBatch ? performance.now() : 0;
+    const results = this.appendBatchTx.immediate(inputs);
+    this.onBatch?.(inputs.length, performance.now() - started);
+    return results;
   }
 
   /** Appends inside one transaction; rows read or written are kept in `batch` for the next append. */

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { sqliteDialect } from '../dialect.js';
 import { KyselyStore } from '../kysely-store.js';
+import { queryTimer, type StoreObserver } from '../observer.js';
 import type { Database as Tables } from '../schema.js';
 import { SqliteAppender } from './append.js';
 
@@ -26,7 +27,7 @@ class ParleySqliteDialect extends SqliteDialect {
  * is synchronous; write transactions are `BEGIN IMMEDIATE`, which also serialises writers
  * from other processes sharing the file.
  */
-export function openSqliteStore(path: string): KyselyStore {
+export function openSqliteStore(path: string, observer?: StoreObserver): KyselyStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -37,6 +38,6 @@ export function openSqliteStore(path: string): KyselyStore {
   db.pragma('cache_size = -32768');
   db.pragma('temp_store = memory');
   db.pragma('wal_autocheckpoint = 4000');
-  const kysely = new Kysely<Tables>({ dialect: new ParleySqliteDialect({ database: db }) });
-  return new KyselyStore({ db: kysely, dialect: sqliteDialect, appender: new SqliteAppender(db, kysely) });
+  const kysely = new Kysely<Tables>({ dialect: new ParleySqliteDialect({ database: db }), log: queryTimer(observer) });
+  return new KyselyStore({ db: kysely, dialect: sqliteDialect, appender: new SqliteAppender(db, kysely, observer?.onAppendBatch?.bind(observer)) });
 }
