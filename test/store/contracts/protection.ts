@@ -1,38 +1,31 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ProtectionRuleCreateInput } from '../../../protocol/schemas/protection.js';
 import { checkOf, compileRule } from '../../../server/core/protection-rules.js';
-import type { ProtectionCheck, ProtectionFacts, ProtectionRuleRecord, Store } from '../../../server/store/store.js';
-import type { Backend } from './backend.js';
+import type { ProtectionCheck, ProtectionFacts, ProtectionRuleRecord } from '../../../server/store/store.js';
+import { storePerTest, type Backend } from './backend.js';
 
 /** Protection: rules as rows, rules run in the append transaction, held messages, rule events, rate-limit hits. Run on every backend unchanged. */
 export function runProtectionContract(backend: Backend) {
   describe(`protection repository: ${backend.name}`, () => {
-    let store: Store;
-    beforeEach(async () => {
-      store = await backend.open();
-    });
-    afterEach(async () => {
-      await store.close();
-      await backend.cleanup?.(store);
-    });
+    const db = storePerTest(backend);
 
-    const lead = () => store.contacts.create({ type: 'lead' });
+    const lead = () => db().contacts.create({ type: 'lead' });
     const rule = (fields: Omit<ProtectionRuleCreateInput, 'mode'> & { mode?: ProtectionRuleRecord['mode'] }) =>
-      store.protection.createRule({ description: null, preset: null, mode: 'enforce', ...fields });
+      db().protection.createRule({ description: null, preset: null, mode: 'enforce', ...fields });
     const checkFor = async (...rules: ProtectionRuleRecord[]): Promise<ProtectionCheck> =>
       checkOf(rules.map(compileRule), { held: false, blocked: false });
     const send = (authorId: string, body: string, protection?: ProtectionCheck, clientId?: string) =>
-      store.conversations.appendMessage({ authorType: 'lead', authorId, body, messageType: 'reply', clientId: clientId ?? null, protection });
+      db().conversations.appendMessage({ authorType: 'lead', authorId, body, messageType: 'reply', clientId: clientId ?? null, protection });
 
     it('stores rules with their conditions and action as data, and updates and deletes them', async () => {
       const r = await rule({ name: 'links', conditions: [{ type: 'links', min: 3 }, { type: 'contactType', contactType: 'lead' }], action: { type: 'hold' } });
-      expect(await store.protection.getRule(r.id)).toEqual(r);
-      const u = await store.protection.updateRule(r.id, { mode: 'dry_run', action: { type: 'temporary_block', seconds: 60 } });
+      expect(await db().protection.getRule(r.id)).toEqual(r);
+      const u = await db().protection.updateRule(r.id, { mode: 'dry_run', action: { type: 'temporary_block', seconds: 60 } });
       expect(u).toMatchObject({ mode: 'dry_run', action: { type: 'temporary_block', seconds: 60 }, conditions: r.conditions });
-      expect(await store.protection.countRules()).toBe(1);
-      expect(await store.protection.deleteRule(r.id)).toBe(true);
-      expect(await store.protection.listRules()).toEqual([]);
-      expect(await store.protection.updateRule(r.id, { name: 'x' })).toBeNull();
+      expect(await db().protection.countRules()).toBe(1);
+      expect(await db().protection.deleteRule(r.id)).toBe(true);
+      expect(await db().protection.listRules()).toEqual([]);
+      expect(await db().protection.updateRule(r.id, { name: 'x' })).toBeNull();
     });
 
     it('holds a message instead of storing it: no conversation, no message; a resend answers with the held one', async () => {
@@ -44,14 +37,14 @@ export function runProtectionContract(backend: Backend) {
       expect(again).toMatchObject({ status: 'held', duplicate: true });
       if (held.status !== 'held' || again.status !== 'held') return;
       expect(again.held.id).toBe(held.held.id);
-      expect((await store.conversations.list({ limit: 10, contactId: c.id })).items).toEqual([]);
-      expect((await store.conversations.listContactMessages(c.id, { limit: 10 })).messages).toEqual([]);
-      const page = await store.protection.listHeld({ limit: 10 });
+      expect((await db().conversations.list({ limit: 10, contactId: c.id })).items).toEqual([]);
+      expect((await db().conversations.listContactMessages(c.id, { limit: 10 })).messages).toEqual([]);
+      const page = await db().protection.listHeld({ limit: 10 });
       expect(page.items.map((h) => h.id)).toEqual([held.held.id]);
       // A message no rule matches is stored as usual.
       expect(await send(c.id, 'hello', check)).toMatchObject({ status: 'stored' });
-      expect((await store.protection.takeHeld(held.held.id))?.id).toBe(held.held.id);
-      expect(await store.protection.takeHeld(held.held.id)).toBeNull();
+      expect((await db().protection.takeHeld(held.held.id))?.id).toBe(held.held.id);
+      expect(await db().protection.takeHeld(held.held.id)).toBeNull();
     });
 
     it('counts held copies as repeats, so a flood stays held past the threshold', async () => {
@@ -72,9 +65,9 @@ export function runProtectionContract(backend: Backend) {
       if (out.status !== 'blocked_by_rule') return;
       expect(Date.parse(out.contact.blockedUntil!) - Date.now()).toBeGreaterThan(3500_000);
       expect(await send(c.id, 'anything')).toEqual({ status: 'blocked' });
-      const history = await store.contacts.listBlockEvents(c.id);
+      const history = await db().contacts.listBlockEvents(c.id);
       expect(history).toMatchObject([{ action: 'block', actorType: 'rule', actorId: r.id, reason: expect.stringContaining('"temp"') }]);
-      expect((await store.conversations.listContactMessages(c.id, { limit: 10 })).messages).toEqual([]);
+      expect((await db().conversations.listContactMessages(c.id, { limit: 10 })).messages).toEqual([]);
     });
 
     it('logs dry-run matches without acting, next to what enforced rules did', async () => {
@@ -83,37 +76,37 @@ export function runProtectionContract(backend: Backend) {
       const check = await checkFor(dry);
       expect(await send(c.id, 'hey', check)).toMatchObject({ status: 'stored' });
       expect(await send(c.id, 'a longer message', check)).toMatchObject({ status: 'stored' });
-      const events = await store.protection.listEvents({ limit: 10, mode: 'dry_run' });
+      const events = await db().protection.listEvents({ limit: 10, mode: 'dry_run' });
       expect(events.items).toMatchObject([{ ruleId: dry.id, mode: 'dry_run', action: 'block', trigger: 'message', contactId: c.id, excerpt: 'hey' }]);
       // Retention drops what is older than the cut-off, and only that.
-      expect(await store.protection.pruneEvents(new Date(Date.now() - 60_000).toISOString())).toBe(0);
-      expect(await store.protection.pruneEvents(new Date(Date.now() + 60_000).toISOString())).toBe(1);
-      expect((await store.contacts.get(c.id))?.blocked).toBe(false);
-      expect((await store.protection.listEvents({ limit: 10, mode: 'enforce' })).items).toEqual([]);
+      expect(await db().protection.pruneEvents(new Date(Date.now() - 60_000).toISOString())).toBe(0);
+      expect(await db().protection.pruneEvents(new Date(Date.now() + 60_000).toISOString())).toBe(1);
+      expect((await db().contacts.get(c.id))?.blocked).toBe(false);
+      expect((await db().protection.listEvents({ limit: 10, mode: 'enforce' })).items).toEqual([]);
     });
 
     it('records rate-limit hits under the contact lock and blocks on the one that reaches the count', async () => {
       const c = await lead();
       const r = await rule({ name: 'hits', conditions: [{ type: 'rateLimitHits', count: 3, windowSeconds: 600 }], action: { type: 'temporary_block', seconds: 60 } });
       const check = await checkFor(r);
-      expect(await store.protection.rateLimited(c.id, check)).toBeNull();
-      expect(await store.protection.rateLimited(c.id, check)).toBeNull();
-      const third = await store.protection.rateLimited(c.id, check);
+      expect(await db().protection.rateLimited(c.id, check)).toBeNull();
+      expect(await db().protection.rateLimited(c.id, check)).toBeNull();
+      const third = await db().protection.rateLimited(c.id, check);
       expect(third).toMatchObject({ status: 'blocked_by_rule', contact: { blocked: true }, event: { actorType: 'rule', actorId: r.id } });
       // Already blocked: nothing more is recorded.
-      expect(await store.protection.rateLimited(c.id, check)).toBeNull();
-      expect(await store.protection.rateLimited('0'.repeat(24), check)).toBeNull();
+      expect(await db().protection.rateLimited(c.id, check)).toBeNull();
+      expect(await db().protection.rateLimited('0'.repeat(24), check)).toBeNull();
     });
 
     it('judges behaviour and the contact: new leads per address, right after an unblock, earlier blocks, age', async () => {
       const statusOf = async (contactId: string, conditions: ProtectionRuleCreateInput['conditions']) => {
         const r = await rule({ name: 'probe', conditions, action: { type: 'hold' } });
         const out = (await send(contactId, 'probe message', await checkFor(r))).status;
-        await store.protection.deleteRule(r.id);
+        await db().protection.deleteRule(r.id);
         return out;
       };
       const leads = [await lead(), await lead(), await lead()];
-      for (const l of leads) await store.contacts.recordSeen(l.id, { ip: '198.51.100.7', deviceId: 'dev-1' });
+      for (const l of leads) await db().contacts.recordSeen(l.id, { ip: '198.51.100.7', deviceId: 'dev-1' });
       const [c] = leads;
       expect(await statusOf(c.id, [{ type: 'newLeads', by: 'ip', count: 3, windowSeconds: 60 }])).toBe('held');
       expect(await statusOf(c.id, [{ type: 'newLeads', by: 'ip', count: 4, windowSeconds: 60 }])).toBe('stored');
@@ -122,8 +115,8 @@ export function runProtectionContract(backend: Backend) {
       expect(await statusOf(c.id, [{ type: 'contactType', contactType: 'customer' }])).toBe('stored');
       expect(await statusOf(c.id, [{ type: 'afterUnblock', withinSeconds: 60 }])).toBe('stored');
       expect(await statusOf(c.id, [{ type: 'earlierBlocks', min: 1 }])).toBe('stored');
-      await store.contacts.setBlocked({ contactId: c.id, blocked: true, actorType: 'api' });
-      await store.contacts.setBlocked({ contactId: c.id, blocked: false, actorType: 'api' });
+      await db().contacts.setBlocked({ contactId: c.id, blocked: true, actorType: 'api' });
+      await db().contacts.setBlocked({ contactId: c.id, blocked: false, actorType: 'api' });
       expect(await statusOf(c.id, [{ type: 'afterUnblock', withinSeconds: 60 }, { type: 'earlierBlocks', min: 1 }])).toBe('held');
       expect(await statusOf(c.id, [{ type: 'earlierBlocks', min: 2 }])).toBe('stored');
       // A link counts from the message that carries one, with the earlier ones since an agent's reply.
@@ -132,19 +125,19 @@ export function runProtectionContract(backend: Backend) {
       expect(await statusOf(l.id, [{ type: 'links', min: 3 }])).toBe('stored');
       const linkRule = await checkFor(await rule({ name: 'links', conditions: [{ type: 'links', min: 3 }], action: { type: 'hold' } }));
       expect(await send(l.id, 'and http://c.example', linkRule)).toMatchObject({ status: 'held' });
-      const conversation = (await store.conversations.list({ limit: 1, contactId: l.id })).items[0];
-      await store.conversations.appendMessage({ authorType: 'admin', authorId: 'a'.repeat(24), conversationId: conversation.id, body: 'answered', messageType: 'reply' });
+      const conversation = (await db().conversations.list({ limit: 1, contactId: l.id })).items[0];
+      await db().conversations.appendMessage({ authorType: 'admin', authorId: 'a'.repeat(24), conversationId: conversation.id, body: 'answered', messageType: 'reply' });
       expect(await send(l.id, 'one more http://d.example', linkRule)).toMatchObject({ status: 'stored' });
     });
 
     it('hands the rules the facts they need: recent messages newest first, block history, new leads per address', async () => {
       const c = await lead();
-      await store.contacts.recordSeen(c.id, { ip: '203.0.113.9' });
+      await db().contacts.recordSeen(c.id, { ip: '203.0.113.9' });
       const other = await lead();
-      await store.contacts.recordSeen(other.id, { ip: '203.0.113.9' });
+      await db().contacts.recordSeen(other.id, { ip: '203.0.113.9' });
       await send(c.id, 'one');
-      await store.contacts.setBlocked({ contactId: c.id, blocked: true, actorType: 'api' });
-      await store.contacts.setBlocked({ contactId: c.id, blocked: false, actorType: 'api' });
+      await db().contacts.setBlocked({ contactId: c.id, blocked: true, actorType: 'api' });
+      await db().contacts.setBlocked({ contactId: c.id, blocked: false, actorType: 'api' });
       let seen: ProtectionFacts | null = null;
       const spy: ProtectionCheck = {
         needsFor: () => ({ history: true, sameTextSeconds: 60, sameTextLookback: 10, rateHitsSeconds: 0, leadsByIpSeconds: 600, leadsByDeviceSeconds: 0, blocks: true }),
