@@ -46,7 +46,7 @@ const authors = [];
 for (let i = 0; i < contacts; i++) authors.push(await store.contacts.create({ type: 'lead' }));
 
 const { perSec, usPerOp } = await runLanes(authors, { inflight, warmupMs, durationMs }, async (author, n) => {
-  const { held } = await core.messages.sendAsVisitor({ contactId: author.id, contactType: 'lead', clientId: `k${n}`, body: `hello from the protection bench ${n}` });
+  const { held } = await core.messages.sendAsContact({ contactId: author.id, contactType: 'lead', clientId: `k${n}`, body: `hello from the protection bench ${n}` });
   if (held) throw new Error('a bench message was held');
 });
 await store.close();

@@ -1,6 +1,7 @@
 import type * as v from 'valibot';
 import type { AgentSendSchema, InboxListSchema } from './schemas/agents.js';
 import type { TypingPayload } from './messenger.js';
+import type { HeldMessageDto } from './protection.js';
 import type { AckFn, ContactType, ConversationState, MessageDto, MessageType } from './types.js';
 
 export type AgentRole = 'admin' | 'agent';
@@ -191,6 +192,10 @@ export interface AgentsServerEvents {
   'contact:blocked': (payload: AgentsBlockPayload) => void;
   'contact:unblocked': (payload: AgentsBlockPayload) => void;
   'visitor:typing': (payload: TypingPayload & { contactId: string }) => void;
+  /** A protection rule held a contact's message (for the Held review; it is in no inbox). */
+  'held:new': (payload: { held: HeldMessageDto }) => void;
+  /** A held message was released (it now arrives as `message:new`) or discarded. */
+  'held:removed': (payload: { heldId: string; released: boolean }) => void;
 }
 
 /** Most contacts one bulk block/unblock takes. */

@@ -35,7 +35,9 @@ export type CoreEvent =
       origin?: string;
     }
   /** A protection rule held a visitor's message (it reaches no agent until released). */
-  | { type: 'message:held'; held: HeldMessageRecord; rule: { id: string; name: string } }
+  | { type: 'message:held'; held: HeldMessageRecord; rule: { id: string; name: string }; origin?: string }
+  /** A held message left the Held list: released (then stored as a message) or discarded. */
+  | { type: 'message:held_removed'; held: HeldMessageRecord; released: boolean }
   | { type: 'contact:blocked'; contact: ContactRecord; event: BlockEventRecord | null; details?: BlockDetails }
   | { type: 'contact:unblocked'; contact: ContactRecord; event: BlockEventRecord | null }
   | { type: 'contact:updated'; contact: ContactRecord }

@@ -34,8 +34,11 @@ const contactInput = (input: ContactSend): AppendMessageInput => ({
   messageType: 'reply',
 });
 
+/** What a contact's message became: stored (`sent`), or held by a rule (`held`; `message` shows it as if stored). */
+export type ContactSent = { message: MessageRecord; sent: SentMessage; held: null } | { message: MessageRecord; sent: null; held: HeldMessageRecord };
+
 /** What the visitor's ack shows for a held message: what it sent, as if stored. */
-const heldAsMessage = (h: HeldMessageRecord): MessageRecord => ({
+export const heldAsMessage = (h: HeldMessageRecord): MessageRecord => ({
   id: h.id, conversationId: h.conversationId ?? '', clientId: h.clientId, authorType: h.authorType, authorId: h.authorId, authorName: h.authorName,
   body: h.body, messageType: 'reply', createdAt: h.createdAt, redactedAt: null,
 });
@@ -72,36 +75,35 @@ export class Messages {
   }
 
   /**
-   * A visitor writes through the messenger: the protection rules run in the append's
-   * transaction. A held message is answered as if stored (the visitor is not told); a rule's
-   * block is answered as any block. Without enabled rules this is `sendAsContact`.
+   * A contact (lead or customer) writes, through the messenger or through REST on its behalf:
+   * the protection rules run in the append's transaction. A held message is answered as if
+   * stored (`message`; the visitor is not told) and shown to the contact's other tabs as its
+   * own; a rule's block is answered as any block. Without enabled rules nothing is evaluated.
    */
-  async sendAsVisitor(input: ContactSend): Promise<{ message: MessageRecord; held: boolean }> {
+  async sendAsContact(input: ContactSend): Promise<ContactSent> {
     const protection = await this.protection?.check('message');
-    if (!protection) return { message: (await this.sendAsContact(input)).message, held: false };
-    const result = await this.store.conversations.appendMessage({ ...(await this.prepared(contactInput(input))), protection });
+    const prepared = await this.prepared(contactInput(input));
+    if (!protection) return this.stored(this.settle(await this.store.conversations.appendMessage(prepared), input.origin));
+    const result = await this.store.conversations.appendMessage({ ...prepared, protection });
     if (result.status === 'held') {
-      if (!result.duplicate) this.protection!.held(result.held);
-      return { message: heldAsMessage(result.held), held: true };
+      if (!result.duplicate) this.protection!.held(result.held, input.origin);
+      return { message: heldAsMessage(result.held), sent: null, held: result.held };
     }
     if (result.status === 'blocked_by_rule') {
       await this.protection!.blocked(result.contact, result.event, result.firing);
       throw new ParleyError('contact_blocked');
     }
-    return { message: this.settle(result, input.origin).message, held: false };
+    return this.stored(this.settle(result, input.origin));
   }
 
-  /** A held message, released: stored as the visitor sent it (same idempotency key), past the rules. */
+  private stored = (sent: SentMessage): ContactSent => ({ message: sent.message, sent, held: null });
+
+  /** A held message, released: stored as the contact sent it (same idempotency key), past the rules. */
   release(held: HeldMessageRecord): Promise<SentMessage> {
     return this.append({
       authorType: held.authorType, authorId: held.authorId, authorName: held.authorName, clientId: held.clientId ?? `held-${held.id}`,
       conversationId: held.conversationId ?? undefined, body: held.body, messageType: 'reply',
     });
-  }
-
-  /** A contact (lead or customer) writes; through REST, the business's own backend does, and no rule applies. */
-  sendAsContact(input: ContactSend) {
-    return this.append(contactInput(input), input.origin);
   }
 
   /** An admin (agent or API) writes a reply or an internal note; blocks don't apply. */
@@ -155,7 +157,7 @@ export class Messages {
       case 'blocked_by_rule':
         throw new ParleyError('contact_blocked');
       case 'held':
-        throw new Error('a held message outside sendAsVisitor');
+        throw new Error('a held message outside sendAsContact');
       case 'contact_not_found':
         throw new ParleyError('contact_not_found');
       case 'conversation_not_found':

@@ -86,9 +86,12 @@ export class Protection {
     return this.cache.rules;
   }
 
-  /** A rule held a message: announce it (no agent push: held messages reach no one). */
-  held(held: HeldMessageRecord) {
-    this.publish({ type: 'message:held', held, rule: { id: held.ruleId, name: held.ruleName } });
+  /**
+   * A rule held a message: announce it. It reaches no agent's inbox; the contact's other tabs
+   * show it as sent (`origin`, the sending tab, has its ack) and the Held review lists it.
+   */
+  held(held: HeldMessageRecord, origin?: string) {
+    this.publish({ type: 'message:held', held, rule: { id: held.ruleId, name: held.ruleName }, origin });
   }
 
   /** A rule blocked a contact in the store's transaction: announce it and audit it. */
@@ -189,7 +192,7 @@ export class Protection {
   async release(id: string, actor: AuditActor) {
     const held = await this.getHeld(id);
     const sent = await this.deliver(held);
-    await this.store.protection.takeHeld(id);
+    if (await this.store.protection.takeHeld(id)) this.publish({ type: 'message:held_removed', held, released: true });
     await this.reviewed('protection.message_released', held, actor);
     return sent;
   }
@@ -197,6 +200,7 @@ export class Protection {
   async discard(id: string, actor: AuditActor): Promise<HeldMessageRecord> {
     const held = await this.store.protection.takeHeld(id);
     if (!held) throw new ParleyError('held_message_not_found', `No held message with id ${id}.`);
+    this.publish({ type: 'message:held_removed', held, released: false });
     await this.reviewed('protection.message_discarded', held, actor);
     return held;
   }

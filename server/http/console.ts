@@ -13,6 +13,7 @@ import type { LimitName, RateLimiter } from '../guard/rate-limits.js';
 import { agentDto } from '../presenters/agents.js';
 import type { AgentRecord } from '../store/store.js';
 import { noStore, notFoundOrWrongMethod, sendError } from './errors.js';
+import { consoleProtectionRoutes } from './console-protection.js';
 import { clientAddress, requestInfo } from './request-info.js';
 import { registerRoutes, route } from './route.js';
 
@@ -26,7 +27,8 @@ export interface ConsoleDeps {
 
 /**
  * `/console/api/*` (register with that prefix): sign-in, sign-out, who am I, one's own
- * password, and (admins) agent accounts: add, deactivate, reactivate, reset password.
+ * password, (admins) agent accounts: add, deactivate, reactivate, reset password, and
+ * automatic protection (console-protection.ts).
  */
 export async function consoleApi(app: FastifyInstance, { core, config, limiter, closeSockets }: ConsoleDeps): Promise<void> {
   await app.register(fastifyCookie);
@@ -162,5 +164,6 @@ export async function consoleApi(app: FastifyInstance, { core, config, limiter, 
         return body;
       },
     }),
+    ...consoleProtectionRoutes(core, signedIn),
   ]);
 }

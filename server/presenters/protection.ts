@@ -1,3 +1,4 @@
+import type { HeldMessageDto } from '../../protocol/protection.js';
 import type { HeldMessageRecord, ProtectionEventRecord, ProtectionRuleRecord } from '../store/store.js';
 
 /** A protection rule as the REST API and the console show it. */
@@ -15,7 +16,7 @@ export const ruleJson = (r: ProtectionRuleRecord) => ({
 });
 
 /** A held message, with the rule that held it. */
-export const heldMessageJson = (h: HeldMessageRecord) => ({
+export const heldMessageJson = (h: HeldMessageRecord): HeldMessageDto => ({
   object: 'held_message' as const,
   id: h.id,
   contactId: h.contactId,

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
 import type { CoreEvent } from '../core/events.js';
 import { blockEventDto, contactSummary, conversationDto } from '../presenters/agents.js';
+import { heldMessageJson } from '../presenters/protection.js';
 import type { AgentsNamespace } from './agents.js';
 import { hasAudience } from './audience.js';
 import { messageDto } from './dto.js';
@@ -40,6 +41,12 @@ export function fanOutToAgents(core: Core, nsp: AgentsNamespace, logger: Logger,
         return;
       case 'contact:deleted':
         nsp.emit('contact:deleted', { contactId: event.contactId });
+        return;
+      case 'message:held':
+        nsp.emit('held:new', { held: heldMessageJson(event.held) });
+        return;
+      case 'message:held_removed':
+        nsp.emit('held:removed', { heldId: event.held.id, released: event.released });
         return;
       case 'contact:blocked':
       case 'contact:unblocked': {

@@ -1,6 +1,8 @@
 import type { Core } from '../core/core.js';
+import { heldAsMessage } from '../core/messages.js';
 import { hasAudience } from './audience.js';
 import { contactRoom, visitorMessageDto } from './dto.js';
+import type { MessageRecord } from '../store/store.js';
 import type { MessengerNamespace } from './messenger.js';
 
 /**
@@ -8,18 +10,21 @@ import type { MessengerNamespace } from './messenger.js';
  * Redis adapter every tab of that contact on every process receives them.
  */
 export function fanOutToMessenger(core: Core, nsp: MessengerNamespace, clustered: boolean): () => void {
+  // The sending tab has its ack; its other tabs (on any process) get the push.
+  const otherTabs = (contactId: string, origin: string | undefined, message: MessageRecord) => {
+    const room = contactRoom(contactId);
+    if (!hasAudience(nsp, clustered, room, origin)) return;
+    (origin ? nsp.to(room).except(origin) : nsp.to(room)).emit('message:new', visitorMessageDto(message));
+  };
   return core.subscribe((event) => {
     switch (event.type) {
       case 'message:created':
-      {
         // Internal notes never reach the visitor.
         if (event.message.messageType === 'note') return;
-        // The sending tab has its ack; its other tabs (on any process) get the push.
-        const room = contactRoom(event.conversation.contactId);
-        if (!hasAudience(nsp, clustered, room, event.origin)) return;
-        (event.origin ? nsp.to(room).except(event.origin) : nsp.to(room)).emit('message:new', visitorMessageDto(event.message));
-        return;
-      }
+        return otherTabs(event.conversation.contactId, event.origin, event.message);
+      case 'message:held':
+        // Held as far as agents go; to the visitor it was sent: its other tabs show it too.
+        return otherTabs(event.held.contactId, event.origin, heldAsMessage(event.held));
       case 'contact:blocked': {
         const { id, blockedUntil } = event.contact;
         nsp.to(contactRoom(id)).emit('contact:blocked', blockedUntil ? { contactId: id, blockedUntil } : { contactId: id });

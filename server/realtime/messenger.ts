@@ -145,7 +145,7 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
         await core.protection.rateLimited(contactId).catch((err) => logger.warn({ err }, 'protection rate-limit signal failed'));
         throw new ParleyError('rate_limited', `Too many messages; retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
       }
-      const { message } = await core.messages.sendAsVisitor({
+      const { message } = await core.messages.sendAsContact({
         contactId, contactType: socket.data.contactType, clientId: input.clientId, conversationId: input.conversationId, body: input.body, origin: socket.id,
       });
       if (message.conversationId) own(message.conversationId);

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   ConversationCreate, ConversationParams, ConversationRedact, ConversationReply, ConversationSearchBody, ConversationTagParams, ConversationUpdate, TagAttach, TagDetach,
 } from '../../../protocol/schemas/rest.js';
@@ -8,14 +8,23 @@ import { searchClauses } from '../../core/conversation-search.js';
 import type { Core } from '../../core/core.js';
 import { ParleyError } from '../../core/errors.js';
 import { attachedTagJson, searchRowJson } from '../../presenters/conversations.js';
+import { heldMessageJson } from '../../presenters/protection.js';
 import { conversationJson, partJson } from '../../presenters/rest.js';
-import type { ConversationRecord } from '../../store/store.js';
+import type { ConversationRecord, HeldMessageRecord } from '../../store/store.js';
 import { requestInfo } from '../request-info.js';
 import { route } from '../route.js';
 
 /** Who acts: the admin the caller names (checked to be an active one), else the API key. */
 const actorOf = (req: FastifyRequest, actingAdminId?: string): AuditActor =>
   actingAdminId ? { actorType: 'admin', actorId: actingAdminId, request: requestInfo(req) } : { actorType: 'api', request: requestInfo(req) };
+
+const HELD = "A contact's message held by a protection rule (Parley extension): the held_message, in no conversation until released";
+
+/** A contact's message that a rule held: 202 and the held message (the caller is the business, not the visitor). */
+const held = (reply: FastifyReply, h: HeldMessageRecord) => {
+  reply.code(202);
+  return heldMessageJson(h);
+};
 
 /** `/v2/conversations`: Featurebase's conversations API (both versions). */
 export function conversationRoutes(core: Core) {
@@ -46,15 +55,17 @@ export function conversationRoutes(core: Core) {
     }),
     route({
       method: 'POST', url: '/v2/conversations', summary: 'Start a conversation as a contact or an admin', auth: 'bearer',
-      body: ConversationCreate, responses: { 201: 'The conversation with its first part' },
+      body: ConversationCreate, responses: { 201: 'The conversation with its first part', 202: HELD },
       errors: ['contact_not_found', 'contact_blocked', 'message_too_long', 'admin_not_found'],
       handler: async ({ body: input }, reply) => {
         let sent;
         if (input.from.type === 'contact') {
           const contact = await core.contacts.get(input.from.id);
-          sent = await core.messages.sendAsContact({
+          const result = await core.messages.sendAsContact({
             contactId: contact.id, contactType: contact.type, body: input.bodyMarkdown, newConversation: true,
           });
+          if (result.held) return held(reply, result.held);
+          sent = result.sent;
         } else {
           const to = input.recipients?.to.ids?.[0];
           if (!to) throw new ParleyError('invalid_payload', 'Invalid request: recipients.to.ids must name the contact to write to.');
@@ -117,7 +128,7 @@ export function conversationRoutes(core: Core) {
     }),
     route({
       method: 'POST', url: '/v2/conversations/:id/reply', summary: 'Reply as the contact, or as an admin (reply or note)', auth: 'bearer',
-      params: ConversationParams, body: ConversationReply, responses: { 201: 'The new conversation part' },
+      params: ConversationParams, body: ConversationReply, responses: { 201: 'The new conversation part', 202: HELD },
       errors: ['conversation_not_found', 'contact_not_found', 'contact_blocked', 'forbidden', 'message_too_long', 'admin_not_found'],
       handler: async ({ params: { id }, body: input }, reply) => {
         const conversation = await core.conversations.get(id);
@@ -127,7 +138,9 @@ export function conversationRoutes(core: Core) {
           const contact = input.id ? await core.contacts.get(input.id) : await core.contacts.findByUserId(input.userId!);
           if (!contact) throw new ParleyError('contact_not_found', `No contact with userId ${input.userId}.`);
           if (contact.id !== conversation.contactId) throw new ParleyError('forbidden', 'That contact is not part of this conversation.');
-          sent = await core.messages.sendAsContact({ contactId: contact.id, contactType: contact.type, conversationId: id, body: input.bodyMarkdown });
+          const result = await core.messages.sendAsContact({ contactId: contact.id, contactType: contact.type, conversationId: id, body: input.bodyMarkdown });
+          if (result.held) return held(reply, result.held);
+          sent = result.sent;
         } else {
           const admin = await core.agents.admin(input.id);
           sent = await core.messages.sendAsAdmin({ adminId: admin.id, adminName: admin.name, conversationId: id, body: input.bodyMarkdown, messageType: input.messageType });

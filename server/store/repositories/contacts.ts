@@ -203,8 +203,8 @@ export class ContactsRepository {
   }
 
   /**
-   * Lead-to-customer rollup, in one transaction: the lead's conversations and messages move
-   * to the customer, the lead is marked merged (it leaves lists) and its token epoch bumped.
+   * Lead-to-customer rollup, in one transaction: the lead's conversations, messages and held
+   * messages move to the customer, the lead is marked merged (it leaves lists) and its token epoch bumped.
    * Null when either contact is missing or the lead was merged already.
    */
   merge(leadId: string, customerId: string): Promise<{ lead: ContactRecord; customer: ContactRecord } | null> {
@@ -217,6 +217,8 @@ export class ContactsRepository {
       if (!lead || lead.merged_into || !locked.some((r) => r.id === customerId)) return null;
       await db.updateTable('conversations').set({ contact_id: customerId }).where('contact_id', '=', leadId).execute();
       await db.updateTable('messages').set({ contact_id: customerId }).where('contact_id', '=', leadId).execute();
+      // Held messages go too, as the customer's own: released later, they land in its conversations.
+      await db.updateTable('held_messages').set({ contact_id: customerId, author_id: customerId, author_type: 'customer' }).where('contact_id', '=', leadId).execute();
       await db.insertInto('contact_devices')
         .columns(['contact_id', 'device_id', 'linked_at'])
         .expression(db.selectFrom('contact_devices').select([sql.val(customerId).as('contact_id'), 'device_id', 'linked_at']).where('contact_id', '=', leadId))
