@@ -123,12 +123,17 @@ export class Messages {
 
   /**
    * A page of the visitor's history. `since` may name one of its held messages (the last one
-   * a tab saw): then the page is what came after it, from the latest page.
+   * a tab saw): then the page is what came after it, from the latest page. A contact with no
+   * held message (one key lookup says so) reads its messages alone.
    */
   private async page(contactId: string, since: string | null | undefined, limit: number) {
-    const anchor = since && this.protection ? await this.store.protection.getHeld(since) : null;
-    if (anchor?.contactId !== contactId) return this.withHeld(contactId, since, limit, await this.store.conversations.listContactMessages(contactId, { since, limit }));
-    const latest = await this.withHeld(contactId, null, limit, await this.store.conversations.listContactMessages(contactId, { limit }));
+    const held = !!this.protection && (await this.store.protection.hasHeld(contactId));
+    const anchor = since && held ? await this.store.protection.getHeld(since) : null;
+    if (anchor?.contactId !== contactId) {
+      const page = await this.store.conversations.listContactMessages(contactId, { since, limit });
+      return held && !since ? this.withHeld(contactId, limit, page) : page;
+    }
+    const latest = await this.withHeld(contactId, limit, await this.store.conversations.listContactMessages(contactId, { limit }));
     return { messages: latest.messages.filter((m) => m.createdAt >= anchor.createdAt && m.id !== anchor.id), hasMore: false };
   }
 
@@ -136,8 +141,7 @@ export class Messages {
    * The latest page also shows the visitor its own held messages, where they were sent: a
    * reload must not tell a flooder which of its messages were held.
    */
-  private async withHeld(contactId: string, since: string | null | undefined, limit: number, page: { messages: MessageRecord[]; hasMore: boolean }) {
-    if (since || !this.protection) return page;
+  private async withHeld(contactId: string, limit: number, page: { messages: MessageRecord[]; hasMore: boolean }) {
     const held = (await this.store.protection.listHeld({ limit, contactId })).items;
     if (!held.length) return page;
     const merged = [...page.messages, ...held.map(heldAsMessage)].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));

@@ -26,9 +26,8 @@ export interface CompiledRule {
   needs: FactNeeds;
 }
 
-const NO_NEEDS: FactNeeds = { history: false, sameTextSeconds: 0, sameTextLookback: 0, rateHitsSeconds: 0, leadsByIpSeconds: 0, leadsByDeviceSeconds: 0, blocks: false };
+const NO_NEEDS: FactNeeds = { history: false, sameTextSeconds: 0, sameTextKeep: 0, rateHitsSeconds: 0, leadsByIpSeconds: 0, leadsByDeviceSeconds: 0, blocks: false };
 const MESSAGE_CONDITIONS = new Set<ProtectionConditionInput['type']>(['pattern', 'words', 'links', 'repeated', 'length']);
-const REPEAT_LOOKBACK = 4;
 /** Largest product of counted repetitions (`{n}`, `{n,m}`) in one pattern: `(a{100}){100}` compiles to 10,000 steps. */
 const MAX_REPETITION = 1000;
 
@@ -91,11 +90,11 @@ function compileCondition(c: ProtectionConditionInput): Compiled {
         },
       };
     case 'repeated':
-      // Copies are looked for among the latest 4 × count stored messages (and every held
-      // one): a flooder interleaving other texts must send 4 others per copy to slip past.
+      // Copies in a row: the store keeps the contact's latest text and when it was sent again,
+      // so this reads one row, whatever the history. Another text in between starts anew.
       return {
         cheap: (f) => f.body !== null,
-        needs: { sameTextSeconds: c.windowSeconds, sameTextLookback: REPEAT_LOOKBACK * c.count },
+        needs: { sameTextSeconds: c.windowSeconds, sameTextKeep: c.count - 1 },
         costly: (f) => within(f.sameTextAt, f, c.windowSeconds) + 1 >= c.count,
       };
     case 'rateLimitHits':
@@ -119,7 +118,7 @@ function compileCondition(c: ProtectionConditionInput): Compiled {
 const mergeNeeds = (a: FactNeeds, b: Partial<FactNeeds>): FactNeeds => ({
   history: a.history || !!b.history,
   sameTextSeconds: Math.max(a.sameTextSeconds, b.sameTextSeconds ?? 0),
-  sameTextLookback: Math.max(a.sameTextLookback, b.sameTextLookback ?? 0),
+  sameTextKeep: Math.max(a.sameTextKeep, b.sameTextKeep ?? 0),
   rateHitsSeconds: Math.max(a.rateHitsSeconds, b.rateHitsSeconds ?? 0),
   leadsByIpSeconds: Math.max(a.leadsByIpSeconds, b.leadsByIpSeconds ?? 0),
   leadsByDeviceSeconds: Math.max(a.leadsByDeviceSeconds, b.leadsByDeviceSeconds ?? 0),

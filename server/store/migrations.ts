@@ -181,6 +181,32 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       await db.schema.createIndex('contacts_last_ip').on('contacts').columns(['last_ip', 'created_at']).execute();
     },
   };
+  // 13: per-contact protection facts kept current by the writes that change them (a message
+  // meeting the rules, a hold and its review, a block or unblock), so the rules read one row
+  // instead of querying history per message. Filled from what migration 9's tables hold.
+  all[name(13, 'protection_contact_state')] = {
+    async up(db: Kysely<any>) {
+      await db.schema.createTable('protection_contact_state')
+        .addColumn('contact_id', 'text', (c) => c.primaryKey().references('contacts.id').onDelete('cascade'))
+        .addColumn('text_hash', 'text')
+        .addColumn('text_times', 'text')
+        .addColumn('held_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('block_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('unblocked_at', dialect.timeType)
+        .execute();
+      await db.insertInto('protection_contact_state').columns(['contact_id', 'block_count', 'unblocked_at'])
+        .expression(db.selectFrom('block_events').innerJoin('contacts', 'contacts.id', 'block_events.contact_id').select((eb) => [
+          'block_events.contact_id',
+          eb.fn.sum(eb.case().when('block_events.action', '=', 'block').then(1).else(0).end()).as('block_count'),
+          eb.fn.max(eb.case().when('block_events.action', '=', 'unblock').then(eb.ref('block_events.created_at')).end()).as('unblocked_at'),
+        ]).groupBy('block_events.contact_id'))
+        .execute();
+      await db.insertInto('protection_contact_state').columns(['contact_id', 'held_count'])
+        .expression(db.selectFrom('held_messages').select((eb) => ['contact_id', eb.fn.countAll().as('held_count')]).groupBy('contact_id'))
+        .onConflict((oc) => oc.column('contact_id').doUpdateSet((eb) => ({ held_count: eb.ref('excluded.held_count') })))
+        .execute();
+    },
+  };
   return all;
 }
 

@@ -1,5 +1,6 @@
 import { MAX_WINDOW_SECONDS } from '../../protocol/schemas/protection.js';
-import { decode } from './dialect.js';
+import { CompiledQuery } from 'kysely';
+import { decode, type Conn } from './dialect.js';
 import { newObjectId } from './ids.js';
 import { outboxRow } from './outbox.js';
 import { toContact } from './rows.js';
@@ -32,25 +33,15 @@ export const numbered = (text: string): string => {
 const RECENT = 100;
 const since = (now: string, seconds: number) => new Date(Date.parse(now) - seconds * 1000).toISOString();
 
-export type FactKey = 'recent' | 'held' | 'sameText' | 'sameTextHeld' | 'rateHits' | 'leadsByIp' | 'leadsByDevice' | 'blocks';
+export type FactKey = 'recent' | 'held' | 'rateHits' | 'leadsByIp' | 'leadsByDevice';
 
-/** The reads the rules need for this contact (row as stored), keyed for `facts`. */
-export function factQueries(needs: FactNeeds, contact: Row, body: string | null, now: string): Partial<Record<FactKey, Stmt>> {
+/** The reads the rules need for this contact (row as stored) beyond its state row, keyed for `facts`. */
+export function factQueries(needs: FactNeeds, contact: Row, now: string): Partial<Record<FactKey, Stmt>> {
   const q: Partial<Record<FactKey, Stmt>> = {};
   const id = contact.id as string;
   if (needs.history) {
     q.recent = { sql: 'SELECT body, author_type, message_type, created_at FROM messages WHERE contact_id = ? ORDER BY seq DESC LIMIT ?', params: [id, RECENT] };
     q.held = { sql: 'SELECT body, author_type, created_at FROM held_messages WHERE contact_id = ? ORDER BY created_at DESC, id DESC LIMIT ?', params: [id, RECENT] };
-  }
-  if (needs.sameTextSeconds && body !== null) {
-    // Compared in SQL, among the latest messages only: no body leaves the database.
-    const from = since(now, needs.sameTextSeconds);
-    q.sameText = {
-      sql: `SELECT created_at FROM (SELECT body, author_type, created_at FROM messages WHERE contact_id = ? ORDER BY seq DESC LIMIT ?) t
-        WHERE body = ? AND author_type <> 'admin' AND created_at >= ?`,
-      params: [id, Math.min(RECENT, needs.sameTextLookback), body, from],
-    };
-    q.sameTextHeld = { sql: 'SELECT created_at FROM held_messages WHERE contact_id = ? AND created_at >= ? AND body = ? LIMIT ?', params: [id, from, body, RECENT] };
   }
   if (needs.rateHitsSeconds) {
     q.rateHits = {
@@ -71,13 +62,31 @@ export function factQueries(needs: FactNeeds, contact: Row, body: string | null,
       params: [contact.last_device_id, since(now, needs.leadsByDeviceSeconds), RECENT],
     };
   }
-  // Per action, how many and the latest: two rows at most, off the (contact_id, created_at) index.
-  if (needs.blocks) q.blocks = { sql: 'SELECT action, count(*) AS n, max(created_at) AS created_at FROM block_events WHERE contact_id = ? GROUP BY action', params: [id] };
   return q;
 }
 
-/** The rows of `factQueries` as the facts the core decides on. */
-export function facts(rows: Partial<Record<FactKey, Row[]>>, basics: ProtectionBasics): ProtectionFacts {
+/**
+ * A text as the state row keeps it: its length and two FNV-1a hashes, so no body is copied.
+ * Not cryptographic (a collision can only make a contact's own two texts count as copies),
+ * and a fraction of a digest's cost on every message.
+ */
+function textHash(body: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < body.length; i++) {
+    const ch = body.charCodeAt(i);
+    a = Math.imul(a ^ ch, 0x01000193);
+    b = Math.imul(b ^ ch, 0x811c9dc5) ^ (b >>> 15);
+  }
+  return `${body.length.toString(36)}.${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}`;
+}
+
+/** The contact's earlier copies of `body` sent in a row, newest first (from its state row). */
+const sameTextAt = (state: Row | undefined, body: string | null): string[] =>
+  body !== null && state?.text_hash === textHash(body) && state.text_times ? String(state.text_times).split(',') : [];
+
+/** The rows of `factQueries` and the contact's state row as the facts the core decides on. */
+export function facts(rows: Partial<Record<FactKey, Row[]>>, state: Row | undefined, basics: ProtectionBasics): ProtectionFacts {
   const time = (r: Row) => decode.time(r.created_at)!;
   const recent = [
     ...(rows.recent ?? []).map((r) => ({ body: r.body, authorType: r.author_type, messageType: r.message_type, createdAt: time(r), held: false })),
@@ -86,20 +95,67 @@ export function facts(rows: Partial<Record<FactKey, Row[]>>, basics: ProtectionB
   // The basics object itself grows into the facts: the check knows it again in `decide`.
   return Object.assign(basics, {
     recent,
-    sameTextAt: [...(rows.sameText ?? []), ...(rows.sameTextHeld ?? [])].map(time),
+    sameTextAt: sameTextAt(state, basics.body),
     rateHitsAt: (rows.rateHits ?? []).map(time),
     leadsByIpAt: (rows.leadsByIp ?? []).map(time),
     leadsByDeviceAt: (rows.leadsByDevice ?? []).map(time),
-    blockCount: Number((rows.blocks ?? []).find((r) => r.action === 'block')?.n ?? 0),
-    lastUnblockAt: (rows.blocks ?? []).filter((r) => r.action === 'unblock').map(time)[0] ?? null,
+    blockCount: Number(state?.block_count ?? 0),
+    lastUnblockAt: decode.time(state?.unblocked_at ?? null),
   });
 }
 
-/** A resend: the author's idempotency key already used by a held or a stored message (one lookup for both). */
-const priorByClientId = (authorId: string, clientId: string): Stmt => ({
-  sql: `SELECT 'held' AS src, id FROM held_messages WHERE author_id = ? AND client_id = ?
-    UNION ALL SELECT 'stored' AS src, id FROM messages WHERE author_id = ? AND client_id = ?`,
-  params: [authorId, clientId, authorId, clientId],
+/*
+ * The per-contact state row (migration 13), kept current in the transactions that change it,
+ * so a message meets the rules with one read: its latest text while a `repeated` rule runs,
+ * how many of its messages are held (none: a history skips the held lookup), its blocks.
+ */
+const upsertState = (columns: string, values: unknown[], set: string): Stmt => ({
+  sql: `INSERT INTO protection_contact_state (contact_id, ${columns}) VALUES (?${', ?'.repeat(values.length - 1)})
+    ON CONFLICT (contact_id) DO UPDATE SET ${set}`,
+  params: values,
+});
+
+/** A message meets the rules: its text becomes the contact's latest, with the times of the copies in a row before it. */
+const textState = (contactId: string, body: string, now: string, earlier: string[], needs: FactNeeds): Stmt => {
+  const times = [now, ...earlier.filter((t) => t >= since(now, needs.sameTextSeconds)).slice(0, needs.sameTextKeep - 1)].join(',');
+  return upsertState('text_hash, text_times', [contactId, textHash(body), times], 'text_hash = excluded.text_hash, text_times = excluded.text_times');
+};
+
+/** One more (or, `-1`, one fewer) held message of this contact. */
+export const heldCounted = (contactId: string, by: 1 | -1): Stmt =>
+  by > 0
+    ? upsertState('held_count', [contactId, 1], 'held_count = protection_contact_state.held_count + 1')
+    : { sql: 'UPDATE protection_contact_state SET held_count = held_count - 1 WHERE contact_id = ? AND held_count > 0', params: [contactId] };
+
+/** A block or an unblock recorded in the block history: the state row counts it. */
+export const blockCounted = (contactId: string, action: 'block' | 'unblock', now: string): Stmt =>
+  action === 'block'
+    ? upsertState('block_count', [contactId, 1], 'block_count = protection_contact_state.block_count + 1')
+    : upsertState('unblocked_at', [contactId, now], 'unblocked_at = excluded.unblocked_at');
+
+/** Held messages of a merged lead became the customer's: so does their count. */
+export const heldMoved = (leadId: string, customerId: string): Stmt[] => [
+  {
+    sql: `INSERT INTO protection_contact_state (contact_id, held_count) SELECT ?, held_count FROM protection_contact_state WHERE contact_id = ? AND held_count > 0
+      ON CONFLICT (contact_id) DO UPDATE SET held_count = protection_contact_state.held_count + excluded.held_count`,
+    params: [customerId, leadId],
+  },
+  { sql: 'UPDATE protection_contact_state SET held_count = 0 WHERE contact_id = ?', params: [leadId] },
+];
+
+/** Whether the contact has held messages now (a history without any skips their lookup). */
+export const hasHeld: (contactId: string) => Stmt = (contactId) => ({ sql: 'SELECT held_count FROM protection_contact_state WHERE contact_id = ? AND held_count > 0', params: [contactId] });
+
+/**
+ * One read before the rules: the contact's state row (or nulls), and for a send with an
+ * idempotency key whether a stored or a held message already used it (index probes).
+ */
+const stateOf = (contactId: string, authorId: string, clientId: string | null): Stmt => ({
+  sql: `SELECT s.text_hash, s.text_times, s.held_count, s.block_count, s.unblocked_at,
+      (SELECT m.id FROM messages m WHERE m.author_id = ? AND m.client_id = ?) AS stored_id,
+      (SELECT h.id FROM held_messages h WHERE h.author_id = ? AND h.client_id = ?) AS held_id
+    FROM (SELECT ? AS contact_id) k LEFT JOIN protection_contact_state s ON s.contact_id = k.contact_id`,
+  params: [authorId, clientId, authorId, clientId, contactId],
 });
 
 export const toHeld = (r: Row): HeldMessageRecord => ({
@@ -156,7 +212,7 @@ export function outcome(check: ProtectionCheck, verdict: ProtectionVerdict, cont
       sql: `INSERT INTO held_messages (id, contact_id, conversation_id, client_id, author_type, author_id, author_name, body, rule_id, rule_name, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       params: [held.id, held.contactId, held.conversationId, held.clientId, held.authorType, held.authorId, held.authorName, held.body, held.ruleId, held.ruleName, now],
-    });
+    }, heldCounted(held.contactId, 1));
     if (check.recordHeld) writes.push(outboxStmt({ type: 'message:held', held, rule: { id: act.ruleId, name: act.ruleName } }, now));
     return { kind: 'hold', writes, held };
   }
@@ -165,7 +221,7 @@ export function outcome(check: ProtectionCheck, verdict: ProtectionVerdict, cont
   writes.push({
     sql: 'INSERT INTO block_events (id, contact_id, action, actor_type, actor_id, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     params: [event.id, event.contactId, event.action, event.actorType, event.actorId, event.reason, now],
-  });
+  }, blockCounted(contact.id, 'block', now));
   const update = { sql: 'UPDATE contacts SET blocked = ?, blocked_at = ?, blocked_until = ? WHERE id = ? RETURNING *', params: [flag(true), now, until, contact.id] };
   return { kind: 'block', writes, update, event, firing: act };
 }
@@ -187,6 +243,10 @@ export function runSync<T>(steps: Steps<T>, exec: (s: Step) => Row[]): T {
   return next.value;
 }
 
+/** Runs one statement through Kysely (either dialect), rows back. */
+export const kyselyExec = (c: Conn) => async (s: Stmt): Promise<Row[]> =>
+  (await c.db.executeQuery<Row>(CompiledQuery.raw(c.dialect.kind === 'postgres' ? numbered(s.sql) : s.sql, s.params))).rows;
+
 /** Runs the steps on an asynchronous driver (pg client, Kysely transaction). */
 export async function runAsync<T>(steps: Steps<T>, exec: (s: Step) => Promise<Row[]>): Promise<T> {
   let next = steps.next();
@@ -198,16 +258,23 @@ export type Protected =
   | { status: 'held'; held: HeldMessageRecord; duplicate: boolean }
   | { status: 'blocked_by_rule'; contact: ContactRecord; event: BlockEventRecord; firing: ProtectionFiring; row: Row };
 
-/** Reads the facts, asks the rules and carries out their verdict; yields each statement to the runner. */
-function* protect(check: ProtectionCheck, contact: Row, draft: MessageDraft | null, trigger: ProtectionFacts['trigger'], flag: (b: boolean) => unknown): Steps<Protected | null> {
+/**
+ * Reads the facts, asks the rules and carries out their verdict; yields each statement to the
+ * runner. `state` is the contact's state row when the caller read it already.
+ */
+function* protect(check: ProtectionCheck, contact: Row, draft: MessageDraft | null, trigger: ProtectionFacts['trigger'], flag: (b: boolean) => unknown, state?: Row): Steps<Protected | null> {
   const now = new Date().toISOString();
   const basics: ProtectionBasics = { now, trigger, body: draft?.body ?? null, contact: { id: contact.id, type: contact.type, createdAt: decode.time(contact.created_at)! } };
   const needs = check.needsFor(basics);
   if (!needs) return null;
+  if (!state && needs.blocks) [state] = yield stateOf(contact.id, contact.id, null);
   const rows: Partial<Record<FactKey, Row[]>> = {};
-  for (const [key, stmt] of Object.entries(factQueries(needs, contact, basics.body, now)) as [FactKey, Stmt][]) rows[key] = yield stmt;
-  const verdict = check.decide(facts(rows, basics));
+  for (const [key, stmt] of Object.entries(factQueries(needs, contact, now)) as [FactKey, Stmt][]) rows[key] = yield stmt;
+  const f = facts(rows, state, basics);
+  const verdict = check.decide(f);
   const out = outcome(check, verdict, contact, draft, trigger, now, flag);
+  // Copies in a row are counted whatever became of them (stored or held).
+  if (draft && needs.sameTextSeconds && out.kind !== 'block') out.writes.push(textState(contact.id, draft.body, now, f.sameTextAt, needs));
   for (const w of out.writes) yield w;
   if (out.kind === 'hold') return { status: 'held', held: out.held, duplicate: false };
   if (out.kind !== 'block') return null;
@@ -222,13 +289,11 @@ function* protect(check: ProtectionCheck, contact: Row, draft: MessageDraft | nu
  * (the author's row read there, locked on PostgreSQL). Null: store it as usual.
  */
 export function* protectMessage(check: ProtectionCheck, author: Row, draft: MessageDraft, flag: (b: boolean) => unknown): Steps<Protected | { status: 'stored_before' } | null> {
-  if (draft.clientId) {
-    const [prior] = yield priorByClientId(draft.authorId, draft.clientId);
-    // A resend of a stored message is answered as the caller answers duplicates; of a held one, here.
-    if (prior?.src === 'stored') return { status: 'stored_before' };
-    if (prior) return { status: 'held', held: toHeld((yield { sql: 'SELECT * FROM held_messages WHERE id = ?', params: [prior.id] })[0]), duplicate: true };
-  }
-  return yield* protect(check, author, draft, 'message', flag);
+  const [state] = yield stateOf(author.id, draft.authorId, draft.clientId);
+  // A resend of a stored message is answered as the caller answers duplicates; of a held one, here.
+  if (state.stored_id) return { status: 'stored_before' };
+  if (state.held_id) return { status: 'held', held: toHeld((yield { sql: 'SELECT * FROM held_messages WHERE id = ?', params: [state.held_id] })[0]), duplicate: true };
+  return yield* protect(check, author, draft, 'message', flag, state);
 }
 
 /** A rate-limit hit is recorded, then the rules that count them run (in the caller's transaction). */

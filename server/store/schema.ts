@@ -252,6 +252,18 @@ export interface ProtectionSignalsTable {
   created_at: Time;
 }
 
+/** Per-contact facts the protection rules read in one row (migration 13). */
+export interface ProtectionContactStateTable {
+  contact_id: string;
+  /** The contact's latest text (a hash) while a `repeated` rule runs, and when it sent it, newest first (comma-separated). */
+  text_hash: string | null;
+  text_times: string | null;
+  /** Its messages held now (0: the history needs no held lookup). */
+  held_count: Generated<number>;
+  block_count: Generated<number>;
+  unblocked_at: Time | null;
+}
+
 /** Every table, as Kysely sees it. */
 export interface Database {
   contacts: ContactsTable;
@@ -274,4 +286,5 @@ export interface Database {
   held_messages: HeldMessagesTable;
   protection_events: ProtectionEventsTable;
   protection_signals: ProtectionSignalsTable;
+  protection_contact_state: ProtectionContactStateTable;
 }

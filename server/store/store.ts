@@ -494,10 +494,10 @@ export interface HeldMessageQuery {
 export interface FactNeeds {
   /** The contact's recent messages, stored and held (links since an agent's reply). */
   history: boolean;
-  /** Earlier copies of this very text (stored and held) within this time… */
+  /** Earlier copies of this very text sent in a row (stored or held) within this time… */
   sameTextSeconds: number;
-  /** …among the contact's latest this many stored messages (held copies are all counted). */
-  sameTextLookback: number;
+  /** …at most this many of them (the largest count a rule waits for, less this message). */
+  sameTextKeep: number;
   rateHitsSeconds: number;
   leadsByIpSeconds: number;
   leadsByDeviceSeconds: number;
@@ -526,7 +526,7 @@ export interface ProtectionBasics {
 export interface ProtectionFacts extends ProtectionBasics {
   /** Newest first, at most 100 (read when `history` is needed). */
   recent: RecentMessage[];
-  /** When the contact sent this same text before (stored or held), within `sameTextSeconds`. */
+  /** When the contact sent this same text just before (in a row, stored or held), newest first. */
   sameTextAt: string[];
   rateHitsAt: string[];
   leadsByIpAt: string[];

@@ -3,6 +3,7 @@ import { decodeCursor, pageOf } from '../cursor.js';
 import { decode, type Conn } from '../dialect.js';
 import { newObjectId } from '../ids.js';
 import { likePattern } from '../inbox-query.js';
+import { blockCounted, heldMoved, kyselyExec } from '../protection-sql.js';
 import { isBlockedRow, toBlockEvent, toContact } from '../rows.js';
 import type {
   BlockRuleInput, BlockRuleRecord, ContactInput, ContactPatch, ContactQuery, ContactRecord, ContactSearch, ContactSearchPage, ContactSeen, Page, SetBlockedInput,
@@ -151,7 +152,8 @@ export class ContactsRepository {
    * and a send are serialised across every process on the database.
    */
   setBlocked(input: SetBlockedInput): Promise<SetBlockedResult | null> {
-    return this.c.tx(async ({ db, dialect }) => {
+    return this.c.tx(async (c) => {
+      const { db, dialect } = c;
       const row = await dialect.lock(db.selectFrom('contacts').selectAll().where('id', '=', input.contactId)).executeTakeFirst();
       if (!row) return null;
       if (input.expiredBy !== undefined) {
@@ -175,6 +177,7 @@ export class ContactsRepository {
         id: newObjectId(), contact_id: input.contactId, action: input.blocked ? 'block' : 'unblock',
         actor_type: input.actorType, actor_id: input.actorId ?? null, reason: input.reason ?? null, created_at: now,
       }).execute();
+      await kyselyExec(c)(blockCounted(input.contactId, input.blocked ? 'block' : 'unblock', now));
       return { contact: toContact(updated), changed: true };
     });
   }
@@ -209,7 +212,8 @@ export class ContactsRepository {
    */
   merge(leadId: string, customerId: string): Promise<{ lead: ContactRecord; customer: ContactRecord } | null> {
     if (leadId === customerId) return Promise.resolve(null);
-    return this.c.tx(async ({ db, dialect }) => {
+    return this.c.tx(async (c) => {
+      const { db, dialect } = c;
       // Both rows locked in id order (sends and blocks lock their contact row first), so a
       // block or a send of either side is ordered before or after the whole merge.
       const locked = await dialect.lock(db.selectFrom('contacts').selectAll().where('id', 'in', [leadId, customerId]).orderBy('id')).execute();
@@ -219,6 +223,7 @@ export class ContactsRepository {
       await db.updateTable('messages').set({ contact_id: customerId }).where('contact_id', '=', leadId).execute();
       // Held messages go too, as the customer's own: released later, they land in its conversations.
       await db.updateTable('held_messages').set({ contact_id: customerId, author_id: customerId, author_type: 'customer' }).where('contact_id', '=', leadId).execute();
+      for (const stmt of heldMoved(leadId, customerId)) await kyselyExec(c)(stmt);
       await db.insertInto('contact_devices')
         .columns(['contact_id', 'device_id', 'linked_at'])
         .expression(db.selectFrom('contact_devices').select([sql.val(customerId).as('contact_id'), 'device_id', 'linked_at']).where('contact_id', '=', leadId))

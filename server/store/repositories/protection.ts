@@ -1,8 +1,7 @@
-import { CompiledQuery } from 'kysely';
 import { decodeCursor, pageOf } from '../cursor.js';
 import { decode, type Conn } from '../dialect.js';
 import { newObjectId } from '../ids.js';
-import { numbered, protectSignal, runAsync, toHeld, type Protected } from '../protection-sql.js';
+import { hasHeld, heldCounted, kyselyExec, protectSignal, runAsync, toHeld, type Protected } from '../protection-sql.js';
 import { isBlockedRow } from '../rows.js';
 import type {
   HeldMessageQuery, HeldMessageRecord, Page, ProtectionCheck, ProtectionEventQuery, ProtectionEventRecord, ProtectionRuleInput, ProtectionRulePatch,
@@ -79,9 +78,18 @@ export class ProtectionRepository {
   }
 
   /** Removes a held message (released or discarded); the record as it was, or null if already gone. */
-  async takeHeld(id: string): Promise<HeldMessageRecord | null> {
-    const r = await this.c.db.deleteFrom('held_messages').where('id', '=', id).returningAll().executeTakeFirst();
-    return r ? toHeld(r) : null;
+  takeHeld(id: string): Promise<HeldMessageRecord | null> {
+    return this.c.tx(async (c) => {
+      const r = await c.db.deleteFrom('held_messages').where('id', '=', id).returningAll().executeTakeFirst();
+      if (!r) return null;
+      await kyselyExec(c)(heldCounted(r.contact_id, -1));
+      return toHeld(r);
+    });
+  }
+
+  /** Whether the contact has held messages now: one key lookup (kept by the hold and the review). */
+  async hasHeld(contactId: string): Promise<boolean> {
+    return (await kyselyExec(this.c)(hasHeld(contactId))).length > 0;
   }
 
   /** What rules did or would have done, newest first. */
@@ -107,12 +115,10 @@ export class ProtectionRepository {
    * blocked, or no rule acted).
    */
   rateLimited(contactId: string, check: ProtectionCheck): Promise<Protected | null> {
-    return this.c.tx(async ({ db, dialect }) => {
-      const row = await dialect.lock(db.selectFrom('contacts').selectAll().where('id', '=', contactId)).executeTakeFirst();
+    return this.c.tx(async (c) => {
+      const row = await c.dialect.lock(c.db.selectFrom('contacts').selectAll().where('id', '=', contactId)).executeTakeFirst();
       if (!row || isBlockedRow(row)) return null;
-      const postgres = dialect.kind === 'postgres';
-      return runAsync(protectSignal(check, row, dialect.flag), async (s) =>
-        (await db.executeQuery<Row>(CompiledQuery.raw(postgres ? numbered(s.sql) : s.sql, s.params))).rows);
+      return runAsync(protectSignal(check, row, c.dialect.flag), kyselyExec(c));
     });
   }
 }

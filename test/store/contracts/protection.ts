@@ -56,6 +56,36 @@ export function runProtectionContract(backend: Backend) {
       expect(statuses).toEqual(['stored', 'stored', 'held', 'held', 'held', 'held']);
     });
 
+    it('counts copies sent in a row from the contact\'s state row: another text in between starts anew', async () => {
+      const c = await lead();
+      const check = await checkFor(await rule({ name: 'repeat', conditions: [{ type: 'repeated', count: 3, windowSeconds: 60 }], action: { type: 'hold' } }));
+      const statuses = [];
+      for (const body of ['spam', 'spam', 'other', 'spam', 'spam', 'spam', 'spam']) statuses.push((await send(c.id, body, check)).status);
+      expect(statuses).toEqual(['stored', 'stored', 'stored', 'stored', 'stored', 'held', 'held']);
+      // Another contact's copies are its own.
+      const d = await lead();
+      expect((await send(d.id, 'spam', check)).status).toBe('stored');
+    });
+
+    it('keeps whether a contact has held messages in the hold and review transactions, and moves it with a merged lead', async () => {
+      const c = await lead();
+      const check = await checkFor(await rule({ name: 'casino', conditions: [{ type: 'words', words: ['casino'] }], action: { type: 'hold' } }));
+      expect(await db().protection.hasHeld(c.id)).toBe(false);
+      const first = await send(c.id, 'casino one', check);
+      const second = await send(c.id, 'casino two', check);
+      expect(await db().protection.hasHeld(c.id)).toBe(true);
+      if (first.status !== 'held' || second.status !== 'held') throw new Error('not held');
+      await db().protection.takeHeld(first.held.id);
+      expect(await db().protection.hasHeld(c.id)).toBe(true);
+      const customer = await db().contacts.create({ type: 'customer', userId: 'held-merge' });
+      await db().contacts.merge(c.id, customer.id);
+      expect(await db().protection.hasHeld(c.id)).toBe(false);
+      expect(await db().protection.hasHeld(customer.id)).toBe(true);
+      expect(await db().protection.getHeld(second.held.id)).toMatchObject({ contactId: customer.id, authorId: customer.id, authorType: 'customer' });
+      await db().protection.takeHeld(second.held.id);
+      expect(await db().protection.hasHeld(customer.id)).toBe(false);
+    });
+
     it('blocks the author in the append transaction: history names the rule, later sends are refused', async () => {
       const c = await lead();
       const r = await rule({ name: 'temp', conditions: [{ type: 'pattern', pattern: 'free\\s+money', caseInsensitive: true }], action: { type: 'temporary_block', seconds: 3600 } });
@@ -140,7 +170,7 @@ export function runProtectionContract(backend: Backend) {
       await db().contacts.setBlocked({ contactId: c.id, blocked: false, actorType: 'api' });
       let seen: ProtectionFacts | null = null;
       const spy: ProtectionCheck = {
-        needsFor: () => ({ history: true, sameTextSeconds: 60, sameTextLookback: 10, rateHitsSeconds: 0, leadsByIpSeconds: 600, leadsByDeviceSeconds: 0, blocks: true }),
+        needsFor: () => ({ history: true, sameTextSeconds: 60, sameTextKeep: 10, rateHitsSeconds: 0, leadsByIpSeconds: 600, leadsByDeviceSeconds: 0, blocks: true }),
         decide: (facts) => ((seen = facts), { act: null, matched: [] }),
         recordHeld: false,
         recordBlocked: false,
