@@ -37,7 +37,7 @@ const byActivity = (a: InboxItem, b: InboxItem) =>
 
 export function createConsole(me: MeDto, connect: Connect) {
   const connected = signal(false);
-  const view = signal<'inbox' | 'contacts' | 'team'>('inbox');
+  const view = signal<'inbox' | 'contacts' | 'team' | 'held' | 'protection'>('inbox');
   const filter = signal<InboxFilter>('open');
   const search = signal('');
   const inbox = signal<InboxItem[]>([]);
@@ -309,6 +309,8 @@ export function createConsole(me: MeDto, connect: Connect) {
 
   return {
     me,
+    /** For views that listen to pushes of their own while shown (the Held review). */
+    socket,
     connected,
     view,
     filter,

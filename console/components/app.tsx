@@ -7,6 +7,7 @@ import { Contacts } from './contacts.js';
 import { ConversationView } from './conversation.js';
 import { Inbox } from './inbox.js';
 import { PasswordDialog } from './password-dialog.js';
+import { ProtectionNav, protectionView } from './protection/views.js';
 import { Team } from './team.js';
 
 type Pending = { kind: 'one'; contactId: string; subject: string; block: boolean } | { kind: 'bulk'; subject: string; block: boolean };
@@ -48,6 +49,7 @@ export function App({ s, onSignOut }: { s: ConsoleState; onSignOut: () => void }
               Team
             </button>
           )}
+          <ProtectionNav s={s} />
         </nav>
         <div class="who">
           <span class={`dot${s.connected.value ? ' on' : ''}`} role="img" aria-label={s.connected.value ? 'Connected' : 'Reconnecting'} />
@@ -63,13 +65,13 @@ export function App({ s, onSignOut }: { s: ConsoleState; onSignOut: () => void }
         </div>
       </header>
       <main id="main" class={view === 'inbox' ? 'workspace' : 'workspace single'}>
-        {view === 'inbox' ? (
+        {protectionView(s) ?? (view === 'inbox' ? (
           <>
             <Inbox s={s} />
             {cur ? (
               <>
                 <ConversationView s={s} c={cur} onBlock={askBlock} />
-                <ContactPanel detail={cur.detail} canBlock={s.me.canBlock} onBlock={askBlock} />
+                <ContactPanel detail={cur.detail} canBlock={s.me.canBlock} onBlock={askBlock} onUnblock={(reason) => void s.setBlocked(cur.detail.contact.id, false, reason)} />
               </>
             ) : (
               <section class="placeholder" aria-label="No conversation selected">
@@ -81,7 +83,7 @@ export function App({ s, onSignOut }: { s: ConsoleState; onSignOut: () => void }
           <Team s={s} />
         ) : (
           <Contacts s={s} onBulk={(block) => setPending({ kind: 'bulk', subject: `${s.selected.value.size} selected contact${s.selected.value.size === 1 ? '' : 's'}`, block })} />
-        )}
+        ))}
       </main>
       <div class="toasts" role="status" aria-live="polite">
         {s.notices.value.map((n) => (

@@ -1,8 +1,9 @@
 import type { ContactDetail } from '../../protocol/agents.js';
 import { displayName, fullTime } from '../format.js';
+import { ReverseBlock } from './protection/reverse-block.js';
 
 /** Who the visitor is, their block state and the whole block history (who, when, why). */
-export function ContactPanel({ detail, canBlock, onBlock }: { detail: ContactDetail; canBlock: boolean; onBlock: (block: boolean) => void }) {
+export function ContactPanel({ detail, canBlock, onBlock, onUnblock }: { detail: ContactDetail; canBlock: boolean; onBlock: (block: boolean) => void; onUnblock: (reason: string) => void }) {
   const c = detail.contact;
   return (
     <aside class="panel" aria-labelledby="cp-title">
@@ -58,6 +59,7 @@ export function ContactPanel({ detail, canBlock, onBlock }: { detail: ContactDet
                 <strong>{e.action === 'block' ? 'Blocked' : 'Unblocked'}</strong> by {e.actorName ?? (e.actorType === 'system' ? 'the system' : 'an agent')}
                 <time dateTime={e.createdAt}>{fullTime(e.createdAt)}</time>
                 {e.reason ? <q>{e.reason}</q> : <span class="hint">No reason given</span>}
+                {canBlock && <ReverseBlock event={e} inForce={c.blocked && e === detail.blockHistory[detail.blockHistory.length - 1]} onUnblock={onUnblock} />}
               </li>
             ))}
         </ol>

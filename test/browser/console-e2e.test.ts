@@ -1,53 +1,21 @@
 // End to end in real headless Chromium: the demo page with the widget (visitor) and the
 // console (agent), side by side, against one real server. Screenshots of both pages at each
 // step go to test-artifacts/console/.
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureFirstAdmin } from '../../server/core/agents.js';
 import { sdk } from '../support/api.js';
+import { axe, haveChromium, launchChromium } from '../support/browser.js';
 import { startServer, type TestServer } from '../support/server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = join(import.meta.dirname, '../..');
 const artifacts = join(root, 'test-artifacts/console');
 const ADMIN = { email: 'admin@parley.local', password: 'e2e admin password' };
 
-function haveChromium(): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  const msg = `\n!!! ${CHROMIUM} not found: the console end-to-end test is SKIPPED. Install Debian's chromium (never download a browser).\n`;
-  if (process.env.CI === 'true') throw new Error(msg);
-  console.warn(msg);
-  return false;
-}
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/**
- * Runs axe-core in the page. Injected through the DevTools protocol (page.evaluate), which
- * the page's CSP does not govern, so the pages keep their real CSP during the whole test.
- */
-async function axe(page: Page, label: string) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(async () => {
-    const r = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v: any) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.slice(0, 6).map((n: any) => `${n.target.join(' ')}: ${n.any[0]?.message ?? n.failureSummary}`),
-    }));
-  });
-  const serious = result.filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical');
-  // Soft: the flow goes on (and screenshots are taken) while the test is still marked failed.
-  expect.soft(serious, `${label}: serious or critical axe violations`).toEqual([]);
-  return result;
-}
-
-describe.skipIf(!haveChromium())('agents console, end to end with the widget', () => {
+describe.skipIf(!haveChromium('the console end-to-end test'))('agents console, end to end with the widget', () => {
   let server: TestServer;
   let browser: Browser;
   let visitor: Page;
@@ -80,10 +48,7 @@ describe.skipIf(!haveChromium())('agents console, end to end with the widget', (
     mkdirSync(artifacts, { recursive: true });
     server = await startServer();
     expect(await ensureFirstAdmin(server.parley.core.agents, server.parley.store, { password: ADMIN.password })).toEqual(ADMIN);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
+    browser = await launchChromium();
     visitor = await (await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'en-US', colorScheme: 'light' })).newPage();
     agent = await (await browser.newContext({ viewport: { width: 1440, height: 860 }, locale: 'en-GB', colorScheme: 'light' })).newPage();
     watch(visitor, 'widget page');
