@@ -19,6 +19,8 @@ export const EVENT_RETENTION_DAYS = 30;
 
 /** The enabled rules by trigger, and the checks built on them. */
 interface ActiveRules {
+  /** The rules as read (ids, update times, modes): what was compiled from them is reused while it holds. */
+  version: string;
   byTrigger: Record<Trigger, CompiledRule[]>;
   checks: Map<string, ProtectionCheck>;
 }
@@ -61,9 +63,14 @@ export class Protection {
 
   private active(): Promise<ActiveRules> {
     if (!this.cache || Date.now() - this.cache.at >= RULES_CACHE_MS) {
+      const previous = this.cache?.rules;
       const entry = {
         at: Date.now(),
-        rules: this.store.protection.listRules().then((rules): ActiveRules => {
+        rules: this.store.protection.listRules().then(async (rules): Promise<ActiveRules> => {
+          // Unchanged since the last read: keep what was compiled (patterns are the costly part).
+          const version = rules.map((r) => `${r.id}:${r.updatedAt}:${r.mode}`).join();
+          const last = await previous?.catch(() => null);
+          if (last?.version === version) return last;
           // A stored rule always compiled when saved; one that no longer does is skipped, not fatal.
           const compiled = rules.filter((r) => r.mode !== 'off').flatMap((r) => {
             try {
@@ -73,6 +80,7 @@ export class Protection {
             }
           });
           return {
+            version,
             byTrigger: { message: compiled.filter((r) => r.trigger === 'message'), rate_limit: compiled.filter((r) => r.trigger === 'rate_limit') },
             checks: new Map(),
           };
