@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import * as v from 'valibot';
+import type { ErrorCode } from '../../protocol/errors.js';
 import { PageQuery } from '../../protocol/schemas/query.js';
 import {
   ProtectionEventsQuery, ProtectionIdParams, ProtectionRuleCreate, ProtectionRuleUpdate, RecommendedRulesBody,
@@ -28,6 +29,14 @@ export function consoleProtectionRoutes(core: Core, signedIn: (req: FastifyReque
     return { actorType: 'admin', actorId: agent.id, request: requestInfo(req) };
   };
   const list = <T>(data: T[], nextCursor: string | null = null) => ({ object: 'list' as const, data, nextCursor });
+  const deleting = (url: string, summary: string, notFound: ErrorCode, remove: (id: string, req: FastifyRequest) => Promise<unknown>) =>
+    route({
+      method: 'DELETE', url, summary, auth: 'agent', params: ProtectionIdParams, responses: { 200: '{id, deleted: true}' }, errors: [notFound],
+      handler: async (req) => {
+        await remove(req.params.id, req);
+        return { id: req.params.id, deleted: true };
+      },
+    });
   return [
     route({
       method: 'GET', url: '/console/api/protection/rules', summary: 'Protection rules (admins)', auth: 'agent', responses: { 200: 'Every rule' },
@@ -50,14 +59,7 @@ export function consoleProtectionRoutes(core: Core, signedIn: (req: FastifyReque
       params: ProtectionIdParams, body: ProtectionRuleUpdate, responses: { 200: 'The rule' }, errors: ['protection_rule_not_found', 'invalid_pattern'],
       handler: async (req) => ruleJson(await core.protection.updateRule(req.params.id, req.body, as(req, 'admin'))),
     }),
-    route({
-      method: 'DELETE', url: '/console/api/protection/rules/:id', summary: 'Delete a protection rule (admins)', auth: 'agent',
-      params: ProtectionIdParams, responses: { 200: '{id, deleted: true}' }, errors: ['protection_rule_not_found'],
-      handler: async (req) => {
-        await core.protection.deleteRule(req.params.id, as(req, 'admin'));
-        return { id: req.params.id, deleted: true };
-      },
-    }),
+    deleting('/console/api/protection/rules/:id', 'Delete a protection rule (admins)', 'protection_rule_not_found', (id, req) => core.protection.deleteRule(id, as(req, 'admin'))),
     route({
       method: 'POST', url: '/console/api/protection/recommended', summary: 'Switch the recommended rules (admins)', auth: 'agent',
       body: RecommendedRulesBody, responses: { 200: 'The recommended rules' },
@@ -88,13 +90,6 @@ export function consoleProtectionRoutes(core: Core, signedIn: (req: FastifyReque
       errors: ['held_message_not_found', 'contact_blocked', 'conversation_not_found', 'contact_not_found'],
       handler: async (req) => partJson((await core.protection.release(req.params.id, as(req, 'review'))).message),
     }),
-    route({
-      method: 'DELETE', url: '/console/api/protection/held/:id', summary: 'Discard a held message', auth: 'agent',
-      params: ProtectionIdParams, responses: { 200: '{id, deleted: true}' }, errors: ['held_message_not_found'],
-      handler: async (req) => {
-        await core.protection.discard(req.params.id, as(req, 'review'));
-        return { id: req.params.id, deleted: true };
-      },
-    }),
+    deleting('/console/api/protection/held/:id', 'Discard a held message', 'held_message_not_found', (id, req) => core.protection.discard(id, as(req, 'review'))),
   ];
 }

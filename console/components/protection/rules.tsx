@@ -92,13 +92,11 @@ export function ProtectionRules({ s }: { s: ConsoleState }) {
           <caption class="sr-only">Protection rules, in evaluation order</caption>
           <thead>
             <tr>
-              <th scope="col">Rule</th>
-              <th scope="col">When</th>
-              <th scope="col">Then</th>
-              <th scope="col">Mode</th>
-              <th scope="col">
-                <span class="sr-only">Actions</span>
-              </th>
+              {['Rule', 'When', 'Then', 'Mode', ''].map((h) => (
+                <th key={h} scope="col">
+                  {h || <span class="sr-only">Actions</span>}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
