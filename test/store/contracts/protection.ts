@@ -1,6 +1,8 @@
+import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { ProtectionRuleCreateInput } from '../../../protocol/schemas/protection.js';
 import { checkOf, compileRule } from '../../../server/core/protection-rules.js';
+import type { KyselyStore } from '../../../server/store/kysely-store.js';
 import type { ProtectionCheck, ProtectionFacts, ProtectionRuleRecord } from '../../../server/store/store.js';
 import { storePerTest, type Backend } from './backend.js';
 
@@ -84,6 +86,29 @@ export function runProtectionContract(backend: Backend) {
       expect(await db().protection.getHeld(second.held.id)).toMatchObject({ contactId: customer.id, authorId: customer.id, authorType: 'customer' });
       await db().protection.takeHeld(second.held.id);
       expect(await db().protection.hasHeld(customer.id)).toBe(false);
+    });
+
+    it('fills the per-contact state from the block history and held messages when migration 13 runs on an existing database', async () => {
+      const store = db() as KyselyStore;
+      const c = await lead();
+      for (const blocked of [true, false, true, false]) await db().contacts.setBlocked({ contactId: c.id, blocked, actorType: 'api' });
+      const check = await checkFor(await rule({ name: 'casino', conditions: [{ type: 'words', words: ['casino'] }], action: { type: 'hold' } }));
+      expect(await send(c.id, 'casino', check)).toMatchObject({ status: 'held' });
+      // Back to before migration 13 (its table and its record gone), then migrate again.
+      await store.db.schema.dropTable('protection_contact_state').execute();
+      await (store.db as Kysely<any>).deleteFrom('kysely_migration').where('name', '=', '0013_protection_contact_state').execute();
+      await store.migrate();
+      expect(await db().protection.hasHeld(c.id)).toBe(true);
+      let seen: ProtectionFacts | null = null;
+      const spy: ProtectionCheck = {
+        needsFor: () => ({ history: false, sameTextSeconds: 0, sameTextKeep: 0, rateHitsSeconds: 0, leadsByIpSeconds: 0, leadsByDeviceSeconds: 0, blocks: true }),
+        decide: (facts) => ((seen = facts), { act: null, matched: [] }),
+        recordHeld: false,
+        recordBlocked: false,
+      };
+      await send(c.id, 'hello', spy);
+      const unblocks = (await db().contacts.listBlockEvents(c.id)).filter((e) => e.action === 'unblock');
+      expect(seen).toMatchObject({ blockCount: 2, lastUnblockAt: unblocks[1].createdAt });
     });
 
     it('blocks the author in the append transaction: history names the rule, later sends are refused', async () => {
