@@ -144,7 +144,7 @@ export const heldMoved = (leadId: string, customerId: string): Stmt[] => [
 ];
 
 /** Whether the contact has held messages now (a history without any skips their lookup). */
-export const hasHeld: (contactId: string) => Stmt = (contactId) => ({ sql: 'SELECT held_count FROM protection_contact_state WHERE contact_id = ? AND held_count > 0', params: [contactId] });
+export const hasHeld = (contactId: string): Stmt => ({ sql: 'SELECT held_count FROM protection_contact_state WHERE contact_id = ? AND held_count > 0', params: [contactId] });
 
 /**
  * One read before the rules: the contact's state row (or nulls), and for a send with an
