@@ -4,7 +4,8 @@
 // send: every client connects (websocket only), then `message:send` runs for warmup +
 //   duration. rate 0 = closed loop (each client keeps `inflight` sends outstanding, i.e.
 //   saturation); rate > 0 = open loop at that many sends/s in total, latency counted from
-//   the scheduled send time so a stalled server cannot hide its queue. Prints one JSON line.
+//   the scheduled send time so a stalled server cannot hide its queue. Prints
+//   {"mark":"window-start"} and {"mark":"window-end"} around the measured window, then one JSON line.
 // idle: connects, prints {"connected":n}, holds the connections until stdin closes.
 import { performance } from 'node:perf_hooks';
 import { io } from 'socket.io-client';
@@ -74,6 +75,9 @@ async function runSend(sockets) {
   windowStart = t0 + cfg.warmupMs;
   windowEnd = windowStart + cfg.durationMs;
   measuring = true;
+  // The orchestrator reads the servers' CPU time at these marks: CPU per message in the window.
+  const mark = (name) => process.stdout.write(`${JSON.stringify({ mark: name })}\n`);
+  setTimeout(() => mark('window-start'), cfg.warmupMs);
 
   if (cfg.rate > 0) {
     // Open loop: sends are due at t0 + i/rate, spread round-robin over the clients.
@@ -103,6 +107,7 @@ async function runSend(sockets) {
     for (const socket of sockets) for (let k = 0; k < cfg.inflight; k++) loop(socket);
     await new Promise((resolve) => setTimeout(resolve, windowEnd - performance.now()));
   }
+  mark('window-end');
   stopped = true;
   // Let the sends of the window finish (bounded) so their latency is counted.
   const drainUntil = performance.now() + 5000;
