@@ -43,6 +43,7 @@ for (const [i, { sockets, contactId }] of visitors.entries()) {
   const pushed = Promise.all(sockets.map((socket) => new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no contact:blocked for ${contactId} within 5 s`)), 5000);
     socket.once('contact:blocked', () => { clearTimeout(timer); resolve(performance.now()); });
+    socket.once('disconnect', (reason) => { clearTimeout(timer); reject(new Error(`${contactId} disconnected (${reason}) before contact:blocked`)); });
   }))).then((times) => Math.max(...times));
   const res = await fetch(`${cfg.apiUrl}/v2/contacts/${contactId}/block`, {
     method: 'POST',

@@ -104,9 +104,9 @@ function idleSection(r) {
     '## Many idle visitors on one process', '', sourceLine(r), '',
     `| | bare socket.io | Parley, SQLite |`,
     '|---|---:|---:|',
-    `| idle sockets held | ${n(i.baseline.connections)} | ${n(p.connections)} |`,
+    `| idle sockets held${i.requested > i.sockets ? ` (${n(i.requested)} asked; the open-file limit, ${n(i.openFileLimit)}, allowed ${n(i.sockets)})` : ''} | ${n(i.baseline.connections)} | ${n(p.connections)} |`,
     `| RSS per socket | ${kib(i.baseline.bytesPerConnection)} | ${kib(p.bytesPerConnection)} (${n(i.rssRatio)}×) |`,
-    `| event-loop delay while idle, p99 | ${n(i.baseline.idleLoopDelayMs?.p99, ' ms')} | ${n(p.idleLoopDelayMs?.p99, ' ms')} |`,
+    `| event-loop delay (beyond a 10 ms timer) while idle, p99 | ${n(i.baseline.idleLoopDelayMs?.p99, ' ms')} | ${n(p.idleLoopDelayMs?.p99, ' ms')} |`,
     `| block → \`contact:blocked\` on all 5 tabs of a contact, p50 / p99 (${n(p.block5Tabs?.propagationMs.n)} blocks) | | ${n(p.block5Tabs?.propagationMs.p50)} / ${n(p.block5Tabs?.propagationMs.p99, ' ms')} |`,
     `| event-loop delay during those blocks, p99 | | ${n(p.blockLoopDelayMs?.p99, ' ms')} |`,
   ];

@@ -1,6 +1,6 @@
 // Starting and stopping the processes a bench run needs: Parley (dist/server.js), the bare
 // socket.io baseline, load clients. Loopback only; every wait is bounded.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
@@ -20,7 +20,8 @@ const LOOP_PROBE = `${root}bench/lib/loop-probe.mjs`;
 function command(args, { cpus, nofile } = {}) {
   let argv = [process.execPath, ...args];
   if (cpus != null) argv = ['taskset', '-c', String(cpus), ...argv];
-  if (nofile) argv = ['sh', '-c', `ulimit -n ${Number(nofile)} && exec "$0" "$@"`, ...argv];
+  // Where the hard limit is lower and may not be raised (no CAP_SYS_RESOURCE), up to it.
+  if (nofile) argv = ['sh', '-c', `ulimit -n ${Number(nofile)} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"`, ...argv];
   return [argv[0], argv.slice(1)];
 }
 
@@ -136,6 +137,11 @@ export function holdIdle(urls, clients, { cpus, nofile, maxLifeMs = 120_000 } = 
       clearTimeout(timer);
     },
   };
+}
+
+/** The open-file limit a child may raise itself to (the hard limit, unless privileged). */
+export function maxOpenFiles() {
+  return Number(execFileSync('sh', ['-c', 'ulimit -n 1048576 2>/dev/null; ulimit -n'], { encoding: 'utf8' }).trim()) || 1024;
 }
 
 /** Resident set size of a process, in bytes (Linux). */

@@ -359,9 +359,19 @@ export class Contacts {
     return id;
   }
 
-  /** Remembers where a contact connects from, for wider blocks. */
-  recordSeen(id: string, seen: Partial<ContactSeen>) {
-    return this.store.contacts.recordSeen(id, seen);
+  /** A contact and where it last connected from, in one read. */
+  findWithSeen(id: string) {
+    return this.store.contacts.getWithSeen(id);
+  }
+
+  /**
+   * Remembers where a contact connects from, for wider blocks and the new-leads-per-IP rule.
+   * `known` is what a read of the contact's row made for this same connection said: when the
+   * connection changes nothing, a page view writes nothing (a busy site is a storm of them).
+   */
+  async recordSeen(id: string, seen: Partial<ContactSeen>, known?: ContactSeen | null): Promise<void> {
+    if (known && (seen.ip ?? known.ip) === known.ip && (seen.deviceId ?? known.deviceId) === known.deviceId) return;
+    await this.store.contacts.recordSeen(id, seen);
   }
 
   /**

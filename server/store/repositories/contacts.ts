@@ -267,6 +267,12 @@ export class ContactsRepository {
     }
   }
 
+  /** The contact and where it last connected from, in one read (a returning visitor's connect). */
+  async getWithSeen(id: string): Promise<{ contact: ContactRecord; seen: ContactSeen } | null> {
+    const r = await this.c.db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? { contact: toContact(r), seen: { ip: r.last_ip, deviceId: r.last_device_id } } : null;
+  }
+
   async getSeen(id: string): Promise<ContactSeen | null> {
     const r = await this.c.db.selectFrom('contacts').select(['last_ip', 'last_device_id']).where('id', '=', id).executeTakeFirst();
     return r ? { ip: r.last_ip, deviceId: r.last_device_id } : null;

@@ -185,6 +185,10 @@ export function runContactsContract(backend: Backend) {
       await db().contacts.recordSeen(c.id, { ip: '203.0.113.8' });
       expect(await db().contacts.getSeen(c.id)).toEqual({ ip: '203.0.113.8', deviceId: 'dev-1' });
       expect(await db().contacts.getSeen('0'.repeat(24))).toBeNull();
+      const both = await db().contacts.getWithSeen(c.id);
+      expect(both?.contact).toEqual(await db().contacts.get(c.id));
+      expect(both?.seen).toEqual({ ip: '203.0.113.8', deviceId: 'dev-1' });
+      expect(await db().contacts.getWithSeen('0'.repeat(24))).toBeNull();
     });
     it('finds the IP and device rules that have not expired, and lifts them by source contact', async () => {
       const a = await db().contacts.create({ type: 'lead' });
