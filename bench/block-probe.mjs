@@ -38,7 +38,10 @@ for (let i = 0; i < total; i += step) {
 
 const propagation = [];
 const response = [];
+// Window marks around the measured blocks: the orchestrator reads the servers' CPU time there.
+const mark = (name) => process.stdout.write(`${JSON.stringify({ mark: name })}\n`);
 for (const [i, { sockets, contactId }] of visitors.entries()) {
+  if (i === cfg.warmup) mark('window-start');
   const t0 = performance.now();
   const pushed = Promise.all(sockets.map((socket) => new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no contact:blocked for ${contactId} within 5 s`)), 5000);
@@ -59,6 +62,7 @@ for (const [i, { sockets, contactId }] of visitors.entries()) {
     response.push(answered - t0);
   }
 }
+mark('window-end');
 for (const { sockets } of visitors) for (const socket of sockets) socket.disconnect();
 process.stdout.write(`${JSON.stringify({ tabs: cfg.tabs, propagationMs: summarize(propagation), restResponseMs: summarize(response) })}\n`);
 clearTimeout(lifetime);

@@ -4,9 +4,9 @@
 // and saved runs (bench/report.mjs). Each phase is a module in bench/phases/.
 // Options:
 //   --phases=send,pg,churn,block,idle,memory,store,protection,cold,bundle (default all)
-//   --duration=ms per measured window (8000) · --blocks=N block samples (1000)
+//   --duration=ms per measured window (8000) · --levels=25,50,75,90 (or none) · --blocks=N (1000)
 //   --idle=N idle sockets on one process (20000) · --callgrind (store: instructions/append)
-//   --server=bundle.js (A/B: another server build in place of dist/server.js) · --profile
+//   --server=bundle.js --label=name (A/B: another server build in place of dist/server.js) · --profile
 //   --server-cpus=0 --client-cpus=1 (taskset; default: server on CPU 0, clients on the rest)
 import { mkdtempSync, rmSync, existsSync, mkdirSync, copyFileSync, writeFileSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
@@ -56,6 +56,8 @@ const ctx = {
   root, log, secrets, cpus, tmp,
   clients: 200, inflight: 8, warmupMs: 1500,
   durationMs: Number(args.duration ?? 8000),
+  // Shares of each server's own capacity to measure latency at (`--levels=none`: capacity only).
+  levels: args.levels ? String(args.levels).split(',').filter((x) => x !== 'none').map(Number) : undefined,
   blocks: Number(args.blocks ?? 1000),
   idle: Number(args.idle ?? 20_000),
   idleBlocks: Number(args['idle-blocks'] ?? 50),
@@ -109,7 +111,7 @@ try {
     await withServer(() => ctx.startParley(ctx.sqliteEnv()), async (s) => {
       const groups = { server: [s.pid] };
       // Blocks first: an overloaded send phase would leave a backlog behind.
-      if (phases.has('block')) result.block1 = await blockPropagation(ctx, s.url, s.url);
+      if (phases.has('block')) result.block1 = await blockPropagation(ctx, s.url, s.url, { pids: [s.pid] });
       if (phases.has('send')) result.sqlite1 = await sendSweep(ctx, 'parley sqlite 1 process', [s.url], groups);
     });
     // Churn on a server of its own: the send phase's messages would make history fetches heavier.
@@ -125,7 +127,7 @@ try {
       const a = await ctx.startParley(env); // runs the migrations first
       const b = await ctx.startParley(env).catch(async (err) => { await a.stop(); throw err; });
       try {
-        if (phases.has('block')) result.block2 = await blockPropagation(ctx, b.url, a.url);
+        if (phases.has('block')) result.block2 = await blockPropagation(ctx, b.url, a.url, { pids: [a.pid, b.pid] });
         if (phases.has('pg')) {
           // The pools open their connections under load: a short warm-up, then the backends
           // serving them are looked up again before each measured run.

@@ -60,7 +60,7 @@ export async function manyIdle(ctx) {
   try {
     result.parley = await holding(ctx, parley, count, async (server) => {
       await server.loopDelay();
-      const block5Tabs = await blockPropagation(ctx, server.url, server.url, { blocks: ctx.idleBlocks, tabs: 5 });
+      const block5Tabs = await blockPropagation(ctx, server.url, server.url, { blocks: ctx.idleBlocks, tabs: 5, pids: [server.pid] });
       return { block5Tabs, blockLoopDelayMs: await server.loopDelay() };
     });
   } finally {

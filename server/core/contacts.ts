@@ -245,7 +245,8 @@ export class Contacts {
       const { details, lifted = 0 } = await extra(tx, result);
       let event: CoreEvent | null = null;
       if (result.changed) {
-        const last = (await tx.contacts.listBlockEvents(result.contact.id)).at(-1) ?? null;
+        // The block event this change wrote (no need to list the contact's whole history).
+        const last = result.event ?? null;
         event = input.blocked ? { type: 'contact:blocked', contact: result.contact, event: last, details } : { type: 'contact:unblocked', contact: result.contact, event: last };
         if (record) await tx.webhooks.recordEvent(event);
       } else if (result.expiryChanged) {

@@ -171,11 +171,11 @@ export class ContactsRepository {
       const updated = await db.updateTable('contacts').set({
         blocked: dialect.flag(input.blocked), blocked_at: input.blocked ? now : null, blocked_until: input.blocked ? input.blockedUntil ?? null : null, block_expiry_lease: null,
       }).where('id', '=', input.contactId).returningAll().executeTakeFirstOrThrow();
-      await db.insertInto('block_events').values({
+      const event = await db.insertInto('block_events').values({
         id: newObjectId(), contact_id: input.contactId, action: input.blocked ? 'block' : 'unblock',
         actor_type: input.actorType, actor_id: input.actorId ?? null, reason: input.reason ?? null, created_at: now,
-      }).execute();
-      return { contact: toContact(updated), changed: true };
+      }).returningAll().executeTakeFirstOrThrow();
+      return { contact: toContact(updated), changed: true, event: toBlockEvent(event) };
     });
   }
 

@@ -59,6 +59,9 @@ export function runContactsContract(backend: Backend) {
       expect(u?.contact).toMatchObject({ blocked: false, blockedAt: null });
       const events = await db().contacts.listBlockEvents(c.id);
       expect(events.map((e) => [e.action, e.actorType, e.reason])).toEqual([['block', 'api', 'spam'], ['unblock', 'admin', null]]);
+      // Each change answers with the event it wrote; an idempotent call wrote none.
+      expect([b1?.event, u?.event]).toEqual(events);
+      expect(b2?.event).toBeUndefined();
       expect(await db().contacts.setBlocked({ contactId: 'f'.repeat(24), blocked: true, actorType: 'api' })).toBeNull();
     });
     it('matches an email to a contact only when verified first, and never to a merged lead', async () => {
