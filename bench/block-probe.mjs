@@ -43,8 +43,8 @@ const mark = (name) => process.stdout.write(`${JSON.stringify({ mark: name })}\n
 for (const [i, { sockets, contactId }] of visitors.entries()) {
   if (i === cfg.warmup) mark('window-start');
   const t0 = performance.now();
-  const pushed = Promise.all(sockets.map((socket) => new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no contact:blocked for ${contactId} within 5 s`)), 5000);
+  const pushed = Promise.all(sockets.map((socket, k) => new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no contact:blocked for ${contactId} (block ${i}, tab ${k}) within 5 s`)), 5000);
     socket.once('contact:blocked', () => { clearTimeout(timer); resolve(performance.now()); });
     socket.once('disconnect', (reason) => { clearTimeout(timer); reject(new Error(`${contactId} disconnected (${reason}) before contact:blocked`)); });
   }))).then((times) => Math.max(...times));

@@ -238,7 +238,9 @@ export class Contacts {
     input: SetBlockedInput, actor: BlockActor,
     extra: (tx: Repositories, result: SetBlockedResult) => Promise<{ details?: BlockDetails; lifted?: number }> = async () => ({}),
   ): Promise<{ result: SetBlockedResult; details?: BlockDetails } | null> {
-    const record = await this.subscriptions.wants([input.blocked ? 'contact.blocked' : 'contact.unblocked']);
+    // Webhook wishes are read before the transaction: inside it, a lookup (a subscription cache
+    // expiring meanwhile) would wait on the SQLite connection the transaction holds, for ever.
+    const [record, audited] = await Promise.all([this.subscriptions.wants([input.blocked ? 'contact.blocked' : 'contact.unblocked']), this.audit.wanted()]);
     const done = await this.store.transaction(async (tx) => {
       const result = await tx.contacts.setBlocked(input);
       if (!result) return null;
@@ -254,7 +256,7 @@ export class Contacts {
         event = { type: 'contact:blocked', contact: result.contact, event: null, details };
       }
       // Audited in the same transaction: a change is never stored without its audit entry.
-      await this.announce(tx, result, input.blocked, actor, input.reason, details, lifted);
+      await this.announce({ repos: tx, wanted: audited }, result, input.blocked, actor, input.reason, details, lifted);
       return { result, details, event };
     });
     if (!done) return null;
@@ -272,7 +274,7 @@ export class Contacts {
   }
 
   /** The audit entry of a block change. */
-  private async announce(tx: Repositories, result: SetBlockedResult, blocked: boolean, actor: BlockActor, reason: string | null | undefined, details?: BlockDetails, lifted = 0) {
+  private async announce(tx: { repos: Repositories; wanted: boolean }, result: SetBlockedResult, blocked: boolean, actor: BlockActor, reason: string | null | undefined, details?: BlockDetails, lifted = 0) {
     const { contact } = result;
     // A repeated call that changed nothing at all is not worth an audit entry.
     if (!result.changed && !result.expiryChanged && !details?.rules.length && !lifted) return;
