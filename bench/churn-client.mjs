@@ -12,6 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { summarize } from './lib/stats.mjs';
+import { openLoop } from './lib/open-loop.mjs';
 
 const cfg = { visitors: 200, lanes: 50, rate: 0, warmupMs: 1500, durationMs: 8000, maxOutstanding: 2000, ...JSON.parse(process.argv[2] ?? '{}') };
 const lifetime = setTimeout(() => { process.stderr.write('churn-client: lifetime exceeded\n'); process.exit(3); }, cfg.maxLifeMs ?? 120_000);
@@ -93,21 +94,9 @@ const view = (from) => {
 };
 
 if (cfg.rate > 0) {
-  let issued = 0;
-  await new Promise((resolve) => {
-    const tick = () => {
-      const now = performance.now();
-      if (now >= windowEnd) return resolve();
-      const due = Math.floor(((now - t0) * cfg.rate) / 1000);
-      while (issued < due) {
-        const at = t0 + (issued * 1000) / cfg.rate;
-        issued++;
-        if (outstanding >= cfg.maxOutstanding) shed++;
-        else view(at);
-      }
-      setTimeout(tick, 1);
-    };
-    tick();
+  await openLoop({ t0, rate: cfg.rate, until: windowEnd }, (at) => {
+    if (outstanding >= cfg.maxOutstanding) shed++;
+    else view(at);
   });
 } else {
   // Each lane is one visitor's tab after another, so a visitor never has two views open.

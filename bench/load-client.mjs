@@ -10,6 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import { io } from 'socket.io-client';
 import { summarize } from './lib/stats.mjs';
+import { openLoop } from './lib/open-loop.mjs';
 
 const cfg = { inflight: 8, rate: 0, maxOutstanding: 10_000, warmupMs: 1500, durationMs: 8000, connectConcurrency: 50, ...JSON.parse(process.argv[2] ?? '{}') };
 // Nothing here may outlive the phase that started it.
@@ -80,24 +81,12 @@ async function runSend(sockets) {
   setTimeout(() => mark('window-start'), cfg.warmupMs);
 
   if (cfg.rate > 0) {
-    // Open loop: sends are due at t0 + i/rate, spread round-robin over the clients.
-    let issued = 0;
+    // Open loop, spread round-robin over the clients. A server far behind the schedule would
+    // only pile up a backlog: past maxOutstanding unanswered, count instead of sending.
     let rr = 0;
-    await new Promise((resolve) => {
-      const tick = () => {
-        const now = performance.now();
-        if (now >= windowEnd) return resolve();
-        const due = Math.floor(((now - t0) * cfg.rate) / 1000);
-        while (issued < due) {
-          const at = t0 + (issued * 1000) / cfg.rate;
-          issued++;
-          // A server far behind the schedule would only pile up a backlog: count, don't send.
-          if (outstanding >= cfg.maxOutstanding) shed++;
-          else send(sockets[rr++ % sockets.length], at);
-        }
-        setTimeout(tick, 1);
-      };
-      tick();
+    await openLoop({ t0, rate: cfg.rate, until: windowEnd }, (at) => {
+      if (outstanding >= cfg.maxOutstanding) shed++;
+      else send(sockets[rr++ % sockets.length], at);
     });
   } else {
     const loop = (socket) => {
