@@ -44,8 +44,10 @@ async function holding(ctx, server, count, during) {
 export async function manyIdle(ctx) {
   // One descriptor per socket: where the open-file limit cannot be raised far enough, hold
   // as many as it allows, and say so in the result.
+  // The block probe's tabs (warm-up included) connect to the same process meanwhile.
   const limit = maxOpenFiles();
-  const count = Math.min(ctx.idle, limit - SPARE_FDS);
+  const probeSockets = (ctx.idleBlocks + 10) * 5;
+  const count = Math.min(ctx.idle, limit - SPARE_FDS - probeSockets);
   const result = { sockets: count, requested: ctx.idle, openFileLimit: limit };
   if (count < ctx.idle) ctx.log(`many idle: the open-file limit (${limit}) allows ${count} sockets, not ${ctx.idle}`);
   ctx.log(`many idle: bare socket.io, ${count} sockets`);
