@@ -48,7 +48,7 @@ if (source !== PARLEY && existsSync(`${source}.map`)) copyFileSync(`${source}.ma
 const secrets = { PARLEY_API_KEY: `pk_bench_${randomBytes(12).toString('hex')}`, PARLEY_SECRET: randomBytes(32).toString('hex') };
 let dbSeq = 0;
 const common = { ...NO_LIMITS, ...secrets, PARLEY_PUBLIC_DIR: join(root, 'dist/public') };
-const cpus = { server: args['server-cpus'] ?? (pinned ? '0' : undefined), client: args['client-cpus'] ?? (pinned ? `1-${availableParallelism() - 1}` : undefined) };
+const cpus = { server: args['server-cpus'] ?? (pinned ? '0' : undefined), client: args['client-cpus'] ?? (pinned ? (availableParallelism() > 2 ? `1-${availableParallelism() - 1}` : '1') : undefined) };
 const nodeArgs = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${root}bench/profiles`] : [];
 
 /** Everything a phase needs to know about this run. */
