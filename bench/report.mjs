@@ -28,7 +28,7 @@ function sourceLine(r) {
   const { run } = r;
   const m = run.machine;
   const load = (a) => (a ? `${a.loadavg.join(' / ')}` : '–');
-  return `_From \`bench/results/${r.file}\`: ${run.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${n(run.wallSeconds, ' s')} wall, ${m.nproc} × ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}; load average (1/5/15 min) ${load(run.activityBefore)} before, ${load(run.activityAfter)} after; server ${run.server ?? '(not recorded)'}._`;
+  return `_From \`bench/results/${r.file}\`: ${run.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${n(run.wallSeconds, ' s')} wall, ${m.nproc} × ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}; load average (1/5/15 min) ${load(run.activityBefore)} before, ${load(run.activityAfter)} after; server ${run.server ?? '(not recorded)'}${run.failed ? `; failed in this run: ${Object.keys(run.failed).join(', ')}` : ''}._`;
 }
 
 function sendSection(r) {

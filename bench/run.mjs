@@ -99,15 +99,25 @@ const result = {
 };
 const started = performance.now();
 
+/** Runs one group of phases; a failure is recorded in the run (and logged) and the rest go on. */
+async function attempt(name, fn) {
+  try {
+    await fn();
+  } catch (err) {
+    (result.failed ??= {})[name] = String(err?.message ?? err).slice(0, 2000);
+    log(`${name} failed: ${String(err?.message ?? err).split('\n')[0]}`);
+  }
+}
+
 try {
-  if (phases.has('send') || phases.has('churn')) {
+  if (phases.has('send') || phases.has('churn')) await attempt('baseline', async () => {
     await withServer(() => startServer(BASELINE, {}, { cpus: cpus.server }), async (s) => {
       const groups = { server: [s.pid] };
       if (phases.has('send')) result.baseline = await sendSweep(ctx, 'bare socket.io', [s.url], groups);
       if (phases.has('churn')) (result.churn ??= {}).baseline = await churn(ctx, 'bare socket.io', [s.url], groups);
     });
-  }
-  if (phases.has('send') || phases.has('churn') || phases.has('block')) {
+  });
+  if (phases.has('send') || phases.has('churn') || phases.has('block')) await attempt('sqlite', async () => {
     await withServer(() => ctx.startParley(ctx.sqliteEnv()), async (s) => {
       const groups = { server: [s.pid] };
       // Blocks first: an overloaded send phase would leave a backlog behind.
@@ -117,11 +127,11 @@ try {
     // Churn on a server of its own: the send phase's messages would make history fetches heavier.
     if (phases.has('churn')) {
       await withServer(() => ctx.startParley(ctx.sqliteEnv()), async (s) => {
-        result.churn.sqlite1 = await churn(ctx, 'parley sqlite 1 process', [s.url], { server: [s.pid] });
+        (result.churn ??= {}).sqlite1 = await churn(ctx, 'parley sqlite 1 process', [s.url], { server: [s.pid] });
       });
     }
-  }
-  if (phases.has('pg') || phases.has('block')) {
+  });
+  if (phases.has('pg') || phases.has('block')) await attempt('postgres', async () => {
     await withPgSchema(async (schema) => {
       const env = { ...common, DATABASE_URL: PG_URL, PARLEY_DB_SCHEMA: schema, REDIS_URL };
       const a = await ctx.startParley(env); // runs the migrations first
@@ -147,13 +157,13 @@ try {
         await Promise.all([a.stop(), b.stop()]);
       }
     });
-  }
-  if (phases.has('idle')) result.idle = await manyIdle(ctx);
-  if (phases.has('memory')) result.memory = await memory(ctx);
-  if (phases.has('store')) result.storeOnly = await storeAlone(ctx);
-  if (phases.has('protection')) result.protection = await protection(ctx);
-  if (phases.has('cold')) result.coldStart = await cold(ctx);
-  if (phases.has('bundle')) result.bundle = await bundle(ctx);
+  });
+  if (phases.has('idle')) await attempt('idle', async () => (result.idle = await manyIdle(ctx)));
+  if (phases.has('memory')) await attempt('memory', async () => (result.memory = await memory(ctx)));
+  if (phases.has('store')) await attempt('store', async () => (result.storeOnly = await storeAlone(ctx)));
+  if (phases.has('protection')) await attempt('protection', async () => (result.protection = await protection(ctx)));
+  if (phases.has('cold')) await attempt('cold', async () => (result.coldStart = await cold(ctx)));
+  if (phases.has('bundle')) await attempt('bundle', async () => (result.bundle = await bundle(ctx)));
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
@@ -168,3 +178,4 @@ if (args.save) {
   log(`saved bench/results/${name}`);
   writeReport(root);
 }
+if (result.failed) process.exitCode = 1;
