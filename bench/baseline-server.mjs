@@ -1,6 +1,6 @@
 // The floor Parley is measured against: a bare socket.io server on the same namespace that
-// greets each connection with a `session` and acks every `message:send` with a
-// message-shaped reply, storing nothing and checking nothing.
+// greets each connection with a `session`, acks every `message:send` with a message-shaped
+// reply and every `history:fetch` with an empty page, storing nothing and checking nothing.
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { Server } from 'socket.io';
@@ -15,6 +15,9 @@ let seq = 0;
 io.of('/messenger').on('connection', (socket) => {
   const contactId = randomBytes(12).toString('hex');
   socket.emit('session', { contact: { id: contactId, type: 'lead', blocked: false, name: null, email: null }, visitorToken: 'baseline' });
+  socket.on('history:fetch', (_payload, ack) => {
+    if (typeof ack === 'function') ack({ ok: true, messages: [], hasMore: false });
+  });
   socket.on('message:send', (payload, ack) => {
     if (typeof ack !== 'function') return;
     ack({

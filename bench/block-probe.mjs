@@ -1,38 +1,53 @@
 // Block propagation: for each of `blocks` open visitor sockets, times REST
-// `POST /v2/contacts/{id}/block` (request start) → `contact:blocked` at that socket.
-// Config JSON argument: { visitorUrl, apiUrl, apiKey, blocks, warmup }. With two processes the
+// `POST /v2/contacts/{id}/block` (request start) → `contact:blocked` at that socket; with
+// `tabs` > 1 each blocked contact has that many sockets open (its token reused, as tabs do)
+// and the time is until the last of them heard it.
+// Config JSON argument: { visitorUrl, apiUrl, apiKey, blocks, warmup, tabs }. With two processes the
 // visitor sits on one and the REST call goes to the other, so every block crosses Redis.
 import { performance } from 'node:perf_hooks';
 import { io } from 'socket.io-client';
 import { summarize } from './lib/stats.mjs';
 
-const cfg = { blocks: 200, warmup: 10, ...JSON.parse(process.argv[2] ?? '{}') };
+const cfg = { blocks: 200, warmup: 10, tabs: 1, ...JSON.parse(process.argv[2] ?? '{}') };
 // Kept referenced: a probe waiting on a silent server fails loudly instead of exiting early.
-const lifetime = setTimeout(() => { process.stderr.write('block-probe: lifetime exceeded\n'); process.exit(3); }, 90_000);
+const lifetime = setTimeout(() => { process.stderr.write('block-probe: lifetime exceeded\n'); process.exit(3); }, cfg.maxLifeMs ?? 90_000);
 
-function connect(url) {
+function connectTab(url, auth) {
   return new Promise((resolve, reject) => {
-    const socket = io(`${url}/messenger`, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 20_000 });
-    socket.once('session', (s) => resolve({ socket, contactId: s.contact.id }));
+    const socket = io(`${url}/messenger`, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 20_000, auth });
+    socket.once('session', (s) => resolve({ socket, contactId: s.contact.id, token: s.visitorToken }));
     socket.once('connect_error', (err) => reject(new Error(`connect_error: ${err.message}`)));
     socket.once('disconnect', (reason) => reject(new Error(`disconnected before session: ${reason}`)));
   });
 }
 
+/** A visitor with `cfg.tabs` sockets open: the first tab's token opens the others. */
+async function connect(url) {
+  const first = await connectTab(url, {});
+  const more = await Promise.all(Array.from({ length: cfg.tabs - 1 }, () => connectTab(url, { visitorToken: first.token })));
+  for (const tab of more) if (tab.contactId !== first.contactId) throw new Error('a tab opened another contact');
+  return { sockets: [first.socket, ...more.map((t) => t.socket)], contactId: first.contactId };
+}
+
 const total = cfg.blocks + cfg.warmup;
 const visitors = [];
-for (let i = 0; i < total; i += 50) {
-  visitors.push(...(await Promise.all(Array.from({ length: Math.min(50, total - i) }, () => connect(cfg.visitorUrl)))));
+const step = Math.max(1, Math.floor(50 / cfg.tabs));
+for (let i = 0; i < total; i += step) {
+  visitors.push(...(await Promise.all(Array.from({ length: Math.min(step, total - i) }, () => connect(cfg.visitorUrl)))));
 }
 
 const propagation = [];
 const response = [];
-for (const [i, { socket, contactId }] of visitors.entries()) {
+// Window marks around the measured blocks: the orchestrator reads the servers' CPU time there.
+const mark = (name) => process.stdout.write(`${JSON.stringify({ mark: name })}\n`);
+for (const [i, { sockets, contactId }] of visitors.entries()) {
+  if (i === cfg.warmup) mark('window-start');
   const t0 = performance.now();
-  const pushed = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no contact:blocked for ${contactId} within 5 s`)), 5000);
+  const pushed = Promise.all(sockets.map((socket, k) => new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no contact:blocked for ${contactId} (block ${i}, tab ${k}) within 5 s`)), 5000);
     socket.once('contact:blocked', () => { clearTimeout(timer); resolve(performance.now()); });
-  });
+    socket.once('disconnect', (reason) => { clearTimeout(timer); reject(new Error(`${contactId} disconnected (${reason}) before contact:blocked`)); });
+  }))).then((times) => Math.max(...times));
   const res = await fetch(`${cfg.apiUrl}/v2/contacts/${contactId}/block`, {
     method: 'POST',
     headers: { authorization: `Bearer ${cfg.apiKey}`, 'content-type': 'application/json' },
@@ -47,7 +62,8 @@ for (const [i, { socket, contactId }] of visitors.entries()) {
     response.push(answered - t0);
   }
 }
-for (const { socket } of visitors) socket.disconnect();
-process.stdout.write(`${JSON.stringify({ propagationMs: summarize(propagation), restResponseMs: summarize(response) })}\n`);
+mark('window-end');
+for (const { sockets } of visitors) for (const socket of sockets) socket.disconnect();
+process.stdout.write(`${JSON.stringify({ tabs: cfg.tabs, propagationMs: summarize(propagation), restResponseMs: summarize(response) })}\n`);
 clearTimeout(lifetime);
 process.exit(0);

@@ -4,11 +4,13 @@
 // send: every client connects (websocket only), then `message:send` runs for warmup +
 //   duration. rate 0 = closed loop (each client keeps `inflight` sends outstanding, i.e.
 //   saturation); rate > 0 = open loop at that many sends/s in total, latency counted from
-//   the scheduled send time so a stalled server cannot hide its queue. Prints one JSON line.
+//   the scheduled send time so a stalled server cannot hide its queue. Prints
+//   {"mark":"window-start"} and {"mark":"window-end"} around the measured window, then one JSON line.
 // idle: connects, prints {"connected":n}, holds the connections until stdin closes.
 import { performance } from 'node:perf_hooks';
 import { io } from 'socket.io-client';
 import { summarize } from './lib/stats.mjs';
+import { openLoop } from './lib/open-loop.mjs';
 
 const cfg = { inflight: 8, rate: 0, maxOutstanding: 10_000, warmupMs: 1500, durationMs: 8000, connectConcurrency: 50, ...JSON.parse(process.argv[2] ?? '{}') };
 // Nothing here may outlive the phase that started it.
@@ -74,26 +76,17 @@ async function runSend(sockets) {
   windowStart = t0 + cfg.warmupMs;
   windowEnd = windowStart + cfg.durationMs;
   measuring = true;
+  // The orchestrator reads the servers' CPU time at these marks: CPU per message in the window.
+  const mark = (name) => process.stdout.write(`${JSON.stringify({ mark: name })}\n`);
+  setTimeout(() => mark('window-start'), cfg.warmupMs);
 
   if (cfg.rate > 0) {
-    // Open loop: sends are due at t0 + i/rate, spread round-robin over the clients.
-    let issued = 0;
+    // Open loop, spread round-robin over the clients. A server far behind the schedule would
+    // only pile up a backlog: past maxOutstanding unanswered, count instead of sending.
     let rr = 0;
-    await new Promise((resolve) => {
-      const tick = () => {
-        const now = performance.now();
-        if (now >= windowEnd) return resolve();
-        const due = Math.floor(((now - t0) * cfg.rate) / 1000);
-        while (issued < due) {
-          const at = t0 + (issued * 1000) / cfg.rate;
-          issued++;
-          // A server far behind the schedule would only pile up a backlog: count, don't send.
-          if (outstanding >= cfg.maxOutstanding) shed++;
-          else send(sockets[rr++ % sockets.length], at);
-        }
-        setTimeout(tick, 1);
-      };
-      tick();
+    await openLoop({ t0, rate: cfg.rate, until: windowEnd }, (at) => {
+      if (outstanding >= cfg.maxOutstanding) shed++;
+      else send(sockets[rr++ % sockets.length], at);
     });
   } else {
     const loop = (socket) => {
@@ -103,6 +96,7 @@ async function runSend(sockets) {
     for (const socket of sockets) for (let k = 0; k < cfg.inflight; k++) loop(socket);
     await new Promise((resolve) => setTimeout(resolve, windowEnd - performance.now()));
   }
+  mark('window-end');
   stopped = true;
   // Let the sends of the window finish (bounded) so their latency is counted.
   const drainUntil = performance.now() + 5000;

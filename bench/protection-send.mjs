@@ -2,7 +2,7 @@
 // through the core (body check, rules, SQLite append with its group commit), no sockets,
 // with the load client's shape (200 contacts × 8 sends in flight). `rules` is 0 or 20
 // typical rules, none of which matches the bench's messages (so every message is stored
-// and both runs do the same writes). Run by bench/run.mjs (phase `protection`) in its own
+// and both runs do the same writes). Run by bench/phases/protection.mjs in its own
 // process on a bundle of the core and the SQLite store. Prints one JSON line.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,10 +45,10 @@ for (const [i, rule] of TYPICAL.slice(0, rules).entries()) await core.protection
 const authors = [];
 for (let i = 0; i < contacts; i++) authors.push(await store.contacts.create({ type: 'lead' }));
 
-const { perSec, usPerOp } = await runLanes(authors, { inflight, warmupMs, durationMs }, async (author, n) => {
+const { perSec, usPerOp, cpuUsPerOp } = await runLanes(authors, { inflight, warmupMs, durationMs }, async (author, n) => {
   const { held } = await core.messages.sendAsContact({ contactId: author.id, contactType: 'lead', clientId: `k${n}`, body: `hello from the protection bench ${n}` });
   if (held) throw new Error('a bench message was held');
 });
 await store.close();
 rmSync(dir, { recursive: true, force: true });
-process.stdout.write(`${JSON.stringify({ rules, sendsPerSec: perSec, usPerSend: usPerOp })}\n`);
+process.stdout.write(`${JSON.stringify({ rules, sendsPerSec: perSec, usPerSend: usPerOp, cpuUsPerSend: cpuUsPerOp })}\n`);

@@ -1,59 +1,73 @@
 // `npm run bench`: Parley against a bare socket.io server in the same run, so machine noise
-// cancels in the ratios. Prints one JSON object and rewrites the generated part of
-// bench/RESULTS.md. Options: --phases=send,store,protection,pg,block,memory,cold,bundle (default all),
-// --duration=ms per measured phase, --profile (Parley runs under --cpu-prof, into bench/profiles/),
-// --server=path/to/bundle.js (A/B: another server bundle in place of dist/server.js).
-import { mkdtempSync, rmSync, readFileSync, existsSync, mkdirSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// cancels in the ratios. Prints one JSON object on stdout; with --save it is also written to
+// bench/results/<date>-<phases>.json and bench/RESULTS.md is regenerated from the committed
+// and saved runs (bench/report.mjs). Each phase is a module in bench/phases/.
+// Options:
+//   --phases=send,pg,churn,block,idle,memory,store,protection,cold,bundle (default all)
+//   --duration=ms per measured window (8000) · --levels=25,50,75,90 (or none) · --blocks=N (1000)
+//   --idle=N idle sockets on one process (20000) · --callgrind (store: instructions/append)
+//   --server=bundle.js --label=name (A/B: another server build in place of dist/server.js) · --profile
+//   --server-cpus=0 --client-cpus=1 (taskset; default: server on CPU 0, clients on the rest)
+import { mkdtempSync, rmSync, existsSync, mkdirSync, copyFileSync, writeFileSync } from 'node:fs';
+import { tmpdir, availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import * as esbuild from 'esbuild';
-import { BASELINE, BLOCK_PROBE, LOAD_CLIENT, NO_LIMITS, PARLEY as BUILT, freePort, holdIdle, rss, runScript, sleep, startServer } from './lib/procs.mjs';
-import { median, ratio } from './lib/stats.mjs';
-import { floorBundle } from './floor-bundle.mjs';
-import { machine, writeResults } from './lib/report.mjs';
+import { BASELINE, LOAD_CLIENT, NO_LIMITS, PARLEY as BUILT, runScript, startServer } from './lib/procs.mjs';
+import { pgBackends, redisPid } from './lib/cpu.mjs';
+import { activity, machine } from './lib/machine.mjs';
+import { sendSweep } from './phases/send.mjs';
+import { churn } from './phases/churn.mjs';
+import { blockPropagation } from './phases/block.mjs';
+import { manyIdle } from './phases/idle.mjs';
+import { memory } from './phases/memory.mjs';
+import { storeAlone } from './phases/store.mjs';
+import { protection } from './phases/protection.mjs';
+import { cold } from './phases/cold.mjs';
+import { bundle } from './phases/bundle.mjs';
+import { writeReport } from './report.mjs';
 
+const ALL = 'send,pg,churn,block,idle,memory,store,protection,cold,bundle';
 const root = new URL('../', import.meta.url).pathname;
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? true]));
-const phases = new Set(String(args.phases ?? 'send,store,protection,pg,block,memory,cold,bundle').split(','));
-const DURATION = Number(args.duration ?? 8000);
-const CLIENTS = 200;
-const INFLIGHT = 8;
-const IDLE = 2000;
+const phases = new Set(String(args.phases ?? ALL).split(','));
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const nodeArgs = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${root}bench/profiles`] : [];
 const log = (...m) => process.stderr.write(`[bench] ${m.join(' ')}\n`);
+const pinned = availableParallelism() > 1;
 
 const tmp = mkdtempSync(join(tmpdir(), 'parley-bench-'));
 // A private copy of the server bundle: a concurrent `npm test` rebuilding dist/ cannot swap
 // it mid-run, and profiles keep matching line numbers (node_modules resolve from the repo).
 const PARLEY = join(root, 'bench/.snapshot/server.js');
 mkdirSync(join(root, 'bench/.snapshot'), { recursive: true });
-// --server=path runs another bundle (an A/B experiment) in place of dist/server.js.
 const source = args.server ? resolve(String(args.server)) : BUILT;
 if (source !== PARLEY) copyFileSync(source, PARLEY);
 if (source !== PARLEY && existsSync(`${source}.map`)) copyFileSync(`${source}.map`, `${PARLEY}.map`);
 const secrets = { PARLEY_API_KEY: `pk_bench_${randomBytes(12).toString('hex')}`, PARLEY_SECRET: randomBytes(32).toString('hex') };
 let dbSeq = 0;
 const common = { ...NO_LIMITS, ...secrets, PARLEY_PUBLIC_DIR: join(root, 'dist/public') };
-const sqliteEnv = () => ({ ...common, DATABASE_URL: join(tmp, `parley-${++dbSeq}.db`) });
-const startParley = (env) => startServer(PARLEY, env, { nodeArgs });
+const cpus = { server: args['server-cpus'] ?? (pinned ? '0' : undefined), client: args['client-cpus'] ?? (pinned ? (availableParallelism() > 2 ? `1-${availableParallelism() - 1}` : '1') : undefined) };
+const nodeArgs = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${root}bench/profiles`] : [];
 
-const load = (urls, extra = {}) =>
-  runScript(LOAD_CLIENT, { urls, clients: CLIENTS, inflight: INFLIGHT, mode: 'send', warmupMs: 1500, durationMs: DURATION, ...extra });
-
-/** Saturation, then open loop at half the baseline's saturated rate. */
-async function sendPhases(name, urls, halfRate) {
-  log(name, 'saturation');
-  const saturation = await load(urls);
-  const rate = halfRate ?? Math.round(saturation.sendsPerSec / 2);
-  log(name, `50% load (${rate}/s)`);
-  const half = await load(urls, { rate });
-  return { saturation, half };
-}
+/** Everything a phase needs to know about this run. */
+const ctx = {
+  root, log, secrets, cpus, tmp,
+  clients: 200, inflight: 8, warmupMs: 1500,
+  durationMs: Number(args.duration ?? 8000),
+  // Shares of each server's own capacity to measure latency at (`--levels=none`: capacity only).
+  levels: args.levels ? String(args.levels).split(',').filter((x) => x !== 'none').map(Number) : undefined,
+  blocks: Number(args.blocks ?? 1000),
+  idle: Number(args.idle ?? 20_000),
+  idleBlocks: Number(args['idle-blocks'] ?? 50),
+  churnVisitors: 500, churnLanes: 64,
+  storeRuns: 3,
+  callgrind: !!args.callgrind, callgrindAppends: 3200,
+  parleyScript: PARLEY,
+  sqliteEnv: () => ({ ...common, DATABASE_URL: join(tmp, `parley-${++dbSeq}.db`) }),
+  startParley: (env, opts = {}) => startServer(PARLEY, env, { nodeArgs, cpus: cpus.server, ...opts }),
+};
 
 async function withPgSchema(fn) {
   const schema = `parley_bench_${randomBytes(5).toString('hex')}`;
@@ -67,195 +81,101 @@ async function withPgSchema(fn) {
   }
 }
 
-/** RSS of a fresh server before and after IDLE idle visitor connections (two client processes). */
-async function idleMemory(server) {
-  await sleep(1500);
-  const before = median([rss(server.pid), (await sleep(300), rss(server.pid)), (await sleep(300), rss(server.pid))]);
-  const holders = [holdIdle([server.url], IDLE / 2), holdIdle([server.url], IDLE / 2)];
+async function withServer(start, fn) {
+  const server = await start();
   try {
-    const ready = await Promise.all(holders.map((h) => h.ready));
-    await sleep(3000);
-    const after = median([rss(server.pid), (await sleep(500), rss(server.pid)), (await sleep(500), rss(server.pid))]);
-    return { connections: ready.reduce((n, r) => n + r.connected, 0), rssBeforeBytes: before, rssAfterBytes: after, bytesPerConnection: Math.round((after - before) / IDLE) };
+    return await fn(server);
   } finally {
-    await Promise.all(holders.map((h) => h.close()));
+    await server.stop();
   }
 }
 
-/** Spawn → first 200 from /healthz, polled every 5 ms from the moment of the spawn. */
-async function coldStart(script, envFor, runs = 5) {
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const port = await freePort();
-    const t0 = performance.now();
-    const server = startServer(script, { ...envFor(), PORT: String(port) });
-    server.catch(() => {});
-    let ms = null;
-    while (performance.now() - t0 < 10_000) {
-      try {
-        const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-        await res.arrayBuffer();
-        if (res.status === 200) { ms = performance.now() - t0; break; }
-      } catch { /* not listening yet */ }
-      await sleep(5);
-    }
-    await (await server).stop();
-    times.push(ms === null ? null : Math.round(ms));
-  }
-  return { runsMs: times, medianMs: median(times.filter((t) => t !== null)), maxMs: Math.max(...times.map((t) => t ?? Infinity)) };
-}
-
-const result = { startedAt: new Date().toISOString(), machine: machine(), settings: { clients: CLIENTS, inflight: INFLIGHT, durationMs: DURATION, warmupMs: 1500, idleConnections: IDLE, transport: 'websocket', rateLimits: 'off' } };
+const result = {
+  startedAt: new Date().toISOString(),
+  machine: machine(),
+  activityBefore: activity(),
+  server: args.server ? String(args.server) : 'dist/server.js',
+  settings: { phases: [...phases], clients: ctx.clients, inflight: ctx.inflight, durationMs: ctx.durationMs, warmupMs: ctx.warmupMs, blocks: ctx.blocks, idleSockets: ctx.idle, churnVisitors: ctx.churnVisitors, churnLanes: ctx.churnLanes, cpus, transport: 'websocket', rateLimits: 'off' },
+};
 const started = performance.now();
 
+/** Runs one group of phases; a failure is recorded in the run (and logged) and the rest go on. */
+async function attempt(name, fn) {
+  try {
+    await fn();
+  } catch (err) {
+    (result.failed ??= {})[name] = String(err?.message ?? err).slice(0, 2000);
+    log(`${name} failed: ${String(err?.message ?? err).split('\n')[0]}`);
+  }
+}
+
 try {
-  if (phases.has('send') || phases.has('pg')) {
-    const baseline = await startServer(BASELINE);
-    try {
-      result.baseline = await sendPhases('baseline', [baseline.url]);
-    } finally {
-      await baseline.stop();
-    }
-  }
-  const halfRate = result.baseline ? Math.round(result.baseline.saturation.sendsPerSec / 2) : undefined;
-
-  if (phases.has('send') || phases.has('block')) {
-    const parley = await startParley(sqliteEnv());
-    try {
-      // Blocks first: an overloaded send phase would leave a backlog behind.
-      if (phases.has('block')) {
-        log('block propagation, 1 process');
-        result.block1 = await runScript(BLOCK_PROBE, { visitorUrl: parley.url, apiUrl: parley.url, apiKey: secrets.PARLEY_API_KEY, blocks: 200 });
-      }
-      if (phases.has('send')) result.sqlite1 = await sendPhases('sqlite 1 process', [parley.url], halfRate);
-    } finally {
-      await parley.stop();
-    }
-  }
-
-  if (phases.has('store')) {
-    // The SQLite store alone, same shape of load, no sockets: the part of a send that
-    // persisting costs, to compare with what the bare server spends on a whole send.
-    log('sqlite store alone');
-    const bundle = join(root, 'bench/.snapshot/sqlite-store.mjs');
-    await esbuild.build({ entryPoints: [join(root, 'server/store/sqlite/open.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error' });
-    result.storeOnly = await runScript(join(root, 'bench/store-append.mjs'), { bundle, contacts: CLIENTS, inflight: INFLIGHT, durationMs: Math.min(DURATION, 5000) });
-  }
-
-  if (phases.has('protection')) {
-    // The send path (core + SQLite store) with 20 typical protection rules against none,
-    // alternated so drift in background load hits both alike.
-    log('protection rules: send cost, 0 vs 20 rules');
-    const bundle = join(root, 'bench/.snapshot/core-sqlite.mjs');
-    await esbuild.build({
-      stdin: { contents: "export { openSqliteStore } from './server/store/sqlite/open.ts'; export { Core } from './server/core/core.ts';", resolveDir: root, loader: 'ts' },
-      outfile: bundle, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error',
+  if (phases.has('send') || phases.has('churn')) await attempt('baseline', async () => {
+    await withServer(() => startServer(BASELINE, {}, { cpus: cpus.server }), async (s) => {
+      const groups = { server: [s.pid] };
+      if (phases.has('send')) result.baseline = await sendSweep(ctx, 'bare socket.io', [s.url], groups);
+      if (phases.has('churn')) (result.churn ??= {}).baseline = await churn(ctx, 'bare socket.io', [s.url], groups);
     });
-    const runs = { none: [], twenty: [] };
-    for (let i = 0; i < 2; i++) {
-      for (const [key, rules] of [['none', 0], ['twenty', 20]]) {
-        runs[key].push(await runScript(join(root, 'bench/protection-send.mjs'), { bundle, rules, contacts: CLIENTS, inflight: INFLIGHT, durationMs: Math.min(DURATION, 4000) }));
-      }
+  });
+  if (phases.has('send') || phases.has('churn') || phases.has('block')) await attempt('sqlite', async () => {
+    await withServer(() => ctx.startParley(ctx.sqliteEnv()), async (s) => {
+      const groups = { server: [s.pid] };
+      // Blocks first: an overloaded send phase would leave a backlog behind.
+      if (phases.has('block')) result.block1 = await blockPropagation(ctx, s.url, s.url, { pids: [s.pid] });
+      if (phases.has('send')) result.sqlite1 = await sendSweep(ctx, 'parley sqlite 1 process', [s.url], groups);
+    });
+    // Churn on a server of its own: the send phase's messages would make history fetches heavier.
+    if (phases.has('churn')) {
+      await withServer(() => ctx.startParley(ctx.sqliteEnv()), async (s) => {
+        (result.churn ??= {}).sqlite1 = await churn(ctx, 'parley sqlite 1 process', [s.url], { server: [s.pid] });
+      });
     }
-    const us = (key) => median(runs[key].map((r) => r.usPerSend));
-    result.protection = { noRulesUsPerSend: us('none'), twentyRulesUsPerSend: us('twenty'), runs };
-  }
-
-  if (result.baseline && (result.sqlite1 || phases.has('pg'))) {
-    // The machine is shared: measure the baseline again after Parley and compare against the
-    // mean of both, so a drift in background load does not favour either side.
-    const baseline = await startServer(BASELINE);
-    try {
-      log('baseline saturation, repeat');
-      result.baseline.saturationRepeat = await load([baseline.url]);
-    } finally {
-      await baseline.stop();
-    }
-    const runs = [result.baseline.saturation, result.baseline.saturationRepeat];
-    result.baseline.sendsPerSec = Math.round((runs[0].sendsPerSec + runs[1].sendsPerSec) / 2);
-  }
-
-  if (phases.has('pg') || phases.has('block')) {
+  });
+  if (phases.has('pg') || phases.has('block')) await attempt('postgres', async () => {
     await withPgSchema(async (schema) => {
       const env = { ...common, DATABASE_URL: PG_URL, PARLEY_DB_SCHEMA: schema, REDIS_URL };
-      const a = await startParley(env); // runs the migrations first
-      const b = await startParley(env).catch(async (err) => { await a.stop(); throw err; });
+      const a = await ctx.startParley(env); // runs the migrations first
+      const b = await ctx.startParley(env).catch(async (err) => { await a.stop(); throw err; });
       try {
-        if (phases.has('block')) {
-          log('block propagation, 2 processes');
-          result.block2 = await runScript(BLOCK_PROBE, { visitorUrl: b.url, apiUrl: a.url, apiKey: secrets.PARLEY_API_KEY, blocks: 200 });
+        if (phases.has('block')) result.block2 = await blockPropagation(ctx, b.url, a.url, { pids: [a.pid, b.pid] });
+        if (phases.has('pg')) {
+          // The pools open their connections under load: a short warm-up, then the backends
+          // serving them are looked up again before each measured run.
+          await runScript(LOAD_CLIENT, { urls: [a.url, b.url], clients: ctx.clients, inflight: ctx.inflight, mode: 'send', warmupMs: 0, durationMs: 2000 }, { cpus: cpus.client });
+          const redis = [await redisPid(REDIS_URL)];
+          let backends = 0;
+          const groups = async () => {
+            const postgres = await pgBackends(PG_URL, [a.pid, b.pid]);
+            backends = Math.max(backends, postgres.length);
+            return { server: [a.pid, b.pid], postgres, redis };
+          };
+          result.pg2 = await sendSweep(ctx, 'parley postgres+redis 2 processes', [a.url, b.url], groups);
+          result.pg2.postgresBackends = backends;
+          result.pg2.note = 'postgres: the backends serving both processes; redis: the machine-wide server (its CPU includes anything else using it)';
         }
-        if (phases.has('pg')) result.pg2 = await sendPhases('postgres+redis 2 processes', [a.url, b.url], halfRate);
       } finally {
         await Promise.all([a.stop(), b.stop()]);
       }
     });
-  }
-
-  if (phases.has('memory')) {
-    for (const [key, start] of [['baseline', () => startServer(BASELINE)], ['parley', () => startParley(sqliteEnv())]]) {
-      log('idle memory', key);
-      const server = await start();
-      try {
-        (result.memory ??= {})[key] = await idleMemory(server);
-      } finally {
-        await server.stop();
-      }
-    }
-  }
-
-  if (phases.has('cold')) {
-    log('cold start');
-    result.coldStart = { parley: await coldStart(PARLEY, sqliteEnv), baseline: await coldStart(BASELINE, () => ({})) };
-  }
-
-  if (phases.has('bundle')) {
-    const sizesFile = join(root, 'dist/sizes.json');
-    const widget = existsSync(sizesFile) ? JSON.parse(readFileSync(sizesFile, 'utf8')) : {};
-    const pick = (prefix) => Object.entries(widget).find(([f]) => f.startsWith(prefix))?.[1] ?? null;
-    const loader = pick('widget.js');
-    const app = pick('widget-app');
-    const total = loader && app ? { raw: loader.raw + app.raw, gzip: loader.gzip + app.gzip, brotli: loader.brotli + app.brotli } : null;
-    const floor = await floorBundle();
-    result.bundle = { widgetLoader: loader, widgetApp: app, widgetTotal: total, floor, floorAllTransports: await floorBundle({ websocketOnlyTransport: false }), widgetOverFloorGzip: ratio(total?.gzip, floor.gzip) };
-  }
+  });
+  if (phases.has('idle')) await attempt('idle', async () => (result.idle = await manyIdle(ctx)));
+  if (phases.has('memory')) await attempt('memory', async () => (result.memory = await memory(ctx)));
+  if (phases.has('store')) await attempt('store', async () => (result.storeOnly = await storeAlone(ctx)));
+  if (phases.has('protection')) await attempt('protection', async () => (result.protection = await protection(ctx)));
+  if (phases.has('cold')) await attempt('cold', async () => (result.coldStart = await cold(ctx)));
+  if (phases.has('bundle')) await attempt('bundle', async () => (result.bundle = await bundle(ctx)));
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
 
-const base = result.baseline && { sendsPerSec: result.baseline.sendsPerSec ?? result.baseline.saturation.sendsPerSec };
-const targets = {};
-const target = (name, value, op, limit) => (targets[name] = { value, target: `${op} ${limit}`, pass: value == null ? null : op === '>=' ? value >= limit : value <= limit });
-if (result.sqlite1 && base) {
-  result.sqlite1.throughputRatio = ratio(result.sqlite1.saturation.sendsPerSec, base.sendsPerSec);
-  result.sqlite1.halfLoadP99Ratio = ratio(result.sqlite1.half.latencyMs.p99, result.baseline.half.latencyMs.p99, 2);
-  target('sqlite1ThroughputVsBaseline', result.sqlite1.throughputRatio, '>=', 0.8);
-  target('sqlite1HalfLoadP99VsBaseline', result.sqlite1.halfLoadP99Ratio, '<=', 2);
-}
-if (result.pg2 && base) {
-  result.pg2.throughputRatio = ratio(result.pg2.saturation.sendsPerSec, base.sendsPerSec);
-  result.pg2.halfLoadP99Ratio = ratio(result.pg2.half.latencyMs.p99, result.baseline.half.latencyMs.p99, 2);
-  target('pg2ThroughputVsBaseline', result.pg2.throughputRatio, '>=', 0.5);
-}
-// A whole Parley send costs a bare send plus the store's append on the same thread, so
-// 1 / (1 / bare + 1 / storeOnly) is the most one process can do, before any other work.
-if (result.storeOnly && base) {
-  result.storeOnlyVsBaseline = ratio(result.storeOnly.appendsPerSec, base.sendsPerSec);
-  result.storeOnly.ceilingRatio = ratio(1 / (1 + base.sendsPerSec / result.storeOnly.appendsPerSec), 1);
-}
-if (result.protection) {
-  result.protection.costRatio = ratio(result.protection.twentyRulesUsPerSend, result.protection.noRulesUsPerSend, 2);
-  target('protection20RulesSendCost', result.protection.costRatio, '<=', 1.1);
-}
-if (result.block1) target('block1P99Ms', result.block1.propagationMs.p99, '<=', 50);
-if (result.block2) target('block2P99Ms', result.block2.propagationMs.p99, '<=', 100);
-if (result.memory) {
-  result.memory.ratio = ratio(result.memory.parley.bytesPerConnection, result.memory.baseline.bytesPerConnection, 2);
-  target('idleMemoryVsBaseline', result.memory.ratio, '<=', 1.3);
-}
-if (result.coldStart) target('coldStartMs', result.coldStart.parley.medianMs, '<=', 1000);
-result.targets = targets;
+result.activityAfter = activity();
 result.wallSeconds = Math.round((performance.now() - started) / 1000);
-
-process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-if (phases.size >= 6 || args.write) writeResults(join(root, 'bench/RESULTS.md'), result);
+const json = `${JSON.stringify(result, null, 2)}\n`;
+process.stdout.write(json);
+if (args.save) {
+  const name = `${result.startedAt.slice(0, 16).replace(':', '')}-${[...phases].join('-')}${args.label ? `-${args.label}` : ''}.json`;
+  writeFileSync(join(root, 'bench/results', name), json);
+  log(`saved bench/results/${name}`);
+  writeReport(root);
+}
+if (result.failed) process.exitCode = 1;

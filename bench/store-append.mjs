@@ -1,13 +1,15 @@
 // Store only, no sockets: how many visitor messages per second the SQLite store appends on
 // its own (group commit, block check, duplicate check, insert, activity), with the load
-// client's shape (200 contacts × 8 appends in flight). Run by bench/run.mjs in its own process
-// on a bundle of server/store/sqlite/open.ts. Prints one JSON line.
+// client's shape (200 contacts × 8 appends in flight). Run by bench/phases/store.mjs in its
+// own process on a bundle of server/store/sqlite/open.ts. Prints one JSON line.
+// With `count`, it appends exactly that many messages after a fixed warm-up instead (for
+// callgrind: the instruction count of 2N appends minus that of N is N appends' worth).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLanes } from './lib/lanes.mjs';
 
-const { bundle, contacts = 200, inflight = 8, durationMs = 5000, warmupMs = 1000 } = JSON.parse(process.argv[2]);
+const { bundle, contacts = 200, inflight = 8, durationMs = 5000, warmupMs = 1000, count = 0, warmupCount = 2000 } = JSON.parse(process.argv[2]);
 const { openSqliteStore } = await import(bundle);
 const dir = mkdtempSync(join(tmpdir(), 'parley-store-bench-'));
 const store = openSqliteStore(join(dir, 'bench.db'));
@@ -15,10 +17,29 @@ await store.migrate();
 const authors = [];
 for (let i = 0; i < contacts; i++) authors.push(await store.contacts.create({ type: 'lead' }));
 
-const { perSec, usPerOp } = await runLanes(authors, { inflight, warmupMs, durationMs }, async (author, n) => {
-  const r = await store.conversations.appendMessage({ authorType: 'lead', authorId: author.id, clientId: `k${n}`, body: `hello from the store bench ${n}`, messageType: 'reply' });
+let n = 0;
+const append = async (author) => {
+  const r = await store.conversations.appendMessage({ authorType: 'lead', authorId: author.id, clientId: `k${++n}`, body: `hello from the store bench ${n}`, messageType: 'reply' });
   if (r.status !== 'stored') throw new Error(`append answered ${r.status}`);
-});
+};
+
+let result;
+if (count > 0) {
+  // Fixed work, same batching as the lanes (one append per author per turn of the loop).
+  const rounds = async (total) => {
+    for (let done = 0; done < total; done += authors.length * inflight) {
+      await Promise.all(authors.flatMap((a) => Array.from({ length: inflight }, () => append(a))));
+    }
+  };
+  await rounds(warmupCount);
+  const cpu0 = process.cpuUsage();
+  await rounds(count);
+  const cpu = process.cpuUsage(cpu0);
+  result = { appends: Math.ceil(count / (authors.length * inflight)) * authors.length * inflight, cpuUs: cpu.user + cpu.system };
+} else {
+  const { perSec, usPerOp, cpuUsPerOp } = await runLanes(authors, { inflight, warmupMs, durationMs }, append);
+  result = { appendsPerSec: perSec, usPerAppend: usPerOp, cpuUsPerAppend: cpuUsPerOp };
+}
 await store.close();
 rmSync(dir, { recursive: true, force: true });
-process.stdout.write(`${JSON.stringify({ appendsPerSec: perSec, usPerAppend: usPerOp })}\n`);
+process.stdout.write(`${JSON.stringify(result)}\n`);

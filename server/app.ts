@@ -97,8 +97,8 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   const redis = config.redisUrl ? await attachRedisAdapter(io, config.redisUrl, logger) : null;
   const limiter = new RateLimiter(config.rateLimits, redis?.pub);
   const stopMetrics = core.subscribe(metrics.observeCore);
-  // Before the namespaces' own connection handlers, so every handled event is counted.
-  const acks = trackAcks(io, [MESSENGER_NAMESPACE, AGENTS_NAMESPACE], metrics.observeAck);
+  // Every acked handler (socket-validation.ts `acked`) reports to it.
+  const acks = trackAcks(io, metrics.observeAck);
 
   const messenger = setupMessenger(io, core, config, logger, limiter);
   const unsubscribe = fanOutToMessenger(core, messenger, redis !== null);

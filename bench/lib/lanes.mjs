@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 /**
  * Closed-loop load: `inflight` lanes per author, each awaiting `send(author, n)` again and
  * again; counts what completes between the warm-up and the end. Resolves with the rate and
- * the mean time per operation once every lane has stopped.
+ * the mean wall and CPU time per operation once every lane has stopped.
  */
 export async function runLanes(authors, { inflight, warmupMs, durationMs }, send) {
   let seq = 0;
@@ -20,10 +20,14 @@ export async function runLanes(authors, { inflight, warmupMs, durationMs }, send
   await new Promise((r) => setTimeout(r, warmupMs));
   counting = true;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await new Promise((r) => setTimeout(r, durationMs));
   counting = false;
   const elapsed = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   stop = true;
   await Promise.all(lanes);
-  return { perSec: Math.round((counted / elapsed) * 1000), usPerOp: Math.round((elapsed * 1000 / counted) * 10) / 10 };
+  const round = (x) => Math.round(x * 10) / 10;
+  // CPU time of this process per operation: what a busy machine hardly changes.
+  return { perSec: Math.round((counted / elapsed) * 1000), usPerOp: round((elapsed * 1000) / counted), cpuUsPerOp: round((cpu.user + cpu.system) / counted) };
 }

@@ -1,6 +1,6 @@
 // Starting and stopping the processes a bench run needs: Parley (dist/server.js), the bare
 // socket.io baseline, load clients. Loopback only; every wait is bounded.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
@@ -10,6 +10,20 @@ export const PARLEY = `${root}dist/server.js`;
 export const BASELINE = `${root}bench/baseline-server.mjs`;
 export const LOAD_CLIENT = `${root}bench/load-client.mjs`;
 export const BLOCK_PROBE = `${root}bench/block-probe.mjs`;
+export const CHURN_CLIENT = `${root}bench/churn-client.mjs`;
+const LOOP_PROBE = `${root}bench/lib/loop-probe.mjs`;
+
+/**
+ * The command line for a node script: pinned to `cpus` (taskset) when given, with the open
+ * file limit raised to `nofile` when given (thousands of sockets need more than 1024).
+ */
+function command(args, { cpus, nofile } = {}) {
+  let argv = [process.execPath, ...args];
+  if (cpus != null) argv = ['taskset', '-c', String(cpus), ...argv];
+  // Where the hard limit is lower and may not be raised (no CAP_SYS_RESOURCE), up to it.
+  if (nofile) argv = ['sh', '-c', `ulimit -n ${Number(nofile)} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"`, ...argv];
+  return [argv[0], argv.slice(1)];
+}
 
 export const NO_LIMITS = {
   PARLEY_RATE_SEND_PER_CONNECTION: 'off',
@@ -19,11 +33,14 @@ export const NO_LIMITS = {
   PARLEY_RATE_REST_PER_IP: 'off',
   // Every load client connects from 127.0.0.1: the per-address socket cap would refuse them.
   PARLEY_MAX_SOCKETS_PER_IP: '1000000',
+  // Page-view churn and five-tab probes open several sockets per visitor at once.
+  PARLEY_MAX_SOCKETS_PER_CONTACT: '1000',
 };
 
 /** Spawns a server script and resolves with its URL once it prints "running at …". */
-export async function startServer(script, env = {}, { nodeArgs = [], timeoutMs = 20_000 } = {}) {
-  const child = spawn(process.execPath, [...nodeArgs, script], {
+export async function startServer(script, env = {}, { nodeArgs = [], timeoutMs = 20_000, cpus, nofile, loopProbe = false } = {}) {
+  const [cmd, argv] = command([...nodeArgs, ...(loopProbe ? ['--import', LOOP_PROBE] : []), script], { cpus, nofile });
+  const child = spawn(cmd, argv, {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -43,6 +60,17 @@ export async function startServer(script, env = {}, { nodeArgs = [], timeoutMs =
     url,
     pid: child.pid,
     child,
+    /** Event-loop delay since the previous call (needs `loopProbe`). */
+    async loopDelay() {
+      const from = output.length;
+      child.kill('SIGUSR2');
+      for (let i = 0; i < 500; i++) {
+        const m = /bench-loop (\{.*\})\n/.exec(output.slice(from));
+        if (m) return JSON.parse(m[1]);
+        await sleep(10);
+      }
+      throw new Error(`${script} did not report its event-loop delay`);
+    },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => {
@@ -55,14 +83,26 @@ export async function startServer(script, env = {}, { nodeArgs = [], timeoutMs =
   };
 }
 
-/** Runs a one-shot bench script (load client, block probe) and parses its JSON line. */
-export function runScript(script, config, { timeoutMs = 120_000 } = {}) {
+/**
+ * Runs a one-shot bench script (load client, block probe) and parses its last JSON line;
+ * `onMark(name)` hears each `{"mark":…}` line it prints on the way (a measuring window opening).
+ */
+export function runScript(script, config, { timeoutMs = 120_000, cpus, nofile, onMark } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [cmd, argv] = command([script, JSON.stringify(config)], { cpus, nofile });
+    const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
+    let seen = 0;
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.stdout.on('data', (c) => (out += c));
+    child.stdout.on('data', (c) => {
+      out += c;
+      const lines = out.split('\n');
+      for (; seen < lines.length - 1; seen++) {
+        const m = /^\{"mark":"([\w-]+)"\}$/.exec(lines[seen]);
+        if (m) onMark?.(m[1]);
+      }
+    });
     child.stderr.on('data', (c) => (err += c));
     child.once('exit', (code) => {
       clearTimeout(timer);
@@ -74,8 +114,9 @@ export function runScript(script, config, { timeoutMs = 120_000 } = {}) {
 }
 
 /** Starts a load client holding `clients` idle connections; resolves once all are open. */
-export function holdIdle(urls, clients) {
-  const child = spawn(process.execPath, [LOAD_CLIENT, JSON.stringify({ urls, clients, mode: 'idle', maxLifeMs: 120_000 })], { stdio: ['pipe', 'pipe', 'pipe'] });
+export function holdIdle(urls, clients, { cpus, nofile, maxLifeMs = 120_000 } = {}) {
+  const [cmd, argv] = command([LOAD_CLIENT, JSON.stringify({ urls, clients, mode: 'idle', maxLifeMs })], { cpus, nofile });
+  const child = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr.on('data', (c) => (err += c));
@@ -96,6 +137,11 @@ export function holdIdle(urls, clients) {
       clearTimeout(timer);
     },
   };
+}
+
+/** The open-file limit a child may raise itself to (the hard limit, unless privileged). */
+export function maxOpenFiles() {
+  return Number(execFileSync('sh', ['-c', 'ulimit -n 1048576 2>/dev/null; ulimit -n'], { encoding: 'utf8' }).trim()) || 1024;
 }
 
 /** Resident set size of a process, in bytes (Linux). */

@@ -33,8 +33,18 @@ export class AuditLog {
   /** Without `subscriptions` no entry fires `audit_log.created`; `publish` tells the webhook dispatcher at once. */
   constructor(private readonly store: Store, private readonly subscriptions?: Subscriptions, private readonly publish?: Publish) {}
 
-  /** Writes the entry; given a transaction's repositories, in that transaction. */
-  async record(entry: AuditEntry, repos?: Pick<Repositories, 'audit' | 'agents' | 'webhooks'>): Promise<AuditLogRecord> {
+  /** Whether a webhook wants `audit_log.created`: asked before a transaction that will `record`. */
+  async wanted(): Promise<boolean> {
+    return (await this.subscriptions?.wants(['audit_log.created'])) ?? false;
+  }
+
+  /**
+   * Writes the entry. Inside a transaction, pass its repositories and `wanted()` as asked
+   * before the transaction began: nothing here may reach the store outside the transaction
+   * (on SQLite that query would wait for the one connection the transaction holds).
+   */
+  async record(entry: AuditEntry, inTx?: { repos: Pick<Repositories, 'audit' | 'agents' | 'webhooks'>; wanted: boolean }): Promise<AuditLogRecord> {
+    const repos = inTx?.repos;
     const input: AuditLogInput = {
       action: entry.action,
       domain: entry.domain,
@@ -45,7 +55,7 @@ export class AuditLog {
       metadata: entry.metadata ?? {},
     };
     // The `audit_log.created` webhook event is written with the entry, in its transaction.
-    const wanted = await this.subscriptions?.wants(['audit_log.created']);
+    const wanted = inTx ? inTx.wanted : await this.wanted();
     const write = async (r: Pick<Repositories, 'audit' | 'webhooks'>) => {
       const stored = await r.audit.add(input);
       if (wanted) await r.webhooks.recordEvent({ type: 'audit_log:created', entry: stored });

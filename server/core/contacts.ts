@@ -238,14 +238,17 @@ export class Contacts {
     input: SetBlockedInput, actor: BlockActor,
     extra: (tx: Repositories, result: SetBlockedResult) => Promise<{ details?: BlockDetails; lifted?: number }> = async () => ({}),
   ): Promise<{ result: SetBlockedResult; details?: BlockDetails } | null> {
-    const record = await this.subscriptions.wants([input.blocked ? 'contact.blocked' : 'contact.unblocked']);
+    // Webhook wishes are read before the transaction: inside it, a lookup (a subscription cache
+    // expiring meanwhile) would wait on the SQLite connection the transaction holds, for ever.
+    const [record, audited] = await Promise.all([this.subscriptions.wants([input.blocked ? 'contact.blocked' : 'contact.unblocked']), this.audit.wanted()]);
     const done = await this.store.transaction(async (tx) => {
       const result = await tx.contacts.setBlocked(input);
       if (!result) return null;
       const { details, lifted = 0 } = await extra(tx, result);
       let event: CoreEvent | null = null;
       if (result.changed) {
-        const last = (await tx.contacts.listBlockEvents(result.contact.id)).at(-1) ?? null;
+        // The block event this change wrote (no need to list the contact's whole history).
+        const last = result.event ?? null;
         event = input.blocked ? { type: 'contact:blocked', contact: result.contact, event: last, details } : { type: 'contact:unblocked', contact: result.contact, event: last };
         if (record) await tx.webhooks.recordEvent(event);
       } else if (result.expiryChanged) {
@@ -253,7 +256,7 @@ export class Contacts {
         event = { type: 'contact:blocked', contact: result.contact, event: null, details };
       }
       // Audited in the same transaction: a change is never stored without its audit entry.
-      await this.announce(tx, result, input.blocked, actor, input.reason, details, lifted);
+      await this.announce({ repos: tx, wanted: audited }, result, input.blocked, actor, input.reason, details, lifted);
       return { result, details, event };
     });
     if (!done) return null;
@@ -271,7 +274,7 @@ export class Contacts {
   }
 
   /** The audit entry of a block change. */
-  private async announce(tx: Repositories, result: SetBlockedResult, blocked: boolean, actor: BlockActor, reason: string | null | undefined, details?: BlockDetails, lifted = 0) {
+  private async announce(tx: { repos: Repositories; wanted: boolean }, result: SetBlockedResult, blocked: boolean, actor: BlockActor, reason: string | null | undefined, details?: BlockDetails, lifted = 0) {
     const { contact } = result;
     // A repeated call that changed nothing at all is not worth an audit entry.
     if (!result.changed && !result.expiryChanged && !details?.rules.length && !lifted) return;
@@ -359,9 +362,19 @@ export class Contacts {
     return id;
   }
 
-  /** Remembers where a contact connects from, for wider blocks. */
-  recordSeen(id: string, seen: Partial<ContactSeen>) {
-    return this.store.contacts.recordSeen(id, seen);
+  /** A contact and where it last connected from, in one read. */
+  findWithSeen(id: string) {
+    return this.store.contacts.getWithSeen(id);
+  }
+
+  /**
+   * Remembers where a contact connects from, for wider blocks and the new-leads-per-IP rule.
+   * `known` is what a read of the contact's row made for this same connection said: when the
+   * connection changes nothing, a page view writes nothing (a busy site is a storm of them).
+   */
+  async recordSeen(id: string, seen: Partial<ContactSeen>, known?: ContactSeen | null): Promise<void> {
+    if (known && (seen.ip ?? known.ip) === known.ip && (seen.deviceId ?? known.deviceId) === known.deviceId) return;
+    await this.store.contacts.recordSeen(id, seen);
   }
 
   /**

@@ -75,7 +75,7 @@ export function setupAgents(io: Server, core: Core, config: Config, logger: Logg
       (err) => logger.warn({ err }, 'agent re-check failed'),
     );
     const on = <T extends object>(event: keyof AgentsClientEvents, run: (payload: unknown) => Promise<T>) =>
-      socket.on(event, acked(logger, `agents ${event}`, run) as never);
+      socket.on(event, acked(logger, event, run) as never);
 
     on('inbox:list', async (payload) => {
       const q = parsePayload(InboxListSchema, payload);

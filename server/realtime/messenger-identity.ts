@@ -29,7 +29,8 @@ export async function identifyVisitor(core: Core, config: Config, logger: Logger
   const token = auth.visitorToken ? readVisitorToken(auth.visitorToken, config.keys.visitorToken) : null;
   if (auth.visitorToken && !token) throw refuse('identity_invalid', 'The visitor token is invalid; connect without it to start afresh.');
   // The contact this browser's token names (authentic, but maybe stale), and whether it still opens that lead.
-  const held = token ? await core.contacts.find(token.contactId) : null;
+  const read = token ? await core.contacts.findWithSeen(token.contactId) : null;
+  const held = read?.contact ?? null;
   const liveLead = held && held.type === 'lead' && !held.mergedInto && held.tokenEpoch === token!.epoch && token!.expiresAt > Date.now() ? held : null;
 
   let contact: ContactRecord;
@@ -47,7 +48,9 @@ export async function identifyVisitor(core: Core, config: Config, logger: Logger
     contact = await core.contacts.createLead({ email: auth.email, name: auth.name }, { ip, deviceId: auth.deviceId }, carry);
   }
   // Where this contact connects from: wider blocks cover its IP, carry-over its devices.
-  await core.contacts.recordSeen(contact.id, { ip, deviceId: auth.deviceId }).catch((err) => logger.warn({ err }, 'recording where a contact connects from failed'));
+  // A returning visitor on the same address and device (the usual page view) writes nothing.
+  const known = read && contact.id === read.contact.id ? read.seen : null;
+  await core.contacts.recordSeen(contact.id, { ip, deviceId: auth.deviceId }, known).catch((err) => logger.warn({ err }, 'recording where a contact connects from failed'));
   return contact;
 }
 

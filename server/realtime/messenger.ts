@@ -133,8 +133,9 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
     socket.emit('session', sessionPayload(contact, config));
 
     // Conversations this socket's contact was seen to own: typing for them skips the lookup.
-    const owned = new Set<string>();
-    const own = (conversationId: string) => owned.size < MAX_OWNED_CACHED && owned.add(conversationId);
+    // Made on first use: most sockets sit idle, and each costs memory for as long as it is open.
+    let owned: Set<string> | null = null;
+    const own = (conversationId: string) => (owned ??= new Set()).size < MAX_OWNED_CACHED && owned.add(conversationId);
 
     socket.on('message:send', acked(logger, 'message:send', async (payload) => {
       const input = parsePayload(SendMessageSchema, payload);
@@ -166,7 +167,7 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
       const parsed = v.safeParse(TypingSchema, payload);
       if (!parsed.success) return;
       const { conversationId, typing } = parsed.output;
-      if (!owned.has(conversationId)) {
+      if (!owned?.has(conversationId)) {
         const conversation = await core.conversations.get(conversationId).catch((err) => {
           if (err instanceof ParleyError) return null;
           throw err;
@@ -180,15 +181,17 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
     };
     // One at a time, in arrival order (a "stopped" never overtakes its "started"); typing is
     // lossy, so a socket sending faster than the checks run loses the surplus instead of queueing it.
-    let typingQueue = Promise.resolve();
+    let typingQueue: Promise<void> | null = null;
     let typingQueued = 0;
     socket.on('typing', (payload: unknown) => {
       if (typingQueued >= MAX_TYPING_QUEUED) return;
       typingQueued++;
-      typingQueue = typingQueue
+      typingQueue = (typingQueue ?? Promise.resolve())
         .then(() => relayTyping(payload))
         .catch((err) => logger.warn({ err }, 'typing relay failed'))
-        .finally(() => typingQueued--);
+        .finally(() => {
+          if (--typingQueued === 0) typingQueue = null;
+        });
     });
   });
 

@@ -268,6 +268,8 @@ export interface SetBlockedResult {
   changed: boolean;
   /** A blocked contact's expiry alone changed (no new block event). */
   expiryChanged?: boolean;
+  /** The block event written, when the state changed (the contact's latest). */
+  event?: BlockEventRecord;
 }
 
 export interface AgentRecord {

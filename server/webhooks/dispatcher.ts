@@ -200,9 +200,13 @@ export function startWebhookDispatcher(
     if (ms < opts.pollMs) setTimeout(kick, ms + 5).unref();
   }
 
-  // A commit here that may have written an outbox event: dispatch now rather than at the next poll.
+  // A commit here that wrote an outbox event: dispatch now rather than at the next poll. Only
+  // a topic some webhook wants was written (the cached answer the writer asked too); waking the
+  // loop for every message would run its claim queries against the append at full load.
   const unsubscribe = core.subscribe((event) => {
-    if (!closed && topicsOf(event).length) kick();
+    const topics = topicsOf(event);
+    if (closed || !topics.length) return;
+    core.webhooks.wants(topics).then((wanted) => wanted && kick(), () => kick());
   });
   const stopWatching = core.webhooks.onChange(() => {
     cache = null;

@@ -173,12 +173,12 @@ export class ContactsRepository {
       const updated = await db.updateTable('contacts').set({
         blocked: dialect.flag(input.blocked), blocked_at: input.blocked ? now : null, blocked_until: input.blocked ? input.blockedUntil ?? null : null, block_expiry_lease: null,
       }).where('id', '=', input.contactId).returningAll().executeTakeFirstOrThrow();
-      await db.insertInto('block_events').values({
+      const event = await db.insertInto('block_events').values({
         id: newObjectId(), contact_id: input.contactId, action: input.blocked ? 'block' : 'unblock',
         actor_type: input.actorType, actor_id: input.actorId ?? null, reason: input.reason ?? null, created_at: now,
-      }).execute();
+      }).returningAll().executeTakeFirstOrThrow();
       await kyselyExec(c)(blockCounted(input.contactId, input.blocked ? 'block' : 'unblock', now));
-      return { contact: toContact(updated), changed: true };
+      return { contact: toContact(updated), changed: true, event: toBlockEvent(event) };
     });
   }
 
@@ -272,6 +272,12 @@ export class ContactsRepository {
       await this.c.db.insertInto('contact_devices').values({ contact_id: id, device_id: deviceId, linked_at: new Date().toISOString() })
         .onConflict((oc) => oc.doNothing()).execute();
     }
+  }
+
+  /** The contact and where it last connected from, in one read (a returning visitor's connect). */
+  async getWithSeen(id: string): Promise<{ contact: ContactRecord; seen: ContactSeen } | null> {
+    const r = await this.c.db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? { contact: toContact(r), seen: { ip: r.last_ip, deviceId: r.last_device_id } } : null;
   }
 
   async getSeen(id: string): Promise<ContactSeen | null> {

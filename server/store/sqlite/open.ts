@@ -7,6 +7,7 @@ import { KyselyStore } from '../kysely-store.js';
 import { queryTimer, type StoreObserver } from '../observer.js';
 import type { Database as Tables } from '../schema.js';
 import { SqliteAppender } from './append.js';
+import { cachingStatements } from './statement-cache.js';
 
 // SQLite does run DDL in transactions; telling Kysely so makes each migration atomic with its
 // bookkeeping row, as PostgreSQL's are.
@@ -38,6 +39,6 @@ export function openSqliteStore(path: string, observer?: StoreObserver): KyselyS
   db.pragma('cache_size = -32768');
   db.pragma('temp_store = memory');
   db.pragma('wal_autocheckpoint = 4000');
-  const kysely = new Kysely<Tables>({ dialect: new ParleySqliteDialect({ database: db }), log: queryTimer(observer) });
+  const kysely = new Kysely<Tables>({ dialect: new ParleySqliteDialect({ database: cachingStatements(db) }), log: queryTimer(observer) });
   return new KyselyStore({ db: kysely, dialect: sqliteDialect, appender: new SqliteAppender(db, kysely, observer?.onAppendBatch?.bind(observer)) });
 }

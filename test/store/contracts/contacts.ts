@@ -59,6 +59,9 @@ export function runContactsContract(backend: Backend) {
       expect(u?.contact).toMatchObject({ blocked: false, blockedAt: null });
       const events = await db().contacts.listBlockEvents(c.id);
       expect(events.map((e) => [e.action, e.actorType, e.reason])).toEqual([['block', 'api', 'spam'], ['unblock', 'admin', null]]);
+      // Each change answers with the event it wrote; an idempotent call wrote none.
+      expect([b1?.event, u?.event]).toEqual(events);
+      expect(b2?.event).toBeUndefined();
       expect(await db().contacts.setBlocked({ contactId: 'f'.repeat(24), blocked: true, actorType: 'api' })).toBeNull();
     });
     it('matches an email to a contact only when verified first, and never to a merged lead', async () => {
@@ -185,6 +188,10 @@ export function runContactsContract(backend: Backend) {
       await db().contacts.recordSeen(c.id, { ip: '203.0.113.8' });
       expect(await db().contacts.getSeen(c.id)).toEqual({ ip: '203.0.113.8', deviceId: 'dev-1' });
       expect(await db().contacts.getSeen('0'.repeat(24))).toBeNull();
+      const both = await db().contacts.getWithSeen(c.id);
+      expect(both?.contact).toEqual(await db().contacts.get(c.id));
+      expect(both?.seen).toEqual({ ip: '203.0.113.8', deviceId: 'dev-1' });
+      expect(await db().contacts.getWithSeen('0'.repeat(24))).toBeNull();
     });
     it('finds the IP and device rules that have not expired, and lifts them by source contact', async () => {
       const a = await db().contacts.create({ type: 'lead' });
