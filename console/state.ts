@@ -7,6 +7,7 @@ import type {
 } from '../protocol/agents.js';
 import type { Ack, MessageDto } from '../protocol/types.js';
 import { displayName } from './format.js';
+import type { Router } from './router.js';
 
 export type AgentsSocket = Socket<AgentsServerEvents, AgentsClientEvents>;
 export type Connect = (url: string, opts: { transports: string[]; withCredentials: boolean }) => AgentsSocket;
@@ -35,9 +36,8 @@ function uid(): string {
 const byActivity = (a: InboxItem, b: InboxItem) =>
   b.conversation.lastActivityAt.localeCompare(a.conversation.lastActivityAt) || Number(b.conversation.id) - Number(a.conversation.id);
 
-export function createConsole(me: MeDto, connect: Connect) {
+export function createConsole(me: MeDto, connect: Connect, router: Router) {
   const connected = signal(false);
-  const view = signal<'inbox' | 'contacts' | 'team'>('inbox');
   const filter = signal<InboxFilter>('open');
   const search = signal('');
   const inbox = signal<InboxItem[]>([]);
@@ -45,6 +45,8 @@ export function createConsole(me: MeDto, connect: Connect) {
   const nextCursor = signal<string | null>(null);
   const current = signal<OpenConversation | null>(null);
   const contacts = signal<ContactSummary[]>([]);
+  /** The contact page (`/console/contacts/<id>`), kept live like the open conversation's panel. */
+  const contactPage = signal<ContactDetail | null>(null);
   const selected = signal<ReadonlySet<string>>(new Set());
   const notices = signal<Notice[]>([]);
   /** conversationId → when the visitor's typing indicator expires. */
@@ -117,11 +119,14 @@ export function createConsole(me: MeDto, connect: Connect) {
     batch(() => {
       inbox.value = inbox.value.map((i) => (i.contact.id === contact.id ? { ...i, contact } : i)).filter(matches);
       contacts.value = contacts.value.map((c) => (c.id === contact.id ? contact : c));
+      const withEvent = (d: ContactDetail): ContactDetail => ({
+        ...d,
+        contact,
+        blockHistory: event && !d.blockHistory.some((e) => e.id === event.id) ? [...d.blockHistory, event] : d.blockHistory,
+      });
       const cur = current.value;
-      if (cur && cur.detail.contact.id === contact.id) {
-        const history = event && !cur.detail.blockHistory.some((e) => e.id === event.id) ? [...cur.detail.blockHistory, event] : cur.detail.blockHistory;
-        current.value = { ...cur, detail: { ...cur.detail, contact, blockHistory: history } };
-      }
+      if (cur && cur.detail.contact.id === contact.id) current.value = { ...cur, detail: withEvent(cur.detail) };
+      if (contactPage.value?.contact.id === contact.id) contactPage.value = withEvent(contactPage.value);
     });
   }
 
@@ -144,8 +149,8 @@ export function createConsole(me: MeDto, connect: Connect) {
     // (Re)connected: catch up on whatever happened while we were away.
     void loadInbox();
     const cur = current.value;
-    if (cur) void open(cur.conversation.id, false);
-    if (view.value === 'contacts') void loadContacts();
+    if (cur) void open(cur.conversation.id);
+    if (router.place.value.view === 'contacts') void loadContacts();
   });
   // Set while a request replaces the session cookie (own password change): see renewSession.
   let holdReconnect = false;
@@ -224,14 +229,15 @@ export function createConsole(me: MeDto, connect: Connect) {
     }, TYPING_TTL_MS + 50);
   });
 
-  async function open(conversationId: string, focusChange = true) {
+  /** Loads a conversation into the middle pane (the router calls it for `/console/conversations/<id>`). */
+  async function open(conversationId: string): Promise<boolean> {
     const res = await ask('conversation:open', { conversationId });
-    if (!res) return;
+    if (!res) return false;
     batch(() => {
       current.value = { conversation: res.conversation, messages: res.messages, detail: res.contact };
       inbox.value = inbox.value.map((i) => (i.conversation.id === conversationId ? { ...i, unread: 0 } : i));
-      if (focusChange) view.value = 'inbox';
     });
+    return true;
   }
 
   async function send(body: string, note: boolean): Promise<boolean> {
@@ -279,6 +285,13 @@ export function createConsole(me: MeDto, connect: Connect) {
     return true;
   }
 
+  async function loadContact(contactId: string): Promise<boolean> {
+    contactPage.value = null;
+    const res = await ask('contact:get', { contactId });
+    if (res) contactPage.value = res;
+    return !!res;
+  }
+
   async function loadContacts() {
     const res = await ask('contacts:list', { limit: 100 });
     if (res) contacts.value = res.items;
@@ -309,8 +322,8 @@ export function createConsole(me: MeDto, connect: Connect) {
 
   return {
     me,
+    router,
     connected,
-    view,
     filter,
     search,
     inbox,
@@ -318,6 +331,8 @@ export function createConsole(me: MeDto, connect: Connect) {
     nextCursor,
     current,
     contacts,
+    contactPage,
+    loadContact,
     selected,
     notices,
     typing,
@@ -334,7 +349,10 @@ export function createConsole(me: MeDto, connect: Connect) {
     notify,
     dismiss,
     renewSession,
-    destroy: () => socket.disconnect(),
+    destroy: () => {
+      socket.disconnect();
+      router.destroy();
+    },
   };
 }
 

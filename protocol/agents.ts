@@ -13,6 +13,10 @@ export interface AgentDto {
   name: string;
   role: AgentRole;
   createdAt: string;
+  /** Their picture (a square served by this server), or null for initials on `avatarColor`. */
+  avatarUrl: string | null;
+  /** 0–7: the colour behind their initials. */
+  avatarColor: number;
 }
 
 /** A console account in the admins' Team panel (`GET /console/api/agents`). */

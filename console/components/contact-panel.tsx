@@ -1,11 +1,24 @@
 import type { ContactDetail } from '../../protocol/agents.js';
-import { displayName, fullTime } from '../format.js';
+import { displayName, EMPTY, fullTime } from '../format.js';
+
+export interface ContactPanelProps {
+  detail: ContactDetail;
+  canBlock: boolean;
+  onBlock: (block: boolean) => void;
+  /** Below 1100 px the panel replaces the conversation: this goes back to it. */
+  onBack?: () => void;
+}
 
 /** Who the visitor is, their block state and the whole block history (who, when, why). */
-export function ContactPanel({ detail, canBlock, onBlock }: { detail: ContactDetail; canBlock: boolean; onBlock: (block: boolean) => void }) {
+export function ContactPanel({ detail, canBlock, onBlock, onBack }: ContactPanelProps) {
   const c = detail.contact;
   return (
     <aside class="panel" aria-labelledby="cp-title">
+      {onBack && (
+        <button type="button" class="btn ghost back" onClick={onBack}>
+          <span aria-hidden="true">←</span> Back to the conversation
+        </button>
+      )}
       <div class="panel-head">
         <h2 id="cp-title">{displayName(c)}</h2>
         {c.blocked && <span class="badge blocked">Blocked</span>}
@@ -14,9 +27,9 @@ export function ContactPanel({ detail, canBlock, onBlock }: { detail: ContactDet
         <dt>Type</dt>
         <dd>{c.type === 'customer' ? 'Customer' : 'Lead'}</dd>
         <dt>Email</dt>
-        <dd>{c.email ?? '—'}</dd>
+        <dd>{c.email ?? EMPTY}</dd>
         <dt>User ID</dt>
-        <dd class="mono">{c.userId ?? '—'}</dd>
+        <dd class="mono">{c.userId ?? EMPTY}</dd>
         <dt>Last activity</dt>
         <dd>{fullTime(c.lastActivity)}</dd>
         <dt>First seen</dt>

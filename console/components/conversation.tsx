@@ -113,21 +113,37 @@ function Typing({ s, conversationId, name, thread }: { s: ConsoleState; conversa
 }
 
 /** One conversation: full history with notes, typing, reply/note composer, close/reopen, block. */
-export function ConversationView({ s, c, onBlock }: { s: ConsoleState; c: OpenConversation; onBlock: (block: boolean) => void }) {
+export interface ConversationViewProps {
+  s: ConsoleState;
+  c: OpenConversation;
+  onBlock: (block: boolean) => void;
+  /** On a phone: back to the list. */
+  onBack?: () => void;
+  /** Below 1100 px: show the contact panel in this pane. */
+  onDetails?: () => void;
+}
+
+export function ConversationView({ s, c, onBlock, onBack, onDetails }: ConversationViewProps) {
   const thread = useRef<HTMLDivElement>(null);
   const name = displayName(c.detail.contact);
   const closed = c.conversation.state === 'closed';
   const blocked = c.detail.contact.blocked;
 
+  // The latest message stays in view, also when the block banner takes room above the thread.
   useEffect(() => {
     const el = thread.current;
     if (el) el.scrollTop = el.scrollHeight;
-  }, [c.messages.length, c.conversation.id]);
+  }, [c.messages.length, c.conversation.id, blocked]);
 
   return (
     <section class="conversation" aria-labelledby="conv-title">
       <header class="conv-head">
-        <div>
+        {onBack && (
+          <button type="button" class="btn ghost back" onClick={onBack} aria-label="Back to the inbox">
+            <span aria-hidden="true">←</span>
+          </button>
+        )}
+        <div class="conv-title">
           <h2 id="conv-title">{name}</h2>
           <span class="sub">
             Conversation #{c.conversation.id} · <span class={`state ${c.conversation.state}`}>{closed ? 'Closed' : 'Open'}</span>
@@ -135,6 +151,11 @@ export function ConversationView({ s, c, onBlock }: { s: ConsoleState; c: OpenCo
           </span>
         </div>
         <div class="conv-actions">
+          {onDetails && (
+            <button type="button" class="btn details-btn" onClick={onDetails}>
+              Details
+            </button>
+          )}
           <button type="button" class="btn" onClick={() => void s.setState(closed ? 'open' : 'closed')}>
             {closed ? 'Reopen' : 'Close'}
           </button>

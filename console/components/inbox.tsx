@@ -1,5 +1,6 @@
 import type { ConsoleState, InboxFilter } from '../state.js';
 import { displayName, initials, shortTime } from '../format.js';
+import { follow } from './link.js';
 
 const FILTERS: [InboxFilter, string][] = [
   ['open', 'Open'],
@@ -58,12 +59,11 @@ export function Inbox({ s }: { s: ConsoleState }) {
               : 'No messages yet';
             return (
               <li key={i.conversation.id}>
-                <button
-                  type="button"
+                <a
                   class={`conv${i.unread ? ' unread' : ''}${i.conversation.id === currentId ? ' active' : ''}`}
                   aria-current={i.conversation.id === currentId ? 'true' : undefined}
                   data-conversation={i.conversation.id}
-                  onClick={() => void s.open(i.conversation.id)}
+                  {...follow(s, 'conversations', i.conversation.id)}
                 >
                   <span class="avatar" aria-hidden="true">
                     {initials(i.contact)}
@@ -84,7 +84,7 @@ export function Inbox({ s }: { s: ConsoleState }) {
                       )}
                     </span>
                   </span>
-                </button>
+                </a>
               </li>
             );
           })}

@@ -30,14 +30,15 @@ export function Team({ s }: { s: ConsoleState }) {
 
   const active = agents.filter((a) => !a.deactivatedAt).length;
   return (
-    <section class="contacts" aria-labelledby="team-title">
-      <div class="contacts-head">
+    <section class="page" aria-labelledby="team-title">
+      <div class="page-head">
         <h2 id="team-title">Team</h2>
         <span class="hint">
           {active} active of {agents.length}
         </span>
       </div>
       <AddAgent s={s} onAdded={put} />
+      <div class="table-wrap" tabIndex={0} role="region" aria-label="Team members">
       <table class="table">
         <thead>
           <tr>
@@ -85,6 +86,7 @@ export function Team({ s }: { s: ConsoleState }) {
           ))}
         </tbody>
       </table>
+      </div>
       {pending?.kind === 'deactivate' && (
         <Modal
           id="deactivate"

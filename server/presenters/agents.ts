@@ -3,7 +3,12 @@ import type { AgentRecord, BlockEventRecord, ContactRecord, ConversationRecord, 
 
 const PREVIEW_LENGTH = 140;
 
-export const agentDto = (a: AgentRecord): AgentDto => ({ id: a.id, email: a.email, name: a.name, role: a.role, createdAt: a.createdAt });
+/** Until an agent picks one: a colour from their id, so two agents' initials rarely look alike. */
+const defaultColor = (id: string) => [...id].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7) % 8;
+
+export const agentDto = (a: AgentRecord): AgentDto => ({
+  id: a.id, email: a.email, name: a.name, role: a.role, createdAt: a.createdAt, avatarUrl: null, avatarColor: defaultColor(a.id),
+});
 
 export const contactSummary = (c: ContactRecord): ContactSummary => ({
   id: c.id,

@@ -1,53 +1,21 @@
 // End to end in real headless Chromium: the demo page with the widget (visitor) and the
 // console (agent), side by side, against one real server. Screenshots of both pages at each
 // step go to test-artifacts/console/.
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureFirstAdmin } from '../../server/core/agents.js';
 import { sdk } from '../support/api.js';
+import { axe, haveChromium, launchChromium } from '../support/browser.js';
 import { startServer, type TestServer } from '../support/server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = join(import.meta.dirname, '../..');
-const artifacts = join(root, 'test-artifacts/console');
+const artifacts = join(root, 'test-artifacts/console/flow');
 const ADMIN = { email: 'admin@parley.local', password: 'e2e admin password' };
 
-function haveChromium(): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  const msg = `\n!!! ${CHROMIUM} not found: the console end-to-end test is SKIPPED. Install Debian's chromium (never download a browser).\n`;
-  if (process.env.CI === 'true') throw new Error(msg);
-  console.warn(msg);
-  return false;
-}
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/**
- * Runs axe-core in the page. Injected through the DevTools protocol (page.evaluate), which
- * the page's CSP does not govern, so the pages keep their real CSP during the whole test.
- */
-async function axe(page: Page, label: string) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(async () => {
-    const r = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v: any) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.slice(0, 6).map((n: any) => `${n.target.join(' ')}: ${n.any[0]?.message ?? n.failureSummary}`),
-    }));
-  });
-  const serious = result.filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical');
-  // Soft: the flow goes on (and screenshots are taken) while the test is still marked failed.
-  expect.soft(serious, `${label}: serious or critical axe violations`).toEqual([]);
-  return result;
-}
-
-describe.skipIf(!haveChromium())('agents console, end to end with the widget', () => {
+describe.skipIf(!haveChromium('the console end-to-end test'))('agents console, end to end with the widget', () => {
   let server: TestServer;
   let browser: Browser;
   let visitor: Page;
@@ -80,10 +48,7 @@ describe.skipIf(!haveChromium())('agents console, end to end with the widget', (
     mkdirSync(artifacts, { recursive: true });
     server = await startServer();
     expect(await ensureFirstAdmin(server.parley.core.agents, server.parley.store, { password: ADMIN.password })).toEqual(ADMIN);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
+    browser = await launchChromium();
     visitor = await (await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'en-US', colorScheme: 'light' })).newPage();
     agent = await (await browser.newContext({ viewport: { width: 1440, height: 860 }, locale: 'en-GB', colorScheme: 'light' })).newPage();
     watch(visitor, 'widget page');
@@ -108,7 +73,7 @@ describe.skipIf(!haveChromium())('agents console, end to end with the widget', (
     await shoot('sign-in-error');
     await agent.getByLabel('Password').fill(ADMIN.password);
     await agent.getByRole('button', { name: 'Sign in' }).click();
-    await agent.getByRole('heading', { name: 'Inbox' }).waitFor();
+    await agent.getByRole('heading', { name: 'Inbox', exact: true }).waitFor();
     await agent.locator('.dot.on').waitFor();
     await visitor.goto(`${server.url}/`);
     await visitor.locator('parley-messenger button.l').waitFor();
@@ -122,7 +87,7 @@ describe.skipIf(!haveChromium())('agents console, end to end with the widget', (
     await input.press('Enter');
     await visitor.locator('parley-messenger .m.me[data-status="sent"]').waitFor();
 
-    const row = agent.locator('button.conv', { hasText: 'order #1042' });
+    const row = agent.locator('a.conv', { hasText: 'order #1042' });
     await row.waitFor({ timeout: 5000 });
     await row.locator('.badge.unread').waitFor();
     await shoot('visitor-wrote');
@@ -212,7 +177,7 @@ describe.skipIf(!haveChromium())('agents console, end to end with the widget', (
     await record.waitFor();
     expect(await record.textContent()).toMatch(/Blocked by Admin.*Abusive messages to staff/);
     expect(await agent.locator('.panel .badge.blocked').count()).toBe(1);
-    expect(await agent.locator('button.conv .badge.blocked').count()).toBe(1);
+    expect(await agent.locator('a.conv .badge.blocked').count()).toBe(1);
     await axe(agent, 'console, contact blocked');
     await axe(visitor, 'widget page, contact blocked');
     await shoot('blocked');
@@ -220,17 +185,17 @@ describe.skipIf(!haveChromium())('agents console, end to end with the widget', (
 
   it('shows a blocked contact under the Blocked filter and finds it by search', async () => {
     await agent.getByRole('button', { name: 'Blocked', exact: true }).click();
-    await agent.locator('button.conv', { hasText: 'Forced' }).waitFor({ state: 'detached' });
-    await agent.locator('button.conv .badge.blocked').waitFor();
+    await agent.locator('a.conv', { hasText: 'Forced' }).waitFor({ state: 'detached' });
+    await agent.locator('a.conv .badge.blocked').waitFor();
     await agent.getByRole('button', { name: 'Closed', exact: true }).click();
     await agent.getByText('No conversations here.').waitFor();
     await agent.getByRole('button', { name: 'All', exact: true }).click();
     await agent.getByLabel('Search by name or email').fill('nobody-matches-this');
     await agent.getByText('No conversations here.').waitFor();
     await agent.getByLabel('Search by name or email').fill('');
-    await agent.locator('button.conv').first().waitFor();
+    await agent.locator('a.conv').first().waitFor();
     await agent.getByRole('button', { name: 'Open', exact: true }).click();
-    await agent.locator('button.conv').first().waitFor();
+    await agent.locator('a.conv').first().waitFor();
   });
 
   it('the agent unblocks from the contact panel; the visitor writes again and it arrives live', async () => {
@@ -264,7 +229,7 @@ describe.skipIf(!haveChromium())('agents console, end to end with the widget', (
   });
 
   it('bulk blocks from the contacts list, and the open console reflects a REST block live', async () => {
-    await agent.getByRole('button', { name: 'Contacts' }).click();
+    await agent.getByRole('link', { name: 'Contacts' }).click();
     const row = agent.locator('tbody tr').first();
     await row.waitFor();
     await agent.getByLabel('Select all contacts').check();
@@ -281,8 +246,8 @@ describe.skipIf(!haveChromium())('agents console, end to end with the widget', (
     await visitor.locator('parley-messenger textarea').waitFor({ timeout: 2000 });
 
     // A block through the REST API (the business's backend) shows up in the console live.
-    await agent.getByRole('button', { name: /Inbox/ }).click();
-    await agent.locator('button.conv').first().click();
+    await agent.getByRole('link', { name: /Inbox/ }).click();
+    await agent.locator('a.conv').first().click();
     const contactId = (await server.parley.store.contacts.list({ type: 'all', limit: 1 })).items[0].id;
     const res = await fetch(`${server.url}/v2/contacts/${contactId}/block`, {
       method: 'POST',

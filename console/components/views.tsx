@@ -1,0 +1,41 @@
+// The console's views, one row each: the router finds a view by the first path segment
+// (`/console/<view>[/<id>]`) and the top navigation lists the rows with a label. A new screen
+// is one row here plus its component.
+import type { VNode } from 'preact';
+import type { ConsoleState } from '../state.js';
+import { ContactPage } from './contact-page.js';
+import { Contacts } from './contacts.js';
+import { Profile } from './profile.js';
+import { Team } from './team.js';
+import { Workspace } from './workspace.js';
+
+/** What the shell hands every view. */
+export interface ViewProps {
+  s: ConsoleState;
+  /** The second path segment, e.g. the conversation or contact id. */
+  id: string | null;
+  /** Opens the block/unblock confirmation (one contact, or the contacts selected in the list). */
+  askBlock(target: { contactId: string; subject: string } | 'selected', block: boolean): void;
+}
+
+export interface ViewDef {
+  view: string;
+  /** In the top navigation; views without a label are reached by links (e.g. the profile). */
+  label?: string;
+  adminOnly?: boolean;
+  /** The view fills the width (no inbox column). */
+  single?: boolean;
+  render(props: ViewProps): VNode;
+}
+
+export const VIEWS: ViewDef[] = [
+  { view: 'conversations', label: 'Inbox', render: (p) => <Workspace {...p} /> },
+  { view: 'contacts', label: 'Contacts', single: true, render: (p) => (p.id ? <ContactPage {...p} id={p.id} /> : <Contacts {...p} />) },
+  { view: 'team', label: 'Team', adminOnly: true, single: true, render: (p) => <Team s={p.s} /> },
+  { view: 'profile', single: true, render: (p) => <Profile s={p.s} /> },
+];
+
+export const DEFAULT_VIEW = 'conversations';
+
+/** The view for a path segment the agent may see, else the inbox. */
+export const viewFor = (name: string, isAdmin: boolean) => VIEWS.find((v) => v.view === name && (isAdmin || !v.adminOnly)) ?? VIEWS[0]!;
