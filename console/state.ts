@@ -4,8 +4,10 @@ import { batch, computed, signal } from '@preact/signals';
 import type { Socket } from 'socket.io-client';
 import type {
   AgentsAckData, AgentsClientEvents, AgentsServerEvents, BlockEventDto, BulkResult, ContactDetail, ContactSummary, ConversationDto, InboxItem, MeDto,
+  TeamMemberDto, TimelineEventDto,
 } from '../protocol/agents.js';
 import type { Ack, MessageDto } from '../protocol/types.js';
+import { api } from './api.js';
 import { displayName } from './format.js';
 import type { Router } from './router.js';
 
@@ -14,11 +16,15 @@ export type Connect = (url: string, opts: { transports: string[]; withCredential
 
 /** Inbox tabs: open, closed, blocked contacts (any state), everything. */
 export type InboxFilter = 'open' | 'closed' | 'blocked' | 'all';
+/** Whose conversations the inbox lists. */
+export type AssigneeFilter = 'mine' | 'unassigned' | 'all';
 
 export interface OpenConversation {
   conversation: ConversationDto;
   messages: MessageDto[];
   detail: ContactDetail;
+  /** Assignment and state changes, oldest first (block events come from `detail.blockHistory`). */
+  timeline: TimelineEventDto[];
 }
 
 export interface Notice {
@@ -39,6 +45,9 @@ const byActivity = (a: InboxItem, b: InboxItem) =>
 export function createConsole(me: MeDto, connect: Connect, router: Router) {
   const connected = signal(false);
   const filter = signal<InboxFilter>('open');
+  const assignee = signal<AssigneeFilter>('all');
+  /** The team, for assignee names and the assign menu (every agent may read it). */
+  const team = signal<TeamMemberDto[]>([]);
   const search = signal('');
   const inbox = signal<InboxItem[]>([]);
   const inboxLoading = signal(true);
@@ -88,6 +97,9 @@ export function createConsole(me: MeDto, connect: Connect, router: Router) {
     if (f === 'open' && item.conversation.state === 'closed') return false;
     if (f === 'closed' && item.conversation.state !== 'closed') return false;
     if (f === 'blocked' && !item.contact.blocked) return false;
+    const a = assignee.value;
+    if (a === 'mine' && item.conversation.assigneeId !== me.agent.id) return false;
+    if (a === 'unassigned' && item.conversation.assigneeId !== null) return false;
     const q = search.value.trim().toLowerCase();
     return !q || [item.contact.name, item.contact.email].some((s) => s?.toLowerCase().includes(q));
   }
@@ -97,6 +109,7 @@ export function createConsole(me: MeDto, connect: Connect, router: Router) {
     return {
       ...(f === 'open' || f === 'closed' ? { state: f } : {}),
       ...(f === 'blocked' ? { blocked: true } : {}),
+      ...(assignee.value === 'mine' ? { assignee: 'me' as const } : assignee.value === 'unassigned' ? { assignee: 'unassigned' as const } : {}),
       ...(search.value.trim() ? { search: search.value.trim() } : {}),
       limit: 50,
     };
@@ -130,12 +143,18 @@ export function createConsole(me: MeDto, connect: Connect, router: Router) {
     });
   }
 
-  function setConversation(conversation: ConversationDto) {
+  function setConversation(conversation: ConversationDto, events: TimelineEventDto[] = []) {
+    const listed = inbox.value.some((i) => i.conversation.id === conversation.id);
     batch(() => {
       inbox.value = inbox.value.map((i) => (i.conversation.id === conversation.id ? { ...i, conversation } : i)).filter(matches).sort(byActivity);
       const cur = current.value;
-      if (cur?.conversation.id === conversation.id) current.value = { ...cur, conversation };
+      if (cur?.conversation.id === conversation.id) {
+        const timeline = [...cur.timeline, ...events.filter((e) => !cur.timeline.some((t) => t.id === e.id))];
+        current.value = { ...cur, conversation, timeline };
+      }
     });
+    // Assigned to me or released while I look at Mine or Unassigned: it may belong in the list now.
+    if (!listed && assignee.value !== 'all') void loadInbox();
   }
 
   function addMessage(message: MessageDto) {
@@ -148,6 +167,7 @@ export function createConsole(me: MeDto, connect: Connect, router: Router) {
     connected.value = true;
     // (Re)connected: catch up on whatever happened while we were away.
     void loadInbox();
+    void loadTeam();
     const cur = current.value;
     if (cur) void open(cur.conversation.id);
     if (router.place.value.view === 'contacts') void loadContacts();
@@ -197,7 +217,7 @@ export function createConsole(me: MeDto, connect: Connect, router: Router) {
       inbox.value = inbox.value.map((i) => (i.lastMessage?.id === message.id ? { ...i, lastMessage: { ...i.lastMessage, body: '' } } : i));
     });
   });
-  socket.on('conversation:updated', ({ conversation }) => setConversation(conversation));
+  socket.on('conversation:updated', ({ conversation, timeline }) => setConversation(conversation, timeline));
   socket.on('conversation:deleted', ({ conversationId }) => {
     inbox.value = inbox.value.filter((i) => i.conversation.id !== conversationId);
     if (current.value?.conversation.id === conversationId) current.value = null;
@@ -234,7 +254,7 @@ export function createConsole(me: MeDto, connect: Connect, router: Router) {
     const res = await ask('conversation:open', { conversationId });
     if (!res) return false;
     batch(() => {
-      current.value = { conversation: res.conversation, messages: res.messages, detail: res.contact };
+      current.value = { conversation: res.conversation, messages: res.messages, detail: res.contact, timeline: res.timeline };
       inbox.value = inbox.value.map((i) => (i.conversation.id === conversationId ? { ...i, unread: 0 } : i));
     });
     return true;
@@ -274,6 +294,22 @@ export function createConsole(me: MeDto, connect: Connect, router: Router) {
     if (!cur) return;
     const res = await ask(state === 'closed' ? 'conversation:close' : 'conversation:reopen', { conversationId: cur.conversation.id });
     if (res) setConversation(res.conversation);
+  }
+
+  /** Assigns the open conversation to an agent, or to nobody (null). */
+  async function assign(assigneeId: string | null) {
+    const cur = current.value;
+    if (!cur) return;
+    const res = await ask('conversation:assign', { conversationId: cur.conversation.id, assigneeId });
+    if (res) setConversation(res.conversation);
+  }
+
+  async function loadTeam() {
+    try {
+      team.value = (await api<{ data: TeamMemberDto[] }>('GET', '/agents')).data;
+    } catch {
+      // Names fall back to "an agent" until the next reconnect.
+    }
   }
 
   async function setBlocked(contactId: string, blocked: boolean, reason: string | null): Promise<boolean> {
@@ -325,6 +361,9 @@ export function createConsole(me: MeDto, connect: Connect, router: Router) {
     router,
     connected,
     filter,
+    assignee,
+    team,
+    assign,
     search,
     inbox,
     inboxLoading,

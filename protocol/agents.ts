@@ -91,6 +91,21 @@ export interface ConversationDto {
   title: string | null;
   createdAt: string;
   lastActivityAt: string;
+  /** The agent it is assigned to, or null (unassigned). */
+  assigneeId: string | null;
+}
+
+/** An assignment or state change in a conversation's timeline (between its messages, by time). */
+export interface TimelineEventDto {
+  id: string;
+  conversationId: string;
+  kind: 'assigned' | 'unassigned' | 'closed' | 'reopened' | 'snoozed';
+  actorType: 'admin' | 'api' | 'system';
+  actorId: string | null;
+  actorName: string | null;
+  assigneeId: string | null;
+  assigneeName: string | null;
+  createdAt: string;
 }
 
 /** The latest message of a conversation, body cut to a preview. */
@@ -132,7 +147,10 @@ export interface ContactDetail {
   sharedDevice?: ContactSummary[];
 }
 
-/** `inbox:list`: `state` open also lists snoozed; `blocked` true/false filters, absent lists both; `search` is a case-insensitive substring of name or email. */
+/**
+ * `inbox:list`: `state` open also lists snoozed; `blocked` true/false filters, absent lists both; `search` is a
+ * case-insensitive substring of name or email; `assignee` `me` or `unassigned` (absent: anyone's).
+ */
 export type InboxQuery = NonNullable<v.InferInput<typeof InboxListSchema>>;
 
 export interface ContactsQuery {
@@ -154,7 +172,7 @@ export interface AgentsClientEvents {
   /** History including internal notes, the contact panel; marks the conversation read. */
   'conversation:open': (
     payload: { conversationId: string },
-    ack: AckFn<{ conversation: ConversationDto; messages: MessageDto[]; contact: ContactDetail }>,
+    ack: AckFn<{ conversation: ConversationDto; messages: MessageDto[]; contact: ContactDetail; timeline: TimelineEventDto[] }>,
   ) => void;
   'conversation:read': (payload: { conversationId: string }, ack: AckFn<Record<never, never>>) => void;
   'conversation:reply': (payload: AgentSendPayload, ack: AckFn<{ message: MessageDto }>) => void;
@@ -162,6 +180,8 @@ export interface AgentsClientEvents {
   'conversation:note': (payload: AgentSendPayload, ack: AckFn<{ message: MessageDto }>) => void;
   'conversation:close': (payload: { conversationId: string }, ack: AckFn<{ conversation: ConversationDto }>) => void;
   'conversation:reopen': (payload: { conversationId: string }, ack: AckFn<{ conversation: ConversationDto }>) => void;
+  /** Assigns to an active agent, or unassigns with null; every console sees it live. */
+  'conversation:assign': (payload: { conversationId: string; assigneeId: string | null }, ack: AckFn<{ conversation: ConversationDto }>) => void;
   /** Relayed to the visitor as messenger `agent:typing`. */
   typing: (payload: TypingPayload) => void;
   'contact:get': (payload: { contactId: string }, ack: AckFn<ContactDetail>) => void;
@@ -188,7 +208,8 @@ export interface AgentsServerEvents {
   'message:new': (payload: AgentsMessagePayload) => void;
   /** A message was redacted: `message` has an empty body and `redacted: true`. */
   'message:redacted': (payload: { message: MessageDto }) => void;
-  'conversation:updated': (payload: { conversation: ConversationDto }) => void;
+  /** `timeline`: the assignment or state changes this update made (absent for a title edit). */
+  'conversation:updated': (payload: { conversation: ConversationDto; timeline?: TimelineEventDto[] }) => void;
   'conversation:deleted': (payload: { conversationId: string; contactId: string }) => void;
   'contact:updated': (payload: { contact: ContactSummary }) => void;
   'contact:deleted': (payload: { contactId: string }) => void;

@@ -1,6 +1,7 @@
 import type { RefObject } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { MAX_BODY_LENGTH } from '../../protocol/limits.js';
+import type { BlockEventDto, TimelineEventDto } from '../../protocol/agents.js';
 import type { MessageDto } from '../../protocol/types.js';
 import { Markdown } from '../../widget/markdown.js';
 import { clockTime, displayName, fullTime } from '../format.js';
@@ -89,6 +90,77 @@ function Composer({ s, blocked }: { s: ConsoleState; blocked: boolean }) {
   );
 }
 
+const actorOf = (type: string, name: string | null) =>
+  type === 'admin' ? name ?? 'An agent' : type === 'api' ? 'The API' : type === 'rule' ? 'A protection rule' : 'Parley';
+
+/** A change between messages: assignment, state, block; the time in the same format as messages. */
+function Event({ at, text, kind }: { at: string; text: string; kind: string }) {
+  return (
+    <p class={`event ${kind}`}>
+      <span>{text}</span> <time dateTime={at} title={fullTime(at)}>{clockTime(at)}</time>
+    </p>
+  );
+}
+
+function eventText(e: TimelineEventDto): string {
+  const who = actorOf(e.actorType, e.actorName);
+  switch (e.kind) {
+    case 'assigned':
+      return e.assigneeId === e.actorId ? `${who} took the conversation` : `${who} assigned it to ${e.assigneeName ?? 'an agent'}`;
+    case 'unassigned':
+      return `${who} unassigned it`;
+    case 'closed':
+      return `${who} closed the conversation`;
+    case 'reopened':
+      return `${who} reopened the conversation`;
+    case 'snoozed':
+      return `${who} snoozed the conversation`;
+  }
+}
+
+const blockText = (e: BlockEventDto, name: string) =>
+  `${actorOf(e.actorType, e.actorName)} ${e.action === 'block' ? 'blocked' : 'unblocked'} ${name}${e.reason ? `: “${e.reason}”` : ''}`;
+
+type Entry = { at: string; m?: MessageDto; e?: TimelineEventDto; b?: BlockEventDto };
+
+/** Messages, assignment and state changes and block events, in time order (ties keep messages first). */
+function entries(c: OpenConversation): Entry[] {
+  const all: Entry[] = [
+    ...c.messages.map((m) => ({ at: m.createdAt, m })),
+    ...(c.timeline ?? []).map((e) => ({ at: e.createdAt, e })),
+    ...(c.detail.blockHistory ?? []).map((b) => ({ at: b.createdAt, b })),
+  ];
+  return all.sort((x, y) => x.at.localeCompare(y.at));
+}
+
+/** "Assign to me" and a menu of the team (active agents), or unassigned. */
+function Assignee({ s, c }: { s: ConsoleState; c: OpenConversation }) {
+  const id = c.conversation.assigneeId;
+  const me = s.me.agent.id;
+  const team = (s.team?.value ?? []).filter((a) => !a.deactivatedAt || a.id === id);
+  return (
+    <div class="assign">
+      <label>
+        <span class="sr-only">Assignee</span>
+        <select value={id ?? ''} onChange={(e) => void s.assign(e.currentTarget.value || null)}>
+          <option value="">Unassigned</option>
+          {id && !team.some((a) => a.id === id) && <option value={id}>An agent</option>}
+          {team.map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.id === me ? `You (${a.name})` : a.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      {id !== me && (
+        <button type="button" class="btn" onClick={() => void s.assign(me)}>
+          Assign to me
+        </button>
+      )}
+    </div>
+  );
+}
+
 /** "X is typing…": the only part of the view that reads the typing map, so its updates re-render just this line. */
 function Typing({ s, conversationId, name, thread }: { s: ConsoleState; conversationId: string; name: string; thread: RefObject<HTMLDivElement | null> }) {
   const typing = (s.typing.value.get(conversationId) ?? 0) > Date.now();
@@ -133,7 +205,7 @@ export function ConversationView({ s, c, onBlock, onBack, onDetails }: Conversat
   useEffect(() => {
     const el = thread.current;
     if (el) el.scrollTop = el.scrollHeight;
-  }, [c.messages.length, c.conversation.id, blocked]);
+  }, [c.messages.length, c.timeline?.length, c.conversation.id, blocked]);
 
   return (
     <section class="conversation" aria-labelledby="conv-title">
@@ -151,6 +223,7 @@ export function ConversationView({ s, c, onBlock, onBack, onDetails }: Conversat
           </span>
         </div>
         <div class="conv-actions">
+          <Assignee s={s} c={c} />
           {onDetails && (
             <button type="button" class="btn details-btn" onClick={onDetails}>
               Details
@@ -173,9 +246,15 @@ export function ConversationView({ s, c, onBlock, onBack, onDetails }: Conversat
       )}
       <div class="thread" ref={thread} role="log" aria-label={`Messages with ${name}`} tabIndex={0}>
         {c.messages.length === 0 && <p class="empty">No messages yet.</p>}
-        {c.messages.map((m) => (
-          <Message key={m.id} m={m} contactName={name} />
-        ))}
+        {entries(c).map((x) =>
+          x.m ? (
+            <Message key={x.m.id} m={x.m} contactName={name} />
+          ) : x.e ? (
+            <Event key={x.e.id} at={x.at} kind={x.e.kind} text={eventText(x.e)} />
+          ) : (
+            <Event key={x.b!.id} at={x.at} kind={x.b!.action} text={blockText(x.b!, name)} />
+          ),
+        )}
       </div>
       <Typing s={s} conversationId={c.conversation.id} name={name} thread={thread} />
       <Composer s={s} blocked={blocked} />

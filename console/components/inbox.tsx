@@ -1,4 +1,4 @@
-import type { ConsoleState, InboxFilter } from '../state.js';
+import type { AssigneeFilter, ConsoleState, InboxFilter } from '../state.js';
 import { displayName, initials, shortTime } from '../format.js';
 import { follow } from './link.js';
 
@@ -6,8 +6,38 @@ const FILTERS: [InboxFilter, string][] = [
   ['open', 'Open'],
   ['closed', 'Closed'],
   ['blocked', 'Blocked'],
+  ['all', 'Any state'],
+];
+const ASSIGNEES: [AssigneeFilter, string][] = [
+  ['mine', 'Mine'],
+  ['unassigned', 'Unassigned'],
   ['all', 'All'],
 ];
+
+/** One row of toggle chips; choosing one reloads the list. */
+function Chips<T extends string>({ s, label, options, value, set }: { s: ConsoleState; label: string; options: [T, string][]; value: T; set: (v: T) => void }) {
+  return (
+    <div class="filters" role="group" aria-label={label}>
+      {options.map(([f, text]) => (
+        <button
+          key={f}
+          type="button"
+          class="chip"
+          aria-pressed={value === f}
+          onClick={() => {
+            set(f);
+            void s.loadInbox();
+          }}
+        >
+          {text}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** "You", a teammate's name, or "an agent" while the team is loading. */
+export const assigneeName = (s: ConsoleState, id: string) => (id === s.me.agent.id ? 'You' : s.team.value.find((a) => a.id === id)?.name ?? 'an agent');
 
 /** The live conversation list: filters, search, last activity first, unread markers. */
 export function Inbox({ s }: { s: ConsoleState }) {
@@ -18,22 +48,8 @@ export function Inbox({ s }: { s: ConsoleState }) {
     <section class="inbox" aria-labelledby="inbox-title">
       <div class="inbox-head">
         <h2 id="inbox-title">Inbox</h2>
-        <div class="filters" role="group" aria-label="Filter conversations">
-          {FILTERS.map(([f, label]) => (
-            <button
-              key={f}
-              type="button"
-              class="chip"
-              aria-pressed={s.filter.value === f}
-              onClick={() => {
-                s.filter.value = f;
-                void s.loadInbox();
-              }}
-            >
-              {label}
-            </button>
-          ))}
-        </div>
+        <Chips s={s} label="Whose conversations" options={ASSIGNEES} value={s.assignee.value} set={(v) => (s.assignee.value = v)} />
+        <Chips s={s} label="Filter conversations" options={FILTERS} value={s.filter.value} set={(v) => (s.filter.value = v)} />
         <label class="search">
           <span class="sr-only">Search by name or email</span>
           <input
@@ -77,6 +93,7 @@ export function Inbox({ s }: { s: ConsoleState }) {
                     <span class="conv-tags">
                       {i.contact.blocked && <span class="badge blocked">Blocked</span>}
                       {i.conversation.state === 'closed' && <span class="badge">Closed</span>}
+                      {i.conversation.assigneeId && <span class="badge assignee">{assigneeName(s, i.conversation.assigneeId)}</span>}
                       {i.unread > 0 && (
                         <span class="badge unread" aria-label={`${i.unread} unread`}>
                           {i.unread}

@@ -12,10 +12,12 @@ export const InboxListSchema = v.optional(v.object({
   state: v.optional(v.picklist(['open', 'closed'])),
   blocked: v.optional(v.boolean()),
   search: v.optional(shortText(200)),
+  assignee: v.optional(v.picklist(['me', 'unassigned'])),
   limit,
   cursor,
 }), {});
 export const ConversationRefSchema = v.object({ conversationId: ConversationId });
+export const AssignSchema = v.object({ conversationId: ConversationId, assigneeId: v.nullable(ObjectId) });
 export const AgentSendSchema = v.object({ conversationId: ConversationId, body: MessageBody, clientId: ClientId });
 export const AgentTypingSchema = v.object({ conversationId: ConversationId, typing: v.boolean() });
 export const ContactRefSchema = v.object({ contactId: ObjectId });

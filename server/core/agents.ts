@@ -243,8 +243,10 @@ export class Agents {
     return results;
   }
 
-  inbox(agentId: string, query: Omit<InboxQuery, 'agentId'>) {
-    return this.store.conversations.listInbox({ ...query, agentId });
+  /** The agent's inbox; `assignee` `me` is this agent's conversations, `unassigned` nobody's. */
+  inbox(agentId: string, { assignee, ...query }: Omit<InboxQuery, 'agentId' | 'assigneeId'> & { assignee?: 'me' | 'unassigned' }) {
+    const assigneeId = assignee === 'me' ? agentId : assignee === 'unassigned' ? null : undefined;
+    return this.store.conversations.listInbox({ ...query, agentId, ...(assigneeId !== undefined ? { assigneeId } : {}) });
   }
 
   markRead(agentId: string, conversationId: string) {

@@ -1,5 +1,5 @@
-import type { AgentDto, BlockEventDto, ContactSummary, ConversationDto, InboxItem, MessagePreview } from '../../protocol/agents.js';
-import type { AgentRecord, BlockEventRecord, ContactRecord, ConversationRecord, InboxRow, MessageRecord } from '../store/store.js';
+import type { AgentDto, BlockEventDto, ContactSummary, ConversationDto, InboxItem, MessagePreview, TimelineEventDto } from '../../protocol/agents.js';
+import type { AgentRecord, BlockEventRecord, ConversationEventRecord, ContactRecord, ConversationRecord, InboxRow, MessageRecord } from '../store/store.js';
 
 const PREVIEW_LENGTH = 140;
 
@@ -29,6 +29,19 @@ export const conversationDto = (c: ConversationRecord): ConversationDto => ({
   title: c.title,
   createdAt: c.createdAt,
   lastActivityAt: c.lastActivityAt,
+  assigneeId: c.adminAssigneeId,
+});
+
+export const timelineEventDto = (e: ConversationEventRecord): TimelineEventDto => ({
+  id: e.id,
+  conversationId: e.conversationId,
+  kind: e.kind,
+  actorType: e.actor.type,
+  actorId: e.actor.id,
+  actorName: e.actor.name,
+  assigneeId: e.assignee?.id ?? null,
+  assigneeName: e.assignee?.name ?? null,
+  createdAt: e.createdAt,
 });
 
 export const messagePreview = (m: MessageRecord): MessagePreview => ({

@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import type { Logger } from 'pino';
 import type { AgentsClientEvents, AgentsServerEvents, ContactDetail } from '../../protocol/agents.js';
 import {
-  AgentSendSchema, AgentTypingSchema, BlockSchema, BulkBlockSchema, ContactRefSchema, ContactsListSchema, ConversationRefSchema, InboxListSchema,
+  AgentSendSchema, AgentTypingSchema, AssignSchema, BlockSchema, BulkBlockSchema, ContactRefSchema, ContactsListSchema, ConversationRefSchema, InboxListSchema,
 } from '../../protocol/schemas/agents.js';
 import { MESSENGER_NAMESPACE } from '../../protocol/messenger.js';
 import { agentSession } from '../auth/agent-session.js';
@@ -11,7 +11,7 @@ import { sameOrigin, sessionFromHeaders } from '../auth/session.js';
 import type { Config } from '../config.js';
 import type { Core } from '../core/core.js';
 import type { AgentRecord } from '../store/store.js';
-import { blockEventDto, contactSummary, conversationDto, inboxItem } from '../presenters/agents.js';
+import { blockEventDto, contactSummary, conversationDto, inboxItem, timelineEventDto } from '../presenters/agents.js';
 import { contactRoom, messageDto } from './dto.js';
 import { AGENTS_NAMESPACE } from './namespaces.js';
 import { acked, parsePayload, refuse } from './socket-validation.js';
@@ -63,6 +63,7 @@ export function setupAgents(io: Server, core: Core, config: Config, logger: Logg
 
   nsp.on('connection', (socket: AgentsSocket) => {
     const { agent } = socket.data;
+    const actor = { type: 'admin' as const, id: agent.id, name: agent.name };
     // The socket lives no longer than its session.
     const expiry = setTimeout(() => socket.disconnect(true), Math.min(MAX_TIMER_MS, Math.max(0, socket.data.sessionExpiresAt - Date.now())));
     socket.once('disconnect', () => clearTimeout(expiry));
@@ -86,12 +87,13 @@ export function setupAgents(io: Server, core: Core, config: Config, logger: Logg
     on('conversation:open', async (payload) => {
       const { conversationId } = parsePayload(ConversationRefSchema, payload);
       const conversation = await core.conversations.get(conversationId);
-      const [messages, contact] = await Promise.all([
+      const [messages, contact, timeline] = await Promise.all([
         core.conversations.parts(conversationId, { includeNotes: true }),
         contactDetail(core, conversation.contactId),
+        core.conversations.timeline(conversationId),
         core.agents.markRead(agent.id, conversationId),
       ]);
-      return { conversation: conversationDto(conversation), messages: messages.map(messageDto), contact };
+      return { conversation: conversationDto(conversation), messages: messages.map(messageDto), contact, timeline: timeline.map(timelineEventDto) };
     });
 
     on('conversation:read', async (payload) => {
@@ -113,9 +115,14 @@ export function setupAgents(io: Server, core: Core, config: Config, logger: Logg
     for (const [event, state] of [['conversation:close', 'closed'], ['conversation:reopen', 'open']] as const) {
       on(event, async (payload) => {
         const { conversationId } = parsePayload(ConversationRefSchema, payload);
-        return { conversation: conversationDto(await core.conversations.update(conversationId, { state })) };
+        return { conversation: conversationDto(await core.conversations.update(conversationId, { state }, actor)) };
       });
     }
+
+    on('conversation:assign', async (payload) => {
+      const { conversationId, assigneeId } = parsePayload(AssignSchema, payload);
+      return { conversation: conversationDto(await core.conversations.update(conversationId, { adminAssigneeId: assigneeId }, actor)) };
+    });
 
     socket.on('typing', (payload: unknown) => {
       const parsed = v.safeParse(AgentTypingSchema, payload);

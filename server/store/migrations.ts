@@ -181,6 +181,32 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       await db.schema.createIndex('contacts_last_ip').on('contacts').columns(['last_ip', 'created_at']).execute();
     },
   };
+  all[name(11, 'conversation_timeline_agent_profiles')] = {
+    async up(db) {
+      // Assignment and state changes, shown in the conversation's timeline between messages.
+      await db.schema.createTable('conversation_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('conversation_id', dialect.kind === 'postgres' ? 'bigint' : 'integer', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('actor_type', 'text', (c) => c.notNull())
+        .addColumn('actor_id', 'text')
+        .addColumn('actor_name', 'text')
+        .addColumn('assignee_id', 'text')
+        .addColumn('assignee_name', 'text')
+        .addColumn('created_at', dialect.timeType, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('conversation_events_conversation').on('conversation_events').columns(['conversation_id', 'created_at']).execute();
+      // Own profile: the colour behind one's initials, and the version of one's picture (null: none).
+      await db.schema.alterTable('agents').addColumn('avatar_color', 'integer').execute();
+      await db.schema.alterTable('agents').addColumn('avatar_version', 'integer').execute();
+      // The picture itself (a small square WebP, base64), apart so agent reads stay light.
+      await db.schema.createTable('agent_avatars')
+        .addColumn('agent_id', 'text', (c) => c.primaryKey().references('agents.id').onDelete('cascade'))
+        .addColumn('image', 'text', (c) => c.notNull())
+        .addColumn('created_at', dialect.timeType, (c) => c.notNull())
+        .execute();
+    },
+  };
   return all;
 }
 

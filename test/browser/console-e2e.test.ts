@@ -189,7 +189,7 @@ describe.skipIf(!haveChromium('the console end-to-end test'))('agents console, e
     await agent.locator('a.conv .badge.blocked').waitFor();
     await agent.getByRole('button', { name: 'Closed', exact: true }).click();
     await agent.getByText('No conversations here.').waitFor();
-    await agent.getByRole('button', { name: 'All', exact: true }).click();
+    await agent.getByRole('button', { name: 'Any state', exact: true }).click();
     await agent.getByLabel('Search by name or email').fill('nobody-matches-this');
     await agent.getByText('No conversations here.').waitFor();
     await agent.getByLabel('Search by name or email').fill('');

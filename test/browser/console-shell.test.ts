@@ -24,8 +24,8 @@ describe.skipIf(!haveChromium('the console shell test'))('console shell', () => 
   const problems: string[] = [];
 
   /** Signs the context in over the API (the sign-in page has its own test). */
-  async function signedIn(ctx: BrowserContext) {
-    const res = await ctx.request.post(`${server.url}/console/api/session`, { data: { email: 'ada@example.com', password: PASSWORD } });
+  async function signedIn(ctx: BrowserContext, email = 'ada@example.com') {
+    const res = await ctx.request.post(`${server.url}/console/api/session`, { data: { email, password: PASSWORD } });
     expect(res.status()).toBe(200);
   }
 
@@ -38,6 +38,7 @@ describe.skipIf(!haveChromium('the console shell test'))('console shell', () => 
     mkdirSync(artifacts, { recursive: true });
     server = await startServer();
     await createAgent(server, 'ada@example.com', 'admin', 'Ada Lovelace');
+    await createAgent(server, 'bob@example.com', 'agent', 'Bob Kahn');
     const core = server.parley.core;
     // A customer with a long id and name, one message; a second conversation to move between.
     const { contact } = await core.contacts.createOrUpdate({ userId: LONG_ID, email: 'grace@example.com', name: 'Grace Hopper-Featherstonehaugh' });
@@ -105,6 +106,39 @@ describe.skipIf(!haveChromium('the console shell test'))('console shell', () => 
     await page.getByRole('heading', { name: 'Contacts', exact: true }).waitFor();
   });
 
+  it('assignment is live between two agents in two browsers and recorded in the timeline', async () => {
+    const bobContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB', colorScheme: 'light' });
+    await signedIn(bobContext, 'bob@example.com');
+    const bob = await bobContext.newPage();
+    await bob.goto(`${server.url}/console/conversations`);
+    await bob.getByRole('button', { name: 'Unassigned', exact: true }).click();
+    const row = bob.locator('a.conv', { hasText: 'wrong VAT' });
+    await row.waitFor();
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${server.url}/console/conversations/${conversationId}`);
+    await page.getByRole('button', { name: 'Assign to me' }).click();
+    // Bob's Unassigned list loses it at once; under All it carries Ada's name.
+    await row.waitFor({ state: 'detached' });
+    await bob.getByRole('button', { name: 'All', exact: true }).click();
+    await bob.locator('a.conv', { hasText: 'wrong VAT' }).locator('.badge.assignee', { hasText: 'Ada Lovelace' }).waitFor();
+    await bob.locator('a.conv', { hasText: 'wrong VAT' }).click();
+    await bob.locator('.event.assigned', { hasText: 'Ada Lovelace took the conversation' }).waitFor();
+    await bob.getByLabel('Assignee').selectOption({ label: 'You (Bob Kahn)' });
+    // Ada sees the hand-over in her open thread, live, and her Mine list no longer holds it.
+    await page.locator('.event.assigned', { hasText: 'Bob Kahn took the conversation' }).waitFor();
+    expect(await page.getByLabel('Assignee').inputValue()).not.toBe('');
+    await page.getByRole('button', { name: 'Mine', exact: true }).click();
+    await page.locator('a.conv', { hasText: 'wrong VAT' }).waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'All', exact: true }).click();
+    await bob.locator('.conv-actions').getByRole('button', { name: 'Close' }).click();
+    await page.locator('.event.closed', { hasText: 'Bob Kahn closed the conversation' }).waitFor();
+    await bob.locator('.conv-actions').getByRole('button', { name: 'Reopen' }).click();
+    await page.locator('.event.reopened').waitFor();
+    await axe(bob, 'conversation with timeline events');
+    await shot(bob, 'assignment-other-agent', 1440);
+    await bobContext.close();
+  });
+
   it('shows every screen at 1440, 768 and 390 px without sideways scrolling and without serious axe findings', async () => {
     const screens: [string, string, string][] = [
       ['inbox', '/console/conversations', '.inbox'],
@@ -157,8 +191,8 @@ describe.skipIf(!haveChromium('the console shell test'))('console shell', () => 
     await page.locator('.panel').getByRole('heading', { name: 'Block history' }).waitFor();
     // The filter chips stay on one row.
     await page.getByRole('button', { name: 'Back to the conversation' }).click();
-    const chips = await page.locator('.filters .chip').evaluateAll((els) => new Set(els.map((e) => (e as HTMLElement).offsetTop)).size);
-    expect(chips).toBe(1);
+    const rows = await page.locator('.filters').evaluateAll((groups) => groups.map((g) => new Set([...g.children].map((e) => (e as HTMLElement).offsetTop)).size));
+    expect(rows).toEqual([1, 1]);
   });
 
   it('follows the system colour scheme, and the switch overrides it', async () => {

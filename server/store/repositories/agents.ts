@@ -13,6 +13,8 @@ const toAgent = (r: Row): AgentRecord => ({
   sessionEpoch: Number(r.session_epoch ?? 0),
   deactivatedAt: decode.time(r.deactivated_at),
   createdAt: decode.time(r.created_at)!,
+  avatarColor: r.avatar_color ?? null,
+  avatarVersion: r.avatar_version ?? null,
 });
 
 /** Console accounts and their sessions (an epoch that sign-out, deactivation and resets bump). */

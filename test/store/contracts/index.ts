@@ -7,6 +7,7 @@ import { runContactsContract } from './contacts.js';
 import { runConversationLifecycleContract } from './conversation-lifecycle.js';
 import { runConversationsContract } from './conversations.js';
 import { runTagsContract } from './tags.js';
+import { runTimelineContract } from './timeline.js';
 import { runProtectionContract } from './protection.js';
 import { runWebhooksContract } from './webhooks.js';
 
@@ -24,4 +25,5 @@ export function runStoreContracts(backend: Backend) {
   runTagsContract(backend);
   runConversationLifecycleContract(backend);
   runProtectionContract(backend);
+  runTimelineContract(backend);
 }

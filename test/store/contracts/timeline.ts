@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { storePerTest, type Backend } from './backend.js';
+
+/** Conversation timeline events (assignment, state): stored in order, removed with the conversation. Run on every backend unchanged. */
+export function runTimelineContract(backend: Backend) {
+  describe(`timeline repository: ${backend.name}`, () => {
+    const db = storePerTest(backend);
+
+    const conversation = async () => {
+      const c = await db().contacts.create({ type: 'lead' });
+      const r = await db().conversations.appendMessage({ authorType: 'lead', authorId: c.id, body: 'hi', messageType: 'reply', newConversation: true });
+      if (r.status !== 'stored') throw new Error(r.status);
+      return r.conversation.id;
+    };
+
+    it('keeps each conversation its own events, oldest first, with actor and assignee as they were', async () => {
+      const [one, two] = [await conversation(), await conversation()];
+      const actor = { type: 'admin' as const, id: 'a'.repeat(24), name: 'Ada' };
+      const assigned = await db().timeline.add({ conversationId: one, kind: 'assigned', actor, assignee: { id: 'b'.repeat(24), name: 'Bob' } });
+      expect(assigned).toEqual({
+        id: expect.stringMatching(/^[0-9a-f]{24}$/), conversationId: one, kind: 'assigned', actor, assignee: { id: 'b'.repeat(24), name: 'Bob' }, createdAt: expect.any(String),
+      });
+      await db().timeline.add({ conversationId: one, kind: 'closed', actor: { type: 'api', id: null, name: null }, assignee: null });
+      await db().timeline.add({ conversationId: two, kind: 'snoozed', actor: { type: 'system', id: null, name: null }, assignee: null });
+      expect((await db().timeline.list(one)).map((e) => e.kind)).toEqual(['assigned', 'closed']);
+      expect((await db().timeline.list(two)).map((e) => e.kind)).toEqual(['snoozed']);
+      expect(await db().timeline.list('not-a-number')).toEqual([]);
+      expect(await db().conversations.delete(one)).toBe(true);
+      expect(await db().timeline.list(one)).toEqual([]);
+    });
+  });
+}
