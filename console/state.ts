@@ -44,6 +44,8 @@ const byActivity = (a: InboxItem, b: InboxItem) =>
 
 export function createConsole(me: MeDto, connect: Connect, router: Router) {
   const connected = signal(false);
+  /** The signed-in agent as last saved (name and picture change on the profile page). */
+  const profile = signal(me.agent);
   const filter = signal<InboxFilter>('open');
   const assignee = signal<AssigneeFilter>('all');
   /** The team, for assignee names and the assign menu (every agent may read it). */
@@ -358,6 +360,13 @@ export function createConsole(me: MeDto, connect: Connect, router: Router) {
 
   return {
     me,
+    profile,
+    /** After a profile change: the new name and picture everywhere. */
+    setMe(next: MeDto) {
+      Object.assign(me.agent, next.agent);
+      profile.value = next.agent;
+      team.value = team.value.map((a) => (a.id === next.agent.id ? { ...a, ...next.agent } : a));
+    },
     router,
     connected,
     filter,

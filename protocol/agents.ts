@@ -33,10 +33,29 @@ export interface NewAgentBody {
   password: string;
 }
 
-/** `PATCH /console/api/agents/:id` (admins): deactivate or reactivate. */
+/** `PATCH /console/api/agents/:id` (admins): deactivate or reactivate, or change the role. */
 export interface AgentPatchBody {
-  active: boolean;
+  active?: boolean;
+  role?: AgentRole;
 }
+
+/** `PATCH /console/api/me`: one's own display name (what visitors see) and initials colour. */
+export interface ProfilePatchBody {
+  name?: string;
+  avatarColor?: number;
+}
+
+/** `PUT /console/api/me/avatar`: a PNG, JPEG, WebP or GIF as base64 (a data: URL is fine), at most MAX_AVATAR_BYTES. */
+export interface AvatarBody {
+  image: string;
+}
+
+/** Largest picture an agent may upload, in bytes (before base64). */
+export const MAX_AVATAR_BYTES = 1024 * 1024;
+/** Pictures are cropped to a centred square and resized to this many pixels a side (WebP). */
+export const AVATAR_PIXELS = 256;
+/** Longest display name. */
+export const MAX_AGENT_NAME_LENGTH = 80;
 
 /** `POST /console/api/agents/:id/password` (admins): without `password`, one is generated. */
 export interface PasswordResetBody {

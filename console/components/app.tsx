@@ -52,8 +52,8 @@ export function App({ s, onSignOut }: { s: ConsoleState; onSignOut: () => void }
           <details class="account">
             <summary>
               <span class="sr-only">Account menu: </span>
-              <Avatar agent={s.me.agent} />
-              <span class="who-name">{s.me.agent.name}</span>
+              <Avatar agent={s.profile.value} />
+              <span class="who-name">{s.profile.value.name}</span>
               <span class="role">{s.me.agent.role}</span>
             </summary>
             <div class="menu">

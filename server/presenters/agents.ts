@@ -6,8 +6,11 @@ const PREVIEW_LENGTH = 140;
 /** Until an agent picks one: a colour from their id, so two agents' initials rarely look alike. */
 const defaultColor = (id: string) => [...id].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7) % 8;
 
+/** Where an agent's picture is served (an opaque key, never the agent's id), or null. */
+export const avatarPath = (a: Pick<AgentRecord, 'avatarKey'>) => (a.avatarKey ? `/console/api/avatars/${a.avatarKey}` : null);
+
 export const agentDto = (a: AgentRecord): AgentDto => ({
-  id: a.id, email: a.email, name: a.name, role: a.role, createdAt: a.createdAt, avatarUrl: null, avatarColor: defaultColor(a.id),
+  id: a.id, email: a.email, name: a.name, role: a.role, createdAt: a.createdAt, avatarUrl: avatarPath(a), avatarColor: a.avatarColor ?? defaultColor(a.id),
 });
 
 export const contactSummary = (c: ContactRecord): ContactSummary => ({

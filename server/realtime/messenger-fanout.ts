@@ -1,6 +1,6 @@
 import type { Core } from '../core/core.js';
 import { hasAudience } from './audience.js';
-import { contactRoom, visitorMessageDto } from './dto.js';
+import { avatarPaths, contactRoom, visitorMessageDto } from './dto.js';
 import type { MessengerNamespace } from './messenger.js';
 
 /**
@@ -17,7 +17,7 @@ export function fanOutToMessenger(core: Core, nsp: MessengerNamespace, clustered
         // The sending tab has its ack; its other tabs (on any process) get the push.
         const room = contactRoom(event.conversation.contactId);
         if (!hasAudience(nsp, clustered, room, event.origin)) return;
-        (event.origin ? nsp.to(room).except(event.origin) : nsp.to(room)).emit('message:new', visitorMessageDto(event.message));
+        (event.origin ? nsp.to(room).except(event.origin) : nsp.to(room)).emit('message:new', visitorMessageDto(event.message, avatarPaths(core.agents.avatarKeys())));
         return;
       }
       case 'contact:blocked': {

@@ -9,7 +9,7 @@ import type { Core } from '../core/core.js';
 import { ParleyError } from '../core/errors.js';
 import { AGENTS_NAMESPACE } from './namespaces.js';
 import type { ContactRecord } from '../store/store.js';
-import { contactRoom, visitorMessageDto } from './dto.js';
+import { avatarPaths, contactRoom, visitorMessageDto } from './dto.js';
 import { identifyVisitor, sessionPayload } from './messenger-identity.js';
 import { acked, parsePayload, refuse } from './socket-validation.js';
 import { originAllowed } from '../guard/origins.js';
@@ -84,6 +84,8 @@ const tooMany = (who: string, max: number) =>
 /** The `/messenger` namespace: visitors connect, read history, send; blocks are enforced in the core. */
 export function setupMessenger(io: Server, core: Core, config: Config, logger: Logger, limiter: RateLimiter): MessengerNamespace {
   const nsp = io.of(MESSENGER_NAMESPACE) as unknown as MessengerNamespace;
+  // Agents' pictures ride on their messages; read them once now, then at most every few seconds.
+  core.agents.loadAvatarKeys().catch((err) => logger.warn({ err }, 'agent pictures not read'));
 
   // Open sockets per client IP and per contact, counted in this process only (see SlotCounter).
   const perIp = new SlotCounter(config.maxSocketsPerIp);
@@ -157,7 +159,8 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
       if (!verdict.ok) throw new ParleyError('rate_limited', `Too many history requests; retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
       const { since } = parsePayload(HistoryFetchSchema, payload);
       const { messages, hasMore } = await core.messages.history(contactId, since, HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES);
-      return { messages: messages.map(visitorMessageDto), hasMore };
+      const avatars = avatarPaths(core.agents.avatarKeys());
+      return { messages: messages.map((m) => visitorMessageDto(m, avatars)), hasMore };
     }));
 
     const relayTyping = async (payload: unknown) => {

@@ -196,12 +196,14 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         .addColumn('created_at', dialect.timeType, (c) => c.notNull())
         .execute();
       await db.schema.createIndex('conversation_events_conversation').on('conversation_events').columns(['conversation_id', 'created_at']).execute();
-      // Own profile: the colour behind one's initials, and the version of one's picture (null: none).
+      // Own profile: the colour behind one's initials, and the opaque key of one's picture (null: none;
+      // a new key per upload, so the picture's address never names the agent and never goes stale).
       await db.schema.alterTable('agents').addColumn('avatar_color', 'integer').execute();
-      await db.schema.alterTable('agents').addColumn('avatar_version', 'integer').execute();
+      await db.schema.alterTable('agents').addColumn('avatar_key', 'text').execute();
       // The picture itself (a small square WebP, base64), apart so agent reads stay light.
       await db.schema.createTable('agent_avatars')
         .addColumn('agent_id', 'text', (c) => c.primaryKey().references('agents.id').onDelete('cascade'))
+        .addColumn('avatar_key', 'text', (c) => c.notNull().unique())
         .addColumn('image', 'text', (c) => c.notNull())
         .addColumn('created_at', dialect.timeType, (c) => c.notNull())
         .execute();

@@ -120,13 +120,14 @@ export interface AgentsTable {
   created_at: Time;
   /** Migration 11: 0–7, the colour behind the initials (null: derived from the id). */
   avatar_color: number | null;
-  /** Migration 11: bumped on each new picture; null while the agent has none. */
-  avatar_version: number | null;
+  /** Migration 11: the picture's opaque key, new on each upload; null while the agent has none. */
+  avatar_key: string | null;
 }
 
 /** Migration 11: an agent's picture, a base64 WebP square. */
 export interface AgentAvatarsTable {
   agent_id: string;
+  avatar_key: string;
   image: string;
   created_at: Time;
 }

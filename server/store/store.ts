@@ -286,8 +286,8 @@ export interface AgentRecord {
   createdAt: string;
   /** 0–7 chosen by the agent, or null (a colour derived from the id). */
   avatarColor: number | null;
-  /** Version of their picture (in its URL, so caches never show an old one); null: no picture. */
-  avatarVersion: number | null;
+  /** Opaque key of their picture (its public address; new on each upload); null: no picture. */
+  avatarKey: string | null;
 }
 
 /** Kinds of conversation timeline events (messages and block events are their own records). */

@@ -5,6 +5,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axe, haveChromium, launchChromium } from '../support/browser.js';
 import { createAgent, PASSWORD } from '../support/agent.js';
@@ -137,6 +138,28 @@ describe.skipIf(!haveChromium('the console shell test'))('console shell', () => 
     await axe(bob, 'conversation with timeline events');
     await shot(bob, 'assignment-other-agent', 1440);
     await bobContext.close();
+  });
+
+  it('an agent sets their name, colour and picture; an admin changes the role of a teammate', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${server.url}/console/profile`);
+    await page.getByLabel('Display name').fill('Ada King');
+    await page.getByRole('button', { name: 'Save name' }).click();
+    await page.locator('.who-name', { hasText: 'Ada King' }).waitFor();
+    await page.getByRole('radio', { name: 'Teal' }).check();
+    await page.locator('.toast', { hasText: 'Colour saved' }).waitFor();
+    const picture = await sharp({ create: { width: 400, height: 200, channels: 3, background: '#2f9e44' } }).png().toBuffer();
+    await page.locator('input[type=file]').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: picture });
+    const img = page.locator('.topbar img.avatar');
+    await img.waitFor();
+    expect(await img.evaluate((el: HTMLImageElement) => [el.naturalWidth, el.naturalHeight])).toEqual([256, 256]);
+    await axe(page, 'profile with a picture');
+    await shot(page, 'profile-picture', 1440);
+    await page.goto(`${server.url}/console/team`);
+    await page.getByLabel('Role of Bob Kahn').selectOption('admin');
+    await page.locator('.toast', { hasText: 'Bob Kahn is now an admin' }).waitFor();
+    await page.getByLabel('Role of Bob Kahn').selectOption('agent');
+    await page.locator('.toast', { hasText: 'Bob Kahn is now an agent' }).waitFor();
   });
 
   it('shows every screen at 1440, 768 and 390 px without sideways scrolling and without serious axe findings', async () => {
