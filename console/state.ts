@@ -8,6 +8,7 @@ import type {
 } from '../protocol/agents.js';
 import type { Ack, MessageDto } from '../protocol/types.js';
 import { api } from './api.js';
+import { createAttention } from './attention.js';
 import { displayName } from './format.js';
 import type { Router } from './router.js';
 
@@ -33,7 +34,8 @@ export interface Notice {
   text: string;
 }
 
-const TYPING_TTL_MS = 8000;
+/** A "typing" with no news for this long is stale (the visitor's messenger repeats it while typing). */
+const TYPING_TTL_MS = 6000;
 
 function uid(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(12)), (x) => x.toString(16).padStart(2, '0')).join('');
@@ -62,6 +64,9 @@ export function createConsole(me: MeDto, connect: Connect, router: Router) {
   const notices = signal<Notice[]>([]);
   /** conversationId → when the visitor's typing indicator expires. */
   const typing = signal<ReadonlyMap<string, number>>(new Map());
+  /** conversationId → contactId of the typing entries, so a block clears that contact's. */
+  const typingContact = new Map<string, string>();
+  const attention = createAttention();
   let noticeSeq = 0;
   let inboxRequest = 0;
 
@@ -203,12 +208,13 @@ export function createConsole(me: MeDto, connect: Connect, router: Router) {
       const rest = inbox.value.filter((i) => i.conversation.id !== conversation.id);
       inbox.value = matches(item) ? [item, ...rest].sort(byActivity) : rest;
       addMessage(message);
-      if (isOpen && fromContact) {
-        const t = new Map(typing.value);
-        t.delete(conversation.id);
-        typing.value = t;
-      }
+      if (isOpen && fromContact) clearTyping((id) => id === conversation.id);
     });
+    // Mine or nobody's: a teammate's conversations are theirs to hear about.
+    const forMe = conversation.assigneeId === null || conversation.assigneeId === me.agent.id;
+    if (fromContact && forMe && message.messageType !== 'note' && !(isOpen && document.hasFocus())) {
+      attention.alert(displayName(contact), message.body, () => router.go({ view: 'conversations', id: conversation.id }));
+    }
     if (isOpen && fromContact) socket.emit('conversation:read', { conversationId: conversation.id }, () => {});
   });
   // A redacted message keeps its place with its text gone, in the thread and the inbox preview.
@@ -232,23 +238,28 @@ export function createConsole(me: MeDto, connect: Connect, router: Router) {
   });
   socket.on('contact:blocked', ({ contact, event }) => {
     setContact(contact, event);
+    // A blocked contact's messages are refused: whatever they were typing will not come.
+    clearTyping((_, contactId) => contactId === contact.id);
     // A contact that was blocked elsewhere may now belong in the Blocked tab.
     if (filter.value === 'blocked') void loadInbox();
   });
   socket.on('contact:unblocked', ({ contact, event }) => setContact(contact, event));
-  socket.on('visitor:typing', ({ conversationId, typing: on }) => {
+  function clearTyping(which: (conversationId: string, contactId: string | undefined) => boolean) {
+    const gone = [...typing.value.keys()].filter((id) => which(id, typingContact.get(id)));
+    if (!gone.length) return;
     const t = new Map(typing.value);
-    if (on) t.set(conversationId, Date.now() + TYPING_TTL_MS);
-    else t.delete(conversationId);
+    for (const id of gone) {
+      t.delete(id);
+      typingContact.delete(id);
+    }
     typing.value = t;
-    // A lost "stopped typing" must not leave the indicator forever.
-    if (on) setTimeout(() => {
-      if ((typing.value.get(conversationId) ?? Infinity) <= Date.now()) {
-        const n = new Map(typing.value);
-        n.delete(conversationId);
-        typing.value = n;
-      }
-    }, TYPING_TTL_MS + 50);
+  }
+  socket.on('visitor:typing', ({ conversationId, contactId, typing: on }) => {
+    if (!on) return clearTyping((id) => id === conversationId);
+    typingContact.set(conversationId, contactId);
+    typing.value = new Map(typing.value).set(conversationId, Date.now() + TYPING_TTL_MS);
+    // A lost "stopped typing" (or a visitor who went quiet) must not leave the indicator on.
+    setTimeout(() => clearTyping((id) => id === conversationId && (typing.value.get(id) ?? Infinity) <= Date.now()), TYPING_TTL_MS + 50);
   });
 
   /** Loads a conversation into the middle pane (the router calls it for `/console/conversations/<id>`). */
@@ -360,6 +371,7 @@ export function createConsole(me: MeDto, connect: Connect, router: Router) {
 
   return {
     me,
+    attention,
     profile,
     /** After a profile change: the new name and picture everywhere. */
     setMe(next: MeDto) {

@@ -21,6 +21,12 @@ export function App({ s, onSignOut }: { s: ConsoleState; onSignOut: () => void }
   useEffect(() => {
     if (def.view !== place.view) s.router.go({ view: def.view, id: null }, true);
   }, [def.view, place.view]);
+  // The tab says how many visitor messages wait, also while the agent is in another tab.
+  useEffect(() => {
+    document.title = `${unread > 0 ? `(${unread}) ` : ''}${def.label ?? 'Your profile'} · Parley`;
+  }, [unread, def.label]);
+  const { attention } = s;
+  const permission = attention.notifications.value;
 
   return (
     <div class="shell">
@@ -63,6 +69,17 @@ export function App({ s, onSignOut }: { s: ConsoleState; onSignOut: () => void }
               <button type="button" class="btn ghost" onClick={() => setChangingPassword(true)}>
                 Change password
               </button>
+              <label class="check-row">
+                <input type="checkbox" checked={attention.sound.value} onChange={(e) => attention.setSound(e.currentTarget.checked)} />
+                New-message sound
+              </label>
+              {permission === 'default' && (
+                <button type="button" class="btn ghost" onClick={() => void attention.askNotifications()}>
+                  Turn on desktop notifications
+                </button>
+              )}
+              {permission === 'granted' && <p class="hint menu-hint">Desktop notifications are on.</p>}
+              {permission === 'denied' && <p class="hint menu-hint">Desktop notifications are blocked in this browser's settings.</p>}
               <label class="field theme">
                 <span>Theme</span>
                 <select value={theme.value} onChange={(e) => setTheme(e.currentTarget.value as Theme)}>

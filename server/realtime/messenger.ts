@@ -179,8 +179,16 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
       }
       // A blocked contact reaches no one, not even with a typing indicator.
       const contact = await core.contacts.find(contactId);
-      if (contact && !contact.blocked) io.of(AGENTS_NAMESPACE).emit('visitor:typing', { contactId, conversationId, typing });
+      if (contact && !contact.blocked) {
+        io.of(AGENTS_NAMESPACE).emit('visitor:typing', { contactId, conversationId, typing });
+        typingIn = typing ? conversationId : null;
+      }
     };
+    // A tab closed mid-sentence: the consoles' "is typing" ends with it, not seconds later.
+    let typingIn: string | null = null;
+    socket.once('disconnect', () => {
+      if (typingIn) io.of(AGENTS_NAMESPACE).emit('visitor:typing', { contactId, conversationId: typingIn, typing: false });
+    });
     // One at a time, in arrival order (a "stopped" never overtakes its "started"); typing is
     // lossy, so a socket sending faster than the checks run loses the surplus instead of queueing it.
     let typingQueue = Promise.resolve();

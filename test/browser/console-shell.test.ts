@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axe, haveChromium, launchChromium } from '../support/browser.js';
 import { createAgent, PASSWORD } from '../support/agent.js';
 import { startServer, type TestServer } from '../support/server.js';
+import { connectVisitor } from '../support/visitor.js';
 
 const artifacts = join(import.meta.dirname, '../../test-artifacts/console/screens');
 const WIDTHS = [1440, 768, 390] as const;
@@ -160,6 +161,76 @@ describe.skipIf(!haveChromium('the console shell test'))('console shell', () => 
     await page.locator('.toast', { hasText: 'Bob Kahn is now an admin' }).waitFor();
     await page.getByLabel('Role of Bob Kahn').selectOption('agent');
     await page.locator('.toast', { hasText: 'Bob Kahn is now an agent' }).waitFor();
+  });
+
+  it('chimes, counts in the tab title and notifies (once asked) for new visitor messages; a stale "is typing" goes on block and disconnect', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
+    // Record tones and notifications instead of making them; the tab can be made "hidden".
+    await ctx.addInitScript(() => {
+      const w = window as any;
+      w.__tones = 0;
+      w.__notes = [];
+      w.__hidden = false;
+      w.AudioContext = class {
+        currentTime = 0;
+        destination = {};
+        createOscillator() {
+          w.__tones++;
+          return { frequency: {}, connect: (x: unknown) => x, start() {}, stop() {} };
+        }
+        createGain() {
+          return { gain: { setValueAtTime() {}, exponentialRampToValueAtTime() {} }, connect: (x: unknown) => x };
+        }
+      };
+      w.Notification = class {
+        static permission = 'default';
+        static requestPermission = async () => (w.Notification.permission = 'granted');
+        onclick = null;
+        constructor(title: string, opts: { body: string }) {
+          w.__notes.push(`${title}: ${opts.body}`);
+        }
+        close() {}
+      };
+      Object.defineProperty(document, 'visibilityState', { get: () => (w.__hidden ? 'hidden' : 'visible') });
+    });
+    await signedIn(ctx);
+    const p = await ctx.newPage();
+    await p.goto(`${server.url}/console/conversations`);
+    await p.locator('.dot.on').waitFor();
+    const visitor = await connectVisitor(server.url, { name: 'Nora' });
+    const first = await visitor.send('Is anyone there?');
+    if (!first.ok) throw new Error(first.error.code);
+    await p.locator('a.conv', { hasText: 'Is anyone there' }).waitFor();
+    await expect.poll(() => p.evaluate(() => (window as any).__tones)).toBeGreaterThan(0);
+    await expect.poll(() => p.title()).toMatch(/^\(\d+\) Inbox · Parley$/);
+    // Notifications only after the agent asks, and only while the tab is hidden.
+    expect(await p.evaluate(() => (window as any).__notes)).toEqual([]);
+    await p.locator('.account summary').click();
+    await p.getByRole('button', { name: 'Turn on desktop notifications' }).click();
+    await p.getByText('Desktop notifications are on.').waitFor();
+    await p.getByLabel('New-message sound').uncheck();
+    await p.locator('.account summary').click();
+    const tones = await p.evaluate(() => (window as any).__tones);
+    await p.evaluate(() => ((window as any).__hidden = true));
+    await visitor.send('Hello again');
+    await expect.poll(() => p.evaluate(() => (window as any).__notes)).toEqual(['Nora: Hello again']);
+    expect(await p.evaluate(() => (window as any).__tones)).toBe(tones);
+    await p.evaluate(() => ((window as any).__hidden = false));
+
+    // Typing shows, then ends when the visitor's tab closes; again, then ends with a block.
+    await p.locator('a.conv', { hasText: 'Hello again' }).click();
+    const typing = p.locator('.typing', { hasText: 'is typing' });
+    visitor.socket.emit('typing', { conversationId: first.message.conversationId, typing: true });
+    await typing.waitFor();
+    visitor.close();
+    await typing.waitFor({ state: 'detached', timeout: 2000 });
+    const back = await connectVisitor(server.url, { visitorToken: visitor.session.visitorToken });
+    back.socket.emit('typing', { conversationId: first.message.conversationId, typing: true });
+    await typing.waitFor();
+    await server.parley.core.contacts.block(back.session.contact.id, { actorType: 'api', actorId: null }, 'spam');
+    await typing.waitFor({ state: 'detached', timeout: 2000 });
+    back.close();
+    await ctx.close();
   });
 
   it('shows every screen at 1440, 768 and 390 px without sideways scrolling and without serious axe findings', async () => {
