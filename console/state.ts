@@ -58,6 +58,7 @@ export function createConsole(me: MeDto, connect: Connect, router: Router) {
   const nextCursor = signal<string | null>(null);
   const current = signal<OpenConversation | null>(null);
   const contacts = signal<ContactSummary[]>([]);
+  const contactSearch = signal('');
   /** The contact page (`/console/contacts/<id>`), kept live like the open conversation's panel. */
   const contactPage = signal<ContactDetail | null>(null);
   const selected = signal<ReadonlySet<string>>(new Set());
@@ -341,9 +342,13 @@ export function createConsole(me: MeDto, connect: Connect, router: Router) {
     return !!res;
   }
 
+  let contactsRequest = 0;
+  /** The contacts list, or those whose name, email or userId contains `contactSearch`. */
   async function loadContacts() {
-    const res = await ask('contacts:list', { limit: 100 });
-    if (res) contacts.value = res.items;
+    const seq = ++contactsRequest;
+    const q = contactSearch.value.trim();
+    const res = await ask('contacts:list', { limit: 100, ...(q ? { search: q } : {}) });
+    if (res && seq === contactsRequest) contacts.value = res.items;
   }
 
   async function bulk(blocked: boolean, reason: string | null): Promise<BulkResult[] | null> {
@@ -391,6 +396,7 @@ export function createConsole(me: MeDto, connect: Connect, router: Router) {
     nextCursor,
     current,
     contacts,
+    contactSearch,
     contactPage,
     loadContact,
     selected,

@@ -164,6 +164,11 @@ export interface ContactDetail {
   blockHistory: BlockEventDto[];
   /** Other contacts seen on one of this contact's devices (shared computer, or a second identity). */
   sharedDevice?: ContactSummary[];
+  /** `contact:get` (the contact page): its latest conversations, newest first. */
+  conversations?: ConversationDto[];
+  /** `contact:get`: the attributes the business set (custom fields) and the messenger's language. */
+  attributes?: Record<string, unknown>;
+  locale?: string | null;
 }
 
 /**
@@ -173,6 +178,8 @@ export interface ContactDetail {
 export type InboxQuery = NonNullable<v.InferInput<typeof InboxListSchema>>;
 
 export interface ContactsQuery {
+  /** Case-insensitive substring of the name, email or userId. */
+  search?: string;
   limit?: number;
   cursor?: string | null;
 }

@@ -1,4 +1,4 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { displayName, EMPTY, shortTime } from '../format.js';
 import { follow } from './link.js';
 import type { ViewProps } from './views.js';
@@ -6,6 +6,7 @@ import type { ViewProps } from './views.js';
 /** All contacts with checkboxes for bulk block and unblock; a name opens the contact's page. */
 export function Contacts({ s, askBlock }: ViewProps) {
   const onBulk = (block: boolean) => askBlock('selected', block);
+  const [searchTimer] = useState<{ t?: ReturnType<typeof setTimeout> }>({});
   useEffect(() => void s.loadContacts(), []);
   const list = s.contacts.value;
   const sel = s.selected.value;
@@ -23,6 +24,19 @@ export function Contacts({ s, askBlock }: ViewProps) {
         <span class="hint" aria-live="polite">
           {sel.size ? `${sel.size} selected` : `${list.length} contact${list.length === 1 ? '' : 's'}`}
         </span>
+        <label class="search contact-search">
+          <span class="sr-only">Search contacts by name, email or user ID</span>
+          <input
+            type="search"
+            placeholder="Search name, email or user ID"
+            value={s.contactSearch.value}
+            onInput={(e) => {
+              s.contactSearch.value = e.currentTarget.value;
+              clearTimeout(searchTimer.t);
+              searchTimer.t = setTimeout(() => void s.loadContacts(), 200);
+            }}
+          />
+        </label>
         {s.me.canBlock && (
           <div class="bulk">
             <button type="button" class="btn danger-outline" disabled={!sel.size} onClick={() => onBulk(true)}>
@@ -73,6 +87,7 @@ export function Contacts({ s, askBlock }: ViewProps) {
         </tbody>
       </table>
       </div>
+      {list.length === 0 && <p class="empty">{s.contactSearch.value.trim() ? 'No contacts match.' : 'No contacts yet.'}</p>}
     </section>
   );
 }

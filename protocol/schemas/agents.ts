@@ -23,4 +23,4 @@ export const AgentTypingSchema = v.object({ conversationId: ConversationId, typi
 export const ContactRefSchema = v.object({ contactId: ObjectId });
 export const BlockSchema = v.object({ contactId: ObjectId, reason });
 export const BulkBlockSchema = v.object({ contactIds: v.pipe(v.array(ObjectId), v.minLength(1), v.maxLength(MAX_BULK_CONTACTS)), reason });
-export const ContactsListSchema = v.optional(v.object({ limit, cursor }), {});
+export const ContactsListSchema = v.optional(v.object({ search: v.optional(shortText(200)), limit, cursor }), {});

@@ -22,6 +22,9 @@ export interface AgentData {
   sessionExpiresAt: number;
 }
 
+/** Conversations the contact page lists (the newest). */
+const CONTACT_PAGE_CONVERSATIONS = 20;
+
 // setTimeout's ceiling (~24.8 days); sessions are shorter.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -133,11 +136,16 @@ export function setupAgents(io: Server, core: Core, config: Config, logger: Logg
       );
     });
 
-    on('contact:get', async (payload) => contactDetail(core, parsePayload(ContactRefSchema, payload).contactId));
+    on('contact:get', async (payload) => {
+      const { contactId } = parsePayload(ContactRefSchema, payload);
+      const [detail, page] = await Promise.all([contactDetail(core, contactId), core.conversations.list({ contactId, limit: CONTACT_PAGE_CONVERSATIONS })]);
+      const contact = await core.contacts.get(contactId);
+      return { ...detail, conversations: page.items.map(conversationDto), attributes: contact.customFields, locale: contact.locale };
+    });
 
     on('contacts:list', async (payload) => {
       const q = parsePayload(ContactsListSchema, payload);
-      const page = await core.contacts.list({ type: 'all', limit: q.limit, cursor: q.cursor });
+      const page = await core.contacts.list({ type: 'all', search: q.search, limit: q.limit, cursor: q.cursor });
       return { items: page.items.map(contactSummary), nextCursor: page.nextCursor };
     });
 

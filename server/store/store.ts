@@ -171,6 +171,8 @@ export interface ContactSearchPage {
 
 export interface ContactQuery {
   type: ContactType | 'all';
+  /** Case-insensitive substring of the name, email or userId. */
+  search?: string;
   limit: number;
   cursor?: string | null;
 }

@@ -43,7 +43,7 @@ describe.skipIf(!haveChromium('the console shell test'))('console shell', () => 
     await createAgent(server, 'bob@example.com', 'agent', 'Bob Kahn');
     const core = server.parley.core;
     // A customer with a long id and name, one message; a second conversation to move between.
-    const { contact } = await core.contacts.createOrUpdate({ userId: LONG_ID, email: 'grace@example.com', name: 'Grace Hopper-Featherstonehaugh' });
+    const { contact } = await core.contacts.createOrUpdate({ userId: LONG_ID, email: 'grace@example.com', name: 'Grace Hopper-Featherstonehaugh', customFields: { plan: 'Team' } });
     contactId = contact.id;
     const sent = await core.messages.sendAsContact({ contactId, contactType: 'customer', body: 'My invoice shows the wrong VAT number.' });
     conversationId = sent.message.conversationId;
@@ -106,6 +106,24 @@ describe.skipIf(!haveChromium('the console shell test'))('console shell', () => 
     await page.locator('.contact-card .mono', { hasText: LONG_ID }).waitFor();
     await page.goBack();
     await page.getByRole('heading', { name: 'Contacts', exact: true }).waitFor();
+  });
+
+  it('finds contacts by name, email or user id; a contact page lists conversations, attributes and block history', async () => {
+    await page.goto(`${server.url}/console/contacts`);
+    const search = page.getByLabel('Search contacts by name, email or user ID');
+    const names = () => page.locator('a.row-link').allTextContents();
+    await search.fill('x9x9x9');
+    await expect.poll(names).toEqual(['Grace Hopper-Featherstonehaugh']);
+    await search.fill('ALAN@');
+    await expect.poll(names).toEqual(['Alan Turing']);
+    await search.fill('nobody at all');
+    await page.getByText('No contacts match.').waitFor();
+    await search.fill('grace');
+    await page.locator('a.row-link', { hasText: 'Grace' }).click();
+    await page.getByRole('heading', { name: 'Block history' }).waitFor();
+    await page.locator('.facts dt', { hasText: 'plan' }).waitFor();
+    await page.getByRole('link', { name: `Conversation #${conversationId}` }).click();
+    await page.locator('.msg.visitor', { hasText: 'wrong VAT' }).waitFor();
   });
 
   it('assignment is live between two agents in two browsers and recorded in the timeline', async () => {

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { storePerTest, type Backend } from './backend.js';
 
-/** Conversation timeline events (assignment, state): stored in order, removed with the conversation. Run on every backend unchanged. */
-export function runTimelineContract(backend: Backend) {
-  describe(`timeline repository: ${backend.name}`, () => {
+/**
+ * What the console reads beyond the REST API: conversation timeline events (assignment, state;
+ * stored in order, removed with the conversation) and the contacts list's search. Run on every backend unchanged.
+ */
+export function runConsoleReadsContract(backend: Backend) {
+  describe(`console reads (timeline, contact search): ${backend.name}`, () => {
     const db = storePerTest(backend);
 
     const conversation = async () => {
@@ -27,6 +30,20 @@ export function runTimelineContract(backend: Backend) {
       expect(await db().timeline.list('not-a-number')).toEqual([]);
       expect(await db().conversations.delete(one)).toBe(true);
       expect(await db().timeline.list(one)).toEqual([]);
+    });
+
+    it('lists contacts matching a substring of name, email or userId, case-insensitively, with % and _ as themselves', async () => {
+      const ada = await db().contacts.create({ type: 'customer', userId: 'ACCT_42', email: 'ada@example.com', name: 'Ada Lovelace' });
+      const bob = await db().contacts.create({ type: 'lead', email: 'bob_100%@example.com', name: 'Bob' });
+      await db().contacts.create({ type: 'lead', name: 'Cy' });
+      const found = async (search: string) => (await db().contacts.list({ type: 'all', search, limit: 10 })).items.map((c) => c.id);
+      expect(await found('lovelace')).toEqual([ada.id]);
+      expect(await found('acct_4')).toEqual([ada.id]);
+      expect(await found('EXAMPLE.COM')).toEqual([bob.id, ada.id]);
+      expect(await found('_100%')).toEqual([bob.id]);
+      expect(await found('%')).toEqual([bob.id]);
+      expect(await found('nobody')).toEqual([]);
+      expect((await db().contacts.list({ type: 'all', search: '  ', limit: 10 })).items).toHaveLength(3);
     });
   });
 }
