@@ -4,7 +4,7 @@ import { batch, computed, signal } from '@preact/signals';
 import type { Socket } from 'socket.io-client';
 import type {
   AgentsAckData, AgentsClientEvents, AgentsServerEvents, BlockEventDto, BulkResult, ContactDetail, ContactSummary, ConversationDto, InboxItem, MeDto,
-  TeamMemberDto, TimelineEventDto,
+  SavedReplyDto, TeamMemberDto, TimelineEventDto,
 } from '../protocol/agents.js';
 import type { Ack, MessageDto } from '../protocol/types.js';
 import { api } from './api.js';
@@ -52,6 +52,8 @@ export function createConsole(me: MeDto, connect: Connect, router: Router) {
   const assignee = signal<AssigneeFilter>('all');
   /** The team, for assignee names and the assign menu (every agent may read it). */
   const team = signal<TeamMemberDto[]>([]);
+  /** The team's saved replies, for `/` in the composer and their page. */
+  const savedReplies = signal<SavedReplyDto[]>([]);
   const search = signal('');
   const inbox = signal<InboxItem[]>([]);
   const inboxLoading = signal(true);
@@ -176,6 +178,7 @@ export function createConsole(me: MeDto, connect: Connect, router: Router) {
     // (Re)connected: catch up on whatever happened while we were away.
     void loadInbox();
     void loadTeam();
+    void loadSavedReplies();
     const cur = current.value;
     if (cur) void open(cur.conversation.id);
     if (router.place.value.view === 'contacts') void loadContacts();
@@ -318,6 +321,14 @@ export function createConsole(me: MeDto, connect: Connect, router: Router) {
     if (res) setConversation(res.conversation);
   }
 
+  async function loadSavedReplies() {
+    try {
+      savedReplies.value = (await api<{ data: SavedReplyDto[] }>('GET', '/saved-replies')).data;
+    } catch (err) {
+      notify((err as Error).message);
+    }
+  }
+
   async function loadTeam() {
     try {
       team.value = (await api<{ data: TeamMemberDto[] }>('GET', '/agents')).data;
@@ -390,6 +401,8 @@ export function createConsole(me: MeDto, connect: Connect, router: Router) {
     assignee,
     team,
     assign,
+    savedReplies,
+    loadSavedReplies,
     search,
     inbox,
     inboxLoading,

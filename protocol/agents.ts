@@ -54,6 +54,20 @@ export interface AvatarBody {
 export const MAX_AVATAR_BYTES = 1024 * 1024;
 /** Pictures are cropped to a centred square and resized to this many pixels a side (WebP). */
 export const AVATAR_PIXELS = 256;
+/** A reply in the team's library (`/console/api/saved-replies`). */
+export interface SavedReplyDto {
+  id: string;
+  title: string;
+  body: string;
+  createdBy: string | null;
+  updatedAt: string;
+}
+
+/** Most replies the team's library holds. */
+export const MAX_SAVED_REPLIES = 500;
+/** Longest saved reply title. */
+export const MAX_SAVED_REPLY_TITLE = 80;
+
 /** Longest display name. */
 export const MAX_AGENT_NAME_LENGTH = 80;
 

@@ -34,6 +34,16 @@ function Composer({ s, blocked }: { s: ConsoleState; blocked: boolean }) {
   const [busy, setBusy] = useState(false);
   const ref = useRef<HTMLTextAreaElement>(null);
   const over = text.length > MAX_BODY_LENGTH;
+  // "/" then a few letters of a title: the matching saved replies, Enter or a click inserts one.
+  const [active, setActive] = useState(0);
+  const [closedFor, setClosedFor] = useState<string | null>(null);
+  const query = text.startsWith('/') && !text.includes('\n') && text !== closedFor ? text.slice(1).trim().toLowerCase() : null;
+  const replies = query === null ? [] : (s.savedReplies?.value ?? []).filter((r) => r.title.toLowerCase().includes(query)).slice(0, 8);
+  const pick = (body: string) => {
+    setText(body);
+    setActive(0);
+    ref.current?.focus();
+  };
   const send = async () => {
     if (!text.trim() || over || busy) return;
     setBusy(true);
@@ -59,6 +69,25 @@ function Composer({ s, blocked }: { s: ConsoleState; blocked: boolean }) {
         </button>
         {blocked && !note && <span class="hint">The contact is blocked but still receives your replies.</span>}
       </div>
+      {replies.length > 0 && (
+        <ul class="slash" id="slash-list" role="listbox" aria-label="Saved replies">
+          {replies.map((r, i) => (
+            <li
+              key={r.id}
+              id={`slash-${r.id}`}
+              role="option"
+              aria-selected={i === Math.min(active, replies.length - 1)}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                pick(r.body);
+              }}
+            >
+              <strong>{r.title}</strong>
+              <span>{r.body}</span>
+            </li>
+          ))}
+        </ul>
+      )}
       <label class="sr-only" for="composer-text">
         {note ? 'Internal note, only agents see it' : 'Reply to the visitor'}
       </label>
@@ -68,12 +97,33 @@ function Composer({ s, blocked }: { s: ConsoleState; blocked: boolean }) {
         rows={3}
         value={text}
         placeholder={note ? 'Write a note for your team (the visitor never sees it)…' : 'Write a reply… (Enter sends, Shift+Enter for a new line)'}
+        aria-controls={replies.length ? 'slash-list' : undefined}
+        aria-autocomplete="list"
+        aria-activedescendant={replies.length ? `slash-${replies[Math.min(active, replies.length - 1)]!.id}` : undefined}
         onInput={(e) => {
-          setText(e.currentTarget.value);
-          if (!note) s.typingNow();
+          const value = e.currentTarget.value;
+          setText(value);
+          setActive(0);
+          // Looking up a saved reply is not typing to the visitor.
+          if (!note && !value.startsWith('/')) s.typingNow();
         }}
         onBlur={() => s.stopTyping()}
         onKeyDown={(e) => {
+          if (replies.length && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
+            e.preventDefault();
+            setActive((a) => (Math.min(a, replies.length - 1) + (e.key === 'ArrowDown' ? 1 : replies.length - 1)) % replies.length);
+            return;
+          }
+          if (replies.length && (e.key === 'Enter' || e.key === 'Tab') && !e.shiftKey && !e.isComposing) {
+            e.preventDefault();
+            pick(replies[Math.min(active, replies.length - 1)]!.body);
+            return;
+          }
+          if (replies.length && e.key === 'Escape') {
+            e.preventDefault();
+            setClosedFor(text);
+            return;
+          }
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
             e.preventDefault();
             void send();

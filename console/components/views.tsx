@@ -6,6 +6,7 @@ import type { ConsoleState } from '../state.js';
 import { ContactPage } from './contact-page.js';
 import { Contacts } from './contacts.js';
 import { Profile } from './profile.js';
+import { SavedReplies } from './saved-replies.js';
 import { Team } from './team.js';
 import { Workspace } from './workspace.js';
 
@@ -31,6 +32,7 @@ export interface ViewDef {
 export const VIEWS: ViewDef[] = [
   { view: 'conversations', label: 'Inbox', render: (p) => <Workspace {...p} /> },
   { view: 'contacts', label: 'Contacts', single: true, render: (p) => (p.id ? <ContactPage {...p} id={p.id} /> : <Contacts {...p} />) },
+  { view: 'replies', label: 'Saved replies', single: true, render: (p) => <SavedReplies s={p.s} /> },
   { view: 'team', label: 'Team', adminOnly: true, single: true, render: (p) => <Team s={p.s} /> },
   { view: 'profile', single: true, render: (p) => <Profile s={p.s} /> },
 ];

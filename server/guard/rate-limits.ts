@@ -26,8 +26,8 @@ export interface RateLimitRules {
   historyPerConnection: Rule | null;
   /** typing events per socket connection (over the limit they are dropped). */
   typingPerConnection: Rule | null;
-  /** Console profile writes (own name, colour, picture uploads) per agent. */
-  profileWritesPerAgent: Rule | null;
+  /** Console writes per agent: own name, colour and picture uploads, saved replies. */
+  consoleWritesPerAgent: Rule | null;
 }
 
 export type LimitName = keyof RateLimitRules;
@@ -42,12 +42,12 @@ export const DEFAULT_RATE_LIMITS: RateLimitRules = {
   signInFailuresPerAccount: { points: 10, seconds: 900 },
   historyPerConnection: { points: 30, seconds: 60 },
   typingPerConnection: { points: 30, seconds: 10 },
-  profileWritesPerAgent: { points: 10, seconds: 600 },
+  consoleWritesPerAgent: { points: 30, seconds: 600 },
 };
 
 export const NO_RATE_LIMITS: RateLimitRules = {
   sendPerConnection: null, sendPerContact: null, sendPerIp: null, leadsPerIp: null, restPerIp: null, signInFailuresPerIp: null,
-  signInFailuresPerAccount: null, historyPerConnection: null, typingPerConnection: null, profileWritesPerAgent: null,
+  signInFailuresPerAccount: null, historyPerConnection: null, typingPerConnection: null, consoleWritesPerAgent: null,
 };
 
 export type Verdict = { ok: true } | { ok: false; retryAfterMs: number };

@@ -1,5 +1,5 @@
-import type { AgentDto, BlockEventDto, ContactSummary, ConversationDto, InboxItem, MessagePreview, TimelineEventDto } from '../../protocol/agents.js';
-import type { AgentRecord, BlockEventRecord, ConversationEventRecord, ContactRecord, ConversationRecord, InboxRow, MessageRecord } from '../store/store.js';
+import type { AgentDto, BlockEventDto, ContactSummary, ConversationDto, InboxItem, MessagePreview, SavedReplyDto, TimelineEventDto } from '../../protocol/agents.js';
+import type { AgentRecord, BlockEventRecord, ConversationEventRecord, SavedReplyRecord, ContactRecord, ConversationRecord, InboxRow, MessageRecord } from '../store/store.js';
 
 const PREVIEW_LENGTH = 140;
 
@@ -67,3 +67,5 @@ export const blockEventDto = (e: BlockEventRecord, names: Map<string, string>): 
   ...e,
   actorName: e.actorType === 'admin' && e.actorId ? names.get(e.actorId) ?? null : e.actorType === 'api' ? 'REST API' : e.actorType === 'rule' ? 'a protection rule' : null,
 });
+
+export const savedReplyDto = (r: SavedReplyRecord): SavedReplyDto => ({ id: r.id, title: r.title, body: r.body, createdBy: r.createdBy, updatedAt: r.updatedAt });

@@ -7,6 +7,7 @@ import { CompaniesRepository } from './repositories/companies.js';
 import { ContactsRepository } from './repositories/contacts.js';
 import { ConversationsRepository, type Appender } from './repositories/conversations.js';
 import { TagsRepository } from './repositories/tags.js';
+import { SavedRepliesRepository } from './repositories/saved-replies.js';
 import { TimelineRepository } from './repositories/timeline.js';
 import { ProtectionRepository } from './repositories/protection.js';
 import { WebhooksRepository } from './repositories/webhooks.js';
@@ -28,6 +29,7 @@ function repositories(c: Conn, appender: Appender): Repositories {
     tags: new TagsRepository(c),
     protection: new ProtectionRepository(c),
     timeline: new TimelineRepository(c),
+    savedReplies: new SavedRepliesRepository(c),
   };
 }
 
@@ -56,6 +58,7 @@ export class KyselyStore implements Store {
   readonly tags: TagsRepository;
   readonly protection: ProtectionRepository;
   readonly timeline: TimelineRepository;
+  readonly savedReplies: SavedRepliesRepository;
   private closed = false;
 
   constructor(private readonly parts: KyselyStoreParts) {
@@ -72,6 +75,7 @@ export class KyselyStore implements Store {
     this.tags = r.tags;
     this.protection = r.protection;
     this.timeline = r.timeline;
+    this.savedReplies = r.savedReplies;
   }
 
   migrate(): Promise<void> {

@@ -207,6 +207,15 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         .addColumn('image', 'text', (c) => c.notNull())
         .addColumn('created_at', dialect.timeType, (c) => c.notNull())
         .execute();
+      // The team's saved replies, inserted with / in the composer.
+      await db.schema.createTable('saved_replies')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text')
+        .addColumn('created_at', dialect.timeType, (c) => c.notNull())
+        .addColumn('updated_at', dialect.timeType, (c) => c.notNull())
+        .execute();
     },
   };
   return all;

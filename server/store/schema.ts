@@ -132,6 +132,16 @@ export interface AgentAvatarsTable {
   created_at: Time;
 }
 
+/** Migration 11: the team's saved replies. */
+export interface SavedRepliesTable {
+  id: string;
+  title: string;
+  body: string;
+  created_by: string | null;
+  created_at: Time;
+  updated_at: Time;
+}
+
 /** Migration 11: assignment and state changes of a conversation (its timeline). */
 export interface ConversationEventsTable {
   id: string;
@@ -288,6 +298,7 @@ export interface Database {
   agents: AgentsTable;
   agent_avatars: AgentAvatarsTable;
   conversation_events: ConversationEventsTable;
+  saved_replies: SavedRepliesTable;
   conversation_reads: ConversationReadsTable;
   contact_devices: ContactDevicesTable;
   block_rules: BlockRulesTable;

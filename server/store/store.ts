@@ -7,6 +7,7 @@ import type { CompaniesRepository } from './repositories/companies.js';
 import type { ContactsRepository } from './repositories/contacts.js';
 import type { ConversationsRepository } from './repositories/conversations.js';
 import type { TagsRepository } from './repositories/tags.js';
+import type { SavedRepliesRepository } from './repositories/saved-replies.js';
 import type { TimelineRepository } from './repositories/timeline.js';
 import type { ProtectionRepository } from './repositories/protection.js';
 import type { WebhooksRepository } from './repositories/webhooks.js';
@@ -290,6 +291,17 @@ export interface AgentRecord {
   avatarColor: number | null;
   /** Opaque key of their picture (its public address; new on each upload); null: no picture. */
   avatarKey: string | null;
+}
+
+/** A reply in the team's library. */
+export interface SavedReplyRecord {
+  id: string;
+  title: string;
+  body: string;
+  /** The agent who wrote it (they and admins may change it); null once unknown. */
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
 }
 
 /** Kinds of conversation timeline events (messages and block events are their own records). */
@@ -608,6 +620,8 @@ export interface Repositories {
   readonly protection: ProtectionRepository;
   /** Assignment and state changes of conversations. */
   readonly timeline: TimelineRepository;
+  /** The team's saved replies. */
+  readonly savedReplies: SavedRepliesRepository;
 }
 
 /**

@@ -126,6 +126,26 @@ describe.skipIf(!haveChromium('the console shell test'))('console shell', () => 
     await page.locator('.msg.visitor', { hasText: 'wrong VAT' }).waitFor();
   });
 
+  it('keeps a team library of saved replies and inserts one with / in the composer', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${server.url}/console/replies`);
+    await page.getByLabel('Title').fill('Shipping times');
+    await page.getByLabel('Reply', { exact: true }).fill('Orders leave our roastery within **2 days**.');
+    await page.getByRole('button', { name: 'Add reply' }).click();
+    await page.locator('.reply-list', { hasText: 'Shipping times' }).waitFor();
+    await page.goto(`${server.url}/console/conversations/${conversationId}`);
+    const composer = page.getByPlaceholder(/Write a reply/);
+    await composer.fill('/ship');
+    const option = page.getByRole('option', { name: /Shipping times/ });
+    await option.waitFor();
+    await axe(page, 'composer with saved replies');
+    await shot(page, 'saved-reply-picker', 1440);
+    await composer.press('Enter');
+    expect(await composer.inputValue()).toBe('Orders leave our roastery within **2 days**.');
+    await option.waitFor({ state: 'detached' });
+    await composer.fill('');
+  });
+
   it('assignment is live between two agents in two browsers and recorded in the timeline', async () => {
     const bobContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB', colorScheme: 'light' });
     await signedIn(bobContext, 'bob@example.com');
@@ -258,6 +278,7 @@ describe.skipIf(!haveChromium('the console shell test'))('console shell', () => 
       ['contacts', '/console/contacts', 'a.row-link'],
       ['contact', `/console/contacts/${contactId}`, '.contact-card'],
       ['team', '/console/team', '.team-add'],
+      ['replies', '/console/replies', '.reply-form'],
       ['profile', '/console/profile', '.profile'],
     ];
     for (const width of WIDTHS) {

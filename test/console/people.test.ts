@@ -14,7 +14,7 @@ const cookies: Record<string, string> = {};
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
-  server = await startServer({ rateLimits: { ...NO_RATE_LIMITS, profileWritesPerAgent: { points: 3, seconds: 600 } } });
+  server = await startServer({ rateLimits: { ...NO_RATE_LIMITS, consoleWritesPerAgent: { points: 3, seconds: 600 } } });
   for (const [name, role] of [['ada', 'admin'], ['bob', 'agent'], ['cy', 'agent'], ['dee', 'agent']] as const) {
     ids[name] = (await createAgent(server, `${name}@example.com`, role, name)).id;
     cookies[name] = (await signIn(server, `${name}@example.com`)).cookie;

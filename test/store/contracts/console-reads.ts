@@ -3,10 +3,10 @@ import { storePerTest, type Backend } from './backend.js';
 
 /**
  * What the console reads beyond the REST API: conversation timeline events (assignment, state;
- * stored in order, removed with the conversation) and the contacts list's search. Run on every backend unchanged.
+ * stored in order, removed with the conversation), the contacts list's search and saved replies. Run on every backend unchanged.
  */
 export function runConsoleReadsContract(backend: Backend) {
-  describe(`console reads (timeline, contact search): ${backend.name}`, () => {
+  describe(`console reads (timeline, contact search, saved replies): ${backend.name}`, () => {
     const db = storePerTest(backend);
 
     const conversation = async () => {
@@ -44,6 +44,19 @@ export function runConsoleReadsContract(backend: Backend) {
       expect(await found('%')).toEqual([bob.id]);
       expect(await found('nobody')).toEqual([]);
       expect((await db().contacts.list({ type: 'all', search: '  ', limit: 10 })).items).toHaveLength(3);
+    });
+
+    it('keeps saved replies by title; updates and deletes by id', async () => {
+      const b = await db().savedReplies.create({ title: 'Shipping', body: 'It ships in 2 days.', createdBy: 'a'.repeat(24) });
+      const a = await db().savedReplies.create({ title: 'Refunds', body: 'Refunds take a week.', createdBy: null });
+      expect(b).toEqual({ id: expect.stringMatching(/^[0-9a-f]{24}$/), title: 'Shipping', body: 'It ships in 2 days.', createdBy: 'a'.repeat(24), createdAt: expect.any(String), updatedAt: expect.any(String) });
+      expect((await db().savedReplies.list()).map((r) => r.title)).toEqual(['Refunds', 'Shipping']);
+      expect(await db().savedReplies.count()).toBe(2);
+      expect(await db().savedReplies.update(a.id, { body: 'Refunds take 5 days.' })).toMatchObject({ title: 'Refunds', body: 'Refunds take 5 days.' });
+      expect(await db().savedReplies.update('f'.repeat(24), { title: 'x' })).toBeNull();
+      expect(await db().savedReplies.delete(a.id)).toBe(true);
+      expect(await db().savedReplies.delete(a.id)).toBe(false);
+      expect(await db().savedReplies.get(a.id)).toBeNull();
     });
   });
 }
