@@ -4,7 +4,7 @@ import { batch, computed, signal } from '@preact/signals';
 import type { Socket } from 'socket.io-client';
 import type {
   AgentsAckData, AgentsClientEvents, AgentsServerEvents, BlockEventDto, BulkResult, ContactDetail, ContactSummary, ConversationDto, InboxItem, MeDto,
-  SavedReplyDto, TeamMemberDto, TimelineEventDto,
+  SavedReplyDto, TeamMemberDto, TimelineEventDto, VisitorContextDto,
 } from '../protocol/agents.js';
 import type { Ack, MessageDto } from '../protocol/types.js';
 import { api } from './api.js';
@@ -26,6 +26,8 @@ export interface OpenConversation {
   detail: ContactDetail;
   /** Assignment and state changes, oldest first (block events come from `detail.blockHistory`). */
   timeline: TimelineEventDto[];
+  /** Where the visitor is now (their open messenger's page), or null when none is open. */
+  visitor?: VisitorContextDto | null;
 }
 
 export interface Notice {
@@ -248,6 +250,10 @@ export function createConsole(me: MeDto, connect: Connect, router: Router) {
     if (filter.value === 'blocked') void loadInbox();
   });
   socket.on('contact:unblocked', ({ contact, event }) => setContact(contact, event));
+  socket.on('visitor:context', ({ contactId, context }) => {
+    const cur = current.value;
+    if (cur?.detail.contact.id === contactId) current.value = { ...cur, visitor: context };
+  });
   function clearTyping(which: (conversationId: string, contactId: string | undefined) => boolean) {
     const gone = [...typing.value.keys()].filter((id) => which(id, typingContact.get(id)));
     if (!gone.length) return;
@@ -271,7 +277,7 @@ export function createConsole(me: MeDto, connect: Connect, router: Router) {
     const res = await ask('conversation:open', { conversationId });
     if (!res) return false;
     batch(() => {
-      current.value = { conversation: res.conversation, messages: res.messages, detail: res.contact, timeline: res.timeline };
+      current.value = { conversation: res.conversation, messages: res.messages, detail: res.contact, timeline: res.timeline, visitor: res.visitor };
       inbox.value = inbox.value.map((i) => (i.conversation.id === conversationId ? { ...i, unread: 0 } : i));
     });
     return true;

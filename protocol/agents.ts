@@ -159,6 +159,21 @@ export interface InboxItem {
   unread: number;
 }
 
+/** The visitor's page and browser as their open messenger reports it (memory only, gone when they leave). */
+export interface VisitorContextDto {
+  url: string;
+  title: string;
+  referrer: string;
+  language: string;
+  /** IANA time zone, for their local time. */
+  timeZone: string;
+  /** From the connection's User-Agent, e.g. "Firefox 128" and "macOS". */
+  browser: string;
+  os: string;
+  /** When the page was reported. */
+  at: string;
+}
+
 /** A block or unblock, with who did it (`actorName` resolved for agents). */
 export interface BlockEventDto {
   id: string;
@@ -212,7 +227,7 @@ export interface AgentsClientEvents {
   /** History including internal notes, the contact panel; marks the conversation read. */
   'conversation:open': (
     payload: { conversationId: string },
-    ack: AckFn<{ conversation: ConversationDto; messages: MessageDto[]; contact: ContactDetail; timeline: TimelineEventDto[] }>,
+    ack: AckFn<{ conversation: ConversationDto; messages: MessageDto[]; contact: ContactDetail; timeline: TimelineEventDto[]; visitor: VisitorContextDto | null }>,
   ) => void;
   'conversation:read': (payload: { conversationId: string }, ack: AckFn<Record<never, never>>) => void;
   'conversation:reply': (payload: AgentSendPayload, ack: AckFn<{ message: MessageDto }>) => void;
@@ -256,6 +271,8 @@ export interface AgentsServerEvents {
   'contact:blocked': (payload: AgentsBlockPayload) => void;
   'contact:unblocked': (payload: AgentsBlockPayload) => void;
   'visitor:typing': (payload: TypingPayload & { contactId: string }) => void;
+  /** The visitor's messenger moved to another page (or connected). */
+  'visitor:context': (payload: { contactId: string; context: VisitorContextDto }) => void;
 }
 
 /** Most contacts one bulk block/unblock takes. */

@@ -1,4 +1,4 @@
-import type { ContactDetail } from '../../protocol/agents.js';
+import type { ContactDetail, VisitorContextDto } from '../../protocol/agents.js';
 import { displayName, EMPTY, fullTime } from '../format.js';
 
 export interface ContactPanelProps {
@@ -7,10 +7,53 @@ export interface ContactPanelProps {
   onBlock: (block: boolean) => void;
   /** Below 1100 px the panel replaces the conversation: this goes back to it. */
   onBack?: () => void;
+  /** The page the visitor's open messenger is on (the conversation's panel only). */
+  visitor?: VisitorContextDto | null;
+}
+
+/** "14:05 (Europe/Paris)": now, where the visitor is; the zone alone if the browser does not know it. */
+function localTime(timeZone: string): string {
+  try {
+    return `${new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', timeZone }).format(new Date())} (${timeZone})`;
+  } catch {
+    return timeZone || EMPTY;
+  }
+}
+
+/** Where the visitor is now, while their messenger is open. */
+function VisitorFacts({ v }: { v: VisitorContextDto }) {
+  return (
+    <>
+      <h3>Visitor now</h3>
+      <dl class="facts visitor-facts">
+        <dt>Page</dt>
+        <dd>
+          {/* Only web addresses become links (a page could report javascript: or data:). */}
+          {/^https?:\/\//i.test(v.url) ? (
+            <a href={v.url} target="_blank" rel="noopener noreferrer nofollow">
+              {v.title || v.url}
+            </a>
+          ) : (
+            v.title || v.url
+          )}
+        </dd>
+        <dt>Referrer</dt>
+        <dd>{v.referrer || EMPTY}</dd>
+        <dt>Browser</dt>
+        <dd>
+          {v.browser} on {v.os}
+        </dd>
+        <dt>Language</dt>
+        <dd>{v.language || EMPTY}</dd>
+        <dt>Local time</dt>
+        <dd>{localTime(v.timeZone)}</dd>
+      </dl>
+    </>
+  );
 }
 
 /** Who the visitor is, their block state and the whole block history (who, when, why). */
-export function ContactPanel({ detail, canBlock, onBlock, onBack }: ContactPanelProps) {
+export function ContactPanel({ detail, canBlock, onBlock, onBack, visitor }: ContactPanelProps) {
   const c = detail.contact;
   return (
     <aside class="panel" aria-labelledby="cp-title">
@@ -37,6 +80,7 @@ export function ContactPanel({ detail, canBlock, onBlock, onBack }: ContactPanel
         <dt>Contact ID</dt>
         <dd class="mono">{c.id}</dd>
       </dl>
+      {visitor && <VisitorFacts v={visitor} />}
       {canBlock ? (
         <button type="button" class={c.blocked ? 'btn block-btn' : 'btn danger-outline block-btn'} onClick={() => onBlock(!c.blocked)}>
           {c.blocked ? 'Unblock contact' : 'Block contact'}

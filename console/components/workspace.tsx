@@ -29,7 +29,7 @@ export function Workspace({ s, id, askBlock }: ViewProps) {
       {shown ? (
         <>
           <ConversationView s={s} c={shown} onBlock={block} onBack={() => s.router.go({ view: 'conversations', id: null })} onDetails={() => setDetails(true)} />
-          <ContactPanel detail={shown.detail} canBlock={s.me.canBlock} onBlock={block} onBack={() => setDetails(false)} />
+          <ContactPanel detail={shown.detail} canBlock={s.me.canBlock} onBlock={block} onBack={() => setDetails(false)} visitor={shown.visitor} />
         </>
       ) : (
         <section class="placeholder" aria-label="No conversation selected">

@@ -1,7 +1,7 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import * as v from 'valibot';
 import type { Logger } from 'pino';
-import type { AgentsClientEvents, AgentsServerEvents, ContactDetail } from '../../protocol/agents.js';
+import type { AgentsClientEvents, AgentsServerEvents, ContactDetail, VisitorContextDto } from '../../protocol/agents.js';
 import {
   AgentSendSchema, AgentTypingSchema, AssignSchema, BlockSchema, BulkBlockSchema, ContactRefSchema, ContactsListSchema, ConversationRefSchema, InboxListSchema,
 } from '../../protocol/schemas/agents.js';
@@ -64,6 +64,13 @@ export function setupAgents(io: Server, core: Core, config: Config, logger: Logg
     );
   });
 
+  /** The latest page any open messenger of the contact reported (on any process), or null. */
+  const visitorContext = async (contactId: string) => {
+    const sockets = await messenger.in(contactRoom(contactId)).fetchSockets().catch(() => []);
+    const contexts = sockets.map((s) => (s.data as { context?: VisitorContextDto }).context).filter((c): c is VisitorContextDto => !!c);
+    return contexts.sort((a, b) => b.at.localeCompare(a.at))[0] ?? null;
+  };
+
   nsp.on('connection', (socket: AgentsSocket) => {
     const { agent } = socket.data;
     const actor = { type: 'admin' as const, id: agent.id, name: agent.name };
@@ -96,7 +103,10 @@ export function setupAgents(io: Server, core: Core, config: Config, logger: Logg
         core.conversations.timeline(conversationId),
         core.agents.markRead(agent.id, conversationId),
       ]);
-      return { conversation: conversationDto(conversation), messages: messages.map(messageDto), contact, timeline: timeline.map(timelineEventDto) };
+      return {
+        conversation: conversationDto(conversation), messages: messages.map(messageDto), contact, timeline: timeline.map(timelineEventDto),
+        visitor: await visitorContext(conversation.contactId),
+      };
     });
 
     on('conversation:read', async (payload) => {

@@ -3,7 +3,9 @@ import * as v from 'valibot';
 import type { Logger } from 'pino';
 import { HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES } from '../../protocol/limits.js';
 import { MESSENGER_NAMESPACE, type MessengerClientEvents, type MessengerServerEvents } from '../../protocol/messenger.js';
-import { HistoryFetchSchema, SendMessageSchema, TypingSchema } from '../../protocol/schemas/messenger.js';
+import type { VisitorContextDto } from '../../protocol/agents.js';
+import { HistoryFetchSchema, PageContextSchema, SendMessageSchema, TypingSchema } from '../../protocol/schemas/messenger.js';
+import { describeUserAgent } from './user-agent.js';
 import type { Config } from '../config.js';
 import type { Core } from '../core/core.js';
 import { ParleyError } from '../core/errors.js';
@@ -20,6 +22,8 @@ export interface VisitorData {
   contactId: string;
   contactType: ContactRecord['type'];
   ip: string;
+  /** The page this socket's messenger is on (memory only: never stored, gone with the socket). */
+  context?: VisitorContextDto;
 }
 
 export type MessengerSocket = Socket<MessengerClientEvents, MessengerServerEvents, Record<string, never>, VisitorData>;
@@ -184,6 +188,16 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
         typingIn = typing ? conversationId : null;
       }
     };
+    // Where the visitor is: kept on the socket for consoles that open the conversation later.
+    socket.on('page:context', (payload: unknown) => {
+      limiter.consume([['contextPerConnection', socket.id]]).then((verdict) => {
+        const parsed = v.safeParse(PageContextSchema, payload);
+        if (!verdict.ok || !parsed.success) return;
+        const context: VisitorContextDto = { ...parsed.output, ...describeUserAgent(socket.handshake.headers['user-agent'] ?? ''), at: new Date().toISOString() };
+        socket.data.context = context;
+        io.of(AGENTS_NAMESPACE).emit('visitor:context', { contactId, context });
+      }, (err) => logger.warn({ err }, 'page context relay failed'));
+    });
     // A tab closed mid-sentence: the consoles' "is typing" ends with it, not seconds later.
     let typingIn: string | null = null;
     socket.once('disconnect', () => {

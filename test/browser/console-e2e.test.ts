@@ -94,6 +94,10 @@ describe.skipIf(!haveChromium('the console end-to-end test'))('agents console, e
     await row.click();
     await agent.locator('.msg.visitor', { hasText: 'order #1042' }).waitFor();
     await expect.poll(() => row.locator('.badge.unread').count()).toBe(0);
+    // The widget reported its page: the panel shows where the visitor is, browser and local time.
+    const now = agent.locator('.visitor-facts');
+    await now.getByRole('link', { name: 'Northwind Roasters: small-batch coffee, delivered' }).waitFor();
+    expect(await now.textContent()).toMatch(/Chrome \d+ on Linux.*en-US/);
 
     // Visitor typing → console; agent typing → widget.
     await input.pressSequentially('One more thing', { delay: 10 });
