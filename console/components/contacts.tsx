@@ -1,12 +1,12 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { displayName, EMPTY, shortTime } from '../format.js';
 import { follow } from './link.js';
+import { SearchBox } from './search-box.js';
 import type { ViewProps } from './views.js';
 
 /** All contacts with checkboxes for bulk block and unblock; a name opens the contact's page. */
 export function Contacts({ s, askBlock }: ViewProps) {
   const onBulk = (block: boolean) => askBlock('selected', block);
-  const [searchTimer] = useState<{ t?: ReturnType<typeof setTimeout> }>({});
   useEffect(() => void s.loadContacts(), []);
   const list = s.contacts.value;
   const sel = s.selected.value;
@@ -24,19 +24,13 @@ export function Contacts({ s, askBlock }: ViewProps) {
         <span class="hint" aria-live="polite">
           {sel.size ? `${sel.size} selected` : `${list.length} contact${list.length === 1 ? '' : 's'}`}
         </span>
-        <label class="search contact-search">
-          <span class="sr-only">Search contacts by name, email or user ID</span>
-          <input
-            type="search"
-            placeholder="Search name, email or user ID"
-            value={s.contactSearch.value}
-            onInput={(e) => {
-              s.contactSearch.value = e.currentTarget.value;
-              clearTimeout(searchTimer.t);
-              searchTimer.t = setTimeout(() => void s.loadContacts(), 200);
-            }}
-          />
-        </label>
+        <SearchBox
+          class="search contact-search"
+          label="Search contacts by name, email or user ID"
+          placeholder="Search name, email or user ID"
+          value={s.contactSearch}
+          search={() => void s.loadContacts()}
+        />
         {s.me.canBlock && (
           <div class="bulk">
             <button type="button" class="btn danger-outline" disabled={!sel.size} onClick={() => onBulk(true)}>

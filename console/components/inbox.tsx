@@ -1,6 +1,7 @@
 import type { AssigneeFilter, ConsoleState, InboxFilter } from '../state.js';
 import { displayName, initials, shortTime } from '../format.js';
 import { follow } from './link.js';
+import { SearchBox } from './search-box.js';
 
 const FILTERS: [InboxFilter, string][] = [
   ['open', 'Open'],
@@ -43,26 +44,13 @@ export const assigneeName = (s: ConsoleState, id: string) => (id === s.me.agent.
 export function Inbox({ s }: { s: ConsoleState }) {
   const items = s.inbox.value;
   const currentId = s.current.value?.conversation.id;
-  let searchTimer: ReturnType<typeof setTimeout> | undefined;
   return (
     <section class="inbox" aria-labelledby="inbox-title">
       <div class="inbox-head">
         <h2 id="inbox-title">Inbox</h2>
         <Chips s={s} label="Whose conversations" options={ASSIGNEES} value={s.assignee.value} set={(v) => (s.assignee.value = v)} />
         <Chips s={s} label="Filter conversations" options={FILTERS} value={s.filter.value} set={(v) => (s.filter.value = v)} />
-        <label class="search">
-          <span class="sr-only">Search by name or email</span>
-          <input
-            type="search"
-            placeholder="Search name or email"
-            value={s.search.value}
-            onInput={(e) => {
-              s.search.value = e.currentTarget.value;
-              clearTimeout(searchTimer);
-              searchTimer = setTimeout(() => void s.loadInbox(), 200);
-            }}
-          />
-        </label>
+        <SearchBox label="Search by name or email" placeholder="Search name or email" value={s.search} search={() => void s.loadInbox()} />
       </div>
       {items.length === 0 ? (
         <p class="empty">{s.inboxLoading.value ? 'Loading…' : 'No conversations here.'}</p>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { storePerTest, type Backend } from './backend.js';
+import { leadConversation, storePerTest, type Backend } from './backend.js';
 
 /**
  * What the console reads beyond the REST API: conversation timeline events (assignment, state;
@@ -9,12 +9,7 @@ export function runConsoleReadsContract(backend: Backend) {
   describe(`console reads (timeline, contact search, saved replies): ${backend.name}`, () => {
     const db = storePerTest(backend);
 
-    const conversation = async () => {
-      const c = await db().contacts.create({ type: 'lead' });
-      const r = await db().conversations.appendMessage({ authorType: 'lead', authorId: c.id, body: 'hi', messageType: 'reply', newConversation: true });
-      if (r.status !== 'stored') throw new Error(r.status);
-      return r.conversation.id;
-    };
+    const conversation = () => leadConversation(db());
 
     it('keeps each conversation its own events, oldest first, with actor and assignee as they were', async () => {
       const [one, two] = [await conversation(), await conversation()];
