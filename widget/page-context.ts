@@ -13,6 +13,8 @@ const cut = (s: string, n: number) => s.slice(0, n);
 
 /** Starts reporting; returns the stop function. */
 export function reportPageContext(socket: ContextSocket): () => void {
+  // The messenger also runs outside a page (Node clients in tests and tools): nothing to report there.
+  if (typeof window === 'undefined' || typeof location === 'undefined') return () => {};
   let last = '';
   const send = (force?: boolean) => {
     if ((!force && location.href === last) || !socket.connected) return;
