@@ -5,14 +5,17 @@ import { io } from 'socket.io-client';
 import type { MeDto } from '../protocol/agents.js';
 import { App } from './components/app.js';
 import { SignIn } from './components/sign-in.js';
+import { DEFAULT_VIEW } from './components/views.js';
+import { createRouter } from './router.js';
 import { createConsole, type ConsoleState, type Connect } from './state.js';
+import { applyTheme } from './theme.js';
 import './console.css';
 
 const session = signal<ConsoleState | null>(null);
 const checked = signal(false);
 
 function start(me: MeDto) {
-  session.value = createConsole(me, io as unknown as Connect);
+  session.value = createConsole(me, io as unknown as Connect, createRouter(DEFAULT_VIEW));
 }
 
 async function signOut() {
@@ -27,6 +30,7 @@ function Root() {
   return s ? <App s={s} onSignOut={() => void signOut()} /> : <SignIn onSignedIn={start} />;
 }
 
+applyTheme();
 fetch('/console/api/me')
   .then(async (res) => (res.ok ? start((await res.json()) as MeDto) : undefined))
   .catch(() => {})

@@ -4,20 +4,30 @@ import { batch, computed, signal } from '@preact/signals';
 import type { Socket } from 'socket.io-client';
 import type {
   AgentsAckData, AgentsClientEvents, AgentsServerEvents, BlockEventDto, BulkResult, ContactDetail, ContactSummary, ConversationDto, InboxItem, MeDto,
+  SavedReplyDto, TeamMemberDto, TimelineEventDto, VisitorContextDto,
 } from '../protocol/agents.js';
 import type { Ack, MessageDto } from '../protocol/types.js';
+import { api } from './api.js';
+import { createAttention } from './attention.js';
 import { displayName } from './format.js';
+import type { Router } from './router.js';
 
 export type AgentsSocket = Socket<AgentsServerEvents, AgentsClientEvents>;
 export type Connect = (url: string, opts: { transports: string[]; withCredentials: boolean }) => AgentsSocket;
 
 /** Inbox tabs: open, closed, blocked contacts (any state), everything. */
 export type InboxFilter = 'open' | 'closed' | 'blocked' | 'all';
+/** Whose conversations the inbox lists. */
+export type AssigneeFilter = 'mine' | 'unassigned' | 'all';
 
 export interface OpenConversation {
   conversation: ConversationDto;
   messages: MessageDto[];
   detail: ContactDetail;
+  /** Assignment and state changes, oldest first (block events come from `detail.blockHistory`). */
+  timeline: TimelineEventDto[];
+  /** Where the visitor is now (their open messenger's page), or null when none is open. */
+  visitor?: VisitorContextDto | null;
 }
 
 export interface Notice {
@@ -26,7 +36,8 @@ export interface Notice {
   text: string;
 }
 
-const TYPING_TTL_MS = 8000;
+/** A "typing" with no news for this long is stale (the visitor's messenger repeats it while typing). */
+const TYPING_TTL_MS = 6000;
 
 function uid(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(12)), (x) => x.toString(16).padStart(2, '0')).join('');
@@ -35,20 +46,32 @@ function uid(): string {
 const byActivity = (a: InboxItem, b: InboxItem) =>
   b.conversation.lastActivityAt.localeCompare(a.conversation.lastActivityAt) || Number(b.conversation.id) - Number(a.conversation.id);
 
-export function createConsole(me: MeDto, connect: Connect) {
+export function createConsole(me: MeDto, connect: Connect, router: Router) {
   const connected = signal(false);
-  const view = signal<'inbox' | 'contacts' | 'team' | 'held' | 'protection'>('inbox');
+  /** The signed-in agent as last saved (name and picture change on the profile page). */
+  const profile = signal(me.agent);
   const filter = signal<InboxFilter>('open');
+  const assignee = signal<AssigneeFilter>('all');
+  /** The team, for assignee names and the assign menu (every agent may read it). */
+  const team = signal<TeamMemberDto[]>([]);
+  /** The team's saved replies, for `/` in the composer and their page. */
+  const savedReplies = signal<SavedReplyDto[]>([]);
   const search = signal('');
   const inbox = signal<InboxItem[]>([]);
   const inboxLoading = signal(true);
   const nextCursor = signal<string | null>(null);
   const current = signal<OpenConversation | null>(null);
   const contacts = signal<ContactSummary[]>([]);
+  const contactSearch = signal('');
+  /** The contact page (`/console/contacts/<id>`), kept live like the open conversation's panel. */
+  const contactPage = signal<ContactDetail | null>(null);
   const selected = signal<ReadonlySet<string>>(new Set());
   const notices = signal<Notice[]>([]);
   /** conversationId → when the visitor's typing indicator expires. */
   const typing = signal<ReadonlyMap<string, number>>(new Map());
+  /** conversationId → contactId of the typing entries, so a block clears that contact's. */
+  const typingContact = new Map<string, string>();
+  const attention = createAttention();
   let noticeSeq = 0;
   let inboxRequest = 0;
 
@@ -86,6 +109,9 @@ export function createConsole(me: MeDto, connect: Connect) {
     if (f === 'open' && item.conversation.state === 'closed') return false;
     if (f === 'closed' && item.conversation.state !== 'closed') return false;
     if (f === 'blocked' && !item.contact.blocked) return false;
+    const a = assignee.value;
+    if (a === 'mine' && item.conversation.assigneeId !== me.agent.id) return false;
+    if (a === 'unassigned' && item.conversation.assigneeId !== null) return false;
     const q = search.value.trim().toLowerCase();
     return !q || [item.contact.name, item.contact.email].some((s) => s?.toLowerCase().includes(q));
   }
@@ -95,6 +121,7 @@ export function createConsole(me: MeDto, connect: Connect) {
     return {
       ...(f === 'open' || f === 'closed' ? { state: f } : {}),
       ...(f === 'blocked' ? { blocked: true } : {}),
+      ...(assignee.value === 'mine' ? { assignee: 'me' as const } : assignee.value === 'unassigned' ? { assignee: 'unassigned' as const } : {}),
       ...(search.value.trim() ? { search: search.value.trim() } : {}),
       limit: 50,
     };
@@ -117,20 +144,29 @@ export function createConsole(me: MeDto, connect: Connect) {
     batch(() => {
       inbox.value = inbox.value.map((i) => (i.contact.id === contact.id ? { ...i, contact } : i)).filter(matches);
       contacts.value = contacts.value.map((c) => (c.id === contact.id ? contact : c));
+      const withEvent = (d: ContactDetail): ContactDetail => ({
+        ...d,
+        contact,
+        blockHistory: event && !d.blockHistory.some((e) => e.id === event.id) ? [...d.blockHistory, event] : d.blockHistory,
+      });
       const cur = current.value;
-      if (cur && cur.detail.contact.id === contact.id) {
-        const history = event && !cur.detail.blockHistory.some((e) => e.id === event.id) ? [...cur.detail.blockHistory, event] : cur.detail.blockHistory;
-        current.value = { ...cur, detail: { ...cur.detail, contact, blockHistory: history } };
-      }
+      if (cur && cur.detail.contact.id === contact.id) current.value = { ...cur, detail: withEvent(cur.detail) };
+      if (contactPage.value?.contact.id === contact.id) contactPage.value = withEvent(contactPage.value);
     });
   }
 
-  function setConversation(conversation: ConversationDto) {
+  function setConversation(conversation: ConversationDto, events: TimelineEventDto[] = []) {
+    const listed = inbox.value.some((i) => i.conversation.id === conversation.id);
     batch(() => {
       inbox.value = inbox.value.map((i) => (i.conversation.id === conversation.id ? { ...i, conversation } : i)).filter(matches).sort(byActivity);
       const cur = current.value;
-      if (cur?.conversation.id === conversation.id) current.value = { ...cur, conversation };
+      if (cur?.conversation.id === conversation.id) {
+        const timeline = [...cur.timeline, ...events.filter((e) => !cur.timeline.some((t) => t.id === e.id))];
+        current.value = { ...cur, conversation, timeline };
+      }
     });
+    // Assigned to me or released while I look at Mine or Unassigned: it may belong in the list now.
+    if (!listed && assignee.value !== 'all') void loadInbox();
   }
 
   function addMessage(message: MessageDto) {
@@ -143,9 +179,11 @@ export function createConsole(me: MeDto, connect: Connect) {
     connected.value = true;
     // (Re)connected: catch up on whatever happened while we were away.
     void loadInbox();
+    void loadTeam();
+    void loadSavedReplies();
     const cur = current.value;
-    if (cur) void open(cur.conversation.id, false);
-    if (view.value === 'contacts') void loadContacts();
+    if (cur) void open(cur.conversation.id);
+    if (router.place.value.view === 'contacts') void loadContacts();
   });
   // Set while a request replaces the session cookie (own password change): see renewSession.
   let holdReconnect = false;
@@ -176,12 +214,13 @@ export function createConsole(me: MeDto, connect: Connect) {
       const rest = inbox.value.filter((i) => i.conversation.id !== conversation.id);
       inbox.value = matches(item) ? [item, ...rest].sort(byActivity) : rest;
       addMessage(message);
-      if (isOpen && fromContact) {
-        const t = new Map(typing.value);
-        t.delete(conversation.id);
-        typing.value = t;
-      }
+      if (isOpen && fromContact) clearTyping((id) => id === conversation.id);
     });
+    // Mine or nobody's: a teammate's conversations are theirs to hear about.
+    const forMe = conversation.assigneeId === null || conversation.assigneeId === me.agent.id;
+    if (fromContact && forMe && message.messageType !== 'note' && !(isOpen && document.hasFocus())) {
+      attention.alert(displayName(contact), message.body, () => router.go({ view: 'conversations', id: conversation.id }));
+    }
     if (isOpen && fromContact) socket.emit('conversation:read', { conversationId: conversation.id }, () => {});
   });
   // A redacted message keeps its place with its text gone, in the thread and the inbox preview.
@@ -192,7 +231,7 @@ export function createConsole(me: MeDto, connect: Connect) {
       inbox.value = inbox.value.map((i) => (i.lastMessage?.id === message.id ? { ...i, lastMessage: { ...i.lastMessage, body: '' } } : i));
     });
   });
-  socket.on('conversation:updated', ({ conversation }) => setConversation(conversation));
+  socket.on('conversation:updated', ({ conversation, timeline }) => setConversation(conversation, timeline));
   socket.on('conversation:deleted', ({ conversationId }) => {
     inbox.value = inbox.value.filter((i) => i.conversation.id !== conversationId);
     if (current.value?.conversation.id === conversationId) current.value = null;
@@ -205,33 +244,43 @@ export function createConsole(me: MeDto, connect: Connect) {
   });
   socket.on('contact:blocked', ({ contact, event }) => {
     setContact(contact, event);
+    // A blocked contact's messages are refused: whatever they were typing will not come.
+    clearTyping((_, contactId) => contactId === contact.id);
     // A contact that was blocked elsewhere may now belong in the Blocked tab.
     if (filter.value === 'blocked') void loadInbox();
   });
   socket.on('contact:unblocked', ({ contact, event }) => setContact(contact, event));
-  socket.on('visitor:typing', ({ conversationId, typing: on }) => {
+  socket.on('visitor:context', ({ contactId, context }) => {
+    const cur = current.value;
+    if (cur?.detail.contact.id === contactId) current.value = { ...cur, visitor: context };
+  });
+  function clearTyping(which: (conversationId: string, contactId: string | undefined) => boolean) {
+    const gone = [...typing.value.keys()].filter((id) => which(id, typingContact.get(id)));
+    if (!gone.length) return;
     const t = new Map(typing.value);
-    if (on) t.set(conversationId, Date.now() + TYPING_TTL_MS);
-    else t.delete(conversationId);
+    for (const id of gone) {
+      t.delete(id);
+      typingContact.delete(id);
+    }
     typing.value = t;
-    // A lost "stopped typing" must not leave the indicator forever.
-    if (on) setTimeout(() => {
-      if ((typing.value.get(conversationId) ?? Infinity) <= Date.now()) {
-        const n = new Map(typing.value);
-        n.delete(conversationId);
-        typing.value = n;
-      }
-    }, TYPING_TTL_MS + 50);
+  }
+  socket.on('visitor:typing', ({ conversationId, contactId, typing: on }) => {
+    if (!on) return clearTyping((id) => id === conversationId);
+    typingContact.set(conversationId, contactId);
+    typing.value = new Map(typing.value).set(conversationId, Date.now() + TYPING_TTL_MS);
+    // A lost "stopped typing" (or a visitor who went quiet) must not leave the indicator on.
+    setTimeout(() => clearTyping((id) => id === conversationId && (typing.value.get(id) ?? Infinity) <= Date.now()), TYPING_TTL_MS + 50);
   });
 
-  async function open(conversationId: string, focusChange = true) {
+  /** Loads a conversation into the middle pane (the router calls it for `/console/conversations/<id>`). */
+  async function open(conversationId: string): Promise<boolean> {
     const res = await ask('conversation:open', { conversationId });
-    if (!res) return;
+    if (!res) return false;
     batch(() => {
-      current.value = { conversation: res.conversation, messages: res.messages, detail: res.contact };
+      current.value = { conversation: res.conversation, messages: res.messages, detail: res.contact, timeline: res.timeline, visitor: res.visitor };
       inbox.value = inbox.value.map((i) => (i.conversation.id === conversationId ? { ...i, unread: 0 } : i));
-      if (focusChange) view.value = 'inbox';
     });
+    return true;
   }
 
   async function send(body: string, note: boolean): Promise<boolean> {
@@ -270,6 +319,30 @@ export function createConsole(me: MeDto, connect: Connect) {
     if (res) setConversation(res.conversation);
   }
 
+  /** Assigns the open conversation to an agent, or to nobody (null). */
+  async function assign(assigneeId: string | null) {
+    const cur = current.value;
+    if (!cur) return;
+    const res = await ask('conversation:assign', { conversationId: cur.conversation.id, assigneeId });
+    if (res) setConversation(res.conversation);
+  }
+
+  async function loadSavedReplies() {
+    try {
+      savedReplies.value = (await api<{ data: SavedReplyDto[] }>('GET', '/saved-replies')).data;
+    } catch (err) {
+      notify((err as Error).message);
+    }
+  }
+
+  async function loadTeam() {
+    try {
+      team.value = (await api<{ data: TeamMemberDto[] }>('GET', '/agents')).data;
+    } catch {
+      // Names fall back to "an agent" until the next reconnect.
+    }
+  }
+
   async function setBlocked(contactId: string, blocked: boolean, reason: string | null): Promise<boolean> {
     const res = await ask(blocked ? 'contact:block' : 'contact:unblock', { contactId, reason });
     if (!res) return false;
@@ -279,9 +352,20 @@ export function createConsole(me: MeDto, connect: Connect) {
     return true;
   }
 
+  async function loadContact(contactId: string): Promise<boolean> {
+    contactPage.value = null;
+    const res = await ask('contact:get', { contactId });
+    if (res) contactPage.value = res;
+    return !!res;
+  }
+
+  let contactsRequest = 0;
+  /** The contacts list, or those whose name, email or userId contains `contactSearch`. */
   async function loadContacts() {
-    const res = await ask('contacts:list', { limit: 100 });
-    if (res) contacts.value = res.items;
+    const seq = ++contactsRequest;
+    const q = contactSearch.value.trim();
+    const res = await ask('contacts:list', { limit: 100, ...(q ? { search: q } : {}) });
+    if (res && seq === contactsRequest) contacts.value = res.items;
   }
 
   async function bulk(blocked: boolean, reason: string | null): Promise<BulkResult[] | null> {
@@ -311,15 +395,31 @@ export function createConsole(me: MeDto, connect: Connect) {
     me,
     /** For views that listen to pushes of their own while shown (the Held review). */
     socket,
+    attention,
+    profile,
+    /** After a profile change: the new name and picture everywhere. */
+    setMe(next: MeDto) {
+      Object.assign(me.agent, next.agent);
+      profile.value = next.agent;
+      team.value = team.value.map((a) => (a.id === next.agent.id ? { ...a, ...next.agent } : a));
+    },
+    router,
     connected,
-    view,
     filter,
+    assignee,
+    team,
+    assign,
+    savedReplies,
+    loadSavedReplies,
     search,
     inbox,
     inboxLoading,
     nextCursor,
     current,
     contacts,
+    contactSearch,
+    contactPage,
+    loadContact,
     selected,
     notices,
     typing,
@@ -336,7 +436,10 @@ export function createConsole(me: MeDto, connect: Connect) {
     notify,
     dismiss,
     renewSession,
-    destroy: () => socket.disconnect(),
+    destroy: () => {
+      socket.disconnect();
+      router.destroy();
+    },
   };
 }
 

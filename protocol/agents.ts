@@ -14,6 +14,10 @@ export interface AgentDto {
   name: string;
   role: AgentRole;
   createdAt: string;
+  /** Their picture (a square served by this server), or null for initials on `avatarColor`. */
+  avatarUrl: string | null;
+  /** 0–7: the colour behind their initials. */
+  avatarColor: number;
 }
 
 /** A console account in the admins' Team panel (`GET /console/api/agents`). */
@@ -30,10 +34,43 @@ export interface NewAgentBody {
   password: string;
 }
 
-/** `PATCH /console/api/agents/:id` (admins): deactivate or reactivate. */
+/** `PATCH /console/api/agents/:id` (admins): deactivate or reactivate, or change the role. */
 export interface AgentPatchBody {
-  active: boolean;
+  active?: boolean;
+  role?: AgentRole;
 }
+
+/** `PATCH /console/api/me`: one's own display name (what visitors see) and initials colour. */
+export interface ProfilePatchBody {
+  name?: string;
+  avatarColor?: number;
+}
+
+/** `PUT /console/api/me/avatar`: a PNG, JPEG, WebP or GIF as base64 (a data: URL is fine), at most MAX_AVATAR_BYTES. */
+export interface AvatarBody {
+  image: string;
+}
+
+/** Largest picture an agent may upload, in bytes (before base64). */
+export const MAX_AVATAR_BYTES = 1024 * 1024;
+/** Pictures are cropped to a centred square and resized to this many pixels a side (WebP). */
+export const AVATAR_PIXELS = 256;
+/** A reply in the team's library (`/console/api/saved-replies`). */
+export interface SavedReplyDto {
+  id: string;
+  title: string;
+  body: string;
+  createdBy: string | null;
+  updatedAt: string;
+}
+
+/** Most replies the team's library holds. */
+export const MAX_SAVED_REPLIES = 500;
+/** Longest saved reply title. */
+export const MAX_SAVED_REPLY_TITLE = 80;
+
+/** Longest display name. */
+export const MAX_AGENT_NAME_LENGTH = 80;
 
 /** `POST /console/api/agents/:id/password` (admins): without `password`, one is generated. */
 export interface PasswordResetBody {
@@ -88,6 +125,21 @@ export interface ConversationDto {
   title: string | null;
   createdAt: string;
   lastActivityAt: string;
+  /** The agent it is assigned to, or null (unassigned). */
+  assigneeId: string | null;
+}
+
+/** An assignment or state change in a conversation's timeline (between its messages, by time). */
+export interface TimelineEventDto {
+  id: string;
+  conversationId: string;
+  kind: 'assigned' | 'unassigned' | 'closed' | 'reopened' | 'snoozed';
+  actorType: 'admin' | 'api' | 'system';
+  actorId: string | null;
+  actorName: string | null;
+  assigneeId: string | null;
+  assigneeName: string | null;
+  createdAt: string;
 }
 
 /** The latest message of a conversation, body cut to a preview. */
@@ -106,6 +158,21 @@ export interface InboxItem {
   lastMessage: MessagePreview | null;
   /** Contact messages this agent has not read yet. */
   unread: number;
+}
+
+/** The visitor's page and browser as their open messenger reports it (memory only, gone when they leave). */
+export interface VisitorContextDto {
+  url: string;
+  title: string;
+  referrer: string;
+  language: string;
+  /** IANA time zone, for their local time. */
+  timeZone: string;
+  /** From the connection's User-Agent, e.g. "Firefox 128" and "macOS". */
+  browser: string;
+  os: string;
+  /** When the page was reported. */
+  at: string;
 }
 
 /** A block or unblock, with who did it (`actorName` resolved for agents). */
@@ -127,12 +194,22 @@ export interface ContactDetail {
   blockHistory: BlockEventDto[];
   /** Other contacts seen on one of this contact's devices (shared computer, or a second identity). */
   sharedDevice?: ContactSummary[];
+  /** `contact:get` (the contact page): its latest conversations, newest first. */
+  conversations?: ConversationDto[];
+  /** `contact:get`: the attributes the business set (custom fields) and the messenger's language. */
+  attributes?: Record<string, unknown>;
+  locale?: string | null;
 }
 
-/** `inbox:list`: `state` open also lists snoozed; `blocked` true/false filters, absent lists both; `search` is a case-insensitive substring of name or email. */
+/**
+ * `inbox:list`: `state` open also lists snoozed; `blocked` true/false filters, absent lists both; `search` is a
+ * case-insensitive substring of name or email; `assignee` `me` or `unassigned` (absent: anyone's).
+ */
 export type InboxQuery = NonNullable<v.InferInput<typeof InboxListSchema>>;
 
 export interface ContactsQuery {
+  /** Case-insensitive substring of the name, email or userId. */
+  search?: string;
   limit?: number;
   cursor?: string | null;
 }
@@ -151,7 +228,7 @@ export interface AgentsClientEvents {
   /** History including internal notes, the contact panel; marks the conversation read. */
   'conversation:open': (
     payload: { conversationId: string },
-    ack: AckFn<{ conversation: ConversationDto; messages: MessageDto[]; contact: ContactDetail }>,
+    ack: AckFn<{ conversation: ConversationDto; messages: MessageDto[]; contact: ContactDetail; timeline: TimelineEventDto[]; visitor: VisitorContextDto | null }>,
   ) => void;
   'conversation:read': (payload: { conversationId: string }, ack: AckFn<Record<never, never>>) => void;
   'conversation:reply': (payload: AgentSendPayload, ack: AckFn<{ message: MessageDto }>) => void;
@@ -159,6 +236,8 @@ export interface AgentsClientEvents {
   'conversation:note': (payload: AgentSendPayload, ack: AckFn<{ message: MessageDto }>) => void;
   'conversation:close': (payload: { conversationId: string }, ack: AckFn<{ conversation: ConversationDto }>) => void;
   'conversation:reopen': (payload: { conversationId: string }, ack: AckFn<{ conversation: ConversationDto }>) => void;
+  /** Assigns to an active agent, or unassigns with null; every console sees it live. */
+  'conversation:assign': (payload: { conversationId: string; assigneeId: string | null }, ack: AckFn<{ conversation: ConversationDto }>) => void;
   /** Relayed to the visitor as messenger `agent:typing`. */
   typing: (payload: TypingPayload) => void;
   'contact:get': (payload: { contactId: string }, ack: AckFn<ContactDetail>) => void;
@@ -185,7 +264,8 @@ export interface AgentsServerEvents {
   'message:new': (payload: AgentsMessagePayload) => void;
   /** A message was redacted: `message` has an empty body and `redacted: true`. */
   'message:redacted': (payload: { message: MessageDto }) => void;
-  'conversation:updated': (payload: { conversation: ConversationDto }) => void;
+  /** `timeline`: the assignment or state changes this update made (absent for a title edit). */
+  'conversation:updated': (payload: { conversation: ConversationDto; timeline?: TimelineEventDto[] }) => void;
   'conversation:deleted': (payload: { conversationId: string; contactId: string }) => void;
   'contact:updated': (payload: { contact: ContactSummary }) => void;
   'contact:deleted': (payload: { contactId: string }) => void;
@@ -196,6 +276,8 @@ export interface AgentsServerEvents {
   'held:new': (payload: { held: HeldMessageDto }) => void;
   /** A held message was released (it now arrives as `message:new`) or discarded. */
   'held:removed': (payload: { heldId: string; released: boolean }) => void;
+  /** The visitor's messenger moved to another page (or connected). */
+  'visitor:context': (payload: { contactId: string; context: VisitorContextDto }) => void;
 }
 
 /** Most contacts one bulk block/unblock takes. */

@@ -26,6 +26,7 @@ export const ERRORS = {
   tag_not_found: { status: 404, message: 'No tag with that id.' },
   protection_rule_not_found: { status: 404, message: 'No protection rule with that id.' },
   held_message_not_found: { status: 404, message: 'No held message with that id.' },
+  saved_reply_not_found: { status: 404, message: 'No saved reply with that id.' },
   method_not_allowed: { status: 405, message: 'Method not allowed on this endpoint.' },
   conflict: { status: 409, message: 'The request conflicts with an existing resource.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },

@@ -1,5 +1,5 @@
 import type * as v from 'valibot';
-import type { HistoryFetchSchema, MessengerAuthSchema, SendMessageSchema, TypingSchema } from './schemas/messenger.js';
+import type { HistoryFetchSchema, MessengerAuthSchema, PageContextSchema, SendMessageSchema, TypingSchema } from './schemas/messenger.js';
 import type { AckFn, MessageDto, SessionContact } from './types.js';
 
 export const MESSENGER_NAMESPACE = '/messenger';
@@ -24,10 +24,15 @@ export type HistoryPayload = NonNullable<v.InferInput<typeof HistoryFetchSchema>
 
 export type TypingPayload = v.InferInput<typeof TypingSchema>;
 
+/** Where the visitor is: page address and title, where they came from, their language and time zone. */
+export type PageContext = v.InferInput<typeof PageContextSchema>;
+
 export interface MessengerClientEvents {
   'message:send': (payload: SendMessagePayload, ack: AckFn<{ message: MessageDto }>) => void;
   'history:fetch': (payload: HistoryPayload, ack: AckFn<{ messages: MessageDto[]; hasMore: boolean }>) => void;
   typing: (payload: TypingPayload) => void;
+  /** The page the messenger is on (at connect and each page change); agents see it beside the conversation. */
+  'page:context': (payload: PageContext) => void;
 }
 
 export interface MessengerServerEvents {

@@ -11,8 +11,11 @@ export interface MessageDto {
   conversationId: string;
   /** The sender's idempotency key, echoed so optimistic UIs can match their pending copy. */
   clientId: string | null;
-  /** `id` is internal: sent to agents and REST, never to visitors (they see the display name). */
-  author: { type: AuthorType; id?: string; name?: string | null };
+  /**
+   * `id` is internal: sent to agents and REST, never to visitors (they see the display name).
+   * `avatarUrl`: an agent's picture, a path on the Parley server (absent: show initials).
+   */
+  author: { type: AuthorType; id?: string; name?: string | null; avatarUrl?: string };
   body: string;
   messageType: MessageType;
   createdAt: string;

@@ -169,6 +169,8 @@ const ENV_NAMES: Record<LimitName, string> = {
   signInFailuresPerAccount: 'PARLEY_RATE_SIGN_IN_FAILURES_PER_ACCOUNT',
   historyPerConnection: 'PARLEY_RATE_HISTORY_PER_CONNECTION',
   typingPerConnection: 'PARLEY_RATE_TYPING_PER_CONNECTION',
+  contextPerConnection: 'PARLEY_RATE_CONTEXT_PER_CONNECTION',
+  consoleWritesPerAgent: 'PARLEY_RATE_CONSOLE_WRITES_PER_AGENT',
 };
 
 export function rateLimitsFromEnv(env: NodeJS.ProcessEnv): RateLimitRules {

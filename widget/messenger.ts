@@ -7,6 +7,7 @@ import type { ErrorCode } from '../protocol/errors.js';
 import type { MessengerAuth, MessengerClientEvents, MessengerServerEvents } from '../protocol/messenger.js';
 import type { Socket } from 'socket.io-client';
 import type { SafeStorage } from './storage.js';
+import { reportPageContext } from './page-context.js';
 
 export type SendStatus = 'pending' | 'sent' | 'failed' | 'undelivered';
 export type FailReason = ErrorCode | 'timeout';
@@ -142,6 +143,7 @@ export function createMessenger(o: MessengerOptions) {
     auth: (cb) => cb({ ...o.identity(), visitorToken: o.storage.get(TOKEN) ?? undefined, deviceId: device() }),
     transports: ['websocket'],
   });
+  const stopPageContext = reportPageContext(socket);
   // A refused handshake is not retried by socket.io: decide here. A stale or foreign visitor
   // token (server reset, secret rotated) is dropped so the visitor starts afresh as a lead;
   // a rate limit or the connection cap is waited out; anything else (e.g. origin not allowed) stays offline.
@@ -252,6 +254,7 @@ export function createMessenger(o: MessengerOptions) {
     destroy(forget: boolean) {
       clearTimeout(typingTimer);
       clearTimeout(ownTypingTimer);
+      stopPageContext();
       socket.disconnect();
       if (forget) o.storage.del(READ);
     },

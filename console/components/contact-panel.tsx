@@ -1,12 +1,70 @@
-import type { ContactDetail } from '../../protocol/agents.js';
-import { displayName, fullTime } from '../format.js';
+import type { ContactDetail, VisitorContextDto } from '../../protocol/agents.js';
+import { displayName, EMPTY, fullTime } from '../format.js';
 import { ReverseBlock } from './protection/reverse-block.js';
 
+export interface ContactPanelProps {
+  detail: ContactDetail;
+  canBlock: boolean;
+  onBlock: (block: boolean) => void;
+  /** Unblocks at once (reversing a rule's block), with the reason recorded. */
+  onUnblock: (reason: string) => void;
+  /** Below 1100 px the panel replaces the conversation: this goes back to it. */
+  onBack?: () => void;
+  /** The page the visitor's open messenger is on (the conversation's panel only). */
+  visitor?: VisitorContextDto | null;
+}
+
+/** "14:05 (Europe/Paris)": now, where the visitor is; the zone alone if the browser does not know it. */
+function localTime(timeZone: string): string {
+  try {
+    return `${new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', timeZone }).format(new Date())} (${timeZone})`;
+  } catch {
+    return timeZone || EMPTY;
+  }
+}
+
+/** Where the visitor is now, while their messenger is open. */
+function VisitorFacts({ v }: { v: VisitorContextDto }) {
+  return (
+    <>
+      <h3>Visitor now</h3>
+      <dl class="facts visitor-facts">
+        <dt>Page</dt>
+        <dd>
+          {/* Only web addresses become links (a page could report javascript: or data:). */}
+          {/^https?:\/\//i.test(v.url) ? (
+            <a href={v.url} target="_blank" rel="noopener noreferrer nofollow">
+              {v.title || v.url}
+            </a>
+          ) : (
+            v.title || v.url
+          )}
+        </dd>
+        <dt>Referrer</dt>
+        <dd>{v.referrer || EMPTY}</dd>
+        <dt>Browser</dt>
+        <dd>
+          {v.browser} on {v.os}
+        </dd>
+        <dt>Language</dt>
+        <dd>{v.language || EMPTY}</dd>
+        <dt>Local time</dt>
+        <dd>{localTime(v.timeZone)}</dd>
+      </dl>
+    </>
+  );
+}
+
 /** Who the visitor is, their block state and the whole block history (who, when, why). */
-export function ContactPanel({ detail, canBlock, onBlock, onUnblock }: { detail: ContactDetail; canBlock: boolean; onBlock: (block: boolean) => void; onUnblock: (reason: string) => void }) {
+export function ContactPanel({ detail, canBlock, onBlock, onUnblock, onBack, visitor }: ContactPanelProps) {
   const c = detail.contact;
   return (
     <aside class="panel" aria-labelledby="cp-title">
+      {onBack && (
+        <button type="button" class="btn ghost back" onClick={onBack}>
+          <span aria-hidden="true">←</span> Back to the conversation
+        </button>
+      )}
       <div class="panel-head">
         <h2 id="cp-title">{displayName(c)}</h2>
         {c.blocked && <span class="badge blocked">Blocked</span>}
@@ -15,9 +73,9 @@ export function ContactPanel({ detail, canBlock, onBlock, onUnblock }: { detail:
         <dt>Type</dt>
         <dd>{c.type === 'customer' ? 'Customer' : 'Lead'}</dd>
         <dt>Email</dt>
-        <dd>{c.email ?? '—'}</dd>
+        <dd>{c.email ?? EMPTY}</dd>
         <dt>User ID</dt>
-        <dd class="mono">{c.userId ?? '—'}</dd>
+        <dd class="mono">{c.userId ?? EMPTY}</dd>
         <dt>Last activity</dt>
         <dd>{fullTime(c.lastActivity)}</dd>
         <dt>First seen</dt>
@@ -25,6 +83,7 @@ export function ContactPanel({ detail, canBlock, onBlock, onUnblock }: { detail:
         <dt>Contact ID</dt>
         <dd class="mono">{c.id}</dd>
       </dl>
+      {visitor && <VisitorFacts v={visitor} />}
       {canBlock ? (
         <button type="button" class={c.blocked ? 'btn block-btn' : 'btn danger-outline block-btn'} onClick={() => onBlock(!c.blocked)}>
           {c.blocked ? 'Unblock contact' : 'Block contact'}

@@ -1,9 +1,12 @@
 import { useEffect } from 'preact/hooks';
-import { displayName, shortTime } from '../format.js';
-import type { ConsoleState } from '../state.js';
+import { displayName, EMPTY, shortTime } from '../format.js';
+import { follow } from './link.js';
+import { SearchBox } from './search-box.js';
+import type { ViewProps } from './views.js';
 
-/** All contacts with checkboxes for bulk block and unblock. */
-export function Contacts({ s, onBulk }: { s: ConsoleState; onBulk: (block: boolean) => void }) {
+/** All contacts with checkboxes for bulk block and unblock; a name opens the contact's page. */
+export function Contacts({ s, askBlock }: ViewProps) {
+  const onBulk = (block: boolean) => askBlock('selected', block);
   useEffect(() => void s.loadContacts(), []);
   const list = s.contacts.value;
   const sel = s.selected.value;
@@ -15,12 +18,19 @@ export function Contacts({ s, onBulk }: { s: ConsoleState; onBulk: (block: boole
     s.selected.value = next;
   };
   return (
-    <section class="contacts" aria-labelledby="contacts-title">
-      <div class="contacts-head">
+    <section class="page" aria-labelledby="contacts-title">
+      <div class="page-head">
         <h2 id="contacts-title">Contacts</h2>
         <span class="hint" aria-live="polite">
           {sel.size ? `${sel.size} selected` : `${list.length} contact${list.length === 1 ? '' : 's'}`}
         </span>
+        <SearchBox
+          class="search contact-search"
+          label="Search contacts by name, email or user ID"
+          placeholder="Search name, email or user ID"
+          value={s.contactSearch}
+          search={() => void s.loadContacts()}
+        />
         {s.me.canBlock && (
           <div class="bulk">
             <button type="button" class="btn danger-outline" disabled={!sel.size} onClick={() => onBulk(true)}>
@@ -32,6 +42,7 @@ export function Contacts({ s, onBulk }: { s: ConsoleState; onBulk: (block: boole
           </div>
         )}
       </div>
+      <div class="table-wrap" tabIndex={0} role="region" aria-label="Contacts table">
       <table class="table">
         <thead>
           <tr>
@@ -56,8 +67,12 @@ export function Contacts({ s, onBulk }: { s: ConsoleState; onBulk: (block: boole
               <td class="check">
                 <input type="checkbox" aria-label={`Select ${displayName(c)}`} checked={sel.has(c.id)} onChange={() => toggle(c.id)} />
               </td>
-              <td>{displayName(c)}</td>
-              <td>{c.email ?? '—'}</td>
+              <td>
+                <a class="row-link" {...follow(s, 'contacts', c.id)}>
+                  {displayName(c)}
+                </a>
+              </td>
+              <td>{c.email ?? EMPTY}</td>
               <td>{c.type === 'customer' ? 'Customer' : 'Lead'}</td>
               <td>{c.blocked ? <span class="badge blocked">Blocked</span> : <span class="badge ok">Active</span>}</td>
               <td>{shortTime(c.lastActivity ?? c.createdAt)}</td>
@@ -65,6 +80,8 @@ export function Contacts({ s, onBulk }: { s: ConsoleState; onBulk: (block: boole
           ))}
         </tbody>
       </table>
+      </div>
+      {list.length === 0 && <p class="empty">{s.contactSearch.value.trim() ? 'No contacts match.' : 'No contacts yet.'}</p>}
     </section>
   );
 }

@@ -5,6 +5,7 @@ import type { MeDto } from '../../protocol/agents.js';
 export function SignIn({ onSignedIn }: { onSignedIn: (me: MeDto) => void }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const invalid = error ? true : undefined;
   return (
     <main class="signin">
       <form
@@ -38,17 +39,16 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: MeDto) => void }) {
         <p class="hint">The agents' console: answer visitors, block abuse.</p>
         <label class="field">
           <span>Email</span>
-          <input name="email" type="email" autoComplete="username" required autoFocus />
+          <input name="email" type="email" autoComplete="username" required autoFocus aria-invalid={invalid} aria-describedby={invalid ? 'signin-error' : undefined} />
         </label>
         <label class="field">
           <span>Password</span>
-          <input name="password" type="password" autoComplete="current-password" required />
+          <input name="password" type="password" autoComplete="current-password" required aria-invalid={invalid} aria-describedby={invalid ? 'signin-error' : undefined} />
         </label>
-        {error && (
-          <p class="err" role="alert">
-            {error}
-          </p>
-        )}
+        {/* The line is always there, so an error does not move the card. */}
+        <p id="signin-error" class="err signin-err" role="alert">
+          {error}
+        </p>
         <button type="submit" class="btn primary wide" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>

@@ -5,6 +5,7 @@ import {
 import { api } from '../api.js';
 import { shortTime } from '../format.js';
 import type { ConsoleState } from '../state.js';
+import { Avatar } from './avatar.js';
 import { Modal } from './modal.js';
 
 type Pending = { kind: 'deactivate' | 'reset'; agent: TeamMemberDto };
@@ -19,6 +20,16 @@ export function Team({ s }: { s: ConsoleState }) {
     api<{ data: TeamMemberDto[] }>('GET', '/agents').then((r) => setAgents(r.data), (e: Error) => s.notify(e.message));
   }, []);
 
+  async function setRole(a: TeamMemberDto, role: AgentRole) {
+    try {
+      put(await api<TeamMemberDto>('PATCH', `/agents/${a.id}`, { role }));
+      s.notify(`${a.name} is now ${role === 'admin' ? 'an admin' : 'an agent'}.`, 'info');
+    } catch (err) {
+      s.notify((err as Error).message);
+      setAgents((list) => [...list]);
+    }
+  }
+
   async function reactivate(a: TeamMemberDto) {
     try {
       put(await api<TeamMemberDto>('PATCH', `/agents/${a.id}`, { active: true }));
@@ -30,14 +41,15 @@ export function Team({ s }: { s: ConsoleState }) {
 
   const active = agents.filter((a) => !a.deactivatedAt).length;
   return (
-    <section class="contacts" aria-labelledby="team-title">
-      <div class="contacts-head">
+    <section class="page" aria-labelledby="team-title">
+      <div class="page-head">
         <h2 id="team-title">Team</h2>
         <span class="hint">
           {active} active of {agents.length}
         </span>
       </div>
       <AddAgent s={s} onAdded={put} />
+      <div class="table-wrap" tabIndex={0} role="region" aria-label="Team members">
       <table class="table">
         <thead>
           <tr>
@@ -54,9 +66,23 @@ export function Team({ s }: { s: ConsoleState }) {
         <tbody>
           {agents.map((a) => (
             <tr key={a.id}>
-              <td>{a.name}</td>
+              <td>
+                <span class="who-cell">
+                  <Avatar agent={a} />
+                  {a.name}
+                </span>
+              </td>
               <td>{a.email}</td>
-              <td>{a.role === 'admin' ? 'Admin' : 'Agent'}</td>
+              <td>
+                {a.id === s.me.agent.id ? (
+                  a.role === 'admin' ? 'Admin' : 'Agent'
+                ) : (
+                  <select class="role-select" aria-label={`Role of ${a.name}`} value={a.role} onChange={(e) => void setRole(a, e.currentTarget.value as AgentRole)}>
+                    <option value="agent">Agent</option>
+                    <option value="admin">Admin</option>
+                  </select>
+                )}
+              </td>
               <td>{a.deactivatedAt ? <span class="badge blocked">Deactivated</span> : <span class="badge ok">Active</span>}</td>
               <td>{shortTime(a.createdAt)}</td>
               <td>
@@ -85,6 +111,7 @@ export function Team({ s }: { s: ConsoleState }) {
           ))}
         </tbody>
       </table>
+      </div>
       {pending?.kind === 'deactivate' && (
         <Modal
           id="deactivate"

@@ -28,3 +28,12 @@ export const SendMessageSchema = v.object({
 export const HistoryFetchSchema = v.optional(v.object({ since: v.optional(v.nullable(ObjectId)) }), {});
 
 export const TypingSchema = v.object({ conversationId: ConversationId, typing: v.boolean() });
+
+/** `page:context`: the page the messenger is on, sent at connect and on each page change (kept in memory only). */
+export const PageContextSchema = v.object({
+  url: shortText(2048),
+  title: shortText(300),
+  referrer: shortText(2048),
+  language: shortText(35),
+  timeZone: shortText(64),
+});

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AGENT_ROLES, MIN_PASSWORD_LENGTH, type AgentRole, type BulkResult } from '../../protocol/agents.js';
 import { AuditLog, type RequestInfo } from './audit.js';
+import { squareAvatar } from './avatar-image.js';
 import type { Contacts } from './contacts.js';
 import { ParleyError, toErrorBody } from './errors.js';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
@@ -40,6 +41,9 @@ export async function activeAdmin(store: Store, id: string): Promise<AgentRecord
   if (!agent || agent.deactivatedAt) throw new ParleyError('admin_not_found', `No admin with id ${id}.`);
   return agent;
 }
+
+/** How old the messenger's view of agents' pictures may be (other processes' changes show within this). */
+const AVATAR_CACHE_MS = 10_000;
 
 function checkPassword(password: string) {
   if (password.length < MIN_PASSWORD_LENGTH) {
@@ -93,6 +97,64 @@ export class Agents {
     if (res.status === 'last_admin') throw new ParleyError('conflict', 'This is the last active admin; make another admin first.');
     if (res.status === 'deactivated') await this.record(by, 'admin.deactivated', `${by.agent.name} deactivated ${res.agent.email}`, res.agent);
     return res.agent;
+  }
+
+  /**
+   * Changes another agent's role (admins; never one's own, never the last active admin).
+   * The caller closes the agent's sockets, which reconnect with the new role.
+   */
+  async setRole(by: AgentActor, agentId: string, role: AgentRole): Promise<AgentRecord> {
+    this.assertAdmin(by.agent, 'change roles');
+    if (agentId === by.agent.id) throw new ParleyError('forbidden', 'You cannot change your own role.');
+    const res = await this.store.agents.setRole(agentId, role);
+    if (!res) throw agentNotFound();
+    if (res.status === 'last_admin') throw new ParleyError('conflict', 'This is the last active admin; make another admin first.');
+    if (res.status === 'changed') await this.record(by, 'admin.role_changed', `${by.agent.name} made ${res.agent.email} ${role === 'admin' ? 'an admin' : 'an agent'}`, res.agent, { role });
+    return res.agent;
+  }
+
+  /** One's own display name (visitors see it on replies from now on) and initials colour. */
+  async updateProfile(by: AgentActor, patch: { name?: string; avatarColor?: number }): Promise<AgentRecord> {
+    const agent = await this.store.agents.setProfile(by.agent.id, patch);
+    if (!agent) throw agentNotFound();
+    if (patch.name !== undefined && patch.name !== by.agent.name) await this.record(by, 'admin.profile_changed', `${by.agent.name} is now called ${agent.name}`, agent);
+    return agent;
+  }
+
+  /** One's own picture: cropped to a square and resized here (never stored as uploaded), or removed with null. */
+  async setAvatar(by: AgentActor, upload: string | null): Promise<AgentRecord> {
+    const agent = await this.store.agents.setAvatar(by.agent.id, upload === null ? null : await squareAvatar(upload));
+    if (!agent) throw agentNotFound();
+    await this.loadAvatarKeys();
+    return agent;
+  }
+
+  /**
+   * Agents' picture keys by agent id, as last read (at most AVATAR_CACHE_MS old): synchronous,
+   * so the messenger's pushes keep their order. A read older than that starts a fresh one.
+   */
+  avatarKeys(): ReadonlyMap<string, string> {
+    if (Date.now() - this.avatarCache.at > AVATAR_CACHE_MS && !this.avatarCache.loading) void this.loadAvatarKeys();
+    return this.avatarCache.keys;
+  }
+
+  /** Reads every agent's picture key now (also after one's own change on this process). */
+  async loadAvatarKeys(): Promise<ReadonlyMap<string, string>> {
+    this.avatarCache.loading = true;
+    try {
+      const keys = new Map((await this.store.agents.list()).filter((a) => a.avatarKey).map((a) => [a.id, a.avatarKey!]));
+      this.avatarCache = { at: Date.now(), keys, loading: false };
+    } finally {
+      this.avatarCache.loading = false;
+    }
+    return this.avatarCache.keys;
+  }
+
+  private avatarCache: { at: number; keys: ReadonlyMap<string, string>; loading: boolean } = { at: 0, keys: new Map(), loading: false };
+
+  /** A picture by its public key (base64 WebP), or null. */
+  avatar(key: string) {
+    return this.store.agents.avatar(key);
   }
 
   /**
@@ -243,8 +305,10 @@ export class Agents {
     return results;
   }
 
-  inbox(agentId: string, query: Omit<InboxQuery, 'agentId'>) {
-    return this.store.conversations.listInbox({ ...query, agentId });
+  /** The agent's inbox; `assignee` `me` is this agent's conversations, `unassigned` nobody's. */
+  inbox(agentId: string, { assignee, ...query }: Omit<InboxQuery, 'agentId' | 'assigneeId'> & { assignee?: 'me' | 'unassigned' }) {
+    const assigneeId = assignee === 'me' ? agentId : assignee === 'unassigned' ? null : undefined;
+    return this.store.conversations.listInbox({ ...query, agentId, ...(assigneeId !== undefined ? { assigneeId } : {}) });
   }
 
   markRead(agentId: string, conversationId: string) {

@@ -2,6 +2,7 @@ import { activeAdmin } from './agents.js';
 import type { AuditActor, AuditLog } from './audit.js';
 import { ParleyError } from './errors.js';
 import type { CoreEvent, Publish } from './events.js';
+import { API_ACTOR, SYSTEM_ACTOR, timelineEvents, type TimelineActor } from './timeline.js';
 import type { Subscriptions, WebhookTopic } from './webhooks.js';
 import { decodeInboxCursor } from '../store/inbox-query.js';
 import type { ConversationPatch, ConversationQuery, ConversationRecord, ConversationSearch, MessageRecord, Store } from '../store/store.js';
@@ -65,17 +66,20 @@ export class Conversations {
   /**
    * State, title, assignee or snooze. An assignee must be an active admin (agent); snoozing
    * needs `snoozedUntil` (any process opens the conversation again then: `wakeSnoozed`).
+   * Assignment and state changes go to the conversation's timeline in the same transaction.
    */
-  async update(id: string, input: ConversationPatch): Promise<ConversationRecord> {
+  async update(id: string, input: ConversationPatch, actor: TimelineActor = API_ACTOR): Promise<ConversationRecord> {
     const patch = settleSnooze(input, Date.now());
-    if (patch.adminAssigneeId) await activeAdmin(this.store, patch.adminAssigneeId);
+    const assignee = patch.adminAssigneeId ? await activeAdmin(this.store, patch.adminAssigneeId) : null;
     const record = await this.subscriptions.wants(UPDATE_TOPICS);
     const event = await this.store.transaction(async (tx) => {
       // The state before, so listeners (webhooks) can tell closed from reopened or assigned.
       const previous = (await tx.conversations.get(id)) ?? undefined;
       const conversation = await tx.conversations.update(id, patch);
       if (!conversation) return null;
-      const updated: CoreEvent = { type: 'conversation:updated', conversation, previous };
+      const timeline = [];
+      for (const e of timelineEvents(previous, conversation, actor, assignee?.name ?? null)) timeline.push(await tx.timeline.add(e));
+      const updated: CoreEvent = { type: 'conversation:updated', conversation, previous, timeline };
       if (record) await tx.webhooks.recordEvent(updated);
       return updated;
     });
@@ -94,12 +98,22 @@ export class Conversations {
     const record = await this.subscriptions.wants(['conversation.admin.unsnoozed', 'conversation.admin.opened']);
     const events = await this.store.transaction(async (tx) => {
       const woken = await tx.conversations.wakeSnoozed(now, WAKE_BATCH);
-      const updated = woken.map(({ previous, conversation }): CoreEvent => ({ type: 'conversation:updated', conversation, previous }));
+      const updated: CoreEvent[] = [];
+      for (const { previous, conversation } of woken) {
+        const timeline = [];
+        for (const e of timelineEvents(previous, conversation, SYSTEM_ACTOR, null)) timeline.push(await tx.timeline.add(e));
+        updated.push({ type: 'conversation:updated', conversation, previous, timeline });
+      }
       if (record) for (const event of updated) await tx.webhooks.recordEvent(event);
       return updated;
     });
     for (const event of events) this.publish(event);
     return events.length;
+  }
+
+  /** The conversation's assignment and state changes, oldest first. */
+  timeline(id: string) {
+    return this.store.timeline.list(id);
   }
 
   async delete(id: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { SavedReplies } from './saved-replies.js';
 import { Agents, type AgentPolicy } from './agents.js';
 import { AuditLog } from './audit.js';
 import { Contacts, type BlockPolicy } from './contacts.js';
@@ -27,6 +28,8 @@ export class Core {
   readonly tags: Tags;
   /** Automatic protection: rules run in the send path, held messages, rule events. */
   readonly protection: Protection;
+  /** The team's saved replies (console). */
+  readonly savedReplies: SavedReplies;
   private readonly listeners = new Set<Publish>();
 
   constructor(store: Store, opts: { agentPolicy?: AgentPolicy; blockPolicy?: BlockPolicy } = {}) {
@@ -40,6 +43,7 @@ export class Core {
     this.messages = new Messages(store, publish, this.webhooks, this.protection);
     this.agents = new Agents(store, this.contacts, opts.agentPolicy, this.audit);
     this.tags = new Tags(store);
+    this.savedReplies = new SavedReplies(store);
   }
 
   /** Listen to committed changes (in this process); returns an unsubscribe function. */

@@ -1,4 +1,4 @@
-import type { AuditLogRecord, BlockEventRecord, BlockRuleRecord, ContactRecord, ConversationRecord, HeldMessageRecord, MessageRecord } from '../store/store.js';
+import type { AuditLogRecord, BlockEventRecord, BlockRuleRecord, ContactRecord, ConversationEventRecord, ConversationRecord, HeldMessageRecord, MessageRecord } from '../store/store.js';
 
 export type BlockScope = 'contact' | 'device_and_ip';
 
@@ -44,7 +44,7 @@ export type CoreEvent =
   | { type: 'contact:deleted'; contactId: string }
   /** A lead rolled up into a customer: its conversations now belong to the customer. */
   | { type: 'contact:merged'; lead: ContactRecord; customer: ContactRecord }
-  | { type: 'conversation:updated'; conversation: ConversationRecord; previous?: ConversationRecord }
+  | { type: 'conversation:updated'; conversation: ConversationRecord; previous?: ConversationRecord; timeline?: ConversationEventRecord[] }
   | { type: 'conversation:deleted'; conversationId: string; contactId: string }
   /** A message's body was removed for good (its record now has an empty body and `redactedAt`). */
   | { type: 'message:redacted'; message: MessageRecord; conversation: ConversationRecord }

@@ -26,6 +26,10 @@ export interface RateLimitRules {
   historyPerConnection: Rule | null;
   /** typing events per socket connection (over the limit they are dropped). */
   typingPerConnection: Rule | null;
+  /** page:context reports per messenger connection (over the limit they are dropped). */
+  contextPerConnection: Rule | null;
+  /** Console writes per agent: own name, colour and picture uploads, saved replies. */
+  consoleWritesPerAgent: Rule | null;
 }
 
 export type LimitName = keyof RateLimitRules;
@@ -40,11 +44,13 @@ export const DEFAULT_RATE_LIMITS: RateLimitRules = {
   signInFailuresPerAccount: { points: 10, seconds: 900 },
   historyPerConnection: { points: 30, seconds: 60 },
   typingPerConnection: { points: 30, seconds: 10 },
+  contextPerConnection: { points: 20, seconds: 60 },
+  consoleWritesPerAgent: { points: 30, seconds: 600 },
 };
 
 export const NO_RATE_LIMITS: RateLimitRules = {
   sendPerConnection: null, sendPerContact: null, sendPerIp: null, leadsPerIp: null, restPerIp: null, signInFailuresPerIp: null,
-  signInFailuresPerAccount: null, historyPerConnection: null, typingPerConnection: null,
+  signInFailuresPerAccount: null, historyPerConnection: null, typingPerConnection: null, contextPerConnection: null, consoleWritesPerAgent: null,
 };
 
 export type Verdict = { ok: true } | { ok: false; retryAfterMs: number };

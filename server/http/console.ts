@@ -1,8 +1,10 @@
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TLSSocket } from 'node:tls';
-import { SESSION_COOKIE, type MeDto, type PasswordResetResult, type TeamMemberDto } from '../../protocol/agents.js';
-import { AgentParams, AgentPatch, NewAgent, PasswordChange, PasswordReset, SignIn } from '../../protocol/schemas/console-api.js';
+import { MAX_AVATAR_BYTES, SESSION_COOKIE, type MeDto, type PasswordResetResult, type TeamMemberDto } from '../../protocol/agents.js';
+import {
+  AgentParams, AgentPatch, AvatarParams, AvatarUpload, NewAgent, NewSavedReply, PasswordChange, PasswordReset, ProfilePatch, SavedReplyParams, SavedReplyPatch, SignIn,
+} from '../../protocol/schemas/console-api.js';
 import { agentSession, signOut } from '../auth/agent-session.js';
 import { isHttps, sameOrigin, sessionCookieOptions, signSession } from '../auth/session.js';
 import type { Config } from '../config.js';
@@ -10,7 +12,7 @@ import type { AgentActor, SignInResult } from '../core/agents.js';
 import type { Core } from '../core/core.js';
 import { ParleyError } from '../core/errors.js';
 import type { LimitName, RateLimiter } from '../guard/rate-limits.js';
-import { agentDto } from '../presenters/agents.js';
+import { agentDto, savedReplyDto } from '../presenters/agents.js';
 import type { AgentRecord } from '../store/store.js';
 import { noStore, notFoundOrWrongMethod, sendError } from './errors.js';
 import { consoleProtectionRoutes } from './console-protection.js';
@@ -65,6 +67,12 @@ export async function consoleApi(app: FastifyInstance, { core, config, limiter, 
   const tooManyAttempts = (reply: FastifyReply, retryAfterMs: number) => {
     const seconds = Math.ceil(retryAfterMs / 1000);
     return sendError(reply.header('retry-after', String(seconds)), 'rate_limited', `Too many failed sign-ins; try again in ${Math.ceil(seconds / 60)} min.`);
+  };
+
+  /** Console writes (profile, every picture, which costs a decode, saved replies) are counted per agent. */
+  const writeBudget = async (req: FastifyRequest) => {
+    const verdict = await limiter.consume([['consoleWritesPerAgent', signedIn(req).id]]);
+    if (!verdict.ok) throw new ParleyError('rate_limited', `Too many profile changes; try again in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
   };
 
   /** Console sign-ins, successful or not, go to the audit log (`auth.login` / `auth.login_failed`). */
@@ -130,6 +138,70 @@ export async function consoleApi(app: FastifyInstance, { core, config, limiter, 
       },
     }),
     route({
+      method: 'PATCH', url: '/console/api/me', summary: "Change one's own display name or initials colour", auth: 'agent', body: ProfilePatch,
+      responses: { 200: 'Me' }, errors: ['rate_limited'],
+      handler: async (req) => {
+        await writeBudget(req);
+        const agent = await core.agents.updateProfile(actor(req), req.body);
+        // Open consoles reconnect so their replies carry the new name.
+        await closeSockets(agent.id);
+        return me(agent);
+      },
+    }),
+    route({
+      method: 'PUT', url: '/console/api/me/avatar', summary: "Upload one's own picture (cropped to a square and resized by the server)", auth: 'agent',
+      body: AvatarUpload, bodyLimit: Math.ceil(MAX_AVATAR_BYTES / 3) * 4 + 1024, responses: { 200: 'Me' },
+      errors: ['payload_too_large', 'unsupported_media_type', 'rate_limited'],
+      handler: async (req) => {
+        await writeBudget(req);
+        return me(await core.agents.setAvatar(actor(req), req.body.image));
+      },
+    }),
+    route({
+      method: 'DELETE', url: '/console/api/me/avatar', summary: "Remove one's own picture (initials show again)", auth: 'agent', responses: { 200: 'Me' },
+      handler: async (req) => me(await core.agents.setAvatar(actor(req), null)),
+    }),
+    route({
+      method: 'GET', url: '/console/api/avatars/:key', summary: "An agent's picture (WebP) by its opaque key, for the console and the messenger", auth: 'none',
+      params: AvatarParams, responses: { 200: 'image/webp' },
+      handler: async (req, reply) => {
+        const image = await core.agents.avatar(req.params.key);
+        if (!image) throw new ParleyError('not_found', 'No such picture.');
+        // A new picture gets a new key, so this one never changes; messenger pages load it cross-origin.
+        return reply.header('cache-control', 'public, max-age=31536000, immutable').header('cross-origin-resource-policy', 'cross-origin')
+          .type('image/webp').send(Buffer.from(image, 'base64'));
+      },
+    }),
+    route({
+      method: 'GET', url: '/console/api/saved-replies', summary: "The team's saved replies", auth: 'agent', responses: { 200: 'Saved replies by title' },
+      handler: async () => ({ data: (await core.savedReplies.list()).map(savedReplyDto) }),
+    }),
+    route({
+      method: 'POST', url: '/console/api/saved-replies', summary: 'Add a saved reply (any agent)', auth: 'agent', body: NewSavedReply,
+      responses: { 201: 'The saved reply' }, errors: ['conflict', 'rate_limited'],
+      handler: async (req, reply) => {
+        await writeBudget(req);
+        reply.code(201);
+        return savedReplyDto(await core.savedReplies.create(signedIn(req), req.body));
+      },
+    }),
+    route({
+      method: 'PATCH', url: '/console/api/saved-replies/:id', summary: 'Change a saved reply (its author or an admin)', auth: 'agent',
+      params: SavedReplyParams, body: SavedReplyPatch, responses: { 200: 'The saved reply' }, errors: ['saved_reply_not_found', 'rate_limited'],
+      handler: async (req) => {
+        await writeBudget(req);
+        return savedReplyDto(await core.savedReplies.update(signedIn(req), req.params.id, req.body));
+      },
+    }),
+    route({
+      method: 'DELETE', url: '/console/api/saved-replies/:id', summary: 'Delete a saved reply (its author or an admin)', auth: 'agent',
+      params: SavedReplyParams, responses: { 200: '{deleted: true}' }, errors: ['saved_reply_not_found'],
+      handler: async (req) => {
+        await core.savedReplies.delete(signedIn(req), req.params.id);
+        return { deleted: true };
+      },
+    }),
+    route({
       method: 'GET', url: '/console/api/agents', summary: 'The team', auth: 'agent', responses: { 200: 'Agent accounts' },
       handler: async () => ({ data: (await core.agents.list()).map(teamMember) }),
     }),
@@ -144,13 +216,18 @@ export async function consoleApi(app: FastifyInstance, { core, config, limiter, 
       },
     }),
     route({
-      method: 'PATCH', url: '/console/api/agents/:id', summary: 'Deactivate or reactivate an agent (admins)', auth: 'agent',
+      method: 'PATCH', url: '/console/api/agents/:id', summary: "Deactivate or reactivate an agent, or change their role (admins)", auth: 'agent',
       params: AgentParams, body: AgentPatch, responses: { 200: 'The agent' },
       handler: async (req) => {
-        const { active } = req.body;
-        const agent = await core.agents.setActive(actor(req), req.params.id, active);
-        if (!active) await closeSockets(agent.id);
-        return teamMember(agent);
+        const { active, role } = req.body;
+        let agent = role ? await core.agents.setRole(actor(req), req.params.id, role) : null;
+        // Their open consoles reconnect and pick up the new role (what they may do is read from the socket).
+        if (agent) await closeSockets(agent.id);
+        if (active !== undefined) {
+          agent = await core.agents.setActive(actor(req), req.params.id, active);
+          if (!active) await closeSockets(agent.id);
+        }
+        return teamMember(agent!);
       },
     }),
     route({

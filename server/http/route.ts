@@ -40,6 +40,8 @@ export interface RouteDef<P extends Schema | undefined = Schema | undefined, Q e
   responses: Record<number, string>;
   /** Catalog codes this endpoint answers with beyond those every endpoint can. */
   errors?: ErrorCode[];
+  /** Largest body this route reads (default: the server's MAX_HTTP_BODY_BYTES). */
+  bodyLimit?: number;
   handler(req: FastifyRequest<{ Params: Input<P>; Querystring: Input<Q>; Body: Input<B> }>, reply: FastifyReply): Promise<unknown>;
 }
 
@@ -85,6 +87,7 @@ export function registerRoutes(app: FastifyInstance, defs: readonly RouteDef[]):
       url: def.url.slice(app.prefix.length),
       // The API answers HEAD like any other unlisted method: 405.
       exposeHeadRoute: false,
+      ...(def.bodyLimit ? { bodyLimit: def.bodyLimit } : {}),
       config: { auth: def.auth, minVersion: def.minVersion, paramsSchema: def.params },
       preValidation: validateInput(def, fixedPaths),
       handler: def.handler as RouteHandlerMethod,

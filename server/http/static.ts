@@ -68,6 +68,12 @@ export async function publicFiles(app: FastifyInstance, publicDir: string): Prom
       app.get(`/${dir.name}`, (_req, reply) => reply.sendFile(`${dir.name}/index.html`));
     }
   }
+  // The console routes in the browser (/console/conversations/123): a reload or a shared link
+  // gets its page. Not under /console/api, whose unknown paths keep the API's own 404.
+  if (existsSync(join(publicDir, 'console', 'index.html'))) {
+    const view = ':view(^(?!api$)[a-z][a-z-]{0,30}$)';
+    for (const url of [`/console/${view}`, `/console/${view}/:id`]) app.get(url, (_req, reply) => reply.sendFile('console/index.html'));
+  }
   // Browsers ask for /favicon.ico on any page (even /healthz): answer with the SVG icon.
   if (!existsSync(join(publicDir, 'favicon.ico')) && existsSync(join(publicDir, 'favicon.svg'))) {
     app.get('/favicon.ico', (_req, reply) => reply.sendFile('favicon.svg'));

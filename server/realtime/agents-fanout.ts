@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
 import type { CoreEvent } from '../core/events.js';
-import { blockEventDto, contactSummary, conversationDto } from '../presenters/agents.js';
+import { blockEventDto, contactSummary, conversationDto, timelineEventDto } from '../presenters/agents.js';
 import { heldMessageJson } from '../presenters/protection.js';
 import type { AgentsNamespace } from './agents.js';
 import { hasAudience } from './audience.js';
@@ -28,7 +28,7 @@ export function fanOutToAgents(core: Core, nsp: AgentsNamespace, logger: Logger,
         nsp.emit('message:redacted', { message: messageDto(event.message) });
         return;
       case 'conversation:updated':
-        nsp.emit('conversation:updated', { conversation: conversationDto(event.conversation) });
+        nsp.emit('conversation:updated', { conversation: conversationDto(event.conversation), ...(event.timeline?.length ? { timeline: event.timeline.map(timelineEventDto) } : {}) });
         return;
       case 'conversation:deleted':
         nsp.emit('conversation:deleted', { conversationId: event.conversationId, contactId: event.contactId });

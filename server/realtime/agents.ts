@@ -1,9 +1,9 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import * as v from 'valibot';
 import type { Logger } from 'pino';
-import type { AgentsClientEvents, AgentsServerEvents, ContactDetail } from '../../protocol/agents.js';
+import type { AgentsClientEvents, AgentsServerEvents, ContactDetail, VisitorContextDto } from '../../protocol/agents.js';
 import {
-  AgentSendSchema, AgentTypingSchema, BlockSchema, BulkBlockSchema, ContactRefSchema, ContactsListSchema, ConversationRefSchema, InboxListSchema,
+  AgentSendSchema, AgentTypingSchema, AssignSchema, BlockSchema, BulkBlockSchema, ContactRefSchema, ContactsListSchema, ConversationRefSchema, InboxListSchema,
 } from '../../protocol/schemas/agents.js';
 import { MESSENGER_NAMESPACE } from '../../protocol/messenger.js';
 import { agentSession } from '../auth/agent-session.js';
@@ -11,7 +11,7 @@ import { sameOrigin, sessionFromHeaders } from '../auth/session.js';
 import type { Config } from '../config.js';
 import type { Core } from '../core/core.js';
 import type { AgentRecord } from '../store/store.js';
-import { blockEventDto, contactSummary, conversationDto, inboxItem } from '../presenters/agents.js';
+import { blockEventDto, contactSummary, conversationDto, inboxItem, timelineEventDto } from '../presenters/agents.js';
 import { contactRoom, messageDto } from './dto.js';
 import { AGENTS_NAMESPACE } from './namespaces.js';
 import { acked, parsePayload, refuse } from './socket-validation.js';
@@ -21,6 +21,9 @@ export interface AgentData {
   /** When the session the socket connected with expires (ms); the socket is closed then. */
   sessionExpiresAt: number;
 }
+
+/** Conversations the contact page lists (the newest). */
+const CONTACT_PAGE_CONVERSATIONS = 20;
 
 // setTimeout's ceiling (~24.8 days); sessions are shorter.
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -61,8 +64,16 @@ export function setupAgents(io: Server, core: Core, config: Config, logger: Logg
     );
   });
 
+  /** The latest page any open messenger of the contact reported (on any process), or null. */
+  const visitorContext = async (contactId: string) => {
+    const sockets = await messenger.in(contactRoom(contactId)).fetchSockets().catch(() => []);
+    const contexts = sockets.map((s) => (s.data as { context?: VisitorContextDto }).context).filter((c): c is VisitorContextDto => !!c);
+    return contexts.sort((a, b) => b.at.localeCompare(a.at))[0] ?? null;
+  };
+
   nsp.on('connection', (socket: AgentsSocket) => {
     const { agent } = socket.data;
+    const actor = { type: 'admin' as const, id: agent.id, name: agent.name };
     // The socket lives no longer than its session.
     const expiry = setTimeout(() => socket.disconnect(true), Math.min(MAX_TIMER_MS, Math.max(0, socket.data.sessionExpiresAt - Date.now())));
     socket.once('disconnect', () => clearTimeout(expiry));
@@ -86,12 +97,16 @@ export function setupAgents(io: Server, core: Core, config: Config, logger: Logg
     on('conversation:open', async (payload) => {
       const { conversationId } = parsePayload(ConversationRefSchema, payload);
       const conversation = await core.conversations.get(conversationId);
-      const [messages, contact] = await Promise.all([
+      const [messages, contact, timeline] = await Promise.all([
         core.conversations.parts(conversationId, { includeNotes: true }),
         contactDetail(core, conversation.contactId),
+        core.conversations.timeline(conversationId),
         core.agents.markRead(agent.id, conversationId),
       ]);
-      return { conversation: conversationDto(conversation), messages: messages.map(messageDto), contact };
+      return {
+        conversation: conversationDto(conversation), messages: messages.map(messageDto), contact, timeline: timeline.map(timelineEventDto),
+        visitor: await visitorContext(conversation.contactId),
+      };
     });
 
     on('conversation:read', async (payload) => {
@@ -113,9 +128,14 @@ export function setupAgents(io: Server, core: Core, config: Config, logger: Logg
     for (const [event, state] of [['conversation:close', 'closed'], ['conversation:reopen', 'open']] as const) {
       on(event, async (payload) => {
         const { conversationId } = parsePayload(ConversationRefSchema, payload);
-        return { conversation: conversationDto(await core.conversations.update(conversationId, { state })) };
+        return { conversation: conversationDto(await core.conversations.update(conversationId, { state }, actor)) };
       });
     }
+
+    on('conversation:assign', async (payload) => {
+      const { conversationId, assigneeId } = parsePayload(AssignSchema, payload);
+      return { conversation: conversationDto(await core.conversations.update(conversationId, { adminAssigneeId: assigneeId }, actor)) };
+    });
 
     socket.on('typing', (payload: unknown) => {
       const parsed = v.safeParse(AgentTypingSchema, payload);
@@ -126,11 +146,16 @@ export function setupAgents(io: Server, core: Core, config: Config, logger: Logg
       );
     });
 
-    on('contact:get', async (payload) => contactDetail(core, parsePayload(ContactRefSchema, payload).contactId));
+    on('contact:get', async (payload) => {
+      const { contactId } = parsePayload(ContactRefSchema, payload);
+      const [detail, page] = await Promise.all([contactDetail(core, contactId), core.conversations.list({ contactId, limit: CONTACT_PAGE_CONVERSATIONS })]);
+      const contact = await core.contacts.get(contactId);
+      return { ...detail, conversations: page.items.map(conversationDto), attributes: contact.customFields, locale: contact.locale };
+    });
 
     on('contacts:list', async (payload) => {
       const q = parsePayload(ContactsListSchema, payload);
-      const page = await core.contacts.list({ type: 'all', limit: q.limit, cursor: q.cursor });
+      const page = await core.contacts.list({ type: 'all', search: q.search, limit: q.limit, cursor: q.cursor });
       return { items: page.items.map(contactSummary), nextCursor: page.nextCursor };
     });
 

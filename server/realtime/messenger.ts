@@ -3,13 +3,15 @@ import * as v from 'valibot';
 import type { Logger } from 'pino';
 import { HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES } from '../../protocol/limits.js';
 import { MESSENGER_NAMESPACE, type MessengerClientEvents, type MessengerServerEvents } from '../../protocol/messenger.js';
-import { HistoryFetchSchema, SendMessageSchema, TypingSchema } from '../../protocol/schemas/messenger.js';
+import type { VisitorContextDto } from '../../protocol/agents.js';
+import { HistoryFetchSchema, PageContextSchema, SendMessageSchema, TypingSchema } from '../../protocol/schemas/messenger.js';
+import { describeUserAgent } from './user-agent.js';
 import type { Config } from '../config.js';
 import type { Core } from '../core/core.js';
 import { ParleyError } from '../core/errors.js';
 import { AGENTS_NAMESPACE } from './namespaces.js';
 import type { ContactRecord } from '../store/store.js';
-import { contactRoom, visitorMessageDto } from './dto.js';
+import { avatarPaths, contactRoom, visitorMessageDto } from './dto.js';
 import { identifyVisitor, sessionPayload } from './messenger-identity.js';
 import { acked, parsePayload, refuse } from './socket-validation.js';
 import { originAllowed } from '../guard/origins.js';
@@ -20,6 +22,8 @@ export interface VisitorData {
   contactId: string;
   contactType: ContactRecord['type'];
   ip: string;
+  /** The page this socket's messenger is on (memory only: never stored, gone with the socket). */
+  context?: VisitorContextDto;
 }
 
 export type MessengerSocket = Socket<MessengerClientEvents, MessengerServerEvents, Record<string, never>, VisitorData>;
@@ -84,6 +88,8 @@ const tooMany = (who: string, max: number) =>
 /** The `/messenger` namespace: visitors connect, read history, send; blocks are enforced in the core. */
 export function setupMessenger(io: Server, core: Core, config: Config, logger: Logger, limiter: RateLimiter): MessengerNamespace {
   const nsp = io.of(MESSENGER_NAMESPACE) as unknown as MessengerNamespace;
+  // Agents' pictures ride on their messages; read them once now, then at most every few seconds.
+  core.agents.loadAvatarKeys().catch((err) => logger.warn({ err }, 'agent pictures not read'));
 
   // Open sockets per client IP and per contact, counted in this process only (see SlotCounter).
   const perIp = new SlotCounter(config.maxSocketsPerIp);
@@ -158,7 +164,8 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
       if (!verdict.ok) throw new ParleyError('rate_limited', `Too many history requests; retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
       const { since } = parsePayload(HistoryFetchSchema, payload);
       const { messages, hasMore } = await core.messages.history(contactId, since, HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES);
-      return { messages: messages.map(visitorMessageDto), hasMore };
+      const avatars = avatarPaths(core.agents.avatarKeys());
+      return { messages: messages.map((m) => visitorMessageDto(m, avatars)), hasMore };
     }));
 
     const relayTyping = async (payload: unknown) => {
@@ -177,8 +184,26 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
       }
       // A blocked contact reaches no one, not even with a typing indicator.
       const contact = await core.contacts.find(contactId);
-      if (contact && !contact.blocked) io.of(AGENTS_NAMESPACE).emit('visitor:typing', { contactId, conversationId, typing });
+      if (contact && !contact.blocked) {
+        io.of(AGENTS_NAMESPACE).emit('visitor:typing', { contactId, conversationId, typing });
+        typingIn = typing ? conversationId : null;
+      }
     };
+    // Where the visitor is: kept on the socket for consoles that open the conversation later.
+    socket.on('page:context', (payload: unknown) => {
+      limiter.consume([['contextPerConnection', socket.id]]).then((verdict) => {
+        const parsed = v.safeParse(PageContextSchema, payload);
+        if (!verdict.ok || !parsed.success) return;
+        const context: VisitorContextDto = { ...parsed.output, ...describeUserAgent(socket.handshake.headers['user-agent'] ?? ''), at: new Date().toISOString() };
+        socket.data.context = context;
+        io.of(AGENTS_NAMESPACE).emit('visitor:context', { contactId, context });
+      }, (err) => logger.warn({ err }, 'page context relay failed'));
+    });
+    // A tab closed mid-sentence: the consoles' "is typing" ends with it, not seconds later.
+    let typingIn: string | null = null;
+    socket.once('disconnect', () => {
+      if (typingIn) io.of(AGENTS_NAMESPACE).emit('visitor:typing', { contactId, conversationId: typingIn, typing: false });
+    });
     // One at a time, in arrival order (a "stopped" never overtakes its "started"); typing is
     // lossy, so a socket sending faster than the checks run loses the surplus instead of queueing it.
     let typingQueue: Promise<void> | null = null;

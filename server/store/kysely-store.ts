@@ -7,6 +7,8 @@ import { CompaniesRepository } from './repositories/companies.js';
 import { ContactsRepository } from './repositories/contacts.js';
 import { ConversationsRepository, type Appender } from './repositories/conversations.js';
 import { TagsRepository } from './repositories/tags.js';
+import { SavedRepliesRepository } from './repositories/saved-replies.js';
+import { TimelineRepository } from './repositories/timeline.js';
 import { ProtectionRepository } from './repositories/protection.js';
 import { WebhooksRepository } from './repositories/webhooks.js';
 import type { Database } from './schema.js';
@@ -26,6 +28,8 @@ function repositories(c: Conn, appender: Appender): Repositories {
     audit: new AuditRepository(c),
     tags: new TagsRepository(c),
     protection: new ProtectionRepository(c),
+    timeline: new TimelineRepository(c),
+    savedReplies: new SavedRepliesRepository(c),
   };
 }
 
@@ -53,6 +57,8 @@ export class KyselyStore implements Store {
   readonly audit: AuditRepository;
   readonly tags: TagsRepository;
   readonly protection: ProtectionRepository;
+  readonly timeline: TimelineRepository;
+  readonly savedReplies: SavedRepliesRepository;
   private closed = false;
 
   constructor(private readonly parts: KyselyStoreParts) {
@@ -68,6 +74,8 @@ export class KyselyStore implements Store {
     this.audit = r.audit;
     this.tags = r.tags;
     this.protection = r.protection;
+    this.timeline = r.timeline;
+    this.savedReplies = r.savedReplies;
   }
 
   migrate(): Promise<void> {

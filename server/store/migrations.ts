@@ -181,6 +181,43 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       await db.schema.createIndex('contacts_last_ip').on('contacts').columns(['last_ip', 'created_at']).execute();
     },
   };
+  all[name(11, 'conversation_timeline_agent_profiles')] = {
+    async up(db) {
+      // Assignment and state changes, shown in the conversation's timeline between messages.
+      await db.schema.createTable('conversation_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('conversation_id', dialect.kind === 'postgres' ? 'bigint' : 'integer', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('actor_type', 'text', (c) => c.notNull())
+        .addColumn('actor_id', 'text')
+        .addColumn('actor_name', 'text')
+        .addColumn('assignee_id', 'text')
+        .addColumn('assignee_name', 'text')
+        .addColumn('created_at', dialect.timeType, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('conversation_events_conversation').on('conversation_events').columns(['conversation_id', 'created_at']).execute();
+      // Own profile: the colour behind one's initials, and the opaque key of one's picture (null: none;
+      // a new key per upload, so the picture's address never names the agent and never goes stale).
+      await db.schema.alterTable('agents').addColumn('avatar_color', 'integer').execute();
+      await db.schema.alterTable('agents').addColumn('avatar_key', 'text').execute();
+      // The picture itself (a small square WebP, base64), apart so agent reads stay light.
+      await db.schema.createTable('agent_avatars')
+        .addColumn('agent_id', 'text', (c) => c.primaryKey().references('agents.id').onDelete('cascade'))
+        .addColumn('avatar_key', 'text', (c) => c.notNull().unique())
+        .addColumn('image', 'text', (c) => c.notNull())
+        .addColumn('created_at', dialect.timeType, (c) => c.notNull())
+        .execute();
+      // The team's saved replies, inserted with / in the composer.
+      await db.schema.createTable('saved_replies')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text')
+        .addColumn('created_at', dialect.timeType, (c) => c.notNull())
+        .addColumn('updated_at', dialect.timeType, (c) => c.notNull())
+        .execute();
+    },
+  };
   // 13: per-contact protection facts kept current by the writes that change them (a message
   // meeting the rules, a hold and its review, a block or unblock), so the rules read one row
   // instead of querying history per message. Filled from what migration 9's tables hold.

@@ -118,6 +118,41 @@ export interface AgentsTable {
   session_epoch: Generated<number>;
   deactivated_at: Time | null;
   created_at: Time;
+  /** Migration 11: 0–7, the colour behind the initials (null: derived from the id). */
+  avatar_color: number | null;
+  /** Migration 11: the picture's opaque key, new on each upload; null while the agent has none. */
+  avatar_key: string | null;
+}
+
+/** Migration 11: an agent's picture, a base64 WebP square. */
+export interface AgentAvatarsTable {
+  agent_id: string;
+  avatar_key: string;
+  image: string;
+  created_at: Time;
+}
+
+/** Migration 11: the team's saved replies. */
+export interface SavedRepliesTable {
+  id: string;
+  title: string;
+  body: string;
+  created_by: string | null;
+  created_at: Time;
+  updated_at: Time;
+}
+
+/** Migration 11: assignment and state changes of a conversation (its timeline). */
+export interface ConversationEventsTable {
+  id: string;
+  conversation_id: BigId;
+  kind: string;
+  actor_type: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  created_at: Time;
 }
 
 export interface ConversationReadsTable {
@@ -273,6 +308,9 @@ export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
   agents: AgentsTable;
+  agent_avatars: AgentAvatarsTable;
+  conversation_events: ConversationEventsTable;
+  saved_replies: SavedRepliesTable;
   conversation_reads: ConversationReadsTable;
   contact_devices: ContactDevicesTable;
   block_rules: BlockRulesTable;

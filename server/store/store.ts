@@ -7,6 +7,8 @@ import type { CompaniesRepository } from './repositories/companies.js';
 import type { ContactsRepository } from './repositories/contacts.js';
 import type { ConversationsRepository } from './repositories/conversations.js';
 import type { TagsRepository } from './repositories/tags.js';
+import type { SavedRepliesRepository } from './repositories/saved-replies.js';
+import type { TimelineRepository } from './repositories/timeline.js';
 import type { ProtectionRepository } from './repositories/protection.js';
 import type { WebhooksRepository } from './repositories/webhooks.js';
 
@@ -170,6 +172,8 @@ export interface ContactSearchPage {
 
 export interface ContactQuery {
   type: ContactType | 'all';
+  /** Case-insensitive substring of the name, email or userId. */
+  search?: string;
   limit: number;
   cursor?: string | null;
 }
@@ -285,6 +289,34 @@ export interface AgentRecord {
   /** Set when an admin deactivated the account: it cannot sign in and its sessions are dead. */
   deactivatedAt: string | null;
   createdAt: string;
+  /** 0–7 chosen by the agent, or null (a colour derived from the id). */
+  avatarColor: number | null;
+  /** Opaque key of their picture (its public address; new on each upload); null: no picture. */
+  avatarKey: string | null;
+}
+
+/** A reply in the team's library. */
+export interface SavedReplyRecord {
+  id: string;
+  title: string;
+  body: string;
+  /** The agent who wrote it (they and admins may change it); null once unknown. */
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Kinds of conversation timeline events (messages and block events are their own records). */
+export type ConversationEventKind = 'assigned' | 'unassigned' | 'closed' | 'reopened' | 'snoozed';
+
+/** One assignment or state change, with who did it (names kept as they were then). */
+export interface ConversationEventRecord {
+  id: string;
+  conversationId: string;
+  kind: ConversationEventKind;
+  actor: { type: 'admin' | 'api' | 'system'; id: string | null; name: string | null };
+  assignee: { id: string; name: string | null } | null;
+  createdAt: string;
 }
 
 export interface AgentInput {
@@ -302,6 +334,8 @@ export interface InboxQuery {
   search?: string;
   /** Unread counts are this agent's (contact messages after its read marker). */
   agentId?: string;
+  /** Only conversations assigned to this agent id, or (null) to nobody. */
+  assigneeId?: string | null;
   limit: number;
   cursor?: string | null;
 }
@@ -586,6 +620,10 @@ export interface Repositories {
   readonly tags: TagsRepository;
   /** Protection rules, held messages, rule events and rate-limit signals. */
   readonly protection: ProtectionRepository;
+  /** Assignment and state changes of conversations. */
+  readonly timeline: TimelineRepository;
+  /** The team's saved replies. */
+  readonly savedReplies: SavedRepliesRepository;
 }
 
 /**

@@ -12,7 +12,7 @@ import { axe, haveChromium, launchChromium } from '../support/browser.js';
 import { startServer, type TestServer } from '../support/server.js';
 
 const root = join(import.meta.dirname, '../..');
-const artifacts = join(root, 'test-artifacts/console');
+const artifacts = join(root, 'test-artifacts/console/flow');
 const ADMIN = { email: 'admin@parley.local', password: 'e2e admin password' };
 
 describe.skipIf(!haveChromium('the console end-to-end test'))('agents console, end to end with the widget', () => {
@@ -73,7 +73,7 @@ describe.skipIf(!haveChromium('the console end-to-end test'))('agents console, e
     await shoot('sign-in-error');
     await agent.getByLabel('Password').fill(ADMIN.password);
     await agent.getByRole('button', { name: 'Sign in' }).click();
-    await agent.getByRole('heading', { name: 'Inbox' }).waitFor();
+    await agent.getByRole('heading', { name: 'Inbox', exact: true }).waitFor();
     await agent.locator('.dot.on').waitFor();
     await visitor.goto(`${server.url}/`);
     await visitor.locator('parley-messenger button.l').waitFor();
@@ -87,13 +87,17 @@ describe.skipIf(!haveChromium('the console end-to-end test'))('agents console, e
     await input.press('Enter');
     await visitor.locator('parley-messenger .m.me[data-status="sent"]').waitFor();
 
-    const row = agent.locator('button.conv', { hasText: 'order #1042' });
+    const row = agent.locator('a.conv', { hasText: 'order #1042' });
     await row.waitFor({ timeout: 5000 });
     await row.locator('.badge.unread').waitFor();
     await shoot('visitor-wrote');
     await row.click();
     await agent.locator('.msg.visitor', { hasText: 'order #1042' }).waitFor();
     await expect.poll(() => row.locator('.badge.unread').count()).toBe(0);
+    // The widget reported its page: the panel shows where the visitor is, browser and local time.
+    const now = agent.locator('.visitor-facts');
+    await now.getByRole('link', { name: 'Northwind Roasters: small-batch coffee, delivered' }).waitFor();
+    expect(await now.textContent()).toMatch(/Chrome \d+ on Linux.*en-US/);
 
     // Visitor typing → console; agent typing → widget.
     await input.pressSequentially('One more thing', { delay: 10 });
@@ -177,7 +181,7 @@ describe.skipIf(!haveChromium('the console end-to-end test'))('agents console, e
     await record.waitFor();
     expect(await record.textContent()).toMatch(/Blocked by Admin.*Abusive messages to staff/);
     expect(await agent.locator('.panel .badge.blocked').count()).toBe(1);
-    expect(await agent.locator('button.conv .badge.blocked').count()).toBe(1);
+    expect(await agent.locator('a.conv .badge.blocked').count()).toBe(1);
     await axe(agent, 'console, contact blocked');
     await axe(visitor, 'widget page, contact blocked');
     await shoot('blocked');
@@ -185,17 +189,17 @@ describe.skipIf(!haveChromium('the console end-to-end test'))('agents console, e
 
   it('shows a blocked contact under the Blocked filter and finds it by search', async () => {
     await agent.getByRole('button', { name: 'Blocked', exact: true }).click();
-    await agent.locator('button.conv', { hasText: 'Forced' }).waitFor({ state: 'detached' });
-    await agent.locator('button.conv .badge.blocked').waitFor();
+    await agent.locator('a.conv', { hasText: 'Forced' }).waitFor({ state: 'detached' });
+    await agent.locator('a.conv .badge.blocked').waitFor();
     await agent.getByRole('button', { name: 'Closed', exact: true }).click();
     await agent.getByText('No conversations here.').waitFor();
-    await agent.getByRole('button', { name: 'All', exact: true }).click();
+    await agent.getByRole('button', { name: 'Any state', exact: true }).click();
     await agent.getByLabel('Search by name or email').fill('nobody-matches-this');
     await agent.getByText('No conversations here.').waitFor();
     await agent.getByLabel('Search by name or email').fill('');
-    await agent.locator('button.conv').first().waitFor();
+    await agent.locator('a.conv').first().waitFor();
     await agent.getByRole('button', { name: 'Open', exact: true }).click();
-    await agent.locator('button.conv').first().waitFor();
+    await agent.locator('a.conv').first().waitFor();
   });
 
   it('the agent unblocks from the contact panel; the visitor writes again and it arrives live', async () => {
@@ -229,7 +233,7 @@ describe.skipIf(!haveChromium('the console end-to-end test'))('agents console, e
   });
 
   it('bulk blocks from the contacts list, and the open console reflects a REST block live', async () => {
-    await agent.getByRole('button', { name: 'Contacts' }).click();
+    await agent.getByRole('link', { name: 'Contacts' }).click();
     const row = agent.locator('tbody tr').first();
     await row.waitFor();
     await agent.getByLabel('Select all contacts').check();
@@ -246,8 +250,8 @@ describe.skipIf(!haveChromium('the console end-to-end test'))('agents console, e
     await visitor.locator('parley-messenger textarea').waitFor({ timeout: 2000 });
 
     // A block through the REST API (the business's backend) shows up in the console live.
-    await agent.getByRole('button', { name: /Inbox/ }).click();
-    await agent.locator('button.conv').first().click();
+    await agent.getByRole('link', { name: /Inbox/ }).click();
+    await agent.locator('a.conv').first().click();
     const contactId = (await server.parley.store.contacts.list({ type: 'all', limit: 1 })).items[0].id;
     const res = await fetch(`${server.url}/v2/contacts/${contactId}/block`, {
       method: 'POST',

@@ -29,7 +29,7 @@ describe.skipIf(!haveChromium('the protection console test'))('protection in the
     visitors.push(v);
     return v;
   };
-  const nav = (name: string) => page.getByRole('navigation', { name: 'Console' }).getByRole('button', { name: new RegExp(`^${name}`) }).click();
+  const nav = (name: string) => page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: new RegExp(`^${name}`) }).click();
   const row = (name: string) => page.locator('table.rules tr', { hasText: name });
 
   beforeAll(async () => {

@@ -101,7 +101,7 @@ describe.skipIf(!haveChromium())('hostile message bodies in the browser', () => 
     await agent.getByLabel('Email').fill(ADMIN.email);
     await agent.getByLabel('Password').fill(ADMIN.password);
     await agent.getByRole('button', { name: 'Sign in' }).click();
-    const row = agent.locator('button.conv').first();
+    const row = agent.locator('a.conv').first();
     await row.waitFor({ timeout: 5000 });
     await row.click();
     await agent.locator('.msg-body', { hasText: 'bold' }).waitFor({ timeout: 5000 });

@@ -74,10 +74,10 @@ describe.skipIf(!haveChromium())('Team panel and password change in the console'
   it('lists the team and adds an agent', async () => {
     await signInOn(zoe, 'zoe@example.com', PASSWORD);
     // Agents have no Team tab.
-    expect(await zoe.getByRole('button', { name: 'Team' }).count()).toBe(0);
+    expect(await zoe.getByRole('link', { name: 'Team' }).count()).toBe(0);
     await signInOn(admin, ADMIN.email, ADMIN.password);
-    await admin.getByRole('button', { name: 'Team' }).click();
-    await admin.getByRole('heading', { name: 'Team' }).waitFor();
+    await admin.getByRole('link', { name: 'Team' }).click();
+    await admin.getByRole('heading', { name: 'Team', exact: true }).waitFor();
     await admin.getByRole('row', { name: /Zoe.*zoe@example\.com.*Agent.*Active/ }).waitFor();
     await admin.getByRole('row', { name: /Admin.*admin@parley\.local.*You/ }).waitFor();
 
@@ -129,6 +129,8 @@ describe.skipIf(!haveChromium())('Team panel and password change in the console'
   });
 
   it('Zoe changes her own password and stays signed in (the socket reconnects with the fresh cookie)', async () => {
+    // In the account menu.
+    await zoe.locator('.account summary').click();
     await zoe.getByRole('button', { name: 'Change password' }).click();
     const dialog = zoe.getByRole('dialog', { name: 'Change your password' });
     await dialog.getByLabel('Current password').fill('not it at all');

@@ -49,7 +49,7 @@ const message = (i: number): MessageDto => ({
 
 function mount(count: number) {
   const typing = signal<ReadonlyMap<string, number>>(new Map());
-  const s = { typing, me: { canBlock: false }, setState: async () => {}, typingNow() {}, stopTyping() {}, send: async () => true } as unknown as ConsoleState;
+  const s = { typing, me: { canBlock: false, agent: { id: 'a'.repeat(24) } }, team: signal([]), setState: async () => {}, typingNow() {}, stopTyping() {}, send: async () => true } as unknown as ConsoleState;
   const c = {
     conversation: { id: '7', state: 'open' },
     detail: { contact: { id: 'c'.repeat(24), name: 'Zed', email: null, blocked: false } },

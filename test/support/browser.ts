@@ -1,13 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
-/** Debian's Chromium: never a downloaded browser. */
 export const CHROMIUM = '/usr/bin/chromium';
 
-/** Whether Chromium is there; under CI=true a missing one fails instead of skipping. */
-export function haveChromium(what: string): boolean {
+/** Whether the system Chromium is there; under CI=true its absence fails instead of skipping. */
+export function haveChromium(what = 'this browser test'): boolean {
   if (existsSync(CHROMIUM)) return true;
   const msg = `\n!!! ${CHROMIUM} not found: ${what} is SKIPPED. Install Debian's chromium (never download a browser).\n`;
   if (process.env.CI === 'true') throw new Error(msg);
@@ -15,8 +14,8 @@ export function haveChromium(what: string): boolean {
   return false;
 }
 
-/** Headless Chromium with what a test does not need turned off. */
-export const launchChromium = () =>
+/** Headless system Chromium, quiet. */
+export const launchChromium = (): Promise<Browser> =>
   chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
@@ -27,7 +26,7 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 /**
  * Runs axe-core in the page. Injected through the DevTools protocol (page.evaluate), which
  * the page's CSP does not govern, so the pages keep their real CSP during the whole test.
- * Serious or critical findings fail the test softly (the flow and its screenshots go on).
+ * Serious and critical findings fail the test softly: the flow (and its screenshots) go on.
  */
 export async function axe(page: Page, label: string) {
   await page.evaluate(axeSource);

@@ -13,6 +13,8 @@ const toAgent = (r: Row): AgentRecord => ({
   sessionEpoch: Number(r.session_epoch ?? 0),
   deactivatedAt: decode.time(r.deactivated_at),
   createdAt: decode.time(r.created_at)!,
+  avatarColor: r.avatar_color ?? null,
+  avatarKey: r.avatar_key ?? null,
 });
 
 /** Console accounts and their sessions (an epoch that sign-out, deactivation and resets bump). */
@@ -80,6 +82,51 @@ export class AgentsRepository {
     if (r) return { changed: true, agent: toAgent(r) };
     const agent = await this.get(agentId);
     return agent ? { changed: false, agent } : null;
+  }
+
+  /**
+   * Changes the role, unless that leaves no active admin (`last_admin`; under the same locks as
+   * deactivate). Null for an unknown id.
+   */
+  setRole(agentId: string, role: AgentRecord['role']): Promise<{ status: 'changed' | 'unchanged' | 'last_admin'; agent: AgentRecord } | null> {
+    return this.c.tx(async ({ db, dialect }) => {
+      const rows = await dialect.lock(db.selectFrom('agents').selectAll()
+        .where((eb) => eb.or([eb('id', '=', agentId), eb.and([eb('role', '=', 'admin'), eb('deactivated_at', 'is', null)])])).orderBy('id')).execute();
+      const r = rows.find((x) => x.id === agentId);
+      if (!r) return null;
+      if (r.role === role) return { status: 'unchanged' as const, agent: toAgent(r) };
+      if (r.role === 'admin' && r.deactivated_at == null && !rows.some((x) => x.id !== agentId && x.role === 'admin' && x.deactivated_at == null)) {
+        return { status: 'last_admin' as const, agent: toAgent(r) };
+      }
+      const updated = await db.updateTable('agents').set({ role }).where('id', '=', agentId).returningAll().executeTakeFirstOrThrow();
+      return { status: 'changed' as const, agent: toAgent(updated) };
+    });
+  }
+
+  /** Display name and initials colour. Null for an unknown id. */
+  async setProfile(agentId: string, patch: { name?: string; avatarColor?: number }): Promise<AgentRecord | null> {
+    const set = { ...(patch.name !== undefined ? { name: patch.name } : {}), ...(patch.avatarColor !== undefined ? { avatar_color: patch.avatarColor } : {}) };
+    if (!Object.keys(set).length) return this.get(agentId);
+    const r = await this.c.db.updateTable('agents').set(set).where('id', '=', agentId).returningAll().executeTakeFirst();
+    return r ? toAgent(r) : null;
+  }
+
+  /** Replaces the agent's picture (base64 WebP) under a new key, or removes it (null). Null for an unknown id. */
+  setAvatar(agentId: string, image: string | null): Promise<AgentRecord | null> {
+    return this.c.tx(async ({ db }) => {
+      await db.deleteFrom('agent_avatars').where('agent_id', '=', agentId).execute();
+      const key = image ? newObjectId() : null;
+      const r = await db.updateTable('agents').set({ avatar_key: key }).where('id', '=', agentId).returningAll().executeTakeFirst();
+      if (!r) return null;
+      if (image && key) await db.insertInto('agent_avatars').values({ agent_id: agentId, avatar_key: key, image, created_at: new Date().toISOString() }).execute();
+      return toAgent(r);
+    });
+  }
+
+  /** A picture by its public key (base64 WebP), or null. */
+  async avatar(key: string): Promise<string | null> {
+    const r = await this.c.db.selectFrom('agent_avatars').select('image').where('avatar_key', '=', key).executeTakeFirst();
+    return r?.image ?? null;
   }
 
   /** Sets a new password hash and revokes every session (epoch bump). Null for an unknown id. */

@@ -91,6 +91,10 @@ export class ContactsRepository {
     const rows = await this.c.db.selectFrom('contacts').selectAll().select(this.c.seq.as('seq'))
       .where(this.c.seq, '<', before).where('merged_into', 'is', null)
       .$if(q.type !== 'all', (qb) => qb.where('type', '=', q.type as ContactRecord['type']))
+      .$if(!!q.search?.trim(), (qb) => {
+        const like = likePattern(q.search!.trim());
+        return qb.where(sql<boolean>`(lower(name) LIKE lower(${like}) ESCAPE '\\' OR lower(email) LIKE lower(${like}) ESCAPE '\\' OR lower(user_id) LIKE lower(${like}) ESCAPE '\\')`);
+      })
       .orderBy(this.c.seq, 'desc').limit(q.limit + 1).execute();
     return pageOf(rows, q.limit, toContact);
   }

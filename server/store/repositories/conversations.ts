@@ -220,6 +220,7 @@ export class ConversationsRepository {
       ])
       .$if(q.state === 'open', (qb) => qb.where('c.state', '!=', 'closed'))
       .$if(q.state === 'closed', (qb) => qb.where('c.state', '=', 'closed'))
+      .$if(q.assigneeId !== undefined, (qb) => qb.where('c.admin_assignee_id', q.assigneeId === null ? 'is' : '=', q.assigneeId ?? null))
       .$if(q.blocked !== undefined, (qb) => qb.where((eb) => {
         // Blocked means blocked now: a block past its expiry no longer counts.
         const active = eb.and([eb('ct.blocked', '=', dialect.flag(true)), eb.or([eb('ct.blocked_until', 'is', null), eb('ct.blocked_until', '>', now)])]);

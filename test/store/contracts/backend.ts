@@ -21,3 +21,11 @@ export function storePerTest(backend: Backend): () => Store {
   });
   return () => store;
 }
+
+/** A new lead's first conversation in `store` (its id). */
+export async function leadConversation(store: Store): Promise<string> {
+  const c = await store.contacts.create({ type: 'lead' });
+  const r = await store.conversations.appendMessage({ authorType: 'lead', authorId: c.id, body: 'hi', messageType: 'reply', newConversation: true });
+  if (r.status !== 'stored') throw new Error(r.status);
+  return r.conversation.id;
+}

@@ -7,6 +7,7 @@ import { runContactsContract } from './contacts.js';
 import { runConversationLifecycleContract } from './conversation-lifecycle.js';
 import { runConversationsContract } from './conversations.js';
 import { runTagsContract } from './tags.js';
+import { runConsoleReadsContract } from './console-reads.js';
 import { runProtectionContract } from './protection.js';
 import { runWebhooksContract } from './webhooks.js';
 
@@ -24,4 +25,5 @@ export function runStoreContracts(backend: Backend) {
   runTagsContract(backend);
   runConversationLifecycleContract(backend);
   runProtectionContract(backend);
+  runConsoleReadsContract(backend);
 }

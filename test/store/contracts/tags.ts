@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { storePerTest, type Backend } from './backend.js';
+import { leadConversation, storePerTest, type Backend } from './backend.js';
 
 /** Conversation tags: the catalog (unique names) and the tags each conversation carries. Run on every backend unchanged. */
 export function runTagsContract(backend: Backend) {
   describe(`tags repository: ${backend.name}`, () => {
     const db = storePerTest(backend);
 
-    const conversation = async () => {
-      const c = await db().contacts.create({ type: 'lead' });
-      const r = await db().conversations.appendMessage({ authorType: 'lead', authorId: c.id, body: 'hi', messageType: 'reply', newConversation: true });
-      if (r.status !== 'stored') throw new Error(r.status);
-      return r.conversation.id;
-    };
+    const conversation = () => leadConversation(db());
 
     it('creates tags with unique names, renames, lists by name and deletes', async () => {
       const b = (await db().tags.create('billing'))!;
