@@ -19,7 +19,7 @@ export interface BootOptions {
   accentColor?: string;
   /** Corner for launcher and panel. */
   position?: 'right' | 'left';
-  /** `auto` follows the visitor's system setting. */
+  /** Default `light` (most sites are); `auto` follows the visitor's system setting. */
   theme?: 'light' | 'dark' | 'auto';
   /** Show the round launcher button (default true). Without it, open with `Parley('show')`. */
   launcher?: boolean;
@@ -29,6 +29,8 @@ export interface BootOptions {
   greeting?: string;
   /** Text shown instead of the composer when the contact is blocked. */
   blockedText?: string;
+  /** Another way to reach you, shown under the blocked notice, e.g. `Call us on +33 4 00 00 00 00`. Markdown links allowed. */
+  blockedContact?: string;
 }
 
 export type Listener<T = void> = (value: T) => void;

@@ -37,15 +37,15 @@ export function mount(host: Host, open: boolean, connect: Connect = io as unknow
   ];
   const App = () => {
     const o = opts.value;
-    const lang = pickLang(o.locale);
     return (
       <Panel
         messenger={messenger}
-        t={strings(lang)}
-        lang={lang}
+        t={strings(pickLang(o.locale))}
+        locale={o.locale}
         title={o.title}
         greeting={o.greeting}
         blockedText={o.blockedText}
+        blockedContact={o.blockedContact}
         open={isOpen}
         onClose={() => host.setOpen(false)}
       />

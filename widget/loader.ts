@@ -84,7 +84,7 @@ export function createParley(load: () => Promise<AppModule>, base: string) {
 
     const paint = () => {
       const [openLabel, closeLabel, unreadLabel] = LAUNCHER[pickLang(opts.locale)];
-      const theme = opts.theme || 'auto';
+      const theme = opts.theme || 'light';
       w.className = ['w', open && 'open', opts.position === 'left' && 'left', opts.launcher === false && 'nolauncher', (theme === 'dark' || (theme === 'auto' && dark.matches)) && 'dark']
         .filter(Boolean)
         .join(' ');

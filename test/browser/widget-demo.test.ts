@@ -1,6 +1,6 @@
 // The demo page served at `/` by the Parley server, under the server's own CSP: a returning
-// visitor sees unread replies on the badge, the panel goes full screen on a phone (dark,
-// French), and messages written offline are sent after the reconnect.
+// visitor sees unread replies on the badge, the panel goes full screen on a phone (light
+// like the site even on a dark system, French), and messages written offline are sent after the reconnect.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,7 +37,7 @@ describe.skipIf(!enabled)('widget on the demo page', () => {
     await server?.close();
   });
 
-  it('is served at / under a strict CSP and opens full screen on a phone, dark, in French', async () => {
+  it('is served at / under a strict CSP and opens full screen on a phone, light on a dark system, in French', async () => {
     const res = await fetch(server.url + '/');
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
     await open(page);
@@ -48,7 +48,7 @@ describe.skipIf(!enabled)('widget on the demo page', () => {
     // The panel slides in: measure once the animation has settled.
     await expect.poll(() => page.locator('parley-messenger .p').boundingBox()).toEqual({ x: 0, y: 0, width: 390, height: 844 });
     expect(await page.locator('parley-messenger button.l').isVisible()).toBe(false);
-    expect(await page.locator('parley-messenger .t').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(18, 19, 22)');
+    expect(await page.locator('parley-messenger .t').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(245, 246, 248)');
     await input.fill('Bonjour, livrez-vous en Belgique ?');
     await input.press('Enter');
     await page.locator('parley-messenger .m.me[data-status="sent"]').waitFor();

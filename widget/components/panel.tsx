@@ -1,46 +1,55 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { Signal } from '@preact/signals';
 import type { Messenger } from '../messenger.js';
-import type { Lang, Strings } from '../i18n.js';
-import { CloseIcon } from '../icons.js';
+import type { Strings } from '../i18n.js';
+import { CloseIcon, PauseIcon } from '../icons.js';
+import { Markdown } from '../markdown.js';
 import { Message } from './message.js';
 import { Composer } from './composer.js';
+import { FailedSends } from './failed-sends.js';
 
 export interface PanelProps {
   messenger: Messenger;
   t: Strings;
-  lang: Lang;
+  /** BCP 47 tag for times (boot option, else the browser's). */
+  locale?: string;
   title?: string;
   greeting?: string;
   blockedText?: string;
+  /** Another way to reach the business, shown in the blocked notice (markdown links allowed). */
+  blockedContact?: string;
   open: Signal<boolean>;
   onClose: () => void;
 }
 
 /** Header, thread, and the composer or (when blocked) the notice. */
-export function Panel({ messenger, t, lang, title, greeting, blockedText, open, onClose }: PanelProps) {
+export function Panel({ messenger, t, locale, title, greeting, blockedText, blockedContact, open, onClose }: PanelProps) {
   const { items, blocked, online, wasOnline, agentTyping } = messenger;
   const list = items.value;
   const thread = useRef<HTMLDivElement>(null);
   const typing = agentTyping.value;
+  const off = blocked.value;
+  const failed = list.filter((x) => x.status === 'failed').length;
 
-  // Keep the newest message in view when the thread grows or the panel opens.
+  // Keep the newest message in view when the thread grows, the panel opens, or the notice
+  // replacing the composer (block, unblock) or the failed-sends alert changes its height.
   useEffect(() => {
     const el = thread.current;
     if (el) el.scrollTop = el.scrollHeight;
-  }, [list.length, typing !== undefined, open.value]);
+  }, [list.length, typing !== undefined, open.value, off, failed]);
 
   return (
     <>
-      <header class="h">
+      {/* Not <header>: inside the host page it would be a second `banner` landmark. */}
+      <div class="h">
         <div class="h-t">
           <strong>{title || t.title}</strong>
-          <span>{t.subtitle}</span>
+          <span>{off ? t.blockedSubtitle : t.subtitle}</span>
         </div>
         <button class="ib" type="button" aria-label={t.close} title={t.close} onClick={onClose}>
           <CloseIcon />
         </button>
-      </header>
+      </div>
       {!online.value && wasOnline.value && (
         <div class="st" role="status">
           {t.offline}
@@ -52,7 +61,7 @@ export function Panel({ messenger, t, lang, title, greeting, blockedText, open, 
           <div class="bu">{greeting || t.greeting}</div>
         </div>
         {list.map((it, i) => (
-          <Message key={it.clientId ?? it.id} it={it} prev={list[i - 1]} next={list[i + 1]} t={t} lang={lang} team={title} messenger={messenger} />
+          <Message key={it.clientId ?? it.id} it={it} prev={list[i - 1]} next={list[i + 1]} t={t} locale={locale} team={title} messenger={messenger} />
         ))}
         {typing !== undefined && (
           <div class="ty" aria-live="polite">
@@ -66,20 +75,23 @@ export function Panel({ messenger, t, lang, title, greeting, blockedText, open, 
         )}
       </div>
       <div class="live" aria-live="polite" aria-atomic="true">
-        {blocked.value && (
-          <p class="bn">
-            {blockedText ? (
-              blockedText
-            ) : (
-              <>
-                <strong>{t.blockedTitle}</strong>
-                {t.blocked}
-              </>
-            )}
-          </p>
+        {off && (
+          <div class="bn">
+            <PauseIcon />
+            <div>
+              <strong>{t.blockedTitle}</strong>
+              <p>{blockedText || t.blocked}</p>
+              {blockedContact && (
+                <div class="bn-c">
+                  <Markdown source={blockedContact} />
+                </div>
+              )}
+            </div>
+          </div>
         )}
       </div>
-      {!blocked.value && <Composer messenger={messenger} t={t} />}
+      <FailedSends messenger={messenger} t={t} />
+      {!off && <Composer messenger={messenger} t={t} />}
     </>
   );
 }
