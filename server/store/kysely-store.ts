@@ -7,6 +7,7 @@ import { CompaniesRepository } from './repositories/companies.js';
 import { ContactsRepository } from './repositories/contacts.js';
 import { ConversationsRepository, type Appender } from './repositories/conversations.js';
 import { TagsRepository } from './repositories/tags.js';
+import { FollowupsRepository } from './repositories/followups.js';
 import { ProtectionRepository } from './repositories/protection.js';
 import { WebhooksRepository } from './repositories/webhooks.js';
 import type { Database } from './schema.js';
@@ -26,6 +27,7 @@ function repositories(c: Conn, appender: Appender): Repositories {
     audit: new AuditRepository(c),
     tags: new TagsRepository(c),
     protection: new ProtectionRepository(c),
+    followups: new FollowupsRepository(c),
   };
 }
 
@@ -53,6 +55,7 @@ export class KyselyStore implements Store {
   readonly audit: AuditRepository;
   readonly tags: TagsRepository;
   readonly protection: ProtectionRepository;
+  readonly followups: FollowupsRepository;
   private closed = false;
 
   constructor(private readonly parts: KyselyStoreParts) {
@@ -68,6 +71,7 @@ export class KyselyStore implements Store {
     this.audit = r.audit;
     this.tags = r.tags;
     this.protection = r.protection;
+    this.followups = r.followups;
   }
 
   migrate(): Promise<void> {

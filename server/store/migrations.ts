@@ -181,6 +181,27 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       await db.schema.createIndex('contacts_last_ip').on('contacts').columns(['last_ip', 'created_at']).execute();
     },
   };
+  // 12: email follow-up of agent replies. One row per contact that left an address: the due
+  // time and a lease make delivery survive a crash (any process claims a due row), and
+  // `emailed_seq` is the last message already emailed or seen live.
+  all[name(12, 'email_followups')] = {
+    async up(db: Kysely<any>) {
+      await db.schema.createTable('email_followups')
+        .addColumn('contact_id', 'text', (c) => c.primaryKey())
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('page_url', 'text')
+        .addColumn('locale', 'text')
+        .addColumn('emailed_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('due_at', dialect.timeType)
+        .addColumn('lease_until', dialect.timeType)
+        .addColumn('last_sent_at', dialect.timeType)
+        .addColumn('unsubscribed_at', dialect.timeType)
+        .addColumn('created_at', dialect.timeType, (c) => c.notNull())
+        .addColumn('updated_at', dialect.timeType, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('email_followups_due').on('email_followups').columns(['due_at']).execute();
+    },
+  };
   return all;
 }
 

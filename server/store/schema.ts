@@ -253,6 +253,21 @@ export interface ProtectionSignalsTable {
 }
 
 /** Every table, as Kysely sees it. */
+/** Email follow-up of agent replies, one row per contact that left an address (migration 12). */
+export interface EmailFollowupsTable {
+  contact_id: string;
+  email: string;
+  page_url: string | null;
+  locale: string | null;
+  emailed_seq: ColumnType<BigId, BigId | undefined, BigId>;
+  due_at: Time | null;
+  lease_until: Time | null;
+  last_sent_at: Time | null;
+  unsubscribed_at: Time | null;
+  created_at: Time;
+  updated_at: Time;
+}
+
 export interface Database {
   contacts: ContactsTable;
   companies: CompaniesTable;
@@ -274,4 +289,5 @@ export interface Database {
   held_messages: HeldMessagesTable;
   protection_events: ProtectionEventsTable;
   protection_signals: ProtectionSignalsTable;
+  email_followups: EmailFollowupsTable;
 }

@@ -7,6 +7,7 @@ import type { CompaniesRepository } from './repositories/companies.js';
 import type { ContactsRepository } from './repositories/contacts.js';
 import type { ConversationsRepository } from './repositories/conversations.js';
 import type { TagsRepository } from './repositories/tags.js';
+import type { FollowupsRepository } from './repositories/followups.js';
 import type { ProtectionRepository } from './repositories/protection.js';
 import type { WebhooksRepository } from './repositories/webhooks.js';
 
@@ -571,6 +572,25 @@ export interface ProtectionCheck {
 }
 
 /** The repositories, bound to the store's pool or to one transaction. */
+/** A contact's email follow-up (see FollowupsRepository). */
+export interface FollowupRecord {
+  contactId: string;
+  email: string;
+  /** The page the visitor was on when leaving the address: the email links back to it. */
+  pageUrl: string | null;
+  locale: string | null;
+  /** Messages up to this seq were emailed or seen live. */
+  emailedSeq: number;
+  dueAt: string | null;
+  lastSentAt: string | null;
+  unsubscribedAt: string | null;
+}
+
+/** A due follow-up claimed by this process, with the agent replies it is to carry. */
+export interface ClaimedFollowup extends FollowupRecord {
+  replies: (MessageRecord & { seq: number })[];
+}
+
 export interface Repositories {
   readonly contacts: ContactsRepository;
   /** Companies and which contacts belong to them. */
@@ -584,6 +604,8 @@ export interface Repositories {
   readonly tags: TagsRepository;
   /** Protection rules, held messages, rule events and rate-limit signals. */
   readonly protection: ProtectionRepository;
+  /** Email follow-up of agent replies: addresses, due times with leases, what was emailed. */
+  readonly followups: FollowupsRepository;
 }
 
 /**

@@ -9,6 +9,7 @@ import { runConversationsContract } from './conversations.js';
 import { runTagsContract } from './tags.js';
 import { runProtectionContract } from './protection.js';
 import { runWebhooksContract } from './webhooks.js';
+import { runFollowupsContract } from './followups.js';
 
 export type { Backend };
 
@@ -24,4 +25,5 @@ export function runStoreContracts(backend: Backend) {
   runTagsContract(backend);
   runConversationLifecycleContract(backend);
   runProtectionContract(backend);
+  runFollowupsContract(backend);
 }
