@@ -1,5 +1,6 @@
 import type * as v from 'valibot';
 import type { HistoryFetchSchema, MessengerAuthSchema, SendMessageSchema, TypingSchema } from './schemas/messenger.js';
+import type { FollowupSubscribeSchema } from './schemas/email.js';
 import type { AckFn, MessageDto, SessionContact } from './types.js';
 
 export const MESSENGER_NAMESPACE = '/messenger';
@@ -14,7 +15,21 @@ export interface SessionPayload {
    * later expiry at every connect). Customers get none: they prove who they are each time.
    */
   visitorToken?: string;
+  /** Email follow-up: when the widget asks for an address, and whether one is on file. */
+  followup: FollowupInfo;
 }
+
+export interface FollowupInfo {
+  /** Ask for an address once the visitor's last message waited this long for an agent. */
+  promptAfterSeconds: number;
+  /** An address is on file (and not unsubscribed): don't ask again. */
+  subscribed: boolean;
+  /** No agent has the console open (on this server process): ask at once. */
+  agentsOnline: boolean;
+}
+
+/** `followup:subscribe`: the address agent replies are emailed to while the visitor is away. */
+export type FollowupSubscribePayload = v.InferInput<typeof FollowupSubscribeSchema>;
 
 /** `message:send`: `clientId` is an idempotency key (a resend never stores twice); no `conversationId`: the latest open conversation, or a new one. */
 export type SendMessagePayload = v.InferInput<typeof SendMessageSchema>;
@@ -28,6 +43,7 @@ export interface MessengerClientEvents {
   'message:send': (payload: SendMessagePayload, ack: AckFn<{ message: MessageDto }>) => void;
   'history:fetch': (payload: HistoryPayload, ack: AckFn<{ messages: MessageDto[]; hasMore: boolean }>) => void;
   typing: (payload: TypingPayload) => void;
+  'followup:subscribe': (payload: FollowupSubscribePayload, ack: AckFn<Record<never, never>>) => void;
 }
 
 export interface MessengerServerEvents {

@@ -7,6 +7,7 @@ import { Messages } from './messages.js';
 import { Tags } from './tags.js';
 import { Protection } from './protection.js';
 import { Webhooks } from './webhooks.js';
+import { Followups, type FollowupPolicy } from './followups.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -27,9 +28,11 @@ export class Core {
   readonly tags: Tags;
   /** Automatic protection: rules run in the send path, held messages, rule events. */
   readonly protection: Protection;
+  /** Email follow-up of agent replies to visitors who left (delivery runs in server/email). */
+  readonly followups: Followups;
   private readonly listeners = new Set<Publish>();
 
-  constructor(store: Store, opts: { agentPolicy?: AgentPolicy; blockPolicy?: BlockPolicy } = {}) {
+  constructor(store: Store, opts: { agentPolicy?: AgentPolicy; blockPolicy?: BlockPolicy; followupPolicy?: FollowupPolicy } = {}) {
     const publish: Publish = (event) => this.emit(event);
     // Entries fire `audit_log.created` when a webhook wants it (webhooks audit their own changes).
     this.audit = new AuditLog(store, { wants: (topics) => this.webhooks.wants(topics) }, publish);
@@ -40,6 +43,7 @@ export class Core {
     this.messages = new Messages(store, publish, this.webhooks, this.protection);
     this.agents = new Agents(store, this.contacts, opts.agentPolicy, this.audit);
     this.tags = new Tags(store);
+    this.followups = new Followups(store, opts.followupPolicy);
   }
 
   /** Listen to committed changes (in this process); returns an unsubscribe function. */

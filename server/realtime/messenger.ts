@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES } from '../../protocol/limits.js';
 import { MESSENGER_NAMESPACE, type MessengerClientEvents, type MessengerServerEvents } from '../../protocol/messenger.js';
 import { HistoryFetchSchema, SendMessageSchema, TypingSchema } from '../../protocol/schemas/messenger.js';
+import { FollowupSubscribeSchema } from '../../protocol/schemas/email.js';
 import type { Config } from '../config.js';
 import type { Core } from '../core/core.js';
 import { ParleyError } from '../core/errors.js';
@@ -130,7 +131,12 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
     await socket.join(contactRoom(contactId));
     const contact = await core.contacts.find(contactId);
     if (!contact) return socket.disconnect(true);
-    socket.emit('session', sessionPayload(contact, config));
+    const followup = await core.followups.get(contactId);
+    socket.emit('session', sessionPayload(contact, config, {
+      promptAfterSeconds: config.email.promptAfterSeconds,
+      subscribed: !!followup && !followup.unsubscribedAt,
+      agentsOnline: io.of(AGENTS_NAMESPACE).sockets.size > 0,
+    }));
 
     // Conversations this socket's contact was seen to own: typing for them skips the lookup.
     const owned = new Set<string>();
@@ -158,6 +164,14 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
       const { since } = parsePayload(HistoryFetchSchema, payload);
       const { messages, hasMore } = await core.messages.history(contactId, since, HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES);
       return { messages: messages.map(visitorMessageDto), hasMore };
+    }));
+
+    socket.on('followup:subscribe', acked(logger, 'followup:subscribe', async (payload) => {
+      const input = parsePayload(FollowupSubscribeSchema, payload);
+      const verdict = await limiter.consume([['emailPerIp', socket.data.ip]]);
+      if (!verdict.ok) throw new ParleyError('rate_limited', `Too many attempts; retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
+      await core.followups.subscribe(contactId, input);
+      return {};
     }));
 
     const relayTyping = async (payload: unknown) => {
