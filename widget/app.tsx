@@ -9,6 +9,7 @@ import { createMessenger, type Connect } from './messenger.js';
 import { pickLang, strings } from './i18n.js';
 import { panelCss } from './styles.js';
 import { Panel } from './components/panel.js';
+import { FollowupSlot } from './components/followup-slot.js';
 
 const IDENTITY = ['userId', 'userHash', 'jwt'] as const;
 
@@ -37,10 +38,11 @@ export function mount(host: Host, open: boolean, connect: Connect = io as unknow
   ];
   const App = () => {
     const o = opts.value;
+    const lang = pickLang(o.locale);
     return (
       <Panel
         messenger={messenger}
-        t={strings(pickLang(o.locale))}
+        t={strings(lang)}
         locale={o.locale}
         title={o.title}
         greeting={o.greeting}
@@ -48,7 +50,9 @@ export function mount(host: Host, open: boolean, connect: Connect = io as unknow
         blockedContact={o.blockedContact}
         open={isOpen}
         onClose={() => host.setOpen(false)}
-      />
+      >
+        <FollowupSlot messenger={messenger} lang={lang} locale={o.locale} storage={host.storage} adopt={host.adopt} />
+      </Panel>
     );
   };
   render(<App />, host.root);

@@ -4,7 +4,7 @@
 import { batch, computed, signal } from '@preact/signals';
 import type { MessageDto, SessionContact } from '../protocol/types.js';
 import type { ErrorCode } from '../protocol/errors.js';
-import type { MessengerAuth, MessengerClientEvents, MessengerServerEvents } from '../protocol/messenger.js';
+import type { FollowupInfo, MessengerAuth, MessengerClientEvents, MessengerServerEvents } from '../protocol/messenger.js';
 import type { Socket } from 'socket.io-client';
 import type { SafeStorage } from './storage.js';
 
@@ -50,6 +50,8 @@ export function createMessenger(o: MessengerOptions) {
   /** Agent typing: undefined when nobody is, otherwise the name (null when unknown). */
   const agentTyping = signal<string | null | undefined>(undefined);
   const readId = signal(o.storage.get(READ));
+  /** Email follow-up settings and whether an address is on file (from the session). */
+  const followup = signal<FollowupInfo | null>(null);
   /** Composer text; kept here so it survives the composer unmounting (blocked, reload of the panel). */
   const draft = signal('');
   /** A random id for this browser, sent so a wider block can also cover the device. */
@@ -164,6 +166,7 @@ export function createMessenger(o: MessengerOptions) {
     // Leads get a fresh token each time; a customer gets none and the lead token is kept.
     if (s.visitorToken) o.storage.set(TOKEN, s.visitorToken);
     contact.value = s.contact;
+    followup.value = s.followup ?? null;
     setBlocked(s.contact.blocked);
     fetchHistory(lastId());
   });
@@ -187,6 +190,19 @@ export function createMessenger(o: MessengerOptions) {
     agentTyping,
     unread,
     draft,
+    followup,
+    /** Leaves an address for replies written while the visitor is away; resolves with the failure, or null. */
+    subscribeEmail(email: string, pageUrl: string, locale?: string): Promise<FailReason | null> {
+      return new Promise((resolve) => {
+        if (!socket.connected) return resolve('timeout');
+        const timer = setTimeout(() => resolve('timeout'), o.sendTimeoutMs ?? 15_000);
+        socket.emit('followup:subscribe', { email, pageUrl: /^https?:/.test(pageUrl) ? pageUrl.slice(0, 2048) : undefined, locale }, (res) => {
+          clearTimeout(timer);
+          if (res.ok && followup.value) followup.value = { ...followup.value, subscribed: true };
+          resolve(res.ok ? null : res.error.code);
+        });
+      });
+    },
     /** Queues a message; false when it cannot be sent at all (blocked or empty). */
     send(text: string): boolean {
       const body = text.trim();

@@ -101,10 +101,17 @@ describe.skipIf(!haveChromium())('widget: small screens, keyboard and accessibil
       // The time is in the visitor's locale (en-GB: 24-hour "09:03").
       expect(await page.locator(`${W} .m.me .meta`).textContent()).toMatch(/^\d\d:\d\d$/);
 
-      // Back through the thread to the header's close button: its ring shows on the accent.
-      await page.keyboard.press('Shift+Tab');
-      await page.keyboard.press('Shift+Tab');
-      const close = (await focused(page))!;
+      // No agent is online: the (lazy) email prompt asks at once.
+      await page.locator(`${W} .ep input[type="email"]`).waitFor();
+
+      // Back through the prompt and the thread to the header's close button: every stop shows
+      // a focus ring, the close button's on the accent in the accent's text color.
+      let close = (await focused(page))!;
+      for (let i = 0; i < 8 && close.cls !== 'ib'; i++) {
+        await page.keyboard.press('Shift+Tab');
+        close = (await focused(page))!;
+        expect(close.outline, `focus ring on ${close.tag}.${close.cls}`).not.toMatch(/^none/);
+      }
       expect(close.cls).toBe('ib');
       expect(close.outline).toBe('solid 3px rgb(255, 255, 255)');
 
@@ -118,6 +125,36 @@ describe.skipIf(!haveChromium())('widget: small screens, keyboard and accessibil
       await page.context().close();
     });
   }
+
+  it('390 px, keyboard only: the email prompt refuses a typo, then takes the address and thanks', async () => {
+    const page = await demo(390, 844);
+    await tabToLauncher(page);
+    await page.keyboard.press('Enter');
+    await page.locator(`${W} textarea`).waitFor();
+    await expect.poll(async () => (await focused(page))?.tag).toBe('textarea');
+    await page.keyboard.type('Is the Huila in stock?');
+    await page.keyboard.press('Enter');
+    const input = page.locator(`${W} .ep input`);
+    await input.waitFor();
+    // textarea → "No thanks" → "Notify me" → the address field.
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+Tab');
+    expect(await focused(page)).toMatchObject({ tag: 'input', font: '16px' });
+    await page.keyboard.type('ada@example');
+    await page.keyboard.press('Enter');
+    await page.locator(`${W} .ep-err`).filter({ hasText: 'name@example.com' }).waitFor();
+    expect(await input.getAttribute('aria-invalid')).toBe('true');
+    await axe(page, 'email prompt with an error');
+    await page.keyboard.type('.com');
+    await page.keyboard.press('Enter');
+    await page.locator(`${W} .ep[role="status"]`).filter({ hasText: 'ada@example.com' }).waitFor();
+    const token = await page.evaluate((url) => localStorage.getItem(`parley:${url}:token`), server.url);
+    const visitor = await connectVisitor(server.url, { visitorToken: token! });
+    expect(visitor.session.followup.subscribed).toBe(true);
+    expect((await server.parley.core.followups.get(visitor.session.contact.id))?.email).toBe('ada@example.com');
+    visitor.close();
+    await page.screenshot({ path: join(artifacts, 'a11y-email-prompt.png'), animations: 'disabled' });
+    await page.context().close();
+  });
 
   it('is light on a dark system unless the site asks for dark or auto', async () => {
     const page = await demo(390, 844, 'dark');

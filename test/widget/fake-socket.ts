@@ -50,10 +50,10 @@ export function fakeServer() {
     /** The auth the widget would send now. */
     auth: () => new Promise<any>((r) => authFn!(r)),
     /** Simulates a (re)connect followed by the server's `session`; a null token is a customer's session (none issued). */
-    open(contact: Partial<{ id: string; blocked: boolean; type: 'lead' | 'customer' }> = {}, token: string | null = 'tok-1') {
+    open(contact: Partial<{ id: string; blocked: boolean; type: 'lead' | 'customer' }> = {}, token: string | null = 'tok-1', followup?: { promptAfterSeconds: number; subscribed: boolean; agentsOnline: boolean }) {
       socket.connected = true;
       fire('connect');
-      fire('session', { contact: { id: 'c1', type: 'lead', blocked: false, name: null, email: null, ...contact }, ...(token ? { visitorToken: token } : {}) });
+      fire('session', { contact: { id: 'c1', type: 'lead', blocked: false, name: null, email: null, ...contact }, ...(token ? { visitorToken: token } : {}), ...(followup ? { followup } : {}) });
     },
     /** Simulates a refused handshake with a catalog error. */
     refuse(code: string) {

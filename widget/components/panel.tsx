@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
 import type { Signal } from '@preact/signals';
 import type { Messenger } from '../messenger.js';
 import type { Strings } from '../i18n.js';
@@ -20,10 +21,12 @@ export interface PanelProps {
   blockedContact?: string;
   open: Signal<boolean>;
   onClose: () => void;
+  /** Shown at the end of the thread (the email prompt). */
+  children?: ComponentChildren;
 }
 
 /** Header, thread, and the composer or (when blocked) the notice. */
-export function Panel({ messenger, t, locale, title, greeting, blockedText, blockedContact, open, onClose }: PanelProps) {
+export function Panel({ messenger, t, locale, title, greeting, blockedText, blockedContact, open, onClose, children }: PanelProps) {
   const { items, blocked, online, wasOnline, agentTyping } = messenger;
   const list = items.value;
   const thread = useRef<HTMLDivElement>(null);
@@ -63,6 +66,7 @@ export function Panel({ messenger, t, locale, title, greeting, blockedText, bloc
         {list.map((it, i) => (
           <Message key={it.clientId ?? it.id} it={it} prev={list[i - 1]} next={list[i + 1]} t={t} locale={locale} team={title} messenger={messenger} />
         ))}
+        {children}
         {typing !== undefined && (
           <div class="ty" aria-live="polite">
             <span class="dots" aria-hidden="true">
