@@ -202,3 +202,9 @@ export const SESSION_COOKIE = 'parley_session';
 
 /** The data of a successful ack of `E` (`never` for events without an ack). */
 export type AgentsAckData<E extends keyof AgentsClientEvents> = AgentsClientEvents[E] extends (payload: any, ack: AckFn<infer T>) => void ? T : never;
+
+/** `GET /console/api/email-delivery`: where follow-up emails go (`dir` for admins only). */
+export interface EmailDeliveryDto {
+  transport: 'smtp' | 'files';
+  dir: string | null;
+}

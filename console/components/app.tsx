@@ -8,6 +8,7 @@ import { ConversationView } from './conversation.js';
 import { Inbox } from './inbox.js';
 import { PasswordDialog } from './password-dialog.js';
 import { Team } from './team.js';
+import { EmailNotice } from './email-notice.js';
 
 type Pending = { kind: 'one'; contactId: string; subject: string; block: boolean } | { kind: 'bulk'; subject: string; block: boolean };
 
@@ -62,6 +63,7 @@ export function App({ s, onSignOut }: { s: ConsoleState; onSignOut: () => void }
           </button>
         </div>
       </header>
+      <EmailNotice />
       <main id="main" class={view === 'inbox' ? 'workspace' : 'workspace single'}>
         {view === 'inbox' ? (
           <>

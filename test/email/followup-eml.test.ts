@@ -9,6 +9,8 @@ import { startServer, type TestServer } from '../support/server.js';
 import { http, newAdmin } from '../support/api.js';
 import { connectVisitor } from '../support/visitor.js';
 import { parseEmail } from '../support/smtp.js';
+import { signSession } from '../../server/auth/session.js';
+import { SESSION_COOKIE } from '../../protocol/agents.js';
 
 describe('email follow-up without SMTP', () => {
   let server: TestServer;
@@ -44,5 +46,16 @@ describe('email follow-up without SMTP', () => {
     expect(mail.header('To')).toBe('lea@example.com');
     expect(mail.text).toContain('Oui, en 2 à 3 jours.');
     expect(mail.text).toMatch(/Stop these emails: http:\/\/127\.0\.0\.1:\d+\/email\/unsubscribe\?token=u1\./);
+  });
+
+  it('tells console agents that emails are only written to files (the directory to admins)', async () => {
+    const url = `${server.url}/console/api/email-delivery`;
+    expect((await fetch(url)).status).toBe(401);
+    const cookie = async (role: 'admin' | 'agent') => {
+      const a = await server.parley.core.agents.create({ email: `${role}-${Date.now()}@example.com`, name: role, role, password: 'correct horse battery' });
+      return { cookie: `${SESSION_COOKIE}=${signSession(a.id, a.sessionEpoch, server.parley.config.keys.session)}` };
+    };
+    expect(await (await fetch(url, { headers: await cookie('admin') })).json()).toEqual({ transport: 'files', dir: join(data, 'emails') });
+    expect(await (await fetch(url, { headers: await cookie('agent') })).json()).toEqual({ transport: 'files', dir: null });
   });
 });
