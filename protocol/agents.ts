@@ -150,7 +150,7 @@ export interface AgentsClientEvents {
   /** History including internal notes, the contact panel; marks the conversation read. */
   'conversation:open': (
     payload: { conversationId: string },
-    ack: AckFn<{ conversation: ConversationDto; messages: MessageDto[]; contact: ContactDetail }>,
+    ack: AckFn<{ conversation: ConversationDto; messages: MessageDto[]; contact: ContactDetail; visitorRead?: { messageId: string; readAt: string } | null }>,
   ) => void;
   'conversation:read': (payload: { conversationId: string }, ack: AckFn<Record<never, never>>) => void;
   'conversation:reply': (payload: AgentSendPayload, ack: AckFn<{ message: MessageDto }>) => void;
@@ -191,6 +191,8 @@ export interface AgentsServerEvents {
   'contact:blocked': (payload: AgentsBlockPayload) => void;
   'contact:unblocked': (payload: AgentsBlockPayload) => void;
   'visitor:typing': (payload: TypingPayload & { contactId: string }) => void;
+  /** The visitor has read the conversation up to `messageId` (receipts). */
+  'visitor:read': (payload: { conversationId: string; contactId: string; messageId: string; readAt: string }) => void;
 }
 
 /** Most contacts one bulk block/unblock takes. */

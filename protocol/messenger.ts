@@ -1,5 +1,5 @@
 import type * as v from 'valibot';
-import type { HistoryFetchSchema, MessengerAuthSchema, SendMessageSchema, TypingSchema } from './schemas/messenger.js';
+import type { HistoryFetchSchema, MessengerAuthSchema, ReadSchema, SendMessageSchema, TypingSchema } from './schemas/messenger.js';
 import type { FollowupSubscribeSchema } from './schemas/email.js';
 import type { AckFn, MessageDto, SessionContact } from './types.js';
 
@@ -39,10 +39,15 @@ export type HistoryPayload = NonNullable<v.InferInput<typeof HistoryFetchSchema>
 
 export type TypingPayload = v.InferInput<typeof TypingSchema>;
 
+export type ReadPayload = v.InferInput<typeof ReadSchema>;
+
 export interface MessengerClientEvents {
   'message:send': (payload: SendMessagePayload, ack: AckFn<{ message: MessageDto }>) => void;
-  'history:fetch': (payload: HistoryPayload, ack: AckFn<{ messages: MessageDto[]; hasMore: boolean }>) => void;
+  /** `seenId`: the visitor's newest message an agent has read (for "Seen"), or null. */
+  'history:fetch': (payload: HistoryPayload, ack: AckFn<{ messages: MessageDto[]; hasMore: boolean; seenId?: string | null }>) => void;
   typing: (payload: TypingPayload) => void;
+  /** Coalesced by the widget: sent when the visitor has read a newer message, at most every few seconds. */
+  read: (payload: ReadPayload) => void;
   'followup:subscribe': (payload: FollowupSubscribePayload, ack: AckFn<Record<never, never>>) => void;
 }
 
@@ -54,4 +59,6 @@ export interface MessengerServerEvents {
   'contact:blocked': (payload: { contactId: string; blockedUntil?: string | null }) => void;
   'contact:unblocked': (payload: { contactId: string }) => void;
   'agent:typing': (payload: TypingPayload & { name?: string | null }) => void;
+  /** An agent has read the conversation up to `messageId`: the visitor's messages up to it are seen. */
+  'conversation:seen': (payload: { conversationId: string; messageId: string }) => void;
 }

@@ -193,6 +193,7 @@ const ENV_NAMES: Record<LimitName, string> = {
   signInFailuresPerAccount: 'PARLEY_RATE_SIGN_IN_FAILURES_PER_ACCOUNT',
   historyPerConnection: 'PARLEY_RATE_HISTORY_PER_CONNECTION',
   typingPerConnection: 'PARLEY_RATE_TYPING_PER_CONNECTION',
+  readPerConnection: 'PARLEY_RATE_READ_PER_CONNECTION',
   emailPerIp: 'PARLEY_RATE_EMAIL_PER_IP',
 };
 

@@ -28,6 +28,7 @@ const en = {
   sending: 'Sending…',
   queued: 'Will send when you are back online',
   sent: 'Sent',
+  seen: 'Seen',
   failed: 'Not sent',
   /** Grouped failures: `{n}` is the count. */
   failedOne: 'A message was not sent.',
@@ -60,6 +61,7 @@ const fr: Partial<Strings> = {
   sending: 'Envoi…',
   queued: 'Sera envoyé dès votre retour en ligne',
   sent: 'Envoyé',
+  seen: 'Vu',
   failed: 'Non envoyé',
   failedOne: 'Un message n’a pas été envoyé.',
   failedMany: '{n} messages n’ont pas été envoyés.',
@@ -90,6 +92,7 @@ const de: Partial<Strings> = {
   sending: 'Wird gesendet…',
   queued: 'Wird gesendet, sobald Sie wieder online sind',
   sent: 'Gesendet',
+  seen: 'Gesehen',
   failed: 'Nicht gesendet',
   failedOne: 'Eine Nachricht wurde nicht gesendet.',
   failedMany: '{n} Nachrichten wurden nicht gesendet.',

@@ -50,6 +50,10 @@ export function createMessenger(o: MessengerOptions) {
   /** Agent typing: undefined when nobody is, otherwise the name (null when unknown). */
   const agentTyping = signal<string | null | undefined>(undefined);
   const readId = signal(o.storage.get(READ));
+  /** The visitor's newest message an agent has read ("Seen"). */
+  const seenId = signal<string | null>(null);
+  let readTimer: ReturnType<typeof setTimeout> | undefined;
+  let readSent: string | null = null;
   /** Email follow-up settings and whether an address is on file (from the session). */
   const followup = signal<FollowupInfo | null>(null);
   /** Composer text; kept here so it survives the composer unmounting (blocked, reload of the panel). */
@@ -133,6 +137,7 @@ export function createMessenger(o: MessengerOptions) {
     socket.emit('history:fetch', { since }, (res) => {
       if (res.ok) {
         merge(res.messages);
+        if (res.seenId !== undefined) seenId.value = res.seenId;
         if (res.hasMore && since) return fetchHistory(lastId());
       }
       ready = true;
@@ -172,6 +177,7 @@ export function createMessenger(o: MessengerOptions) {
   });
   socket.on('message:new', (m) => merge([m]));
   socket.on('message:redacted', ({ messageId }) => (items.value = items.value.filter((x) => x.id !== messageId)));
+  socket.on('conversation:seen', (s) => (seenId.value = s.messageId));
   socket.on('contact:blocked', () => setBlocked(true));
   socket.on('contact:unblocked', () => setBlocked(false));
   socket.on('agent:typing', (t) => {
@@ -191,6 +197,7 @@ export function createMessenger(o: MessengerOptions) {
     unread,
     draft,
     followup,
+    seenId,
     /** Leaves an address for replies written while the visitor is away; resolves with the failure, or null. */
     subscribeEmail(email: string, pageUrl: string, locale?: string): Promise<FailReason | null> {
       return new Promise((resolve) => {
@@ -243,11 +250,22 @@ export function createMessenger(o: MessengerOptions) {
       else ownTyping = 0;
       socket.emit('typing', { conversationId: conv, typing: active });
     },
+    /** Everything in view is read: stored here, and told to the server (coalesced to one `read` per second at most). */
     markRead() {
       const id = lastId();
       if (id && id !== readId.value) {
         readId.value = id;
         o.storage.set(READ, id);
+      }
+      if (id && id !== readSent && !readTimer) {
+        readTimer = setTimeout(() => {
+          readTimer = undefined;
+          const latest = readId.value;
+          if (latest && latest !== readSent && socket.connected) {
+            readSent = latest;
+            socket.emit('read', { messageId: latest });
+          }
+        }, 1000);
       }
     },
     /** New identity or name/email: reconnect so the server sees the new auth. */
@@ -268,6 +286,7 @@ export function createMessenger(o: MessengerOptions) {
     destroy(forget: boolean) {
       clearTimeout(typingTimer);
       clearTimeout(ownTypingTimer);
+      clearTimeout(readTimer);
       socket.disconnect();
       if (forget) o.storage.del(READ);
     },

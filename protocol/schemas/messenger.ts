@@ -28,3 +28,6 @@ export const SendMessageSchema = v.object({
 export const HistoryFetchSchema = v.optional(v.object({ since: v.optional(v.nullable(ObjectId)) }), {});
 
 export const TypingSchema = v.object({ conversationId: ConversationId, typing: v.boolean() });
+
+/** `read`: the visitor has read up to this message (receipts). */
+export const ReadSchema = v.object({ messageId: ObjectId });

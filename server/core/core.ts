@@ -8,6 +8,7 @@ import { Tags } from './tags.js';
 import { Protection } from './protection.js';
 import { Webhooks } from './webhooks.js';
 import { Followups, type FollowupPolicy } from './followups.js';
+import { Receipts } from './receipts.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -30,6 +31,8 @@ export class Core {
   readonly protection: Protection;
   /** Email follow-up of agent replies to visitors who left (delivery runs in server/email). */
   readonly followups: Followups;
+  /** Read receipts: agents' reads for the visitor's "Seen", the visitor's read position for agents. */
+  readonly receipts: Receipts;
   private readonly listeners = new Set<Publish>();
 
   constructor(store: Store, opts: { agentPolicy?: AgentPolicy; blockPolicy?: BlockPolicy; followupPolicy?: FollowupPolicy } = {}) {
@@ -44,6 +47,7 @@ export class Core {
     this.agents = new Agents(store, this.contacts, opts.agentPolicy, this.audit);
     this.tags = new Tags(store);
     this.followups = new Followups(store, opts.followupPolicy);
+    this.receipts = new Receipts(store, publish, this.followups);
   }
 
   /** Listen to committed changes (in this process); returns an unsubscribe function. */

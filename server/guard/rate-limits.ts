@@ -26,6 +26,8 @@ export interface RateLimitRules {
   historyPerConnection: Rule | null;
   /** typing events per socket connection (over the limit they are dropped). */
   typingPerConnection: Rule | null;
+  /** `read` receipts per socket connection (over the limit they are dropped). */
+  readPerConnection: Rule | null;
   /** Email follow-up: unsubscribe link hits and address submissions per client IP. */
   emailPerIp: Rule | null;
 }
@@ -42,12 +44,13 @@ export const DEFAULT_RATE_LIMITS: RateLimitRules = {
   signInFailuresPerAccount: { points: 10, seconds: 900 },
   historyPerConnection: { points: 30, seconds: 60 },
   typingPerConnection: { points: 30, seconds: 10 },
+  readPerConnection: { points: 30, seconds: 60 },
   emailPerIp: { points: 20, seconds: 60 },
 };
 
 export const NO_RATE_LIMITS: RateLimitRules = {
   sendPerConnection: null, sendPerContact: null, sendPerIp: null, leadsPerIp: null, restPerIp: null, signInFailuresPerIp: null,
-  signInFailuresPerAccount: null, historyPerConnection: null, typingPerConnection: null, emailPerIp: null,
+  signInFailuresPerAccount: null, historyPerConnection: null, typingPerConnection: null, readPerConnection: null, emailPerIp: null,
 };
 
 export type Verdict = { ok: true } | { ok: false; retryAfterMs: number };

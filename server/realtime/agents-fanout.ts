@@ -41,6 +41,9 @@ export function fanOutToAgents(core: Core, nsp: AgentsNamespace, logger: Logger,
       case 'contact:deleted':
         nsp.emit('contact:deleted', { contactId: event.contactId });
         return;
+      case 'conversation:visitor_read':
+        nsp.emit('visitor:read', { conversationId: event.read.conversationId, contactId: event.contactId, messageId: event.read.messageId, readAt: event.read.readAt });
+        return;
       case 'contact:blocked':
       case 'contact:unblocked': {
         const names = await core.agents.names();

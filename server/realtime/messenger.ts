@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import type { Logger } from 'pino';
 import { HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES } from '../../protocol/limits.js';
 import { MESSENGER_NAMESPACE, type MessengerClientEvents, type MessengerServerEvents } from '../../protocol/messenger.js';
-import { HistoryFetchSchema, SendMessageSchema, TypingSchema } from '../../protocol/schemas/messenger.js';
+import { HistoryFetchSchema, ReadSchema, SendMessageSchema, TypingSchema } from '../../protocol/schemas/messenger.js';
 import { FollowupSubscribeSchema } from '../../protocol/schemas/email.js';
 import type { Config } from '../config.js';
 import type { Core } from '../core/core.js';
@@ -162,9 +162,21 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
       const verdict = await limiter.consume([['historyPerConnection', socket.id]]);
       if (!verdict.ok) throw new ParleyError('rate_limited', `Too many history requests; retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
       const { since } = parsePayload(HistoryFetchSchema, payload);
-      const { messages, hasMore } = await core.messages.history(contactId, since, HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES);
-      return { messages: messages.map(visitorMessageDto), hasMore };
+      const [{ messages, hasMore }, seenId] = await Promise.all([
+        core.messages.history(contactId, since, HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES),
+        core.receipts.agentsReadUpTo(contactId),
+      ]);
+      return { messages: messages.map(visitorMessageDto), hasMore, seenId };
     }));
+
+    // Receipts: no ack; malformed, foreign or over the limit: dropped. The widget coalesces.
+    socket.on('read', (payload: unknown) => {
+      const parsed = v.safeParse(ReadSchema, payload);
+      if (!parsed.success) return;
+      limiter.consume([['readPerConnection', socket.id]])
+        .then((verdict) => (verdict.ok ? core.receipts.visitorRead(contactId, parsed.output.messageId) : undefined))
+        .catch((err) => logger.warn({ err }, 'read receipt failed'));
+    });
 
     socket.on('followup:subscribe', acked(logger, 'followup:subscribe', async (payload) => {
       const input = parsePayload(FollowupSubscribeSchema, payload);

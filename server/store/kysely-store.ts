@@ -8,6 +8,7 @@ import { ContactsRepository } from './repositories/contacts.js';
 import { ConversationsRepository, type Appender } from './repositories/conversations.js';
 import { TagsRepository } from './repositories/tags.js';
 import { FollowupsRepository } from './repositories/followups.js';
+import { ReceiptsRepository } from './repositories/receipts.js';
 import { ProtectionRepository } from './repositories/protection.js';
 import { WebhooksRepository } from './repositories/webhooks.js';
 import type { Database } from './schema.js';
@@ -28,6 +29,7 @@ function repositories(c: Conn, appender: Appender): Repositories {
     tags: new TagsRepository(c),
     protection: new ProtectionRepository(c),
     followups: new FollowupsRepository(c),
+    receipts: new ReceiptsRepository(c),
   };
 }
 
@@ -56,6 +58,7 @@ export class KyselyStore implements Store {
   readonly tags: TagsRepository;
   readonly protection: ProtectionRepository;
   readonly followups: FollowupsRepository;
+  readonly receipts: ReceiptsRepository;
   private closed = false;
 
   constructor(private readonly parts: KyselyStoreParts) {
@@ -72,6 +75,7 @@ export class KyselyStore implements Store {
     this.tags = r.tags;
     this.protection = r.protection;
     this.followups = r.followups;
+    this.receipts = r.receipts;
   }
 
   migrate(): Promise<void> {

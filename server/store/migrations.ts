@@ -183,8 +183,9 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   };
   // 12: email follow-up of agent replies. One row per contact that left an address: the due
   // time and a lease make delivery survive a crash (any process claims a due row), and
-  // `emailed_seq` is the last message already emailed or seen live.
-  all[name(12, 'email_followups')] = {
+  // `emailed_seq` is the last message already emailed or seen live. Also the visitor's read
+  // position per conversation (receipts), written only when the visitor reads, never per send.
+  all[name(12, 'email_followups_visitor_reads')] = {
     async up(db: Kysely<any>) {
       await db.schema.createTable('email_followups')
         .addColumn('contact_id', 'text', (c) => c.primaryKey())
@@ -200,6 +201,12 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         .addColumn('updated_at', dialect.timeType, (c) => c.notNull())
         .execute();
       await db.schema.createIndex('email_followups_due').on('email_followups').columns(['due_at']).execute();
+      await db.schema.createTable('visitor_reads')
+        .addColumn('conversation_id', 'bigint', (c) => c.primaryKey().references('conversations.id').onDelete('cascade'))
+        .addColumn('message_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('read_at', dialect.timeType, (c) => c.notNull())
+        .execute();
     },
   };
   return all;

@@ -268,6 +268,14 @@ export interface EmailFollowupsTable {
   updated_at: Time;
 }
 
+/** How far the visitor has read each conversation (receipts, migration 12). */
+export interface VisitorReadsTable {
+  conversation_id: BigId;
+  message_id: string;
+  seq: BigId;
+  read_at: Time;
+}
+
 export interface Database {
   contacts: ContactsTable;
   companies: CompaniesTable;
@@ -290,4 +298,5 @@ export interface Database {
   protection_events: ProtectionEventsTable;
   protection_signals: ProtectionSignalsTable;
   email_followups: EmailFollowupsTable;
+  visitor_reads: VisitorReadsTable;
 }

@@ -8,6 +8,7 @@ import type { ContactsRepository } from './repositories/contacts.js';
 import type { ConversationsRepository } from './repositories/conversations.js';
 import type { TagsRepository } from './repositories/tags.js';
 import type { FollowupsRepository } from './repositories/followups.js';
+import type { ReceiptsRepository } from './repositories/receipts.js';
 import type { ProtectionRepository } from './repositories/protection.js';
 import type { WebhooksRepository } from './repositories/webhooks.js';
 
@@ -572,6 +573,13 @@ export interface ProtectionCheck {
 }
 
 /** The repositories, bound to the store's pool or to one transaction. */
+/** How far the visitor has read a conversation. */
+export interface VisitorReadRecord {
+  conversationId: string;
+  messageId: string;
+  readAt: string;
+}
+
 /** A contact's email follow-up (see FollowupsRepository). */
 export interface FollowupRecord {
   contactId: string;
@@ -606,6 +614,8 @@ export interface Repositories {
   readonly protection: ProtectionRepository;
   /** Email follow-up of agent replies: addresses, due times with leases, what was emailed. */
   readonly followups: FollowupsRepository;
+  /** Read receipts: the visitor's read position, and how far agents have read a contact's messages. */
+  readonly receipts: ReceiptsRepository;
 }
 
 /**

@@ -33,6 +33,10 @@ export function Panel({ messenger, t, locale, title, greeting, blockedText, bloc
   const typing = agentTyping.value;
   const off = blocked.value;
   const failed = list.filter((x) => x.status === 'failed').length;
+  // "Seen" goes on the visitor's last message once an agent has read that far.
+  const seenAt = list.findIndex((x) => x.id === messenger.seenId.value);
+  let lastOwn = list.length - 1;
+  while (lastOwn >= 0 && list[lastOwn].author.type === 'admin') lastOwn--;
 
   // Keep the newest message in view when the thread grows, the panel opens, or the notice
   // replacing the composer (block, unblock) or the failed-sends alert changes its height.
@@ -64,7 +68,7 @@ export function Panel({ messenger, t, locale, title, greeting, blockedText, bloc
           <div class="bu">{greeting || t.greeting}</div>
         </div>
         {list.map((it, i) => (
-          <Message key={it.clientId ?? it.id} it={it} prev={list[i - 1]} next={list[i + 1]} t={t} locale={locale} team={title} messenger={messenger} />
+          <Message key={it.clientId ?? it.id} it={it} prev={list[i - 1]} next={list[i + 1]} t={t} locale={locale} team={title} seen={i === lastOwn && lastOwn <= seenAt} messenger={messenger} />
         ))}
         {children}
         {typing !== undefined && (

@@ -10,6 +10,7 @@ import { runTagsContract } from './tags.js';
 import { runProtectionContract } from './protection.js';
 import { runWebhooksContract } from './webhooks.js';
 import { runFollowupsContract } from './followups.js';
+import { runReceiptsContract } from './receipts.js';
 
 export type { Backend };
 
@@ -26,4 +27,5 @@ export function runStoreContracts(backend: Backend) {
   runConversationLifecycleContract(backend);
   runProtectionContract(backend);
   runFollowupsContract(backend);
+  runReceiptsContract(backend);
 }
