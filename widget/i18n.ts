@@ -29,6 +29,7 @@ const en = {
   queued: 'Will send when you are back online',
   sent: 'Sent',
   seen: 'Seen',
+  dismiss: 'Dismiss',
   failed: 'Not sent',
   /** Grouped failures: `{n}` is the count. */
   failedOne: 'A message was not sent.',
@@ -62,6 +63,7 @@ const fr: Partial<Strings> = {
   queued: 'Sera envoyé dès votre retour en ligne',
   sent: 'Envoyé',
   seen: 'Vu',
+  dismiss: 'Masquer',
   failed: 'Non envoyé',
   failedOne: 'Un message n’a pas été envoyé.',
   failedMany: '{n} messages n’ont pas été envoyés.',
@@ -93,6 +95,7 @@ const de: Partial<Strings> = {
   queued: 'Wird gesendet, sobald Sie wieder online sind',
   sent: 'Gesendet',
   seen: 'Gesehen',
+  dismiss: 'Ausblenden',
   failed: 'Nicht gesendet',
   failedOne: 'Eine Nachricht wurde nicht gesendet.',
   failedMany: '{n} Nachrichten wurden nicht gesendet.',

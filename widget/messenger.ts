@@ -50,6 +50,8 @@ export function createMessenger(o: MessengerOptions) {
   /** Agent typing: undefined when nobody is, otherwise the name (null when unknown). */
   const agentTyping = signal<string | null | undefined>(undefined);
   const readId = signal(o.storage.get(READ));
+  /** The latest agent reply pushed live (not from history): the preview bubble and chime. */
+  const incoming = signal<MessageDto | null>(null);
   /** The visitor's newest message an agent has read ("Seen"). */
   const seenId = signal<string | null>(null);
   let readTimer: ReturnType<typeof setTimeout> | undefined;
@@ -175,7 +177,10 @@ export function createMessenger(o: MessengerOptions) {
     setBlocked(s.contact.blocked);
     fetchHistory(lastId());
   });
-  socket.on('message:new', (m) => merge([m]));
+  socket.on('message:new', (m) => {
+    merge([m]);
+    if (m.author.type === 'admin') incoming.value = m;
+  });
   socket.on('message:redacted', ({ messageId }) => (items.value = items.value.filter((x) => x.id !== messageId)));
   socket.on('conversation:seen', (s) => (seenId.value = s.messageId));
   socket.on('contact:blocked', () => setBlocked(true));
@@ -198,6 +203,7 @@ export function createMessenger(o: MessengerOptions) {
     draft,
     followup,
     seenId,
+    incoming,
     /** Leaves an address for replies written while the visitor is away; resolves with the failure, or null. */
     subscribeEmail(email: string, pageUrl: string, locale?: string): Promise<FailReason | null> {
       return new Promise((resolve) => {

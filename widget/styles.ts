@@ -120,6 +120,15 @@ export const baseCss = `
 
 /** The panel: header, thread, composer, notices. Loaded with the app chunk. */
 export const panelCss = `
+.pv { position: fixed; z-index: 2147483000; bottom: 88px; right: 20px; max-width: min(300px, calc(100vw - 40px)); }
+.left .pv { right: auto; left: 20px; }
+.open .pv, .nolauncher .pv { display: none; }
+.pvb { position: relative; background: var(--bg); color: var(--fg); border: 1px solid var(--bd); border-radius: 14px; box-shadow: var(--sh); animation: pin .18s ease-out; }
+.pvo { display: block; width: 100%; text-align: left; font: inherit; color: inherit; background: none; border: 0; border-radius: 14px; padding: 12px 40px 12px 14px; cursor: pointer; }
+.pvo strong { display: block; font-size: 12.5px; color: var(--mut); font-weight: 600; }
+.pvo span { display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
+.pvx { position: absolute; top: 6px; right: 6px; width: 28px; height: 28px; border: 0; border-radius: 8px; background: none; color: var(--mut); display: grid; place-items: center; padding: 0; cursor: pointer; }
+.pvx svg { width: 16px; height: 16px; fill: none; stroke: currentColor; stroke-width: 2; stroke-linecap: round; }
 .h {
   flex: none;
   display: flex;

@@ -83,9 +83,14 @@ describe.skipIf(!enabled)('widget on the demo page', () => {
     await http(server, 'POST', `/v2/conversations/${id}/reply`, { body: { type: 'admin', id: await newAdmin(server), messageType: 'reply', bodyMarkdown: 'Oui, nous livrons en Belgique en 2 à 3 jours.' } });
     await desktop.locator('parley-messenger .b >> text=1').waitFor();
     expect(await desktop.locator('parley-messenger button.l').getAttribute('aria-label')).toContain('1');
+    // The reply is previewed above the closed launcher and counted in the tab title.
+    await desktop.locator('parley-messenger .pvb').filter({ hasText: 'nous livrons en Belgique' }).waitFor();
+    expect(await desktop.title()).toBe('(1) Northwind Roasters: small-batch coffee, delivered');
     await desktop.screenshot({ path: join(artifacts, '7-demo-unread.png'), animations: 'disabled' });
     await desktop.locator('parley-messenger button.l').click();
     await desktop.locator('parley-messenger .b:empty').waitFor({ state: 'attached' });
+    await expect.poll(() => desktop.title()).toBe('Northwind Roasters: small-batch coffee, delivered');
+    expect(await desktop.locator('parley-messenger .pvb').count()).toBe(0);
     await desktop.screenshot({ path: join(artifacts, '8-demo-open.png'), animations: 'disabled' });
   });
 
