@@ -17,6 +17,19 @@ export interface SessionPayload {
   visitorToken?: string;
   /** Email follow-up: when the widget asks for an address, and whether one is on file. */
   followup: FollowupInfo;
+  /** Who answers and when (office hours, reply time), for the header. */
+  team: TeamInfo;
+}
+
+export interface TeamInfo {
+  /** Display names of up to three agents. */
+  names: string[];
+  /** "Typically replies in …" (a few minutes, about an hour, within a day), or null. */
+  replyTime: 'minutes' | 'hour' | 'day' | null;
+  /** Within office hours (always, when none are set). */
+  open: boolean;
+  /** Outside office hours: when the team is back (weekday 0 = Sunday, HH:MM in `timezone`). */
+  back?: { day: number; time: string; timezone: string };
 }
 
 export interface FollowupInfo {

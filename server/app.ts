@@ -32,7 +32,7 @@ import { startWebhookDispatcher } from './webhooks/dispatcher.js';
 import { startFollowupWorker } from './email/followup-worker.js';
 import { createMailer, type Mailer } from './email/transport.js';
 import { unsubscribeRoute } from './http/unsubscribe.js';
-import { consoleEmailRoute } from './http/console-email.js';
+import { consoleMessengerRoutes } from './http/console-messenger.js';
 import { inRoomAnywhere } from './realtime/audience.js';
 import { contactRoom } from './realtime/dto.js';
 import { createStore } from './store/create-store.js';
@@ -140,7 +140,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   });
   metricsRoute(app, { scrape: metrics.scrape, keys: config, allow: config.metricsAllow });
   unsubscribeRoute(app, { core, limiter, key: config.keys.unsubscribe });
-  consoleEmailRoute(app, { core, key: config.keys.session, delivery: mailer });
+  consoleMessengerRoutes(app, { core, key: config.keys.session, delivery: mailer });
   await app.register(restApi, { prefix: '/v2', core, config, limiter });
   await app.register(consoleApi, { prefix: '/console/api', core, config, limiter, closeSockets: agentsConsole.closeSockets });
   await publicFiles(app, config.publicDir);

@@ -56,6 +56,8 @@ export function mount(host: Host, open: boolean, connect: Connect = io as unknow
       <Panel
         messenger={messenger}
         t={strings(lang)}
+        lang={lang}
+        adopt={host.adopt}
         locale={o.locale}
         title={o.title}
         greeting={o.greeting}

@@ -4,7 +4,7 @@
 import { batch, computed, signal } from '@preact/signals';
 import type { MessageDto, SessionContact } from '../protocol/types.js';
 import type { ErrorCode } from '../protocol/errors.js';
-import type { FollowupInfo, MessengerAuth, MessengerClientEvents, MessengerServerEvents } from '../protocol/messenger.js';
+import type { FollowupInfo, MessengerAuth, MessengerClientEvents, MessengerServerEvents, TeamInfo } from '../protocol/messenger.js';
 import type { Socket } from 'socket.io-client';
 import type { SafeStorage } from './storage.js';
 
@@ -58,6 +58,8 @@ export function createMessenger(o: MessengerOptions) {
   let readSent: string | null = null;
   /** Email follow-up settings and whether an address is on file (from the session). */
   const followup = signal<FollowupInfo | null>(null);
+  /** Who answers and when (names, reply time, office hours), from the session. */
+  const team = signal<TeamInfo | null>(null);
   /** Composer text; kept here so it survives the composer unmounting (blocked, reload of the panel). */
   const draft = signal('');
   /** A random id for this browser, sent so a wider block can also cover the device. */
@@ -174,6 +176,7 @@ export function createMessenger(o: MessengerOptions) {
     if (s.visitorToken) o.storage.set(TOKEN, s.visitorToken);
     contact.value = s.contact;
     followup.value = s.followup ?? null;
+    team.value = s.team ?? null;
     setBlocked(s.contact.blocked);
     fetchHistory(lastId());
   });
@@ -202,6 +205,7 @@ export function createMessenger(o: MessengerOptions) {
     unread,
     draft,
     followup,
+    team,
     seenId,
     incoming,
     /** Leaves an address for replies written while the visitor is away; resolves with the failure, or null. */

@@ -140,7 +140,7 @@ export const panelCss = `
 }
 .h-t { flex: 1; min-width: 0; }
 .h-t strong { display: block; font-size: 17px; font-weight: 650; letter-spacing: -.01em; }
-.h-t span { display: block; font-size: 13px; opacity: .85; }
+.h-t > span { display: block; font-size: 13px; opacity: .85; }
 .ib {
   flex: none;
   width: 36px;

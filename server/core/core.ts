@@ -9,6 +9,7 @@ import { Protection } from './protection.js';
 import { Webhooks } from './webhooks.js';
 import { Followups, type FollowupPolicy } from './followups.js';
 import { Receipts } from './receipts.js';
+import { MessengerSettingsService } from './messenger-settings.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -33,6 +34,8 @@ export class Core {
   readonly followups: Followups;
   /** Read receipts: agents' reads for the visitor's "Seen", the visitor's read position for agents. */
   readonly receipts: Receipts;
+  /** Office hours, reply time and the team the widget's header shows (admins set them). */
+  readonly messengerSettings: MessengerSettingsService;
   private readonly listeners = new Set<Publish>();
 
   constructor(store: Store, opts: { agentPolicy?: AgentPolicy; blockPolicy?: BlockPolicy; followupPolicy?: FollowupPolicy } = {}) {
@@ -48,6 +51,7 @@ export class Core {
     this.tags = new Tags(store);
     this.followups = new Followups(store, opts.followupPolicy);
     this.receipts = new Receipts(store, publish, this.followups);
+    this.messengerSettings = new MessengerSettingsService(store);
   }
 
   /** Listen to committed changes (in this process); returns an unsubscribe function. */

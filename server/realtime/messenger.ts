@@ -131,11 +131,10 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
     await socket.join(contactRoom(contactId));
     const contact = await core.contacts.find(contactId);
     if (!contact) return socket.disconnect(true);
-    const followup = await core.followups.get(contactId);
+    const [followup, team] = await Promise.all([core.followups.get(contactId), core.messengerSettings.team()]);
     socket.emit('session', sessionPayload(contact, config, {
-      promptAfterSeconds: config.email.promptAfterSeconds,
-      subscribed: !!followup && !followup.unsubscribedAt,
-      agentsOnline: io.of(AGENTS_NAMESPACE).sockets.size > 0,
+      followup: { promptAfterSeconds: config.email.promptAfterSeconds, subscribed: !!followup && !followup.unsubscribedAt, agentsOnline: io.of(AGENTS_NAMESPACE).sockets.size > 0 },
+      team,
     }));
 
     // Conversations this socket's contact was seen to own: typing for them skips the lookup.

@@ -185,7 +185,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   // time and a lease make delivery survive a crash (any process claims a due row), and
   // `emailed_seq` is the last message already emailed or seen live. Also the visitor's read
   // position per conversation (receipts), written only when the visitor reads, never per send.
-  all[name(12, 'email_followups_visitor_reads')] = {
+  // And the business's messenger settings (office hours, reply time) as one JSON row.
+  all[name(12, 'email_followups_visitor_reads_messenger_settings')] = {
     async up(db: Kysely<any>) {
       await db.schema.createTable('email_followups')
         .addColumn('contact_id', 'text', (c) => c.primaryKey())
@@ -206,6 +207,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         .addColumn('message_id', 'text', (c) => c.notNull())
         .addColumn('seq', 'bigint', (c) => c.notNull())
         .addColumn('read_at', dialect.timeType, (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('updated_at', dialect.timeType, (c) => c.notNull())
         .execute();
     },
   };

@@ -276,6 +276,13 @@ export interface VisitorReadsTable {
   read_at: Time;
 }
 
+/** Workspace settings as JSON documents by key (migration 12): `messenger` (office hours, reply time). */
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: Time;
+}
+
 export interface Database {
   contacts: ContactsTable;
   companies: CompaniesTable;
@@ -299,4 +306,5 @@ export interface Database {
   protection_signals: ProtectionSignalsTable;
   email_followups: EmailFollowupsTable;
   visitor_reads: VisitorReadsTable;
+  settings: SettingsTable;
 }

@@ -9,6 +9,7 @@ import type { ConversationsRepository } from './repositories/conversations.js';
 import type { TagsRepository } from './repositories/tags.js';
 import type { FollowupsRepository } from './repositories/followups.js';
 import type { ReceiptsRepository } from './repositories/receipts.js';
+import type { SettingsRepository } from './repositories/settings.js';
 import type { ProtectionRepository } from './repositories/protection.js';
 import type { WebhooksRepository } from './repositories/webhooks.js';
 
@@ -616,6 +617,8 @@ export interface Repositories {
   readonly followups: FollowupsRepository;
   /** Read receipts: the visitor's read position, and how far agents have read a contact's messages. */
   readonly receipts: ReceiptsRepository;
+  /** Workspace settings as JSON documents (the messenger's office hours and reply time). */
+  readonly settings: SettingsRepository;
 }
 
 /**

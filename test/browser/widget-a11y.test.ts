@@ -66,6 +66,9 @@ describe.skipIf(!haveChromium())('widget: small screens, keyboard and accessibil
     expect(existsSync(join(root, 'dist/public/widget.js')), 'run `node build.mjs` first (npm test does)').toBe(true);
     // Three messages per visitor, so a burst shows grouped failures.
     [server, browser] = await Promise.all([startServer({ rateLimits: { ...NO_RATE_LIMITS, sendPerContact: { points: 3, seconds: 600 } } }), launch()]);
+    // A team with a usual reply time: the header shows it (a lazy chunk) on the accent.
+    const lea = await server.parley.core.agents.create({ email: 'lea@example.com', name: 'Léa Martin', role: 'admin', password: 'correct horse battery' });
+    await server.parley.core.messengerSettings.update({ replyTime: 'minutes', timezone: 'Europe/Paris', hours: [] }, lea);
   });
 
   afterAll(async () => {
@@ -101,6 +104,7 @@ describe.skipIf(!haveChromium())('widget: small screens, keyboard and accessibil
       // The time is in the visitor's locale (en-GB: 24-hour "09:03").
       expect(await page.locator(`${W} .m.me .meta`).textContent()).toMatch(/^\d\d:\d\d$/);
 
+      expect(await page.locator(`${W} .tm`).textContent()).toBe('LMLéa Martin · Typically replies in a few minutes');
       // No agent is online: the (lazy) email prompt asks at once.
       await page.locator(`${W} .ep input[type="email"]`).waitFor();
 
@@ -201,7 +205,7 @@ describe.skipIf(!haveChromium())('widget: small screens, keyboard and accessibil
     await page.evaluate(() => (window as any).Parley('update', { blockedContact: 'Or write to [help@northwind.test](mailto:help@northwind.test).' }));
     expect((await blockContact(server, visitor.session.contact.id, 'test')).status).toBe(200);
     await page.locator(`${W} .live .bn`).waitFor();
-    expect(await page.locator(`${W} .h-t span`).textContent()).toBe('Messaging is off');
+    expect(await page.locator(`${W} .h-t > span`).textContent()).toBe('Messaging is off');
     expect(await page.locator(`${W} .bn-c a`).getAttribute('href')).toBe('mailto:help@northwind.test');
     const newestInView = () =>
       page.evaluate((w) => {
@@ -216,7 +220,7 @@ describe.skipIf(!haveChromium())('widget: small screens, keyboard and accessibil
 
     expect((await unblockContact(server, visitor.session.contact.id)).status).toBe(200);
     await input.waitFor();
-    expect(await page.locator(`${W} .h-t span`).textContent()).toBe('Ask us anything, we reply right here.');
+    expect(await page.locator(`${W} .h-t > span`).textContent()).toContain('Typically replies in a few minutes');
     await expect.poll(newestInView).toBe(true);
     visitor.close();
     await page.context().close();

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mountApp, tick } from './mount.js';
 import { msg } from './fake-socket.js';
+import type { TeamInfo } from '../../protocol/messenger.js';
 
 afterEach(() => {
   document.body.innerHTML = '';
@@ -10,9 +11,9 @@ afterEach(() => {
 });
 
 /** A widget whose visitor wrote once and got no answer yet. */
-async function waiting(followup: { promptAfterSeconds: number; subscribed: boolean; agentsOnline: boolean }) {
-  const w = mountApp();
-  w.server.open({}, 'tok-1', followup);
+async function waiting(followup: { promptAfterSeconds: number; subscribed: boolean; agentsOnline: boolean }, team?: TeamInfo) {
+  const w = mountApp({ locale: 'en-GB' });
+  w.server.open({}, 'tok-1', followup, team);
   w.server.of('history:fetch')[0].ack!({ ok: true, messages: [], hasMore: false });
   await tick();
   const ta = w.$<HTMLTextAreaElement>('textarea')!;
@@ -72,5 +73,22 @@ describe('email prompt', () => {
     const on = await waiting({ promptAfterSeconds: 0, subscribed: true, agentsOnline: false });
     await tick();
     expect(on.$('.ep')).toBeNull();
+  });
+
+  it('outside office hours the header says when the team is back and the prompt asks at once', async () => {
+    const team: TeamInfo = { names: ['Léa Martin', 'Sam'], replyTime: 'hour', open: false, back: { day: 1, time: '09:00', timezone: 'Europe/Paris' } };
+    const w = await waiting({ promptAfterSeconds: 600, subscribed: false, agentsOnline: true }, team);
+    await prompt(w);
+    expect(w.$('.ep p')?.textContent).toContain('We are away right now and back Monday 09:00 (Paris).');
+    await vi.waitFor(() => expect(w.$('.tm')).not.toBeNull());
+    expect(w.$$('.av').map((e) => e.textContent)).toEqual(['LM', 'S']);
+    expect(w.$('.avs')?.getAttribute('aria-hidden')).toBe('true');
+    expect(w.$('.tm > span:last-child')?.textContent).toBe('Léa Martin and Sam · Away now, back Monday 09:00 (Paris)');
+  });
+
+  it('within office hours the header shows the usual reply time', async () => {
+    const w = mountApp();
+    w.server.open({}, 'tok-1', undefined, { names: ['Sam'], replyTime: 'minutes', open: true });
+    await vi.waitFor(() => expect(w.$('.tm > span:last-child')?.textContent).toBe('Sam · Typically replies in a few minutes'));
   });
 });

@@ -2,6 +2,8 @@
 import { useState } from 'preact/hooks';
 import type { Messenger } from '../messenger.js';
 import type { Lang } from '../i18n.js';
+import type { TeamInfo } from '../../protocol/messenger.js';
+import { backAt } from '../team-time.js';
 
 const T = {
   en: {
@@ -13,6 +15,7 @@ const T = {
     invalid: 'Please enter an email address like name@example.com.',
     failed: 'That did not work. Please try again.',
     thanks: 'Thanks! If you have left when we reply, we will email you at',
+    away: 'We are away right now and back',
   },
   fr: {
     title: 'Recevoir la réponse par email\u00a0?',
@@ -23,6 +26,7 @@ const T = {
     invalid: 'Saisissez une adresse email comme nom@exemple.com.',
     failed: 'Cela n’a pas fonctionné. Réessayez.',
     thanks: 'Merci\u00a0! Si vous êtes parti quand nous répondons, nous vous écrirons à',
+    away: 'Nous sommes absents et de retour',
   },
   de: {
     title: 'Antwort per E-Mail erhalten?',
@@ -33,13 +37,14 @@ const T = {
     invalid: 'Bitte geben Sie eine E-Mail-Adresse wie name@beispiel.de ein.',
     failed: 'Das hat nicht geklappt. Bitte erneut versuchen.',
     thanks: 'Danke! Falls Sie bei unserer Antwort nicht mehr da sind, schreiben wir an',
+    away: 'Wir sind gerade nicht da und zurück am',
   },
 };
 
 // The server validates for real; this only catches typos before a round trip.
 const LOOKS_LIKE_EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export const promptCss = `
+export const css = `
 .ep { margin: 12px 0 4px; padding: 14px; border-radius: 14px; background: var(--bg); border: 1px solid var(--bd); }
 .ep p { margin: 0 0 10px; }
 .ep strong { display: block; }
@@ -53,7 +58,7 @@ export const promptCss = `
 `;
 
 /** Asks politely for an optional, validated address; thanks once the server has it. */
-export function EmailPrompt({ messenger, lang, locale, onDismiss }: { messenger: Messenger; lang: Lang; locale?: string; onDismiss(): void }) {
+export function EmailPrompt({ messenger, lang, locale, team, onDismiss }: { messenger: Messenger; lang: Lang; locale?: string; team: TeamInfo | null; onDismiss(): void }) {
   const t = T[lang];
   const [email, setEmail] = useState('');
   const [error, setError] = useState('');
@@ -71,6 +76,7 @@ export function EmailPrompt({ messenger, lang, locale, onDismiss }: { messenger:
     <div class="ep" role="group" aria-labelledby="ep-t">
       <p id="ep-t">
         <strong>{t.title}</strong>
+        {team?.back && `${t.away} ${backAt(team.back, locale)}. `}
         {t.text}
       </p>
       <form

@@ -1,9 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
+import { useLazy } from '../lazy.js';
 import type { Messenger } from '../messenger.js';
 import type { Lang } from '../i18n.js';
 import type { SafeStorage } from '../storage.js';
-
-type PromptModule = typeof import('./email-prompt.js');
 
 const DISMISSED = 'followup-dismissed';
 
@@ -17,10 +16,11 @@ export function FollowupSlot({ messenger, lang, locale, storage, adopt }: { mess
   const list = messenger.items.value;
   const last = list[list.length - 1];
   const [due, setDue] = useState(false);
-  const [mod, setMod] = useState<PromptModule | null>(null);
   const [closed, setClosed] = useState(() => storage.get(DISMISSED) === '1');
+  const team = messenger.team.value;
   const waiting = !!f && !f.subscribed && !closed && !messenger.blocked.value && !!last && last.author.type !== 'admin' && last.status === 'sent';
-  const wait = waiting ? (f!.agentsOnline ? +new Date(last!.createdAt) + f!.promptAfterSeconds * 1000 - Date.now() : 0) : -1;
+  // Outside office hours or with nobody online: ask at once.
+  const wait = waiting ? (f!.agentsOnline && team?.open !== false ? +new Date(last!.createdAt) + f!.promptAfterSeconds * 1000 - Date.now() : 0) : -1;
 
   useEffect(() => {
     if (wait < 0 || due) return;
@@ -29,13 +29,7 @@ export function FollowupSlot({ messenger, lang, locale, storage, adopt }: { mess
   }, [wait < 0, last?.id]);
 
   // Once shown, the prompt stays (it also thanks) until dismissed.
-  useEffect(() => {
-    if (!due || mod) return;
-    import('./email-prompt.js').then((m) => {
-      adopt(m.promptCss);
-      setMod(m);
-    }, () => setDue(false));
-  }, [due]);
+  const mod = useLazy(due, () => import('./email-prompt.js'), adopt);
 
   if (!due || !mod || closed) return null;
   return (
@@ -43,6 +37,7 @@ export function FollowupSlot({ messenger, lang, locale, storage, adopt }: { mess
       messenger={messenger}
       lang={lang}
       locale={locale}
+      team={team}
       onDismiss={() => {
         storage.set(DISMISSED, '1');
         setClosed(true);

@@ -2,7 +2,8 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import type { Signal } from '@preact/signals';
 import type { Messenger } from '../messenger.js';
-import type { Strings } from '../i18n.js';
+import type { Lang, Strings } from '../i18n.js';
+import { useLazy } from '../lazy.js';
 import { CloseIcon, PauseIcon } from '../icons.js';
 import { Markdown } from '../markdown.js';
 import { Message } from './message.js';
@@ -12,6 +13,9 @@ import { FailedSends } from './failed-sends.js';
 export interface PanelProps {
   messenger: Messenger;
   t: Strings;
+  lang: Lang;
+  /** Adds the CSS of a lazy chunk to the shadow root. */
+  adopt(css: string): void;
   /** BCP 47 tag for times (boot option, else the browser's). */
   locale?: string;
   title?: string;
@@ -26,12 +30,15 @@ export interface PanelProps {
 }
 
 /** Header, thread, and the composer or (when blocked) the notice. */
-export function Panel({ messenger, t, locale, title, greeting, blockedText, blockedContact, open, onClose, children }: PanelProps) {
+export function Panel({ messenger, t, lang, adopt, locale, title, greeting, blockedText, blockedContact, open, onClose, children }: PanelProps) {
   const { items, blocked, online, wasOnline, agentTyping } = messenger;
   const list = items.value;
   const thread = useRef<HTMLDivElement>(null);
   const typing = agentTyping.value;
   const off = blocked.value;
+  const team = messenger.team.value;
+  // The team line (names, reply time, office hours) is a lazy chunk: only when there is one.
+  const line = useLazy(!!team && (team.names.length > 0 || !!team.replyTime || !team.open), () => import('./team-header.js'), adopt);
   const failed = list.filter((x) => x.status === 'failed').length;
   // "Seen" goes on the visitor's last message once an agent has read that far.
   const seenAt = list.findIndex((x) => x.id === messenger.seenId.value);
@@ -51,7 +58,7 @@ export function Panel({ messenger, t, locale, title, greeting, blockedText, bloc
       <div class="h">
         <div class="h-t">
           <strong>{title || t.title}</strong>
-          <span>{off ? t.blockedSubtitle : t.subtitle}</span>
+          <span>{off ? t.blockedSubtitle : line && team ? <line.TeamLine team={team} lang={lang} locale={locale} /> : t.subtitle}</span>
         </div>
         <button class="ib" type="button" aria-label={t.close} title={t.close} onClick={onClose}>
           <CloseIcon />
