@@ -56,6 +56,14 @@ export const NO_RATE_LIMITS: RateLimitRules = {
 export type Verdict = { ok: true } | { ok: false; retryAfterMs: number };
 
 /**
+ * Rules counted in each process's memory even with Redis: a socket's counters live where the
+ * socket does, and the email follow-up's per-address limit needs no cluster-wide precision.
+ * (Each further Redis limiter also made a Redis outage crash the process in
+ * test/ops/readiness.test.ts: an unhandled SocketClosedUnexpectedlyError; not yet understood.)
+ */
+const IN_PROCESS: ReadonlySet<LimitName> = new Set(['readPerConnection', 'emailPerIp']);
+
+/**
  * Counters for every rule, in memory for one process or in Redis when several processes
  * share the load (so a flood spread over processes is still one flood).
  */
@@ -66,7 +74,7 @@ export class RateLimiter {
     for (const [name, rule] of Object.entries(rules) as [LimitName, Rule | null][]) {
       if (!rule) continue;
       const options = { keyPrefix: `parley:rl:${name}`, points: rule.points, duration: rule.seconds };
-      this.limiters.set(name, redis ? new RateLimiterRedis({ ...options, storeClient: redis, useRedisPackage: true, insuranceLimiter: new RateLimiterMemory(options) }) : new RateLimiterMemory(options));
+      this.limiters.set(name, redis && !IN_PROCESS.has(name) ? new RateLimiterRedis({ ...options, storeClient: redis, useRedisPackage: true, insuranceLimiter: new RateLimiterMemory(options) }) : new RateLimiterMemory(options));
     }
   }
 

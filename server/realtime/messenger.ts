@@ -161,11 +161,12 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
       const verdict = await limiter.consume([['historyPerConnection', socket.id]]);
       if (!verdict.ok) throw new ParleyError('rate_limited', `Too many history requests; retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
       const { since } = parsePayload(HistoryFetchSchema, payload);
+      // The first page (no `since`) also says how far agents have read; resumes get it live.
       const [{ messages, hasMore }, seenId] = await Promise.all([
         core.messages.history(contactId, since, HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES),
-        core.receipts.agentsReadUpTo(contactId),
+        since ? undefined : core.receipts.agentsReadUpTo(contactId),
       ]);
-      return { messages: messages.map(visitorMessageDto), hasMore, seenId };
+      return { messages: messages.map(visitorMessageDto), hasMore, ...(seenId !== undefined ? { seenId } : {}) };
     }));
 
     // Receipts: no ack; malformed, foreign or over the limit: dropped. The widget coalesces.
