@@ -120,12 +120,17 @@ export function strings(lang: Lang): Strings {
 }
 
 const formats = new Map<string, Intl.DateTimeFormat>();
-/** One cached formatter per locale and shape; an invalid tag falls back to the browser's locale. */
-function dtf(locale: string | undefined, withDate: boolean): Intl.DateTimeFormat {
-  const key = `${locale}|${withDate}`;
+const SHAPES: Intl.DateTimeFormatOptions[] = [
+  { hour: '2-digit', minute: '2-digit' },
+  { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' },
+  { weekday: 'long', day: 'numeric', month: 'long' },
+];
+/** One cached formatter per locale and shape (time, date and time, day); an invalid tag falls back to the browser's locale. */
+function dtf(locale: string | undefined, shape: number): Intl.DateTimeFormat {
+  const key = `${locale}|${shape}`;
   let f = formats.get(key);
   if (!f) {
-    const o: Intl.DateTimeFormatOptions = withDate ? { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' } : { hour: '2-digit', minute: '2-digit' };
+    const o = SHAPES[shape];
     try {
       f = new Intl.DateTimeFormat(locale, o);
     } catch {
@@ -143,5 +148,8 @@ function dtf(locale: string | undefined, withDate: boolean): Intl.DateTimeFormat
 export function formatTime(iso: string, locale?: string, now = new Date()): string {
   const d = new Date(iso);
   if (isNaN(+d)) return '';
-  return dtf(locale, d.toDateString() !== now.toDateString()).format(d);
+  return dtf(locale, d.toDateString() !== now.toDateString() ? 1 : 0).format(d);
 }
+
+/** "Thursday 12 March": the date separator above a day's first message. */
+export const formatDay = (iso: string, locale?: string) => dtf(locale, 2).format(new Date(iso));

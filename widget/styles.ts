@@ -179,6 +179,7 @@ export const panelCss = `
 .m { display: flex; flex-direction: column; align-items: flex-start; max-width: 82%; }
 .m.me { align-self: flex-end; align-items: flex-end; }
 .m.gap { margin-top: 12px; }
+.ds { margin: 12px 0 4px; text-align: center; font-size: 12px; color: var(--mut); }
 .who { font-size: 12px; color: var(--mut); margin: 0 0 3px 12px; }
 .bu {
   padding: 9px 13px;

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import type { Signal } from '@preact/signals';
 import type { Messenger } from '../messenger.js';
-import type { Lang, Strings } from '../i18n.js';
+import { formatDay, type Lang, type Strings } from '../i18n.js';
 import { useLazy } from '../lazy.js';
 import { CloseIcon, PauseIcon } from '../icons.js';
 import { Markdown } from '../markdown.js';
@@ -74,9 +74,12 @@ export function Panel({ messenger, t, lang, adopt, locale, title, greeting, bloc
           <div class="who">{title || t.team}</div>
           <div class="bu">{greeting || t.greeting}</div>
         </div>
-        {list.map((it, i) => (
-          <Message key={it.clientId ?? it.id} it={it} prev={list[i - 1]} next={list[i + 1]} t={t} locale={locale} team={title} seen={i === lastOwn && lastOwn <= seenAt} messenger={messenger} />
-        ))}
+        {list.map((it, i) => {
+          // A date separator above each day's first message.
+          const day = new Date(it.createdAt).toDateString();
+          const m = <Message key={it.clientId ?? it.id} it={it} prev={list[i - 1]} next={list[i + 1]} t={t} locale={locale} team={title} seen={i === lastOwn && lastOwn <= seenAt} messenger={messenger} />;
+          return i && new Date(list[i - 1].createdAt).toDateString() === day ? m : [<p class="ds" key={day}>{formatDay(it.createdAt, locale)}</p>, m];
+        })}
         {children}
         {typing !== undefined && (
           <div class="ty" aria-live="polite">
