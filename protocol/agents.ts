@@ -228,7 +228,7 @@ export interface AgentsClientEvents {
   /** History including internal notes, the contact panel; marks the conversation read. */
   'conversation:open': (
     payload: { conversationId: string },
-    ack: AckFn<{ conversation: ConversationDto; messages: MessageDto[]; contact: ContactDetail; timeline: TimelineEventDto[]; visitor: VisitorContextDto | null }>,
+    ack: AckFn<{ conversation: ConversationDto; messages: MessageDto[]; contact: ContactDetail; timeline: TimelineEventDto[]; visitor: VisitorContextDto | null; visitorRead?: { messageId: string; readAt: string } | null }>,
   ) => void;
   'conversation:read': (payload: { conversationId: string }, ack: AckFn<Record<never, never>>) => void;
   'conversation:reply': (payload: AgentSendPayload, ack: AckFn<{ message: MessageDto }>) => void;
@@ -278,6 +278,8 @@ export interface AgentsServerEvents {
   'held:removed': (payload: { heldId: string; released: boolean }) => void;
   /** The visitor's messenger moved to another page (or connected). */
   'visitor:context': (payload: { contactId: string; context: VisitorContextDto }) => void;
+  /** The visitor has read the conversation up to `messageId` (receipts). */
+  'visitor:read': (payload: { conversationId: string; contactId: string; messageId: string; readAt: string }) => void;
 }
 
 /** Most contacts one bulk block/unblock takes. */
@@ -289,3 +291,9 @@ export const SESSION_COOKIE = 'parley_session';
 
 /** The data of a successful ack of `E` (`never` for events without an ack). */
 export type AgentsAckData<E extends keyof AgentsClientEvents> = AgentsClientEvents[E] extends (payload: any, ack: AckFn<infer T>) => void ? T : never;
+
+/** `GET /console/api/email-delivery`: where follow-up emails go (`dir` for admins only). */
+export interface EmailDeliveryDto {
+  transport: 'smtp' | 'files';
+  dir: string | null;
+}

@@ -9,6 +9,7 @@ export const ERRORS = {
   invalid_id: { status: 400, message: 'The id is malformed.' },
   invalid_cursor: { status: 400, message: 'The cursor is not valid for this request.' },
   invalid_pattern: { status: 400, message: 'The pattern is not valid RE2 syntax or repeats too much.' },
+  unsubscribe_link_invalid: { status: 400, message: 'This unsubscribe link is invalid or has expired.' },
   unsupported_version: { status: 400, message: 'Unsupported Featurebase-Version header.' },
   query_too_broad: { status: 400, message: 'A search made only of negations (!= or NIN) would scan everything; add a positive clause.' },
   version_not_available: { status: 400, message: 'This endpoint is only available in API version 2026-01-01.nova and newer.' },

@@ -1,5 +1,6 @@
 import type * as v from 'valibot';
-import type { HistoryFetchSchema, MessengerAuthSchema, PageContextSchema, SendMessageSchema, TypingSchema } from './schemas/messenger.js';
+import type { HistoryFetchSchema, MessengerAuthSchema, PageContextSchema, ReadSchema, SendMessageSchema, TypingSchema } from './schemas/messenger.js';
+import type { FollowupSubscribeSchema } from './schemas/email.js';
 import type { AckFn, MessageDto, SessionContact } from './types.js';
 
 export const MESSENGER_NAMESPACE = '/messenger';
@@ -14,7 +15,34 @@ export interface SessionPayload {
    * later expiry at every connect). Customers get none: they prove who they are each time.
    */
   visitorToken?: string;
+  /** Email follow-up: when the widget asks for an address, and whether one is on file. */
+  followup: FollowupInfo;
+  /** Who answers and when (office hours, reply time), for the header. */
+  team: TeamInfo;
 }
+
+export interface TeamInfo {
+  /** Display names of up to three agents. */
+  names: string[];
+  /** "Typically replies in …" (a few minutes, about an hour, within a day), or null. */
+  replyTime: 'minutes' | 'hour' | 'day' | null;
+  /** Within office hours (always, when none are set). */
+  open: boolean;
+  /** Outside office hours: when the team is back (weekday 0 = Sunday, HH:MM in `timezone`). */
+  back?: { day: number; time: string; timezone: string };
+}
+
+export interface FollowupInfo {
+  /** Ask for an address once the visitor's last message waited this long for an agent. */
+  promptAfterSeconds: number;
+  /** An address is on file (and not unsubscribed): don't ask again. */
+  subscribed: boolean;
+  /** No agent has the console open (on this server process): ask at once. */
+  agentsOnline: boolean;
+}
+
+/** `followup:subscribe`: the address agent replies are emailed to while the visitor is away. */
+export type FollowupSubscribePayload = v.InferInput<typeof FollowupSubscribeSchema>;
 
 /** `message:send`: `clientId` is an idempotency key (a resend never stores twice); no `conversationId`: the latest open conversation, or a new one. */
 export type SendMessagePayload = v.InferInput<typeof SendMessageSchema>;
@@ -26,13 +54,18 @@ export type TypingPayload = v.InferInput<typeof TypingSchema>;
 
 /** Where the visitor is: page address and title, where they came from, their language and time zone. */
 export type PageContext = v.InferInput<typeof PageContextSchema>;
+export type ReadPayload = v.InferInput<typeof ReadSchema>;
 
 export interface MessengerClientEvents {
   'message:send': (payload: SendMessagePayload, ack: AckFn<{ message: MessageDto }>) => void;
-  'history:fetch': (payload: HistoryPayload, ack: AckFn<{ messages: MessageDto[]; hasMore: boolean }>) => void;
+  /** `seenId`: the visitor's newest message an agent has read (for "Seen"), or null. */
+  'history:fetch': (payload: HistoryPayload, ack: AckFn<{ messages: MessageDto[]; hasMore: boolean; seenId?: string | null }>) => void;
   typing: (payload: TypingPayload) => void;
   /** The page the messenger is on (at connect and each page change); agents see it beside the conversation. */
   'page:context': (payload: PageContext) => void;
+  /** Coalesced by the widget: sent when the visitor has read a newer message, at most every few seconds. */
+  read: (payload: ReadPayload) => void;
+  'followup:subscribe': (payload: FollowupSubscribePayload, ack: AckFn<Record<never, never>>) => void;
 }
 
 export interface MessengerServerEvents {
@@ -43,4 +76,6 @@ export interface MessengerServerEvents {
   'contact:blocked': (payload: { contactId: string; blockedUntil?: string | null }) => void;
   'contact:unblocked': (payload: { contactId: string }) => void;
   'agent:typing': (payload: TypingPayload & { name?: string | null }) => void;
+  /** An agent has read the conversation up to `messageId`: the visitor's messages up to it are seen. */
+  'conversation:seen': (payload: { conversationId: string; messageId: string }) => void;
 }

@@ -29,6 +29,12 @@ import { fanOutToMessenger } from './realtime/messenger-fanout.js';
 import { setupMessenger } from './realtime/messenger.js';
 import { startSnoozeWaker } from './snooze-waker.js';
 import { startWebhookDispatcher } from './webhooks/dispatcher.js';
+import { startFollowupWorker } from './email/followup-worker.js';
+import { createMailer, type Mailer } from './email/transport.js';
+import { unsubscribeRoute } from './http/unsubscribe.js';
+import { consoleMessengerRoutes } from './http/console-messenger.js';
+import { inRoomAnywhere } from './realtime/audience.js';
+import { contactRoom } from './realtime/dto.js';
 import { createStore } from './store/create-store.js';
 import { RateLimiter } from './guard/rate-limits.js';
 import type { Store } from './store/store.js';
@@ -51,6 +57,8 @@ export interface Parley {
   url: string;
   /** The admin created at this start (`firstAdmin` option, no agents yet), to show once; else null. */
   firstAdmin: { email: string; password: string } | null;
+  /** Where follow-up emails go: SMTP, or `.eml` files under a directory (the console says which). */
+  mailer: Pick<Mailer, 'kind' | 'dir'>;
   /** Graceful stop within `config.shutdownTimeoutMs` (server/ops/shutdown.ts); later calls share the first. */
   close(): Promise<void>;
 }
@@ -72,7 +80,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
     outboxDepth: () => core.webhooks.queue.countEvents(),
   });
   const store = opts.store ?? (await createStore(config.databaseUrl, { schema: config.databaseSchema, observer: metrics.observeStore }));
-  const core = new Core(store, { agentPolicy: { blockRoles: config.blockRoles }, blockPolicy: config.blockPolicy });
+  const core = new Core(store, { agentPolicy: { blockRoles: config.blockRoles }, blockPolicy: config.blockPolicy, followupPolicy: config.email.policy });
   core.webhooks.allowPrivateAddresses = config.webhooksAllowPrivate;
   let lifecycle: Lifecycle = 'starting';
 
@@ -106,6 +114,16 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   const webhooks = startWebhookDispatcher(core, logger, config.webhookDelivery, { allowPrivate: config.webhooksAllowPrivate }, metrics.observeWebhookAttempt);
   const blockExpiry = startBlockExpiry(core.contacts, config.blockPolicy.expiryPollMs, (err) => logger.error({ err }, 'block expiry failed'));
   const snoozes = startSnoozeWaker(core, logger);
+  const mailer = createMailer(config.email.smtpUrl, config.email.dir);
+  if (mailer.kind === 'files') logger.info({ dir: mailer.dir }, 'SMTP_URL is not set: follow-up emails are written as .eml files');
+  let baseUrl = '';
+  const followups = startFollowupWorker(core, logger, {
+    settings: config.email,
+    mailer,
+    unsubscribeKey: config.keys.unsubscribe,
+    baseUrl: () => config.email.publicUrl ?? baseUrl,
+    connected: (contactId) => inRoomAnywhere(messenger, redis !== null, contactRoom(contactId)),
+  });
   // Protection rule events are kept 30 days; any process may prune (deletes are idempotent).
   const pruneProtection = setInterval(() => {
     core.protection.pruneEvents().catch((err) => logger.warn({ err }, 'protection event pruning failed'));
@@ -121,6 +139,8 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
     readiness: readinessProbe({ pendingMigrations: () => store.pendingMigrations(), redis: redis?.clients ?? [], lifecycle: () => lifecycle, logger }),
   });
   metricsRoute(app, { scrape: metrics.scrape, keys: config, allow: config.metricsAllow });
+  unsubscribeRoute(app, { core, limiter, key: config.keys.unsubscribe });
+  consoleMessengerRoutes(app, { core, key: config.keys.session, delivery: mailer });
   await app.register(restApi, { prefix: '/v2', core, config, limiter });
   await app.register(consoleApi, { prefix: '/console/api', core, config, limiter, closeSockets: agentsConsole.closeSockets });
   await publicFiles(app, config.publicDir);
@@ -130,12 +150,14 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   // Ready means usable: a sign-in right after /healthz says ok must find the first admin.
   const firstAdmin = opts.firstAdmin ? await ensureFirstAdmin(core.agents, store, opts.firstAdmin) : null;
+  baseUrl = `http://${host}:${port}`;
   lifecycle = 'serving';
   let closing: Promise<void> | null = null;
 
   return {
     config, core, store, http, app, io, logger, metrics, firstAdmin,
-    url: `http://${host}:${port}`,
+    mailer: { kind: mailer.kind, dir: mailer.dir },
+    url: baseUrl,
     close() {
       lifecycle = 'stopping';
       closing ??= shutDown({
@@ -149,6 +171,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
         async release() {
           await blockExpiry.close();
           await snoozes.close();
+          await followups.close();
           metrics.close();
           await redis?.close();
           if (!opts.store) await store.close();

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import proxyaddr from 'proxy-addr';
 import { DEFAULT_RATE_LIMITS, type LimitName, type RateLimitRules, type Rule } from './guard/rate-limits.js';
 import { DEFAULT_BLOCK_POLICY, type BlockPolicy } from './core/contacts.js';
@@ -9,6 +9,8 @@ import { DEFAULT_DISPATCHER_OPTIONS, type DispatcherOptions } from './webhooks/d
 import { parseTrustProxy, type TrustProxy } from './guard/client-ip.js';
 import { deriveKeys, type InternalKeys } from './auth/keys.js';
 import { LOG_FORMATS, type LogFormat } from './logger.js';
+import { maskUrlPassword } from './cli/mask.js';
+import { DEFAULT_FOLLOWUP_POLICY, type FollowupPolicy } from './core/followups.js';
 
 export const API_VERSIONS = ['2026-01-01.nova', '2025-12-12.clover'] as const;
 export type ApiVersion = (typeof API_VERSIONS)[number];
@@ -66,6 +68,27 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Webhook retries, polling and suspension (PARLEY_WEBHOOK_MAX_ATTEMPTS, _RETRY_BASE_MS, _POLL_MS, _SUSPEND_AFTER). */
   webhookDelivery: DispatcherOptions;
+  email: EmailSettings;
+}
+
+/** Email follow-up of agent replies (SMTP_URL, PARLEY_EMAIL_*, PARLEY_PUBLIC_URL). */
+export interface EmailSettings {
+  /** `smtp://` or `smtps://` URL for nodemailer; null writes `.eml` files to `dir` instead. */
+  smtpUrl: string | null;
+  /** The From header. */
+  from: string;
+  /** Where `.eml` files go without SMTP (default: `emails/` beside the SQLite file, or `./data/emails`). */
+  dir: string;
+  /** Public base URL of this server for unsubscribe links; null: the address it listens on. */
+  publicUrl: string | null;
+  /** How long an unsubscribe link works, in seconds. */
+  unsubscribeTtlSeconds: number;
+  /** The widget asks for an address when no agent answered within this many seconds. */
+  promptAfterSeconds: number;
+  /** How often each process looks for due follow-ups. */
+  pollMs: number;
+  /** Batching and pacing (see FollowupPolicy). */
+  policy: FollowupPolicy;
 }
 
 const DEFAULT_DB = './data/parley.db';
@@ -114,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     blockPolicy: blockPolicyFromEnv(env),
     blockRoles: parseBlockRoles(env.PARLEY_BLOCK_ROLES),
     webhookDelivery: dispatcherOptionsFromEnv(env),
+    email: emailSettingsFromEnv(env, databaseUrl),
     metricsAllow: parseMetricsAllow(env.PARLEY_METRICS_ALLOW),
     shutdownTimeoutMs: positive(env, 'PARLEY_SHUTDOWN_TIMEOUT_SECONDS', 10) * 1000,
     firstAdmin: { email: env.PARLEY_ADMIN_EMAIL || undefined, password: env.PARLEY_ADMIN_PASSWORD || undefined },
@@ -171,6 +195,8 @@ const ENV_NAMES: Record<LimitName, string> = {
   typingPerConnection: 'PARLEY_RATE_TYPING_PER_CONNECTION',
   contextPerConnection: 'PARLEY_RATE_CONTEXT_PER_CONNECTION',
   consoleWritesPerAgent: 'PARLEY_RATE_CONSOLE_WRITES_PER_AGENT',
+  readPerConnection: 'PARLEY_RATE_READ_PER_CONNECTION',
+  emailPerIp: 'PARLEY_RATE_EMAIL_PER_IP',
 };
 
 export function rateLimitsFromEnv(env: NodeJS.ProcessEnv): RateLimitRules {
@@ -223,6 +249,39 @@ export function parseMetricsAllow(value: string | undefined): ((address: string)
   } catch (err) {
     throw new Error(`PARLEY_METRICS_ALLOW: ${(err as Error).message}; use addresses or CIDRs such as 10.0.0.0/8`);
   }
+}
+
+/** `SMTP_URL`, `PARLEY_EMAIL_*`, `PARLEY_PUBLIC_URL` → email settings; bad values throw at start. */
+export function emailSettingsFromEnv(env: NodeJS.ProcessEnv, databaseUrl: string): EmailSettings {
+  const url = (name: string, protocols: string[]) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return null;
+    let parsed: URL;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      throw new Error(`${name} must be a URL (${protocols.join(' or ')}); got ${maskUrlPassword(raw)}`);
+    }
+    if (!protocols.includes(parsed.protocol.slice(0, -1))) throw new Error(`${name} must start with ${protocols.map((p) => p + '://').join(' or ')}; got ${parsed.protocol}//…`);
+    return raw;
+  };
+  const sqliteDir = /^postgres(ql)?:\/\//.test(databaseUrl) || databaseUrl === ':memory:' ? './data' : dirname(databaseUrl);
+  const seconds = (name: string, fallback: number) => positive(env, name, fallback);
+  return {
+    smtpUrl: url('SMTP_URL', ['smtp', 'smtps']),
+    from: env.PARLEY_EMAIL_FROM || 'Parley <no-reply@localhost>',
+    dir: resolve(env.PARLEY_EMAIL_DIR || join(sqliteDir, 'emails')),
+    publicUrl: url('PARLEY_PUBLIC_URL', ['http', 'https'])?.replace(/\/+$/, '') ?? null,
+    unsubscribeTtlSeconds: seconds('PARLEY_EMAIL_UNSUBSCRIBE_DAYS', 90) * 86_400,
+    promptAfterSeconds: seconds('PARLEY_EMAIL_PROMPT_AFTER_SECONDS', 120),
+    pollMs: seconds('PARLEY_EMAIL_POLL_MS', 2000),
+    policy: {
+      batchDelayMs: seconds('PARLEY_EMAIL_DELAY_SECONDS', DEFAULT_FOLLOWUP_POLICY.batchDelayMs / 1000) * 1000,
+      minIntervalMs: seconds('PARLEY_EMAIL_INTERVAL_SECONDS', DEFAULT_FOLLOWUP_POLICY.minIntervalMs / 1000) * 1000,
+      leaseMs: DEFAULT_FOLLOWUP_POLICY.leaseMs,
+      repliesPerEmail: DEFAULT_FOLLOWUP_POLICY.repliesPerEmail,
+    },
+  };
 }
 
 /** `PARLEY_WEBHOOK_*` → options; bad values throw at start. */

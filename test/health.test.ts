@@ -17,6 +17,8 @@ describe('npm start', () => {
       expect(banner).toMatch(/Bearer pk_dev_[A-Za-z0-9_-]{20,}/);
       expect(banner).toContain(join(dir, 'data', 'parley.db'));
       expect(banner).toMatch(/Console: .*\/console/);
+      // Without SMTP_URL, follow-up emails go to files beside the data, and the banner says so.
+      expect(banner).toContain(`Emails:      written as .eml files to ${join(dir, 'data', 'emails')} (set SMTP_URL to send them)`);
     } finally {
       await server.stop();
     }

@@ -19,7 +19,7 @@ export interface BootOptions {
   accentColor?: string;
   /** Corner for launcher and panel. */
   position?: 'right' | 'left';
-  /** `auto` follows the visitor's system setting. */
+  /** Default `light` (most sites are); `auto` follows the visitor's system setting. */
   theme?: 'light' | 'dark' | 'auto';
   /** Show the round launcher button (default true). Without it, open with `Parley('show')`. */
   launcher?: boolean;
@@ -29,6 +29,12 @@ export interface BootOptions {
   greeting?: string;
   /** Text shown instead of the composer when the contact is blocked. */
   blockedText?: string;
+  /** Show the unread count in the page's title while replies are unread (default true); the title is restored after. */
+  titleCount?: boolean;
+  /** A short chime when an agent replies while the panel is closed or the tab hidden (default false). */
+  sound?: boolean;
+  /** Another way to reach you, shown under the blocked notice, e.g. `Call us on +33 4 00 00 00 00`. Markdown links allowed. */
+  blockedContact?: string;
 }
 
 export type Listener<T = void> = (value: T) => void;
@@ -53,6 +59,8 @@ export interface Host {
   options: BootOptions & { server: string };
   /** Element inside the shadow root the panel renders into. */
   root: HTMLElement;
+  /** Element above the launcher for the preview of a new reply while the panel is closed. */
+  preview: HTMLElement;
   storage: SafeStorage;
   /** Adds a stylesheet to the shadow root. */
   adopt(css: string): void;

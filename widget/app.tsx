@@ -5,10 +5,14 @@ import { effect, signal } from '@preact/signals';
 import { io } from 'socket.io-client';
 import type { AppHandle, BootOptions, Host } from './api.js';
 import type { MessengerAuth } from '../protocol/messenger.js';
+import type { MessageDto } from '../protocol/types.js';
 import { createMessenger, type Connect } from './messenger.js';
 import { pickLang, strings } from './i18n.js';
 import { panelCss } from './styles.js';
 import { Panel } from './components/panel.js';
+import { FollowupSlot } from './components/followup-slot.js';
+import { Preview } from './components/preview.js';
+import { chime, titleCounter } from './attention.js';
 
 const IDENTITY = ['userId', 'userHash', 'jwt'] as const;
 
@@ -28,8 +32,18 @@ export function mount(host: Host, open: boolean, connect: Connect = io as unknow
       return auth;
     },
   });
+  const preview = signal<MessageDto | null>(null);
+  const title = titleCounter(document);
   const stop = [
     effect(() => host.setUnread(messenger.unread.value)),
+    effect(() => title(opts.value.titleCount === false ? 0 : messenger.unread.value)),
+    // A reply while the panel is closed (or the tab hidden): preview bubble, optional chime.
+    effect(() => {
+      const m = messenger.incoming.value;
+      if (!m) return;
+      if (!isOpen.peek()) preview.value = m;
+      if (opts.peek().sound && (!isOpen.peek() || document.hidden)) chime();
+    }),
     // Reading happens while the panel is open: everything in view counts as read.
     effect(() => {
       if (isOpen.value && messenger.items.value.length) messenger.markRead();
@@ -43,19 +57,35 @@ export function mount(host: Host, open: boolean, connect: Connect = io as unknow
         messenger={messenger}
         t={strings(lang)}
         lang={lang}
+        adopt={host.adopt}
+        locale={o.locale}
         title={o.title}
         greeting={o.greeting}
         blockedText={o.blockedText}
+        blockedContact={o.blockedContact}
         open={isOpen}
         onClose={() => host.setOpen(false)}
-      />
+      >
+        <FollowupSlot messenger={messenger} lang={lang} locale={o.locale} storage={host.storage} adopt={host.adopt} />
+      </Panel>
     );
   };
   render(<App />, host.root);
+  const Bubble = () => (
+    <Preview
+      m={isOpen.value ? null : preview.value}
+      t={strings(pickLang(opts.value.locale))}
+      team={opts.value.title}
+      onOpen={() => host.setOpen(true)}
+      onDismiss={() => (preview.value = null)}
+    />
+  );
+  render(<Bubble />, host.preview);
   if (open) host.root.querySelector('textarea')?.focus();
   return {
     opened(v) {
       isOpen.value = v;
+      if (v) preview.value = null;
       if (v) host.root.querySelector('textarea')?.focus();
     },
     update(changed) {
@@ -70,7 +100,9 @@ export function mount(host: Host, open: boolean, connect: Connect = io as unknow
     },
     destroy() {
       stop.forEach((f) => f());
+      title(0);
       render(null, host.root);
+      render(null, host.preview);
       messenger.destroy(true);
     },
   };

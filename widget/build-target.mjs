@@ -24,10 +24,11 @@ export async function target({ esbuild, browser: shared, root, publicDir, cpSync
   const browser = { ...shared, target: shared.target?.map((t) => (t === 'safari14' ? 'safari14.1' : t)) };
   const app = await esbuild.build({
     ...browser,
-    entryPoints: { 'widget-app': join(root, 'widget/app.tsx') },
+    entryPoints: { app: join(root, 'widget/app.tsx') },
     outdir: publicDir,
     splitting: true,
-    entryNames: '[name]-[hash]',
+    // Lazy chunks (import()) are entries too: every widget file starts with `widget-`.
+    entryNames: 'widget-[name]-[hash]',
     chunkNames: 'widget-[name]-[hash]',
     plugins: [websocketOnly, compactCss],
   });

@@ -28,20 +28,25 @@ const en = {
   sending: 'Sending…',
   queued: 'Will send when you are back online',
   sent: 'Sent',
-  failed: 'Not sent.',
-  undelivered: 'Not delivered:',
+  seen: 'Seen',
+  dismiss: 'Dismiss',
+  failed: 'Not sent',
+  /** Grouped failures: `{n}` is the count. */
+  failedOne: 'A message was not sent.',
+  failedMany: '{n} messages were not sent.',
+  undelivered: 'Not delivered',
   retry: 'Retry',
   typing: 'is typing…',
   someone: 'Someone',
   offline: 'Reconnecting… Messages you write will be sent once you are back online.',
   tooLong: 'characters too many',
   blockedTitle: 'Messaging is turned off',
+  blockedSubtitle: 'Messaging is off',
   blocked: 'You can no longer send messages in this conversation. Your earlier messages stay here for reference.',
-  contact_blocked: 'messaging was turned off for this conversation.',
-  rate_limited: 'you are sending too fast. Wait a moment and retry.',
-  message_too_long: 'the message is too long.',
-  timeout: 'the server did not answer.',
-  error: 'something went wrong.',
+  rate_limited: 'You are sending too fast. Wait a moment and retry.',
+  message_too_long: 'The message is too long.',
+  timeout: 'The server did not answer.',
+  error: 'Something went wrong.',
 };
 export type Strings = typeof en;
 
@@ -57,20 +62,24 @@ const fr: Partial<Strings> = {
   sending: 'Envoi…',
   queued: 'Sera envoyé dès votre retour en ligne',
   sent: 'Envoyé',
-  failed: 'Non envoyé.',
-  undelivered: 'Non remis :',
+  seen: 'Vu',
+  dismiss: 'Masquer',
+  failed: 'Non envoyé',
+  failedOne: 'Un message n’a pas été envoyé.',
+  failedMany: '{n} messages n’ont pas été envoyés.',
+  undelivered: 'Non remis',
   retry: 'Réessayer',
   typing: 'écrit…',
   someone: 'Quelqu’un',
   offline: 'Reconnexion… Vos messages seront envoyés dès le retour de la connexion.',
   tooLong: 'caractères en trop',
   blockedTitle: 'La messagerie est désactivée',
+  blockedSubtitle: 'Messagerie désactivée',
   blocked: 'Vous ne pouvez plus envoyer de messages dans cette conversation. Vos messages précédents restent consultables ici.',
-  contact_blocked: 'la messagerie a été désactivée pour cette conversation.',
-  rate_limited: 'vous envoyez trop vite. Patientez un instant puis réessayez.',
-  message_too_long: 'le message est trop long.',
-  timeout: 'le serveur n’a pas répondu.',
-  error: 'une erreur est survenue.',
+  rate_limited: 'Vous envoyez trop vite. Patientez un instant puis réessayez.',
+  message_too_long: 'Le message est trop long.',
+  timeout: 'Le serveur n’a pas répondu.',
+  error: 'Une erreur est survenue.',
 };
 
 const de: Partial<Strings> = {
@@ -85,20 +94,24 @@ const de: Partial<Strings> = {
   sending: 'Wird gesendet…',
   queued: 'Wird gesendet, sobald Sie wieder online sind',
   sent: 'Gesendet',
-  failed: 'Nicht gesendet.',
-  undelivered: 'Nicht zugestellt:',
+  seen: 'Gesehen',
+  dismiss: 'Ausblenden',
+  failed: 'Nicht gesendet',
+  failedOne: 'Eine Nachricht wurde nicht gesendet.',
+  failedMany: '{n} Nachrichten wurden nicht gesendet.',
+  undelivered: 'Nicht zugestellt',
   retry: 'Erneut senden',
   typing: 'schreibt…',
   someone: 'Jemand',
   offline: 'Verbindung wird wiederhergestellt… Ihre Nachrichten werden danach gesendet.',
   tooLong: 'Zeichen zu viel',
   blockedTitle: 'Nachrichten sind deaktiviert',
+  blockedSubtitle: 'Nachrichten deaktiviert',
   blocked: 'Sie können in dieser Unterhaltung keine Nachrichten mehr senden. Ihre bisherigen Nachrichten bleiben hier lesbar.',
-  contact_blocked: 'Nachrichten wurden für diese Unterhaltung deaktiviert.',
   rate_limited: 'Sie senden zu schnell. Bitte kurz warten und erneut senden.',
-  message_too_long: 'die Nachricht ist zu lang.',
-  timeout: 'der Server hat nicht geantwortet.',
-  error: 'etwas ist schiefgelaufen.',
+  message_too_long: 'Die Nachricht ist zu lang.',
+  timeout: 'Der Server hat nicht geantwortet.',
+  error: 'Etwas ist schiefgelaufen.',
 };
 
 /** All strings for one language. */
@@ -106,10 +119,37 @@ export function strings(lang: Lang): Strings {
   return { ...en, ...(lang === 'fr' ? fr : lang === 'de' ? de : {}) };
 }
 
-/** "14:05" today, "12 Mar, 14:05" otherwise, in the visitor's language. */
-export function formatTime(iso: string, lang: Lang, now = new Date()): string {
+const formats = new Map<string, Intl.DateTimeFormat>();
+const SHAPES: Intl.DateTimeFormatOptions[] = [
+  { hour: '2-digit', minute: '2-digit' },
+  { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' },
+  { weekday: 'long', day: 'numeric', month: 'long' },
+];
+/** One cached formatter per locale and shape (time, date and time, day); an invalid tag falls back to the browser's locale. */
+function dtf(locale: string | undefined, shape: number): Intl.DateTimeFormat {
+  const key = `${locale}|${shape}`;
+  let f = formats.get(key);
+  if (!f) {
+    const o = SHAPES[shape];
+    try {
+      f = new Intl.DateTimeFormat(locale, o);
+    } catch {
+      f = new Intl.DateTimeFormat(undefined, o);
+    }
+    formats.set(key, f);
+  }
+  return f;
+}
+
+/**
+ * "09:05" today, "12 Mar, 09:05" otherwise, in the visitor's locale (the `locale` boot option,
+ * else the browser's): the same Intl shape the console uses, so both show the same clock.
+ */
+export function formatTime(iso: string, locale?: string, now = new Date()): string {
   const d = new Date(iso);
   if (isNaN(+d)) return '';
-  const today = d.toDateString() === now.toDateString();
-  return d.toLocaleString(lang, today ? { hour: 'numeric', minute: '2-digit' } : { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' });
+  return dtf(locale, d.toDateString() !== now.toDateString() ? 1 : 0).format(d);
 }
+
+/** "Thursday 12 March": the date separator above a day's first message. */
+export const formatDay = (iso: string, locale?: string) => dtf(locale, 2).format(new Date(iso));

@@ -68,14 +68,16 @@ export function createParley(load: () => Promise<AppModule>, base: string) {
     const launcher = document.createElement('button');
     const badge = document.createElement('span');
     const root = document.createElement('div');
+    const preview = document.createElement('div');
     const dark = matchMedia('(prefers-color-scheme: dark)');
     launcher.type = 'button';
     launcher.className = 'l';
     badge.className = 'b';
     root.className = 'p';
     root.setAttribute('role', 'dialog');
+    preview.className = 'pv';
     launcher.append(svg('io', 'M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.9A8 8 0 1 1 21 12z'), svg('ix', 'M6 6l12 12M18 6L6 18'), badge);
-    w.append(root, launcher);
+    w.append(root, preview, launcher);
     shadow.append(w);
     let open = false;
     let app: AppHandle | null = null;
@@ -84,7 +86,7 @@ export function createParley(load: () => Promise<AppModule>, base: string) {
 
     const paint = () => {
       const [openLabel, closeLabel, unreadLabel] = LAUNCHER[pickLang(opts.locale)];
-      const theme = opts.theme || 'auto';
+      const theme = opts.theme || 'light';
       w.className = ['w', open && 'open', opts.position === 'left' && 'left', opts.launcher === false && 'nolauncher', (theme === 'dark' || (theme === 'auto' && dark.matches)) && 'dark']
         .filter(Boolean)
         .join(' ');
@@ -103,7 +105,7 @@ export function createParley(load: () => Promise<AppModule>, base: string) {
       (loading ||= load().then(
         (mod) => {
           if (dead) return;
-          const h: Host = { options: opts, root, storage, adopt, setOpen, setUnread };
+          const h: Host = { options: opts, root, preview, storage, adopt, setOpen, setUnread };
           app = mod.mount(h, open);
         },
         (err) => {

@@ -4,7 +4,7 @@
 import { batch, computed, signal } from '@preact/signals';
 import type { MessageDto, SessionContact } from '../protocol/types.js';
 import type { ErrorCode } from '../protocol/errors.js';
-import type { MessengerAuth, MessengerClientEvents, MessengerServerEvents } from '../protocol/messenger.js';
+import type { FollowupInfo, MessengerAuth, MessengerClientEvents, MessengerServerEvents, TeamInfo } from '../protocol/messenger.js';
 import type { Socket } from 'socket.io-client';
 import type { SafeStorage } from './storage.js';
 import { reportPageContext } from './page-context.js';
@@ -51,6 +51,16 @@ export function createMessenger(o: MessengerOptions) {
   /** Agent typing: undefined when nobody is, otherwise the name (null when unknown). */
   const agentTyping = signal<string | null | undefined>(undefined);
   const readId = signal(o.storage.get(READ));
+  /** The latest agent reply pushed live (not from history): the preview bubble and chime. */
+  const incoming = signal<MessageDto | null>(null);
+  /** The visitor's newest message an agent has read ("Seen"). */
+  const seenId = signal<string | null>(null);
+  let readTimer: ReturnType<typeof setTimeout> | undefined;
+  let readSent: string | null = null;
+  /** Email follow-up settings and whether an address is on file (from the session). */
+  const followup = signal<FollowupInfo | null>(null);
+  /** Who answers and when (names, reply time, office hours), from the session. */
+  const team = signal<TeamInfo | null>(null);
   /** Composer text; kept here so it survives the composer unmounting (blocked, reload of the panel). */
   const draft = signal('');
   /** A random id for this browser, sent so a wider block can also cover the device. */
@@ -132,6 +142,7 @@ export function createMessenger(o: MessengerOptions) {
     socket.emit('history:fetch', { since }, (res) => {
       if (res.ok) {
         merge(res.messages);
+        if (res.seenId !== undefined) seenId.value = res.seenId;
         if (res.hasMore && since) return fetchHistory(lastId());
       }
       ready = true;
@@ -166,11 +177,17 @@ export function createMessenger(o: MessengerOptions) {
     // Leads get a fresh token each time; a customer gets none and the lead token is kept.
     if (s.visitorToken) o.storage.set(TOKEN, s.visitorToken);
     contact.value = s.contact;
+    followup.value = s.followup ?? null;
+    team.value = s.team ?? null;
     setBlocked(s.contact.blocked);
     fetchHistory(lastId());
   });
-  socket.on('message:new', (m) => merge([m]));
+  socket.on('message:new', (m) => {
+    merge([m]);
+    if (m.author.type === 'admin') incoming.value = m;
+  });
   socket.on('message:redacted', ({ messageId }) => (items.value = items.value.filter((x) => x.id !== messageId)));
+  socket.on('conversation:seen', (s) => (seenId.value = s.messageId));
   socket.on('contact:blocked', () => setBlocked(true));
   socket.on('contact:unblocked', () => setBlocked(false));
   socket.on('agent:typing', (t) => {
@@ -189,6 +206,22 @@ export function createMessenger(o: MessengerOptions) {
     agentTyping,
     unread,
     draft,
+    followup,
+    team,
+    seenId,
+    incoming,
+    /** Leaves an address for replies written while the visitor is away; resolves with the failure, or null. */
+    subscribeEmail(email: string, pageUrl: string, locale?: string): Promise<FailReason | null> {
+      return new Promise((resolve) => {
+        if (!socket.connected) return resolve('timeout');
+        const timer = setTimeout(() => resolve('timeout'), o.sendTimeoutMs ?? 15_000);
+        socket.emit('followup:subscribe', { email, pageUrl: /^https?:/.test(pageUrl) ? pageUrl.slice(0, 2048) : undefined, locale }, (res) => {
+          clearTimeout(timer);
+          if (res.ok && followup.value) followup.value = { ...followup.value, subscribed: true };
+          resolve(res.ok ? null : res.error.code);
+        });
+      });
+    },
     /** Queues a message; false when it cannot be sent at all (blocked or empty). */
     send(text: string): boolean {
       const body = text.trim();
@@ -229,11 +262,22 @@ export function createMessenger(o: MessengerOptions) {
       else ownTyping = 0;
       socket.emit('typing', { conversationId: conv, typing: active });
     },
+    /** Everything in view is read: stored here, and told to the server (coalesced to one `read` per second at most). */
     markRead() {
       const id = lastId();
       if (id && id !== readId.value) {
         readId.value = id;
         o.storage.set(READ, id);
+      }
+      if (id && id !== readSent && !readTimer) {
+        readTimer = setTimeout(() => {
+          readTimer = undefined;
+          const latest = readId.value;
+          if (latest && latest !== readSent && socket.connected) {
+            readSent = latest;
+            socket.emit('read', { messageId: latest });
+          }
+        }, 1000);
       }
     },
     /** New identity or name/email: reconnect so the server sees the new auth. */
@@ -255,6 +299,7 @@ export function createMessenger(o: MessengerOptions) {
       clearTimeout(typingTimer);
       clearTimeout(ownTypingTimer);
       stopPageContext();
+      clearTimeout(readTimer);
       socket.disconnect();
       if (forget) o.storage.del(READ);
     },

@@ -20,7 +20,7 @@ export const baseCss = `
   --bub: #fff;
   --err: #c2410c;
   --sh: 0 12px 48px rgba(17, 24, 39, .18), 0 2px 8px rgba(17, 24, 39, .08);
-  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif, "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji";
   color: var(--fg);
   -webkit-font-smoothing: antialiased;
   text-align: left;
@@ -120,6 +120,15 @@ export const baseCss = `
 
 /** The panel: header, thread, composer, notices. Loaded with the app chunk. */
 export const panelCss = `
+.pv { position: fixed; z-index: 2147483000; bottom: 88px; right: 20px; max-width: min(300px, calc(100vw - 40px)); }
+.left .pv { right: auto; left: 20px; }
+.open .pv, .nolauncher .pv { display: none; }
+.pvb { position: relative; background: var(--bg); color: var(--fg); border: 1px solid var(--bd); border-radius: 14px; box-shadow: var(--sh); animation: pin .18s ease-out; }
+.pvo { display: block; width: 100%; text-align: left; font: inherit; color: inherit; background: none; border: 0; border-radius: 14px; padding: 12px 40px 12px 14px; cursor: pointer; }
+.pvo strong { display: block; font-size: 12.5px; color: var(--mut); font-weight: 600; }
+.pvo span { display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
+.pvx { position: absolute; top: 6px; right: 6px; width: 28px; height: 28px; border: 0; border-radius: 8px; background: none; color: var(--mut); display: grid; place-items: center; padding: 0; cursor: pointer; }
+.pvx svg { width: 16px; height: 16px; fill: none; stroke: currentColor; stroke-width: 2; stroke-linecap: round; }
 .h {
   flex: none;
   display: flex;
@@ -131,7 +140,7 @@ export const panelCss = `
 }
 .h-t { flex: 1; min-width: 0; }
 .h-t strong { display: block; font-size: 17px; font-weight: 650; letter-spacing: -.01em; }
-.h-t span { display: block; font-size: 13px; opacity: .85; }
+.h-t > span { display: block; font-size: 13px; opacity: .85; }
 .ib {
   flex: none;
   width: 36px;
@@ -146,6 +155,7 @@ export const panelCss = `
   padding: 0;
 }
 .ib:hover { background: rgba(255, 255, 255, .16); }
+.h .ib:focus-visible, .me .bu a:focus-visible { outline-color: var(--on-a); }
 .ib svg, .s svg { width: 20px; height: 20px; fill: none; stroke: currentColor; stroke-width: 2; stroke-linecap: round; stroke-linejoin: round; }
 .st {
   flex: none;
@@ -169,6 +179,7 @@ export const panelCss = `
 .m { display: flex; flex-direction: column; align-items: flex-start; max-width: 82%; }
 .m.me { align-self: flex-end; align-items: flex-end; }
 .m.gap { margin-top: 12px; }
+.ds { margin: 12px 0 4px; text-align: center; font-size: 12px; color: var(--mut); }
 .who { font-size: 12px; color: var(--mut); margin: 0 0 3px 12px; }
 .bu {
   padding: 9px 13px;
@@ -191,17 +202,6 @@ export const panelCss = `
 .bu blockquote { border-left: 3px solid currentColor; padding-left: 8px; opacity: .85; }
 .meta { font-size: 11.5px; color: var(--mut); margin: 3px 6px 0; display: flex; gap: 6px; align-items: center; }
 .meta.err { color: var(--err); }
-.meta button {
-  font: inherit;
-  font-weight: 600;
-  color: var(--a);
-  background: none;
-  border: 0;
-  padding: 0;
-  cursor: pointer;
-  text-decoration: underline;
-}
-.dark .meta button { color: inherit; }
 .ty { display: flex; align-items: center; gap: 8px; margin-top: 10px; color: var(--mut); font-size: 12.5px; }
 .dots { display: inline-flex; gap: 3px; padding: 10px 12px; border-radius: 16px; background: var(--bub); border: 1px solid var(--bd); }
 .dots i { width: 6px; height: 6px; border-radius: 50%; background: var(--mut); animation: blink 1.2s infinite both; }
@@ -210,18 +210,37 @@ export const panelCss = `
 @keyframes blink { 0%, 80%, 100% { opacity: .3; } 40% { opacity: 1; } }
 .live:empty { display: none; }
 .bn {
-  margin: 0;
+  display: flex;
+  gap: 12px;
   padding: 16px 20px 18px;
   border-top: 1px solid var(--bd);
   background: var(--bg);
   color: var(--mut);
   font-size: 13.5px;
-  text-align: center;
 }
+.bn > svg { flex: none; width: 32px; height: 32px; padding: 6px; border-radius: 50%; background: var(--bg2); color: var(--fg); fill: none; stroke: currentColor; stroke-width: 2; stroke-linecap: round; stroke-linejoin: round; }
 .bn strong { display: block; color: var(--fg); font-weight: 600; margin-bottom: 2px; }
+.bn p { margin: 0; }
+.bn-c { margin-top: 8px; color: var(--fg); }
+.bn-c p { margin: 0; }
+.bn-c a { color: inherit; text-decoration: underline; }
+.fs {
+  flex: none;
+  display: flex;
+  align-items: center;
+  gap: 10px;
+  padding: 8px 16px;
+  border-top: 1px solid var(--bd);
+  background: var(--bg);
+  color: var(--err);
+  font-size: 12.5px;
+}
+.fs span { flex: 1; }
+.fs button { flex: none; font: inherit; font-weight: 600; color: var(--fg); background: var(--bg2); border: 1px solid var(--bd); border-radius: 8px; padding: 4px 10px; cursor: pointer; }
 .c {
   flex: none;
   display: flex;
+  flex-wrap: wrap;
   align-items: flex-end;
   gap: 8px;
   padding: 12px 12px 12px 16px;
@@ -238,13 +257,15 @@ export const panelCss = `
   font: inherit;
   font-size: 14.5px;
   line-height: 20px;
-  padding: 8px 0;
-  margin: 0;
+  padding: 8px 10px;
+  margin: 0 0 0 -10px;
+  border-radius: 10px;
   height: 36px;
   max-height: 132px;
   min-width: 0;
 }
 .c textarea::placeholder { color: var(--mut); opacity: 1; }
+.c textarea:focus-visible { outline: 2px solid var(--a); outline-offset: -2px; }
 .s {
   flex: none;
   width: 36px;
@@ -259,8 +280,13 @@ export const panelCss = `
   padding: 0;
 }
 .s:disabled { background: var(--bd); color: var(--mut); cursor: default; }
-.cnt { flex: none; align-self: center; font-size: 12px; color: var(--mut); }
+/* Its own line above the textarea: the counter never takes width from what is typed. */
+.cnt { order: -1; flex: 1 0 100%; text-align: right; font-size: 12px; color: var(--mut); }
 .cnt.err { color: var(--err); font-weight: 600; }
 .f { flex: none; text-align: center; font-size: 11px; color: var(--mut); padding: 0 0 8px; background: var(--bg); }
+@media (max-width: 480px) {
+  /* iOS zooms into inputs under 16px. */
+  .c textarea { font-size: 16px; }
+}
 .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;

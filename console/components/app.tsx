@@ -6,6 +6,7 @@ import { BlockDialog } from './block-dialog.js';
 import { follow } from './link.js';
 import { PasswordDialog } from './password-dialog.js';
 import { VIEWS, mayOpen, viewFor } from './views.js';
+import { EmailNotice } from './email-notice.js';
 
 type Pending = { contactId: string | null; subject: string; block: boolean };
 
@@ -94,6 +95,7 @@ export function App({ s, onSignOut }: { s: ConsoleState; onSignOut: () => void }
           </details>
         </div>
       </header>
+      <EmailNotice />
       <main id="main" class={def.single ? 'main single' : 'main'}>
         {def.render({
           s,

@@ -37,3 +37,5 @@ export const PageContextSchema = v.object({
   language: shortText(35),
   timeZone: shortText(64),
 });
+/** `read`: the visitor has read up to this message (receipts). */
+export const ReadSchema = v.object({ messageId: ObjectId });

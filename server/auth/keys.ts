@@ -11,6 +11,8 @@ export interface InternalKeys {
   session: Buffer;
   /** Visitor tokens of returning leads. */
   visitorToken: Buffer;
+  /** Unsubscribe links in follow-up emails. */
+  unsubscribe: Buffer;
 }
 
 const SALT = 'parley/hkdf/v1';
@@ -19,5 +21,5 @@ export const deriveKey = (secret: string, purpose: string): Buffer =>
   Buffer.from(hkdfSync('sha256', secret, SALT, `parley:${purpose}`, 32));
 
 export function deriveKeys(secret: string): InternalKeys {
-  return { session: deriveKey(secret, 'console-session'), visitorToken: deriveKey(secret, 'visitor-token') };
+  return { session: deriveKey(secret, 'console-session'), visitorToken: deriveKey(secret, 'visitor-token'), unsubscribe: deriveKey(secret, 'email-unsubscribe') };
 }

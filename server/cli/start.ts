@@ -45,6 +45,7 @@ export async function start(config: Config): Promise<void> {
     config.apiKeyGenerated ? '               ^ dev API key, generated and kept for this data directory; set PARLEY_API_KEY in production' : '',
     `  Store:       ${parley.store.kind} ${store}`,
     config.redisUrl ? `  Redis:       ${maskUrlPassword(config.redisUrl)}` : '',
+    parley.mailer.kind === 'smtp' ? `  Emails:      SMTP ${maskUrlPassword(config.email.smtpUrl!)}` : `  Emails:      written as .eml files to ${parley.mailer.dir} (set SMTP_URL to send them)`,
     '',
   ].filter((l) => l !== '');
   process.stdout.write(`${lines.join('\n')}\n\n`);

@@ -8,6 +8,9 @@ import { Messages } from './messages.js';
 import { Tags } from './tags.js';
 import { Protection } from './protection.js';
 import { Webhooks } from './webhooks.js';
+import { Followups, type FollowupPolicy } from './followups.js';
+import { Receipts } from './receipts.js';
+import { MessengerSettingsService } from './messenger-settings.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -30,9 +33,15 @@ export class Core {
   readonly protection: Protection;
   /** The team's saved replies (console). */
   readonly savedReplies: SavedReplies;
+  /** Email follow-up of agent replies to visitors who left (delivery runs in server/email). */
+  readonly followups: Followups;
+  /** Read receipts: agents' reads for the visitor's "Seen", the visitor's read position for agents. */
+  readonly receipts: Receipts;
+  /** Office hours, reply time and the team the widget's header shows (admins set them). */
+  readonly messengerSettings: MessengerSettingsService;
   private readonly listeners = new Set<Publish>();
 
-  constructor(store: Store, opts: { agentPolicy?: AgentPolicy; blockPolicy?: BlockPolicy } = {}) {
+  constructor(store: Store, opts: { agentPolicy?: AgentPolicy; blockPolicy?: BlockPolicy; followupPolicy?: FollowupPolicy } = {}) {
     const publish: Publish = (event) => this.emit(event);
     // Entries fire `audit_log.created` when a webhook wants it (webhooks audit their own changes).
     this.audit = new AuditLog(store, { wants: (topics) => this.webhooks.wants(topics) }, publish);
@@ -44,6 +53,9 @@ export class Core {
     this.agents = new Agents(store, this.contacts, opts.agentPolicy, this.audit);
     this.tags = new Tags(store);
     this.savedReplies = new SavedReplies(store);
+    this.followups = new Followups(store, opts.followupPolicy);
+    this.receipts = new Receipts(store, publish, this.followups);
+    this.messengerSettings = new MessengerSettingsService(store);
   }
 
   /** Listen to committed changes (in this process); returns an unsubscribe function. */

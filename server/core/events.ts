@@ -1,4 +1,4 @@
-import type { AuditLogRecord, BlockEventRecord, BlockRuleRecord, ContactRecord, ConversationEventRecord, ConversationRecord, HeldMessageRecord, MessageRecord } from '../store/store.js';
+import type { AuditLogRecord, BlockEventRecord, BlockRuleRecord, ContactRecord, ConversationEventRecord, ConversationRecord, HeldMessageRecord, MessageRecord, VisitorReadRecord } from '../store/store.js';
 
 export type BlockScope = 'contact' | 'device_and_ip';
 
@@ -49,6 +49,10 @@ export type CoreEvent =
   /** A message's body was removed for good (its record now has an empty body and `redactedAt`). */
   | { type: 'message:redacted'; message: MessageRecord; conversation: ConversationRecord }
   /** An audit entry was written (only when a webhook subscribes to `audit_log.created`). */
-  | { type: 'audit_log:created'; entry: AuditLogRecord };
+  | { type: 'audit_log:created'; entry: AuditLogRecord }
+  /** An agent opened or read a conversation: up to `messageId`, the visitor's messages are seen. */
+  | { type: 'conversation:agent_read'; conversationId: string; contactId: string; messageId: string }
+  /** The visitor's read marker moved (receipts in the console). */
+  | { type: 'conversation:visitor_read'; contactId: string; read: VisitorReadRecord };
 
 export type Publish = (event: CoreEvent) => void;

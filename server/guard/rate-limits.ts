@@ -30,6 +30,10 @@ export interface RateLimitRules {
   contextPerConnection: Rule | null;
   /** Console writes per agent: own name, colour and picture uploads, saved replies. */
   consoleWritesPerAgent: Rule | null;
+  /** `read` receipts per socket connection (over the limit they are dropped). */
+  readPerConnection: Rule | null;
+  /** Email follow-up: unsubscribe link hits and address submissions per client IP. */
+  emailPerIp: Rule | null;
 }
 
 export type LimitName = keyof RateLimitRules;
@@ -46,14 +50,24 @@ export const DEFAULT_RATE_LIMITS: RateLimitRules = {
   typingPerConnection: { points: 30, seconds: 10 },
   contextPerConnection: { points: 20, seconds: 60 },
   consoleWritesPerAgent: { points: 30, seconds: 600 },
+  readPerConnection: { points: 30, seconds: 60 },
+  emailPerIp: { points: 20, seconds: 60 },
 };
 
 export const NO_RATE_LIMITS: RateLimitRules = {
   sendPerConnection: null, sendPerContact: null, sendPerIp: null, leadsPerIp: null, restPerIp: null, signInFailuresPerIp: null,
-  signInFailuresPerAccount: null, historyPerConnection: null, typingPerConnection: null, contextPerConnection: null, consoleWritesPerAgent: null,
+  signInFailuresPerAccount: null, historyPerConnection: null, typingPerConnection: null, contextPerConnection: null, consoleWritesPerAgent: null, readPerConnection: null, emailPerIp: null,
 };
 
 export type Verdict = { ok: true } | { ok: false; retryAfterMs: number };
+
+/**
+ * Rules counted in each process's memory even with Redis: a socket's counters live where the
+ * socket does, and the email follow-up's per-address limit needs no cluster-wide precision.
+ * (Each further Redis limiter also made a Redis outage crash the process in
+ * test/ops/readiness.test.ts: an unhandled SocketClosedUnexpectedlyError; not yet understood.)
+ */
+const IN_PROCESS: ReadonlySet<LimitName> = new Set(['readPerConnection', 'emailPerIp']);
 
 /**
  * Counters for every rule, in memory for one process or in Redis when several processes
@@ -66,7 +80,7 @@ export class RateLimiter {
     for (const [name, rule] of Object.entries(rules) as [LimitName, Rule | null][]) {
       if (!rule) continue;
       const options = { keyPrefix: `parley:rl:${name}`, points: rule.points, duration: rule.seconds };
-      this.limiters.set(name, redis ? new RateLimiterRedis({ ...options, storeClient: redis, useRedisPackage: true, insuranceLimiter: new RateLimiterMemory(options) }) : new RateLimiterMemory(options));
+      this.limiters.set(name, redis && !IN_PROCESS.has(name) ? new RateLimiterRedis({ ...options, storeClient: redis, useRedisPackage: true, insuranceLimiter: new RateLimiterMemory(options) }) : new RateLimiterMemory(options));
     }
   }
 

@@ -48,6 +48,9 @@ export function fanOutToAgents(core: Core, nsp: AgentsNamespace, logger: Logger,
       case 'message:held_removed':
         nsp.emit('held:removed', { heldId: event.held.id, released: event.released });
         return;
+      case 'conversation:visitor_read':
+        nsp.emit('visitor:read', { conversationId: event.read.conversationId, contactId: event.contactId, messageId: event.read.messageId, readAt: event.read.readAt });
+        return;
       case 'contact:blocked':
       case 'contact:unblocked': {
         const names = await core.agents.names();

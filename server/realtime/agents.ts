@@ -97,21 +97,23 @@ export function setupAgents(io: Server, core: Core, config: Config, logger: Logg
     on('conversation:open', async (payload) => {
       const { conversationId } = parsePayload(ConversationRefSchema, payload);
       const conversation = await core.conversations.get(conversationId);
-      const [messages, contact, timeline] = await Promise.all([
+      const [messages, contact, timeline, visitorRead] = await Promise.all([
         core.conversations.parts(conversationId, { includeNotes: true }),
         contactDetail(core, conversation.contactId),
         core.conversations.timeline(conversationId),
-        core.agents.markRead(agent.id, conversationId),
+        core.receipts.visitorPosition(conversationId),
+        core.receipts.agentRead(agent.id, conversation),
       ]);
       return {
         conversation: conversationDto(conversation), messages: messages.map(messageDto), contact, timeline: timeline.map(timelineEventDto),
         visitor: await visitorContext(conversation.contactId),
+        visitorRead: visitorRead && { messageId: visitorRead.messageId, readAt: visitorRead.readAt },
       };
     });
 
     on('conversation:read', async (payload) => {
       const { conversationId } = parsePayload(ConversationRefSchema, payload);
-      await core.agents.markRead(agent.id, conversationId);
+      await core.receipts.agentRead(agent.id, await core.conversations.get(conversationId));
       return {};
     });
 

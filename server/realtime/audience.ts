@@ -12,3 +12,12 @@ export function hasAudience(nsp: Namespace<any, any, any, any>, clustered: boole
   if (!members) return false;
   return members.size > (except && members.has(except) ? 1 : 0);
 }
+
+/**
+ * Whether anyone is in `room` on any process (the Redis adapter asks the others). Used off
+ * the hot path only: once per follow-up email about to be sent.
+ */
+export async function inRoomAnywhere(nsp: Namespace<any, any, any, any>, clustered: boolean, room: string): Promise<boolean> {
+  if (!clustered) return hasAudience(nsp, false, room);
+  return (await nsp.in(room).fetchSockets()).length > 0;
+}

@@ -40,6 +40,9 @@ export function fanOutToMessenger(core: Core, nsp: MessengerNamespace, clustered
       case 'contact:deleted':
         nsp.in(contactRoom(event.contactId)).disconnectSockets(true);
         return;
+      case 'conversation:agent_read':
+        nsp.to(contactRoom(event.contactId)).emit('conversation:seen', { conversationId: event.conversationId, messageId: event.messageId });
+        return;
       case 'contact:merged':
         // The lead's other tabs reconnect and are told who they are now (their token is dead).
         nsp.in(contactRoom(event.lead.id)).disconnectSockets(true);

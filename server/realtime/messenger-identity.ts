@@ -74,9 +74,10 @@ const carryInto = (core: Core, contact: ContactRecord, carry: Carry | null) =>
   carry ? core.contacts.carryBlock(contact, carry.from, carry.via) : Promise.resolve(contact);
 
 /** The `session` event: a lead gets a fresh token (its expiry slides); a customer gets none and proves itself each time. */
-export function sessionPayload(contact: ContactRecord, config: Config): SessionPayload {
+export function sessionPayload(contact: ContactRecord, config: Config, extra: Pick<SessionPayload, 'followup' | 'team'>): SessionPayload {
   return {
     contact: sessionContact(contact),
+    ...extra,
     ...(contact.type === 'lead' ? { visitorToken: signVisitorToken(contact.id, contact.tokenEpoch, config.keys.visitorToken, config.visitorTokenTtlSeconds) } : {}),
   };
 }

@@ -4,8 +4,9 @@ import type { Logger } from 'pino';
 import { HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES } from '../../protocol/limits.js';
 import { MESSENGER_NAMESPACE, type MessengerClientEvents, type MessengerServerEvents } from '../../protocol/messenger.js';
 import type { VisitorContextDto } from '../../protocol/agents.js';
-import { HistoryFetchSchema, PageContextSchema, SendMessageSchema, TypingSchema } from '../../protocol/schemas/messenger.js';
 import { describeUserAgent } from './user-agent.js';
+import { HistoryFetchSchema, PageContextSchema, ReadSchema, SendMessageSchema, TypingSchema } from '../../protocol/schemas/messenger.js';
+import { FollowupSubscribeSchema } from '../../protocol/schemas/email.js';
 import type { Config } from '../config.js';
 import type { Core } from '../core/core.js';
 import { ParleyError } from '../core/errors.js';
@@ -136,7 +137,11 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
     await socket.join(contactRoom(contactId));
     const contact = await core.contacts.find(contactId);
     if (!contact) return socket.disconnect(true);
-    socket.emit('session', sessionPayload(contact, config));
+    const [followup, team] = await Promise.all([core.followups.get(contactId), core.messengerSettings.team()]);
+    socket.emit('session', sessionPayload(contact, config, {
+      followup: { promptAfterSeconds: config.email.promptAfterSeconds, subscribed: !!followup && !followup.unsubscribedAt, agentsOnline: io.of(AGENTS_NAMESPACE).sockets.size > 0 },
+      team,
+    }));
 
     // Conversations this socket's contact was seen to own: typing for them skips the lookup.
     // Made on first use: most sockets sit idle, and each costs memory for as long as it is open.
@@ -163,9 +168,30 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
       const verdict = await limiter.consume([['historyPerConnection', socket.id]]);
       if (!verdict.ok) throw new ParleyError('rate_limited', `Too many history requests; retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
       const { since } = parsePayload(HistoryFetchSchema, payload);
-      const { messages, hasMore } = await core.messages.history(contactId, since, HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES);
+      // The first page (no `since`) also says how far agents have read; resumes get it live.
+      const [{ messages, hasMore }, seenId] = await Promise.all([
+        core.messages.history(contactId, since, HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES),
+        since ? undefined : core.receipts.agentsReadUpTo(contactId),
+      ]);
       const avatars = avatarPaths(core.agents.avatarKeys());
-      return { messages: messages.map((m) => visitorMessageDto(m, avatars)), hasMore };
+      return { messages: messages.map((m) => visitorMessageDto(m, avatars)), hasMore, ...(seenId !== undefined ? { seenId } : {}) };
+    }));
+
+    // Receipts: no ack; malformed, foreign or over the limit: dropped. The widget coalesces.
+    socket.on('read', (payload: unknown) => {
+      const parsed = v.safeParse(ReadSchema, payload);
+      if (!parsed.success) return;
+      limiter.consume([['readPerConnection', socket.id]])
+        .then((verdict) => (verdict.ok ? core.receipts.visitorRead(contactId, parsed.output.messageId) : undefined))
+        .catch((err) => logger.warn({ err }, 'read receipt failed'));
+    });
+
+    socket.on('followup:subscribe', acked(logger, 'followup:subscribe', async (payload) => {
+      const input = parsePayload(FollowupSubscribeSchema, payload);
+      const verdict = await limiter.consume([['emailPerIp', socket.data.ip]]);
+      if (!verdict.ok) throw new ParleyError('rate_limited', `Too many attempts; retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
+      await core.followups.subscribe(contactId, input);
+      return {};
     }));
 
     const relayTyping = async (payload: unknown) => {

@@ -9,6 +9,9 @@ import { ConversationsRepository, type Appender } from './repositories/conversat
 import { TagsRepository } from './repositories/tags.js';
 import { SavedRepliesRepository } from './repositories/saved-replies.js';
 import { TimelineRepository } from './repositories/timeline.js';
+import { FollowupsRepository } from './repositories/followups.js';
+import { ReceiptsRepository } from './repositories/receipts.js';
+import { SettingsRepository } from './repositories/settings.js';
 import { ProtectionRepository } from './repositories/protection.js';
 import { WebhooksRepository } from './repositories/webhooks.js';
 import type { Database } from './schema.js';
@@ -30,6 +33,9 @@ function repositories(c: Conn, appender: Appender): Repositories {
     protection: new ProtectionRepository(c),
     timeline: new TimelineRepository(c),
     savedReplies: new SavedRepliesRepository(c),
+    followups: new FollowupsRepository(c),
+    receipts: new ReceiptsRepository(c),
+    settings: new SettingsRepository(c),
   };
 }
 
@@ -59,6 +65,9 @@ export class KyselyStore implements Store {
   readonly protection: ProtectionRepository;
   readonly timeline: TimelineRepository;
   readonly savedReplies: SavedRepliesRepository;
+  readonly followups: FollowupsRepository;
+  readonly receipts: ReceiptsRepository;
+  readonly settings: SettingsRepository;
   private closed = false;
 
   constructor(private readonly parts: KyselyStoreParts) {
@@ -76,6 +85,9 @@ export class KyselyStore implements Store {
     this.protection = r.protection;
     this.timeline = r.timeline;
     this.savedReplies = r.savedReplies;
+    this.followups = r.followups;
+    this.receipts = r.receipts;
+    this.settings = r.settings;
   }
 
   migrate(): Promise<void> {

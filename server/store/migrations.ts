@@ -218,6 +218,40 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         .execute();
     },
   };
+  // 12: email follow-up of agent replies. One row per contact that left an address: the due
+  // time and a lease make delivery survive a crash (any process claims a due row), and
+  // `emailed_seq` is the last message already emailed or seen live. Also the visitor's read
+  // position per conversation (receipts), written only when the visitor reads, never per send.
+  // And the business's messenger settings (office hours, reply time) as one JSON row.
+  all[name(12, 'email_followups_visitor_reads_messenger_settings')] = {
+    async up(db: Kysely<any>) {
+      await db.schema.createTable('email_followups')
+        .addColumn('contact_id', 'text', (c) => c.primaryKey())
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('page_url', 'text')
+        .addColumn('locale', 'text')
+        .addColumn('emailed_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('due_at', dialect.timeType)
+        .addColumn('lease_until', dialect.timeType)
+        .addColumn('last_sent_at', dialect.timeType)
+        .addColumn('unsubscribed_at', dialect.timeType)
+        .addColumn('created_at', dialect.timeType, (c) => c.notNull())
+        .addColumn('updated_at', dialect.timeType, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('email_followups_due').on('email_followups').columns(['due_at']).execute();
+      await db.schema.createTable('visitor_reads')
+        .addColumn('conversation_id', 'bigint', (c) => c.primaryKey().references('conversations.id').onDelete('cascade'))
+        .addColumn('message_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('read_at', dialect.timeType, (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('updated_at', dialect.timeType, (c) => c.notNull())
+        .execute();
+    },
+  };
   // 13: per-contact protection facts kept current by the writes that change them (a message
   // meeting the rules, a hold and its review, a block or unblock), so the rules read one row
   // instead of querying history per message. Filled from what migration 9's tables hold.

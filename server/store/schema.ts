@@ -300,6 +300,36 @@ export interface ProtectionContactStateTable {
 }
 
 /** Every table, as Kysely sees it. */
+/** Email follow-up of agent replies, one row per contact that left an address (migration 12). */
+export interface EmailFollowupsTable {
+  contact_id: string;
+  email: string;
+  page_url: string | null;
+  locale: string | null;
+  emailed_seq: ColumnType<BigId, BigId | undefined, BigId>;
+  due_at: Time | null;
+  lease_until: Time | null;
+  last_sent_at: Time | null;
+  unsubscribed_at: Time | null;
+  created_at: Time;
+  updated_at: Time;
+}
+
+/** How far the visitor has read each conversation (receipts, migration 12). */
+export interface VisitorReadsTable {
+  conversation_id: BigId;
+  message_id: string;
+  seq: BigId;
+  read_at: Time;
+}
+
+/** Workspace settings as JSON documents by key (migration 12): `messenger` (office hours, reply time). */
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: Time;
+}
+
 export interface Database {
   contacts: ContactsTable;
   companies: CompaniesTable;
@@ -325,4 +355,7 @@ export interface Database {
   protection_events: ProtectionEventsTable;
   protection_signals: ProtectionSignalsTable;
   protection_contact_state: ProtectionContactStateTable;
+  email_followups: EmailFollowupsTable;
+  visitor_reads: VisitorReadsTable;
+  settings: SettingsTable;
 }

@@ -9,6 +9,9 @@ import type { ConversationsRepository } from './repositories/conversations.js';
 import type { TagsRepository } from './repositories/tags.js';
 import type { SavedRepliesRepository } from './repositories/saved-replies.js';
 import type { TimelineRepository } from './repositories/timeline.js';
+import type { FollowupsRepository } from './repositories/followups.js';
+import type { ReceiptsRepository } from './repositories/receipts.js';
+import type { SettingsRepository } from './repositories/settings.js';
 import type { ProtectionRepository } from './repositories/protection.js';
 import type { WebhooksRepository } from './repositories/webhooks.js';
 
@@ -607,6 +610,32 @@ export interface ProtectionCheck {
 }
 
 /** The repositories, bound to the store's pool or to one transaction. */
+/** How far the visitor has read a conversation. */
+export interface VisitorReadRecord {
+  conversationId: string;
+  messageId: string;
+  readAt: string;
+}
+
+/** A contact's email follow-up (see FollowupsRepository). */
+export interface FollowupRecord {
+  contactId: string;
+  email: string;
+  /** The page the visitor was on when leaving the address: the email links back to it. */
+  pageUrl: string | null;
+  locale: string | null;
+  /** Messages up to this seq were emailed or seen live. */
+  emailedSeq: number;
+  dueAt: string | null;
+  lastSentAt: string | null;
+  unsubscribedAt: string | null;
+}
+
+/** A due follow-up claimed by this process, with the agent replies it is to carry. */
+export interface ClaimedFollowup extends FollowupRecord {
+  replies: (MessageRecord & { seq: number })[];
+}
+
 export interface Repositories {
   readonly contacts: ContactsRepository;
   /** Companies and which contacts belong to them. */
@@ -624,6 +653,12 @@ export interface Repositories {
   readonly timeline: TimelineRepository;
   /** The team's saved replies. */
   readonly savedReplies: SavedRepliesRepository;
+  /** Email follow-up of agent replies: addresses, due times with leases, what was emailed. */
+  readonly followups: FollowupsRepository;
+  /** Read receipts: the visitor's read position, and how far agents have read a contact's messages. */
+  readonly receipts: ReceiptsRepository;
+  /** Workspace settings as JSON documents (the messenger's office hours and reply time). */
+  readonly settings: SettingsRepository;
 }
 
 /**

@@ -1,6 +1,6 @@
 // The demo page served at `/` by the Parley server, under the server's own CSP: a returning
-// visitor sees unread replies on the badge, the panel goes full screen on a phone (dark,
-// French), and messages written offline are sent after the reconnect.
+// visitor sees unread replies on the badge, the panel goes full screen on a phone (light
+// like the site even on a dark system, French), and messages written offline are sent after the reconnect.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,7 +37,7 @@ describe.skipIf(!enabled)('widget on the demo page', () => {
     await server?.close();
   });
 
-  it('is served at / under a strict CSP and opens full screen on a phone, dark, in French', async () => {
+  it('is served at / under a strict CSP and opens full screen on a phone, light on a dark system, in French', async () => {
     const res = await fetch(server.url + '/');
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
     await open(page);
@@ -48,7 +48,7 @@ describe.skipIf(!enabled)('widget on the demo page', () => {
     // The panel slides in: measure once the animation has settled.
     await expect.poll(() => page.locator('parley-messenger .p').boundingBox()).toEqual({ x: 0, y: 0, width: 390, height: 844 });
     expect(await page.locator('parley-messenger button.l').isVisible()).toBe(false);
-    expect(await page.locator('parley-messenger .t').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(18, 19, 22)');
+    expect(await page.locator('parley-messenger .t').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(245, 246, 248)');
     await input.fill('Bonjour, livrez-vous en Belgique ?');
     await input.press('Enter');
     await page.locator('parley-messenger .m.me[data-status="sent"]').waitFor();
@@ -83,9 +83,14 @@ describe.skipIf(!enabled)('widget on the demo page', () => {
     await http(server, 'POST', `/v2/conversations/${id}/reply`, { body: { type: 'admin', id: await newAdmin(server), messageType: 'reply', bodyMarkdown: 'Oui, nous livrons en Belgique en 2 à 3 jours.' } });
     await desktop.locator('parley-messenger .b >> text=1').waitFor();
     expect(await desktop.locator('parley-messenger button.l').getAttribute('aria-label')).toContain('1');
+    // The reply is previewed above the closed launcher and counted in the tab title.
+    await desktop.locator('parley-messenger .pvb').filter({ hasText: 'nous livrons en Belgique' }).waitFor();
+    expect(await desktop.title()).toBe('(1) Northwind Roasters: small-batch coffee, delivered');
     await desktop.screenshot({ path: join(artifacts, '7-demo-unread.png'), animations: 'disabled' });
     await desktop.locator('parley-messenger button.l').click();
     await desktop.locator('parley-messenger .b:empty').waitFor({ state: 'attached' });
+    await expect.poll(() => desktop.title()).toBe('Northwind Roasters: small-batch coffee, delivered');
+    expect(await desktop.locator('parley-messenger .pvb').count()).toBe(0);
     await desktop.screenshot({ path: join(artifacts, '8-demo-open.png'), animations: 'disabled' });
   });
 

@@ -27,6 +27,7 @@ describe('a bad setting at start', () => {
     [{ PARLEY_SHUTDOWN_TIMEOUT_SECONDS: '-1' }, /invalid configuration: PARLEY_SHUTDOWN_TIMEOUT_SECONDS must be a positive number; got -1/],
     [{ PARLEY_METRICS_ALLOW: '10.0.0.0/99' }, /invalid configuration: PARLEY_METRICS_ALLOW: .*; use addresses or CIDRs/],
     [{ LOG_FORMAT: 'xml' }, /invalid configuration: LOG_FORMAT must be json or pretty; got xml/],
+    [{ SMTP_URL: 'https://user:hunter2@mail.test' }, /invalid configuration: SMTP_URL must start with smtp:\/\/ or smtps:\/\/; got https:/],
   ])('stops the process with one plain line naming the setting (%o)', async (env, message) => {
     const { code, stderr, stdout } = await start(env);
     expect(code).toBe(1);

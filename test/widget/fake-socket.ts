@@ -1,6 +1,7 @@
 // A stand-in for the socket.io client socket: the test plays the server.
 import type { Connect, MessengerSocket } from '../../widget/messenger.js';
 import type { MessageDto } from '../../protocol/types.js';
+import type { TeamInfo } from '../../protocol/messenger.js';
 
 export interface Sent {
   event: string;
@@ -50,10 +51,10 @@ export function fakeServer() {
     /** The auth the widget would send now. */
     auth: () => new Promise<any>((r) => authFn!(r)),
     /** Simulates a (re)connect followed by the server's `session`; a null token is a customer's session (none issued). */
-    open(contact: Partial<{ id: string; blocked: boolean; type: 'lead' | 'customer' }> = {}, token: string | null = 'tok-1') {
+    open(contact: Partial<{ id: string; blocked: boolean; type: 'lead' | 'customer' }> = {}, token: string | null = 'tok-1', followup?: { promptAfterSeconds: number; subscribed: boolean; agentsOnline: boolean }, team?: TeamInfo) {
       socket.connected = true;
       fire('connect');
-      fire('session', { contact: { id: 'c1', type: 'lead', blocked: false, name: null, email: null, ...contact }, ...(token ? { visitorToken: token } : {}) });
+      fire('session', { contact: { id: 'c1', type: 'lead', blocked: false, name: null, email: null, ...contact }, ...(token ? { visitorToken: token } : {}), ...(followup ? { followup } : {}), ...(team ? { team } : {}) });
     },
     /** Simulates a refused handshake with a catalog error. */
     refuse(code: string) {

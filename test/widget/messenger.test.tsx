@@ -57,12 +57,30 @@ describe('composer states', () => {
     first.ack!({ ok: false, error: { code: 'rate_limited', message: 'Too many requests; slow down.' } });
     await tick();
     expect(w.$('.m.me')?.dataset.status).toBe('failed');
-    expect(w.$('.m.me .meta')?.textContent).toContain('sending too fast');
-    (w.$('.m.me .meta button') as HTMLButtonElement).click();
+    expect(w.$('.m.me .meta')?.textContent).toBe('Not sent');
+    expect(w.$('.fs[role="alert"]')?.textContent).toBe('A message was not sent. You are sending too fast. Wait a moment and retry.Retry');
+    (w.$('.fs button') as HTMLButtonElement).click();
     await tick();
     const second = w.server.of('message:send')[1];
     expect(second.payload.clientId).toBe(first.payload.clientId);
     expect(w.$('.m.me')?.dataset.status).toBe('pending');
+  });
+
+  it('groups several failed sends into one alert with one Retry for all', async () => {
+    const w = await ready();
+    await typeAndEnter(w, 'one');
+    await typeAndEnter(w, 'two');
+    await typeAndEnter(w, 'three');
+    for (const s of w.server.of('message:send')) s.ack!({ ok: false, error: { code: 'rate_limited', message: 'Too many requests; slow down.' } });
+    await tick();
+    expect(w.$$('.m.me').map((e) => e.dataset.status)).toEqual(['failed', 'failed', 'failed']);
+    expect(w.$$('[role="alert"]')).toHaveLength(1);
+    expect(w.$('.fs span')?.textContent).toBe('3 messages were not sent. You are sending too fast. Wait a moment and retry.');
+    expect(w.$$('.m.me button')).toHaveLength(0);
+    (w.$('.fs button') as HTMLButtonElement).click();
+    await tick();
+    expect(w.server.of('message:send').slice(3).map((s) => s.payload.body)).toEqual(['one', 'two', 'three']);
+    expect(w.$('.fs')).toBeNull();
   });
 
   it('an unanswered send on a live connection fails after the timeout', async () => {
@@ -172,8 +190,8 @@ describe('blocked state', () => {
     await tick();
     expect(w.server.of('message:send')).toHaveLength(0);
     expect(w.$('.m.me')?.dataset.status).toBe('undelivered');
-    expect(w.$('.m.me .meta')?.textContent).toContain('Not delivered: messaging was turned off');
-    expect(w.$('.m.me .meta button')).toBeNull(); // no retry while blocked
+    expect(w.$('.m.me .meta')?.textContent).toBe('Not delivered');
+    expect(w.$('.fs')).toBeNull(); // no retry while blocked: the notice explains
     expect(w.$('textarea')).toBeNull();
     expect(w.$('form')).toBeNull();
     const live = w.$('.live')!;
@@ -185,7 +203,7 @@ describe('blocked state', () => {
     expect(w.$('textarea')).not.toBeNull();
     expect(w.$<HTMLTextAreaElement>('textarea')!.value).toBe('');
     expect(w.$('.live')?.textContent).toBe('');
-    expect(w.$('.m.me .meta button')?.textContent).toBe('Retry');
+    expect(w.$('.fs button')?.textContent).toBe('Retry');
   });
 
   it('keeps an unsent draft across block and unblock', async () => {
@@ -210,11 +228,18 @@ describe('blocked state', () => {
     expect(w.$('.m.me')?.dataset.status).toBe('undelivered');
   });
 
-  it('uses the configured notice text', async () => {
-    const w = mountApp({ blockedText: 'Please email support@example.com instead.' });
+  it('uses the configured notice text and alternative contact line; the subtitle says messaging is off', async () => {
+    const w = mountApp({ blockedText: 'Please email support@example.com instead.', blockedContact: 'Or call +33 4 00 00 00 00 · [help@acme.test](mailto:help@acme.test)' });
     w.server.open({ blocked: true });
     await tick();
-    expect(w.$('.bn')?.textContent).toBe('Please email support@example.com instead.');
+    expect(w.$('.bn p')?.textContent).toBe('Please email support@example.com instead.');
+    expect(w.$('.bn svg')?.getAttribute('aria-hidden')).toBe('true');
+    expect(w.$('.bn-c')?.textContent).toContain('Or call');
+    expect(w.$('.bn-c a[href="mailto:help@acme.test"]')).not.toBeNull();
+    expect(w.$('.h-t span')?.textContent).toBe('Messaging is off');
+    w.server.push('contact:unblocked', { contactId: 'c1' });
+    await tick();
+    expect(w.$('.h-t span')?.textContent).toBe('Ask us anything, we reply right here.');
   });
 });
 

@@ -9,13 +9,15 @@ export function mountApp(options: BootOptions = {}, open = true) {
   document.body.append(el);
   const shadow = el.attachShadow({ mode: 'open' });
   const root = document.createElement('div');
-  shadow.append(root);
+  const preview = document.createElement('div');
+  shadow.append(root, preview);
   const server = fakeServer();
   const state = { open, unread: [] as number[] };
   const storage = createStorage('parley:test:');
   const host: Host = {
     options: { server: 'https://chat.test', ...options },
     root,
+    preview,
     storage,
     adopt: () => {},
     setOpen: (v) => {

@@ -1,5 +1,5 @@
 import type { Item, Messenger } from '../messenger.js';
-import type { Lang, Strings } from '../i18n.js';
+import type { Strings } from '../i18n.js';
 import { formatTime } from '../i18n.js';
 import { Markdown } from '../markdown.js';
 
@@ -8,32 +8,29 @@ interface Props {
   prev?: Item;
   next?: Item;
   t: Strings;
-  lang: Lang;
+  locale?: string;
   /** Name shown for agents without one (the panel title). */
   team?: string;
+  /** An agent has read it (only passed for the visitor's last message). */
+  seen?: boolean;
   messenger: Messenger;
 }
 
 const FIVE_MIN = 5 * 60_000;
 const apart = (a: Item, b: Item) => a.author.type !== b.author.type || Math.abs(+new Date(b.createdAt) - +new Date(a.createdAt)) > FIVE_MIN;
 
-/** One bubble; the name starts a group, the time (or send status) ends it. */
-export function Message({ it, prev, next, t, lang, team, messenger }: Props) {
+/**
+ * One bubble; the name starts a group, the time (or send status) ends it. A failed send only
+ * says "Not sent" here: the reason, the alert and Retry are grouped once (FailedSends).
+ */
+export function Message({ it, prev, next, t, locale, team, seen, messenger }: Props) {
   const me = it.author.type !== 'admin';
   const first = !prev || apart(prev, it);
   const last = !next || apart(it, next);
   let meta = null;
   if (it.status === 'pending') meta = <div class="meta">{messenger.online.value ? t.sending : t.queued}</div>;
-  else if (it.status === 'failed' || it.status === 'undelivered')
-    meta = (
-      <div class="meta err" role="alert">
-        <span>
-          {it.status === 'failed' ? t.failed + ' ' + (it.reason === 'timeout' || it.reason === 'rate_limited' || it.reason === 'message_too_long' ? t[it.reason] : t.error) : t.undelivered + ' ' + t.contact_blocked}
-        </span>
-        {!messenger.blocked.value && <button onClick={() => messenger.retry(it.clientId!)}>{t.retry}</button>}
-      </div>
-    );
-  else if (last) meta = <div class="meta">{formatTime(it.createdAt, lang)}</div>;
+  else if (it.status === 'failed' || it.status === 'undelivered') meta = <div class="meta err">{it.status === 'failed' ? t.failed : t.undelivered}</div>;
+  else if (last || seen) meta = <div class="meta">{formatTime(it.createdAt, locale) + (seen ? ` · ${t.seen}` : '')}</div>;
   return (
     <div class={`m${me ? ' me' : ''}${first ? ' gap' : ''} ${it.status}`} data-status={it.status}>
       {first && !me && <div class="who">{it.author.name || team || t.team}</div>}

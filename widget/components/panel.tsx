@@ -1,46 +1,69 @@
 import { useEffect, useRef } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
 import type { Signal } from '@preact/signals';
 import type { Messenger } from '../messenger.js';
-import type { Lang, Strings } from '../i18n.js';
-import { CloseIcon } from '../icons.js';
+import { formatDay, type Lang, type Strings } from '../i18n.js';
+import { useLazy } from '../lazy.js';
+import { CloseIcon, PauseIcon } from '../icons.js';
+import { Markdown } from '../markdown.js';
 import { Message } from './message.js';
 import { Composer } from './composer.js';
+import { FailedSends } from './failed-sends.js';
 
 export interface PanelProps {
   messenger: Messenger;
   t: Strings;
   lang: Lang;
+  /** Adds the CSS of a lazy chunk to the shadow root. */
+  adopt(css: string): void;
+  /** BCP 47 tag for times (boot option, else the browser's). */
+  locale?: string;
   title?: string;
   greeting?: string;
   blockedText?: string;
+  /** Another way to reach the business, shown in the blocked notice (markdown links allowed). */
+  blockedContact?: string;
   open: Signal<boolean>;
   onClose: () => void;
+  /** Shown at the end of the thread (the email prompt). */
+  children?: ComponentChildren;
 }
 
 /** Header, thread, and the composer or (when blocked) the notice. */
-export function Panel({ messenger, t, lang, title, greeting, blockedText, open, onClose }: PanelProps) {
+export function Panel({ messenger, t, lang, adopt, locale, title, greeting, blockedText, blockedContact, open, onClose, children }: PanelProps) {
   const { items, blocked, online, wasOnline, agentTyping } = messenger;
   const list = items.value;
   const thread = useRef<HTMLDivElement>(null);
   const typing = agentTyping.value;
+  const off = blocked.value;
+  const team = messenger.team.value;
+  // The team line (names, reply time, office hours) is a lazy chunk: only when there is one.
+  const line = useLazy(!!team && (team.names.length > 0 || !!team.replyTime || !team.open), () => import('./team-header.js'), adopt);
+  const failed = list.filter((x) => x.status === 'failed').length;
+  // "Seen" goes on the visitor's last message once an agent has read that far.
+  const seenAt = list.findIndex((x) => x.id === messenger.seenId.value);
+  let lastOwn = list.length - 1;
+  while (lastOwn >= 0 && list[lastOwn].author.type === 'admin') lastOwn--;
 
-  // Keep the newest message in view when the thread grows or the panel opens.
+  // Keep the newest message in view when the thread grows, the panel opens, or the notice
+  // replacing the composer (block, unblock) or the failed-sends alert changes its height.
   useEffect(() => {
     const el = thread.current;
     if (el) el.scrollTop = el.scrollHeight;
-  }, [list.length, typing !== undefined, open.value]);
+  }, [list.length, typing !== undefined, open.value, off, failed]);
 
   return (
     <>
-      <header class="h">
+      {/* Not <header>: inside the host page it would be a second `banner` landmark. */}
+      <div class="h">
         <div class="h-t">
           <strong>{title || t.title}</strong>
-          <span>{t.subtitle}</span>
+          <span>{off ? t.blockedSubtitle : line && team ? <line.TeamLine team={team} lang={lang} locale={locale} /> : t.subtitle}</span>
         </div>
         <button class="ib" type="button" aria-label={t.close} title={t.close} onClick={onClose}>
           <CloseIcon />
         </button>
-      </header>
+      </div>
       {!online.value && wasOnline.value && (
         <div class="st" role="status">
           {t.offline}
@@ -51,9 +74,13 @@ export function Panel({ messenger, t, lang, title, greeting, blockedText, open, 
           <div class="who">{title || t.team}</div>
           <div class="bu">{greeting || t.greeting}</div>
         </div>
-        {list.map((it, i) => (
-          <Message key={it.clientId ?? it.id} it={it} prev={list[i - 1]} next={list[i + 1]} t={t} lang={lang} team={title} messenger={messenger} />
-        ))}
+        {list.map((it, i) => {
+          // A date separator above each day's first message.
+          const day = new Date(it.createdAt).toDateString();
+          const m = <Message key={it.clientId ?? it.id} it={it} prev={list[i - 1]} next={list[i + 1]} t={t} locale={locale} team={title} seen={i === lastOwn && lastOwn <= seenAt} messenger={messenger} />;
+          return i && new Date(list[i - 1].createdAt).toDateString() === day ? m : [<p class="ds" key={day}>{formatDay(it.createdAt, locale)}</p>, m];
+        })}
+        {children}
         {typing !== undefined && (
           <div class="ty" aria-live="polite">
             <span class="dots" aria-hidden="true">
@@ -66,20 +93,23 @@ export function Panel({ messenger, t, lang, title, greeting, blockedText, open, 
         )}
       </div>
       <div class="live" aria-live="polite" aria-atomic="true">
-        {blocked.value && (
-          <p class="bn">
-            {blockedText ? (
-              blockedText
-            ) : (
-              <>
-                <strong>{t.blockedTitle}</strong>
-                {t.blocked}
-              </>
-            )}
-          </p>
+        {off && (
+          <div class="bn">
+            <PauseIcon />
+            <div>
+              <strong>{t.blockedTitle}</strong>
+              <p>{blockedText || t.blocked}</p>
+              {blockedContact && (
+                <div class="bn-c">
+                  <Markdown source={blockedContact} />
+                </div>
+              )}
+            </div>
+          </div>
         )}
       </div>
-      {!blocked.value && <Composer messenger={messenger} t={t} />}
+      <FailedSends messenger={messenger} t={t} />
+      {!off && <Composer messenger={messenger} t={t} />}
     </>
   );
 }

@@ -10,6 +10,8 @@ import { runTagsContract } from './tags.js';
 import { runConsoleReadsContract } from './console-reads.js';
 import { runProtectionContract } from './protection.js';
 import { runWebhooksContract } from './webhooks.js';
+import { runFollowupsContract } from './followups.js';
+import { runReceiptsContract } from './receipts.js';
 
 export type { Backend };
 
@@ -26,4 +28,6 @@ export function runStoreContracts(backend: Backend) {
   runConversationLifecycleContract(backend);
   runProtectionContract(backend);
   runConsoleReadsContract(backend);
+  runFollowupsContract(backend);
+  runReceiptsContract(backend);
 }
