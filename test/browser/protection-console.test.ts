@@ -61,7 +61,7 @@ describe.skipIf(!haveChromium('the protection console test'))('protection in the
 
   it('creates a rule with the editor, refuses a pathological pattern, reports a dry run, then switches the rule on', async () => {
     await nav('Protection');
-    await page.getByRole('heading', { name: 'Protection' }).waitFor();
+    await page.getByRole('heading', { name: 'Protection', exact: true }).waitFor();
     await page.getByRole('button', { name: 'New rule' }).click();
     let dialog = page.getByRole('dialog', { name: 'New protection rule' });
     await dialog.getByLabel('Name').fill('Backtracking');
@@ -134,8 +134,8 @@ describe.skipIf(!haveChromium('the protection console test'))('protection in the
     await page.getByText('Nothing is held.').waitFor();
     expect((await http(server, 'GET', '/v2/protection/held')).json.data).toEqual([]);
     await nav('Inbox');
-    await page.locator('button.conv', { hasText: 'casino bonus for you' }).waitFor();
-    expect(await page.locator('button.conv', { hasText: 'jackpot' }).count()).toBe(0);
+    await page.locator('a.conv', { hasText: 'casino bonus for you' }).waitFor();
+    expect(await page.locator('a.conv', { hasText: 'jackpot' }).count()).toBe(0);
     await shoot('released-in-inbox');
   });
 
@@ -144,7 +144,7 @@ describe.skipIf(!haveChromium('the protection console test'))('protection in the
     const angry = await visitor();
     expect(await angry.send('hello, about my order')).toMatchObject({ ok: true });
     expect(await angry.send('bomb')).toMatchObject({ ok: false, error: { code: 'contact_blocked' } });
-    await page.locator('button.conv', { hasText: 'hello, about my order' }).click();
+    await page.locator('a.conv', { hasText: 'hello, about my order' }).click();
     const history = page.getByRole('list', { name: 'Block history' });
     await history.getByText('by a protection rule').waitFor();
     await shoot('automatic-block');
