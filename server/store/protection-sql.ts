@@ -117,10 +117,15 @@ const upsertState = (columns: string, values: unknown[], set: string): Stmt => (
   params: values,
 });
 
-/** A message meets the rules: its text becomes the contact's latest, with the times of the copies in a row before it. */
-const textState = (contactId: string, body: string, now: string, earlier: string[], needs: FactNeeds): Stmt => {
+/**
+ * A message meets the rules: its text becomes the contact's latest, with the times of the
+ * copies in a row before it. `exists`: the state row was read (a plain update, no upsert).
+ */
+const textState = (contactId: string, body: string, now: string, earlier: string[], needs: FactNeeds, exists: boolean): Stmt => {
   const times = [now, ...earlier.filter((t) => t >= since(now, needs.sameTextSeconds)).slice(0, needs.sameTextKeep - 1)].join(',');
-  return upsertState('text_hash, text_times', [contactId, textHash(body), times], 'text_hash = excluded.text_hash, text_times = excluded.text_times');
+  return exists
+    ? { sql: 'UPDATE protection_contact_state SET text_hash = ?, text_times = ? WHERE contact_id = ?', params: [textHash(body), times, contactId] }
+    : upsertState('text_hash, text_times', [contactId, textHash(body), times], 'text_hash = excluded.text_hash, text_times = excluded.text_times');
 };
 
 /** One more (or, `-1`, one fewer) held message of this contact. */
@@ -148,7 +153,7 @@ export const heldMoved = (leadId: string, customerId: string): Stmt[] => [
 /** Whether the contact has held messages now (a history without any skips their lookup). */
 export const hasHeld = (contactId: string): Stmt => ({ sql: 'SELECT held_count FROM protection_contact_state WHERE contact_id = ? AND held_count > 0', params: [contactId] });
 
-const STATE_COLUMNS = ['text_hash', 'text_times', 'held_count', 'block_count', 'unblocked_at', 'stored_id', 'held_id'];
+const STATE_COLUMNS = ['state_id', 'text_hash', 'text_times', 'held_count', 'block_count', 'unblocked_at', 'stored_id', 'held_id'];
 
 /**
  * One read before the rules: the contact's state row (or nulls), for a send with an
@@ -160,7 +165,7 @@ const stateOf = (contactId: string, authorId: string, clientId: string | null, t
   const nulls = STATE_COLUMNS.map(() => 'NULL').join(', ');
   const lists = TIME_KEYS.filter((k) => times[k]);
   return {
-    sql: `SELECT NULL AS fact, s.text_hash, s.text_times, s.held_count, s.block_count, s.unblocked_at,
+    sql: `SELECT NULL AS fact, s.contact_id AS state_id, s.text_hash, s.text_times, s.held_count, s.block_count, s.unblocked_at,
       (SELECT m.id FROM messages m WHERE m.author_id = ? AND m.client_id = ?) AS stored_id,
       (SELECT h.id FROM held_messages h WHERE h.author_id = ? AND h.client_id = ?) AS held_id, NULL AS created_at
     FROM (SELECT ? AS contact_id) k LEFT JOIN protection_contact_state s ON s.contact_id = k.contact_id${lists
@@ -307,7 +312,7 @@ function* protect(
   const verdict = check.decide(f);
   const out = outcome(check, verdict, contact, draft, trigger, now, flag);
   // Copies in a row are counted whatever became of them (stored or held).
-  if (draft && needs.sameTextSeconds && out.kind !== 'block') out.writes.push(textState(contact.id, draft.body, now, f.sameTextAt, needs));
+  if (draft && needs.sameTextSeconds && out.kind !== 'block') out.writes.push(textState(contact.id, draft.body, now, f.sameTextAt, needs, !!state?.state_id));
   for (const w of out.writes) yield w;
   if (out.kind === 'hold') return { status: 'held', held: out.held, duplicate: false };
   if (out.kind !== 'block') return null;
