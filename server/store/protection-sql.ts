@@ -34,8 +34,6 @@ const RECENT = 100;
 const since = (now: string, seconds: number) => new Date(Date.parse(now) - seconds * 1000).toISOString();
 
 export type FactKey = 'recent' | 'held' | 'rateHits' | 'leadsByIp' | 'leadsByDevice';
-/** Facts that are lists of times (one `created_at` column): folded into the message's one read. */
-const TIME_KEYS = ['rateHits', 'leadsByIp', 'leadsByDevice'] as const;
 
 /** The reads the rules need for this contact (row as stored) beyond its state row, keyed for `facts`. */
 export function factQueries(needs: FactNeeds, contact: Row, now: string): Partial<Record<FactKey, Stmt>> {
@@ -153,37 +151,17 @@ export const heldMoved = (leadId: string, customerId: string): Stmt[] => [
 /** Whether the contact has held messages now (a history without any skips their lookup). */
 export const hasHeld = (contactId: string): Stmt => ({ sql: 'SELECT held_count FROM protection_contact_state WHERE contact_id = ? AND held_count > 0', params: [contactId] });
 
-const STATE_COLUMNS = ['state_id', 'text_hash', 'text_times', 'held_count', 'block_count', 'unblocked_at', 'stored_id', 'held_id'];
-
 /**
- * One read before the rules: the contact's state row (or nulls), for a send with an
- * idempotency key whether a stored or a held message already used it (index probes), and
- * the fact lists of times the rules need (`times`), each as rows of this same statement
- * (UNION ALL, marked by `fact`): one statement per message, whatever the rules.
+ * One read before the rules: the contact's state row (or nulls), and for a send with an
+ * idempotency key whether a stored or a held message already used it (index probes).
  */
-const stateOf = (contactId: string, authorId: string, clientId: string | null, times: Partial<Record<FactKey, Stmt>> = {}): Stmt => {
-  const nulls = STATE_COLUMNS.map(() => 'NULL').join(', ');
-  const lists = TIME_KEYS.filter((k) => times[k]);
-  return {
-    sql: `SELECT NULL AS fact, s.contact_id AS state_id, s.text_hash, s.text_times, s.held_count, s.block_count, s.unblocked_at,
+const stateOf = (contactId: string, authorId: string, clientId: string | null): Stmt => ({
+  sql: `SELECT s.contact_id AS state_id, s.text_hash, s.text_times, s.held_count, s.block_count, s.unblocked_at,
       (SELECT m.id FROM messages m WHERE m.author_id = ? AND m.client_id = ?) AS stored_id,
-      (SELECT h.id FROM held_messages h WHERE h.author_id = ? AND h.client_id = ?) AS held_id, NULL AS created_at
-    FROM (SELECT ? AS contact_id) k LEFT JOIN protection_contact_state s ON s.contact_id = k.contact_id${lists
-      .map((k) => `\n    UNION ALL SELECT '${k}', ${nulls}, t.created_at FROM (${times[k]!.sql}) t`).join('')}`,
-    params: [authorId, clientId, authorId, clientId, contactId, ...lists.flatMap((k) => times[k]!.params)],
-  };
-};
-
-/** The rows of `stateOf`: the state row, and the lists of times by fact. */
-function splitState(rows: Row[]): { state: Row; lists: Partial<Record<FactKey, Row[]>> } {
-  const lists: Partial<Record<FactKey, Row[]>> = {};
-  let state: Row = {};
-  for (const r of rows) {
-    if (r.fact === null) state = r;
-    else (lists[r.fact as FactKey] ??= []).push(r);
-  }
-  return { state, lists };
-}
+      (SELECT h.id FROM held_messages h WHERE h.author_id = ? AND h.client_id = ?) AS held_id
+    FROM (SELECT ? AS contact_id) k LEFT JOIN protection_contact_state s ON s.contact_id = k.contact_id`,
+  params: [authorId, clientId, authorId, clientId, contactId],
+});
 
 export const toHeld = (r: Row): HeldMessageRecord => ({
   id: r.id, contactId: r.contact_id, conversationId: r.conversation_id ?? null, clientId: r.client_id ?? null, authorType: r.author_type,
@@ -285,29 +263,18 @@ export type Protected =
   | { status: 'held'; held: HeldMessageRecord; duplicate: boolean }
   | { status: 'blocked_by_rule'; contact: ContactRecord; event: BlockEventRecord; firing: ProtectionFiring; row: Row };
 
-/** What every evaluation knows before reading anything, and what the rules left by it need. */
-function basicsOf(check: ProtectionCheck, contact: Row, body: string | null, trigger: ProtectionFacts['trigger']) {
-  const now = new Date().toISOString();
-  const basics: ProtectionBasics = { now, trigger, body, contact: { id: contact.id, type: contact.type, createdAt: decode.time(contact.created_at)! } };
-  return { now, basics, needs: check.needsFor(basics) };
-}
-
 /**
- * Reads the facts `read` left, asks the rules and carries out their verdict; yields each
- * statement to the runner. `read` holds the contact's state row and lists of times when
- * the caller read them already.
+ * Reads the facts, asks the rules and carries out their verdict; yields each statement to the
+ * runner. `state` is the contact's state row when the caller read it already.
  */
-function* protect(
-  check: ProtectionCheck, contact: Row, draft: MessageDraft | null, trigger: ProtectionFacts['trigger'], flag: (b: boolean) => unknown,
-  { now, basics, needs }: ReturnType<typeof basicsOf>, read?: ReturnType<typeof splitState>,
-): Steps<Protected | null> {
+function* protect(check: ProtectionCheck, contact: Row, draft: MessageDraft | null, trigger: ProtectionFacts['trigger'], flag: (b: boolean) => unknown, state?: Row): Steps<Protected | null> {
+  const now = new Date().toISOString();
+  const basics: ProtectionBasics = { now, trigger, body: draft?.body ?? null, contact: { id: contact.id, type: contact.type, createdAt: decode.time(contact.created_at)! } };
+  const needs = check.needsFor(basics);
   if (!needs) return null;
-  let state = read?.state;
   if (!state && needs.blocks) [state] = yield stateOf(contact.id, contact.id, null);
   const rows: Partial<Record<FactKey, Row[]>> = {};
-  for (const [key, stmt] of Object.entries(factQueries(needs, contact, now)) as [FactKey, Stmt][]) {
-    rows[key] = read && (TIME_KEYS as readonly string[]).includes(key) ? read.lists[key] ?? [] : yield stmt;
-  }
+  for (const [key, stmt] of Object.entries(factQueries(needs, contact, now)) as [FactKey, Stmt][]) rows[key] = yield stmt;
   const f = facts(rows, state, basics);
   const verdict = check.decide(f);
   const out = outcome(check, verdict, contact, draft, trigger, now, flag);
@@ -324,17 +291,14 @@ function* protect(
 
 /**
  * A contact's message meets the rules, in the append's transaction, after the block check
- * (the author's row read there, locked on PostgreSQL). Null: store it as usual. The
- * conditions that need nothing read run first, so the one read fetches just what is left.
+ * (the author's row read there, locked on PostgreSQL). Null: store it as usual.
  */
 export function* protectMessage(check: ProtectionCheck, author: Row, draft: MessageDraft, flag: (b: boolean) => unknown): Steps<Protected | { status: 'stored_before' } | null> {
-  const first = basicsOf(check, author, draft.body, 'message');
-  const times = first.needs ? factQueries({ ...first.needs, history: false }, author, first.now) : {};
-  const read = splitState(yield stateOf(author.id, draft.authorId, draft.clientId, times));
+  const [state] = yield stateOf(author.id, draft.authorId, draft.clientId);
   // A resend of a stored message is answered as the caller answers duplicates; of a held one, here.
-  if (read.state.stored_id) return { status: 'stored_before' };
-  if (read.state.held_id) return { status: 'held', held: toHeld((yield { sql: 'SELECT * FROM held_messages WHERE id = ?', params: [read.state.held_id] })[0]), duplicate: true };
-  return yield* protect(check, author, draft, 'message', flag, first, read);
+  if (state.stored_id) return { status: 'stored_before' };
+  if (state.held_id) return { status: 'held', held: toHeld((yield { sql: 'SELECT * FROM held_messages WHERE id = ?', params: [state.held_id] })[0]), duplicate: true };
+  return yield* protect(check, author, draft, 'message', flag, state);
 }
 
 /** A rate-limit hit is recorded, then the rules that count them run (in the caller's transaction). */
@@ -343,5 +307,5 @@ export function* protectSignal(check: ProtectionCheck, contact: Row, flag: (b: b
   // Hits older than any window are of no use: each contact's go as it adds new ones.
   yield { sql: `DELETE FROM protection_signals WHERE contact_id = ? AND kind = 'rate_limit' AND created_at < ?`, params: [contact.id, since(now, MAX_WINDOW_SECONDS)] };
   yield { sql: `INSERT INTO protection_signals (id, contact_id, kind, created_at) VALUES (?, ?, 'rate_limit', ?)`, params: [newObjectId(), contact.id, now] };
-  return yield* protect(check, contact, null, 'rate_limit', flag, basicsOf(check, contact, null, 'rate_limit'));
+  return yield* protect(check, contact, null, 'rate_limit', flag);
 }
