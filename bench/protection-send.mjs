@@ -22,7 +22,12 @@ const core = new Core(store);
 const actor = { actorType: 'system' };
 for (const [i, rule] of TYPICAL.slice(0, rules).entries()) await core.protection.createRule({ name: `typical ${i}`, mode: 'enforce', ...rule }, actor);
 const authors = [];
-for (let i = 0; i < contacts; i++) authors.push(await store.contacts.create({ type: 'lead' }));
+for (let i = 0; i < contacts; i++) {
+  const author = await store.contacts.create({ type: 'lead' });
+  // Each from its own address, as visitors are (the rule counting new leads per address reads it).
+  await store.contacts.recordSeen(author.id, { ip: `10.77.${i >> 8}.${i & 255}` });
+  authors.push(author);
+}
 
 const { perSec, usPerOp } = await runLanes(authors, { inflight, warmupMs, durationMs }, async (author, n) => {
   const { held } = await core.messages.sendAsContact({ contactId: author.id, contactType: 'lead', clientId: `k${n}`, body: benchBody(n) });
