@@ -150,8 +150,11 @@ function otherSection(r, key) {
     lines.push(`Parley ${(m.parley.bytesPerConnection / 1024).toFixed(1)} KiB, bare socket.io ${(m.baseline.bytesPerConnection / 1024).toFixed(1)} KiB (${n(m.ratio)}×).`);
   } else if (key === 'protection') {
     const p = run.protection;
-    lines.unshift('## Protection rules: send cost (core + SQLite store, 0 vs 20 rules)');
-    lines.push(`CPU µs per send: ${n(p.noRulesCpuUsPerSend)} without rules, ${n(p.twentyRulesCpuUsPerSend)} with 20 (${n(p.costRatio)}×; wall ${n(p.noRulesUsPerSend)} / ${n(p.twentyRulesUsPerSend)} µs).`);
+    lines.unshift('## Protection rules: send cost (0 vs 20 rules)');
+    lines.push(p.noRulesCpuUsPerSend !== undefined
+      ? `Core + SQLite store, CPU µs per send: ${n(p.noRulesCpuUsPerSend)} without rules, ${n(p.twentyRulesCpuUsPerSend)} with 20 (${n(p.costRatio)}×; wall ${n(p.noRulesUsPerSend)} / ${n(p.twentyRulesUsPerSend)} µs).`
+      : `Core + SQLite store, wall µs per send: ${n(p.noRulesUsPerSend)} without rules, ${n(p.twentyRulesUsPerSend)} with 20 (${n(p.costRatio)}×).`);
+    if (p.e2e) lines.push('', `Real send path (server process, socket.io visitors), server CPU µs per acked message: ${n(p.e2e.noRulesCpuUsPerMessage)} without rules, ${n(p.e2e.twentyRulesCpuUsPerMessage)} with 20 (${n(p.e2e.cpuRatio)}×; pairs ${p.e2e.pairRatios.map((x) => n(x)).join(', ')}).`);
   } else if (key === 'coldStart') {
     const c = run.coldStart;
     lines.unshift('## Cold start (spawn → /healthz 200)');
@@ -191,7 +194,7 @@ export function render(runs) {
   if (store) out.push(...storeSection(store), '');
   out.push(...blockSection(runs), '');
   for (const key of ['memory', 'protection', 'coldStart', 'bundle']) {
-    const r = newest((run) => run[key] && (key !== 'protection' || run.protection.noRulesCpuUsPerSend !== undefined));
+    const r = newest((run) => run[key] && (key !== 'protection' || run.protection.noRulesCpuUsPerSend !== undefined || run.protection.e2e));
     if (r) out.push(...otherSection(r, key), '');
   }
   return { markdown: `${out.join('\n').trimEnd()}\n`, svg };

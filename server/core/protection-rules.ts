@@ -12,7 +12,15 @@ import type { FactNeeds, ProtectionBasics, ProtectionCheck, ProtectionFacts, Pro
 /** Where a rule is evaluated: on a visitor's message, or on a send rate-limit hit. */
 export type Trigger = ProtectionFacts['trigger'];
 
-type Test<F> = (facts: F, patterns: ReadonlySet<string>) => boolean;
+/** What one pass over the message found, shared by every rule of an evaluation. */
+interface Scan {
+  /** The RE2 sources (pattern and word conditions) that match the message. */
+  patterns: ReadonlySet<string>;
+  /** How many links the message has (counted once, on first use). */
+  links(): number;
+}
+
+type Test<F> = (facts: F, scan: Scan) => boolean;
 
 export interface CompiledRule {
   rule: ProtectionRuleRecord;
@@ -64,20 +72,20 @@ function compileCondition(c: ProtectionConditionInput): Compiled {
     case 'pattern': {
       compilePattern(c.pattern, c.caseInsensitive !== false);
       const source = `${c.caseInsensitive !== false ? '(?i)' : ''}(?:${c.pattern})`;
-      return { pattern: source, cheap: (f, matched) => f.body !== null && matched.has(source) };
+      return { pattern: source, cheap: (f, scan) => f.body !== null && scan.patterns.has(source) };
     }
     case 'words': {
       // Whole words: not inside a longer word of letters, digits or _.
       const source = `(?i)(?:^|[^\\p{L}\\p{N}_])(?:${c.words.map((w) => RE2JS.quote(w)).join('|')})(?:$|[^\\p{L}\\p{N}_])`;
       compilePattern(source, true);
-      return { pattern: source, cheap: (f, matched) => f.body !== null && matched.has(source) };
+      return { pattern: source, cheap: (f, scan) => f.body !== null && scan.patterns.has(source) };
     }
     case 'length':
       return { cheap: (f) => f.body !== null && (c.min === undefined || f.body.length >= c.min) && (c.max === undefined || f.body.length <= c.max) };
     case 'links':
       // Only a message with a link can cross the count: the others read nothing.
       return {
-        cheap: (f) => f.body !== null && countLinks(f.body) > 0,
+        cheap: (f, scan) => f.body !== null && scan.links() > 0,
         needs: { history: true },
         costly: (f) => {
           let links = countLinks(f.body!);
@@ -185,7 +193,11 @@ function patternMatcher(rules: readonly CompiledRule[]): (body: string | null) =
   const set = new RE2Set(RE2Set.UNANCHORED);
   for (const source of sources) set.add(source);
   set.compile();
-  return (body) => (body === null ? none : new Set(set.match(body).map((i) => sources[i])));
+  return (body) => {
+    if (body === null) return none;
+    const hits = set.match(body);
+    return hits.length ? new Set(hits.map((i) => sources[i])) : none;
+  };
 }
 
 /**
@@ -197,8 +209,9 @@ export function checkOf(rules: readonly CompiledRule[], record: { held: boolean;
   const match = patternMatcher(rules);
   const left = new WeakMap<ProtectionBasics, CompiledRule[]>();
   const survivors = (basics: ProtectionBasics) => {
-    const matched = match(basics.body);
-    return rules.filter((r) => r.cheap.every((t) => t(basics, matched)));
+    let links = -1;
+    const scan: Scan = { patterns: match(basics.body), links: () => (links < 0 ? (links = basics.body === null ? 0 : countLinks(basics.body)) : links) };
+    return rules.filter((r) => r.cheap.every((t) => t(basics, scan)));
   };
   return {
     needsFor(basics) {

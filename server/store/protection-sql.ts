@@ -115,10 +115,15 @@ const upsertState = (columns: string, values: unknown[], set: string): Stmt => (
   params: values,
 });
 
-/** A message meets the rules: its text becomes the contact's latest, with the times of the copies in a row before it. */
-const textState = (contactId: string, body: string, now: string, earlier: string[], needs: FactNeeds): Stmt => {
+/**
+ * A message meets the rules: its text becomes the contact's latest, with the times of the
+ * copies in a row before it. `exists`: the state row was read (a plain update, no upsert).
+ */
+const textState = (contactId: string, body: string, now: string, earlier: string[], needs: FactNeeds, exists: boolean): Stmt => {
   const times = [now, ...earlier.filter((t) => t >= since(now, needs.sameTextSeconds)).slice(0, needs.sameTextKeep - 1)].join(',');
-  return upsertState('text_hash, text_times', [contactId, textHash(body), times], 'text_hash = excluded.text_hash, text_times = excluded.text_times');
+  return exists
+    ? { sql: 'UPDATE protection_contact_state SET text_hash = ?, text_times = ? WHERE contact_id = ?', params: [textHash(body), times, contactId] }
+    : upsertState('text_hash, text_times', [contactId, textHash(body), times], 'text_hash = excluded.text_hash, text_times = excluded.text_times');
 };
 
 /** One more (or, `-1`, one fewer) held message of this contact. */
@@ -151,7 +156,7 @@ export const hasHeld = (contactId: string): Stmt => ({ sql: 'SELECT held_count F
  * idempotency key whether a stored or a held message already used it (index probes).
  */
 const stateOf = (contactId: string, authorId: string, clientId: string | null): Stmt => ({
-  sql: `SELECT s.text_hash, s.text_times, s.held_count, s.block_count, s.unblocked_at,
+  sql: `SELECT s.contact_id AS state_id, s.text_hash, s.text_times, s.held_count, s.block_count, s.unblocked_at,
       (SELECT m.id FROM messages m WHERE m.author_id = ? AND m.client_id = ?) AS stored_id,
       (SELECT h.id FROM held_messages h WHERE h.author_id = ? AND h.client_id = ?) AS held_id
     FROM (SELECT ? AS contact_id) k LEFT JOIN protection_contact_state s ON s.contact_id = k.contact_id`,
@@ -274,7 +279,7 @@ function* protect(check: ProtectionCheck, contact: Row, draft: MessageDraft | nu
   const verdict = check.decide(f);
   const out = outcome(check, verdict, contact, draft, trigger, now, flag);
   // Copies in a row are counted whatever became of them (stored or held).
-  if (draft && needs.sameTextSeconds && out.kind !== 'block') out.writes.push(textState(contact.id, draft.body, now, f.sameTextAt, needs));
+  if (draft && needs.sameTextSeconds && out.kind !== 'block') out.writes.push(textState(contact.id, draft.body, now, f.sameTextAt, needs, !!state?.state_id));
   for (const w of out.writes) yield w;
   if (out.kind === 'hold') return { status: 'held', held: out.held, duplicate: false };
   if (out.kind !== 'block') return null;

@@ -187,15 +187,15 @@ export function runProtectionContract(backend: Backend) {
 
     it('hands the rules the facts they need: recent messages newest first, block history, new leads per address', async () => {
       const c = await lead();
-      await db().contacts.recordSeen(c.id, { ip: '203.0.113.9' });
+      await db().contacts.recordSeen(c.id, { ip: '203.0.113.9', deviceId: 'dev-facts' });
       const other = await lead();
-      await db().contacts.recordSeen(other.id, { ip: '203.0.113.9' });
+      await db().contacts.recordSeen(other.id, { ip: '203.0.113.9', deviceId: 'dev-facts' });
       await send(c.id, 'one');
       await db().contacts.setBlocked({ contactId: c.id, blocked: true, actorType: 'api' });
       await db().contacts.setBlocked({ contactId: c.id, blocked: false, actorType: 'api' });
       let seen: ProtectionFacts | null = null;
       const spy: ProtectionCheck = {
-        needsFor: () => ({ history: true, sameTextSeconds: 60, sameTextKeep: 10, rateHitsSeconds: 0, leadsByIpSeconds: 600, leadsByDeviceSeconds: 0, blocks: true }),
+        needsFor: () => ({ history: true, sameTextSeconds: 60, sameTextKeep: 10, rateHitsSeconds: 0, leadsByIpSeconds: 600, leadsByDeviceSeconds: 600, blocks: true }),
         decide: (facts) => ((seen = facts), { act: null, matched: [] }),
         recordHeld: false,
         recordBlocked: false,
@@ -203,7 +203,10 @@ export function runProtectionContract(backend: Backend) {
       expect(await send(c.id, 'two', spy)).toMatchObject({ status: 'stored' });
       expect(seen).toMatchObject({ body: 'two', trigger: 'message', contact: { id: c.id, type: 'lead' }, recent: [{ body: 'one', held: false }], sameTextAt: [] });
       expect(seen).toMatchObject({ blockCount: 1, lastUnblockAt: expect.any(String) });
-      expect(seen!.leadsByIpAt).toHaveLength(2);
+      // Both lists of times come with the state row in one read: each its own, newest first.
+      const created = [c.createdAt, other.createdAt].sort().reverse();
+      expect(seen!.leadsByIpAt).toEqual(created);
+      expect(seen!.leadsByDeviceAt).toEqual(created);
     });
   });
 }
