@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
@@ -39,7 +39,10 @@ export function createMailer(smtpUrl: string | null, dir: string): Mailer {
       if (!made) await mkdir(dir, { recursive: true, mode: 0o700 });
       made = true;
       const id = String(info.messageId).replace(/[^A-Za-z0-9.-]/g, '');
-      await writeFile(join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${id}.eml`), info.message as Buffer, { mode: 0o600 });
+      // Written aside and renamed: whoever watches the directory never reads half an email.
+      const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${id}.eml`);
+      await writeFile(`${file}.part`, info.message as Buffer, { mode: 0o600 });
+      await rename(`${file}.part`, file);
     },
     close: () => transport.close(),
   };

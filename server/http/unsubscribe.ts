@@ -36,6 +36,10 @@ export function unsubscribeRoute(app: FastifyInstance, deps: { core: Core; limit
     await deps.core.followups.unsubscribe(token.contactId);
     return reply.send(page('You are unsubscribed', 'You will get no more emails about replies to this conversation. You can still chat with us on our site.'));
   };
-  app.get(UNSUBSCRIBE_PATH, handle);
-  app.post(UNSUBSCRIBE_PATH, handle);
+  void app.register(async (scope) => {
+    // One-click POSTs carry `List-Unsubscribe=One-Click` as a form: accepted and ignored here only.
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 }, (_req, _body, done) => done(null, {}));
+    scope.get(UNSUBSCRIBE_PATH, handle);
+    scope.post(UNSUBSCRIBE_PATH, handle);
+  });
 }

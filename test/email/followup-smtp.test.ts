@@ -76,6 +76,9 @@ describe('email follow-up over SMTP', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await res.text()).toContain('You are unsubscribed');
     expect((await server.parley.core.followups.get(v.session.contact.id))?.unsubscribedAt).toEqual(expect.any(String));
+    // RFC 8058 one-click, as a mail client sends it: a form POST to the same link.
+    const oneClick = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    expect(oneClick.status).toBe(200);
   });
 
   it('emails nobody who is blocked or still in the messenger', async () => {
