@@ -12,7 +12,7 @@ import { panelCss } from './styles.js';
 import { Panel } from './components/panel.js';
 import { FollowupSlot } from './components/followup-slot.js';
 import { Preview } from './components/preview.js';
-import { chime, titleCounter } from './attention.js';
+import { titleCounter } from './attention.js';
 
 const IDENTITY = ['userId', 'userHash', 'jwt'] as const;
 
@@ -42,7 +42,7 @@ export function mount(host: Host, open: boolean, connect: Connect = io as unknow
       const m = messenger.incoming.value;
       if (!m) return;
       if (!isOpen.peek()) preview.value = m;
-      if (opts.peek().sound && (!isOpen.peek() || document.hidden)) chime();
+      if (opts.peek().sound && (!isOpen.peek() || document.hidden)) void import('./chime.js').then((m) => m.chime());
     }),
     // Reading happens while the panel is open: everything in view counts as read.
     effect(() => {

@@ -7,7 +7,6 @@ import type { ErrorCode } from '../protocol/errors.js';
 import type { FollowupInfo, MessengerAuth, MessengerClientEvents, MessengerServerEvents, TeamInfo } from '../protocol/messenger.js';
 import type { Socket } from 'socket.io-client';
 import type { SafeStorage } from './storage.js';
-import { reportPageContext } from './page-context.js';
 
 export type SendStatus = 'pending' | 'sent' | 'failed' | 'undelivered';
 export type FailReason = ErrorCode | 'timeout';
@@ -154,7 +153,16 @@ export function createMessenger(o: MessengerOptions) {
     auth: (cb) => cb({ ...o.identity(), visitorToken: o.storage.get(TOKEN) ?? undefined, deviceId: device() }),
     transports: ['websocket'],
   });
-  const stopPageContext = reportPageContext(socket);
+  // Which page the visitor is on is for agents only: its code loads after the first session,
+  // outside the bytes a page pays before the visitor opens the messenger.
+  let stopPageContext: (() => void) | null = null;
+  let pageContext: Promise<void> | null = null;
+  let destroyed = false;
+  socket.on('session', () => {
+    pageContext ??= import('./page-context.js').then((m) => {
+      if (!destroyed) stopPageContext = m.reportPageContext(socket);
+    });
+  });
   // A refused handshake is not retried by socket.io: decide here. A stale or foreign visitor
   // token (server reset, secret rotated) is dropped so the visitor starts afresh as a lead;
   // a rate limit or the connection cap is waited out; anything else (e.g. origin not allowed) stays offline.
@@ -298,7 +306,8 @@ export function createMessenger(o: MessengerOptions) {
     destroy(forget: boolean) {
       clearTimeout(typingTimer);
       clearTimeout(ownTypingTimer);
-      stopPageContext();
+      destroyed = true;
+      stopPageContext?.();
       clearTimeout(readTimer);
       socket.disconnect();
       if (forget) o.storage.del(READ);

@@ -11,7 +11,7 @@ interface ContextSocket {
 
 const cut = (s: string, n: number) => s.slice(0, n);
 
-/** Starts reporting; returns the stop function. */
+/** Starts reporting, from a socket that has its session now; returns the stop function. */
 export function reportPageContext(socket: ContextSocket): () => void {
   // The messenger also runs outside a page (Node clients in tests and tools): nothing to report there.
   if (typeof window === 'undefined' || typeof location === 'undefined') return () => {};
@@ -32,6 +32,7 @@ export function reportPageContext(socket: ContextSocket): () => void {
   addEventListener('popstate', changed);
   addEventListener('hashchange', changed);
   const timer = setInterval(changed, 2000);
+  send(true);
   return () => {
     clearInterval(timer);
     removeEventListener('popstate', changed);

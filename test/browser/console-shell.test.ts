@@ -359,7 +359,7 @@ describe.skipIf(!haveChromium('the console shell test'))('console shell', () => 
     await page.getByRole('dialog').getByRole('button', { name: 'Block', exact: true }).click();
     const toast = page.locator('.toast', { hasText: 'is blocked' });
     await toast.waitFor();
-    await page.locator('.banner').waitFor();
+    await page.locator('.banner', { hasText: 'is blocked' }).waitFor();
     const [t, send] = [await toast.boundingBox(), await page.getByRole('button', { name: 'Send reply' }).boundingBox()];
     expect(t!.y + t!.height < send!.y || send!.y + send!.height < t!.y).toBe(true);
     await expect.poll(() => page.locator('.msg.visitor', { hasText: 'Line 24' }).evaluate((el) => {
