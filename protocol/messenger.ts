@@ -47,7 +47,7 @@ export type FollowupSubscribePayload = v.InferInput<typeof FollowupSubscribeSche
 /** `message:send`: `clientId` is an idempotency key (a resend never stores twice); no `conversationId`: the latest open conversation, or a new one. */
 export type SendMessagePayload = v.InferInput<typeof SendMessageSchema>;
 
-/** `history:fetch`: `since` is the last message id the client has; absent for the latest page. */
+/** `history:fetch`: `since` is the last message id the client has, `before` its oldest (older page); neither for the latest page. */
 export type HistoryPayload = NonNullable<v.InferInput<typeof HistoryFetchSchema>>;
 
 export type TypingPayload = v.InferInput<typeof TypingSchema>;

@@ -25,7 +25,17 @@ export const SendMessageSchema = v.object({
   body: MessageBody,
 });
 
-export const HistoryFetchSchema = v.optional(v.object({ since: v.optional(v.nullable(ObjectId)) }), {});
+/**
+ * `history:fetch`: `since` pages forward from a message the client has; `before` pages back
+ * from the oldest one it has (scrolling up). Not both.
+ */
+export const HistoryFetchSchema = v.optional(
+  v.pipe(
+    v.object({ since: v.optional(v.nullable(ObjectId)), before: v.optional(ObjectId) }),
+    v.check((p) => !(p.since && p.before), 'since and before are exclusive'),
+  ),
+  {},
+);
 
 export const TypingSchema = v.object({ conversationId: ConversationId, typing: v.boolean() });
 

@@ -167,11 +167,13 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
     socket.on('history:fetch', acked(logger, 'history:fetch', async (payload) => {
       const verdict = await limiter.consume([['historyPerConnection', socket.id]]);
       if (!verdict.ok) throw new ParleyError('rate_limited', `Too many history requests; retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
-      const { since } = parsePayload(HistoryFetchSchema, payload);
-      // The first page (no `since`) also says how far agents have read; resumes get it live.
+      const { since, before } = parsePayload(HistoryFetchSchema, payload);
+      // The first page (no `since`) also says how far agents have read; resumes and older pages get it live.
       const [{ messages, hasMore }, seenId] = await Promise.all([
-        core.messages.history(contactId, since, HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES),
-        since ? undefined : core.receipts.agentsReadUpTo(contactId),
+        before
+          ? core.messages.historyBefore(contactId, before, HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES)
+          : core.messages.history(contactId, since, HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES),
+        since || before ? undefined : core.receipts.agentsReadUpTo(contactId),
       ]);
       const avatars = avatarPaths(core.agents.avatarKeys());
       return { messages: messages.map((m) => visitorMessageDto(m, avatars)), hasMore, ...(seenId !== undefined ? { seenId } : {}) };
