@@ -60,6 +60,8 @@ export function createMessenger(o: MessengerOptions) {
   const followup = signal<FollowupInfo | null>(null);
   /** Who answers and when (names, reply time, office hours), from the session. */
   const team = signal<TeamInfo | null>(null);
+  /** The server has messages older than the thread's first (see components/older.tsx). */
+  const older = signal(false);
   /** Composer text; kept here so it survives the composer unmounting (blocked, reload of the panel). */
   const draft = signal('');
   /** A random id for this browser, sent so a wider block can also cover the device. */
@@ -143,6 +145,8 @@ export function createMessenger(o: MessengerOptions) {
         merge(res.messages);
         if (res.seenId !== undefined) seenId.value = res.seenId;
         if (res.hasMore && since) return fetchHistory(lastId());
+        // Older messages than the latest page: the thread loads them as the visitor scrolls up.
+        older.value ||= res.hasMore;
       }
       ready = true;
       for (const it of items.value) if (it.status === 'pending') transmit(it);
@@ -206,6 +210,8 @@ export function createMessenger(o: MessengerOptions) {
   });
 
   return {
+    socket,
+    older,
     items,
     contact,
     blocked,

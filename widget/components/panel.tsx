@@ -39,18 +39,20 @@ export function Panel({ messenger, t, lang, adopt, locale, title, greeting, bloc
   const team = messenger.team.value;
   // The team line (names, reply time, office hours) is a lazy chunk: only when there is one.
   const line = useLazy(!!team && (team.names.length > 0 || !!team.replyTime || !team.open), () => import('./team-header.js'), adopt);
+  // Older history loads as the visitor scrolls up: a lazy chunk, only when there is some.
+  const older = useLazy(messenger.older.value, () => import('./older.js'), adopt);
   const failed = list.filter((x) => x.status === 'failed').length;
   // "Seen" goes on the visitor's last message once an agent has read that far.
   const seenAt = list.findIndex((x) => x.id === messenger.seenId.value);
   let lastOwn = list.length - 1;
   while (lastOwn >= 0 && list[lastOwn].author.type === 'admin') lastOwn--;
 
-  // Keep the newest message in view when the thread grows, the panel opens, or the notice
+  // Keep the newest message in view when a message is added at the end (not older ones at the top), the panel opens, or the notice
   // replacing the composer (block, unblock) or the failed-sends alert changes its height.
   useEffect(() => {
     const el = thread.current;
     if (el) el.scrollTop = el.scrollHeight;
-  }, [list.length, typing !== undefined, open.value, off, failed]);
+  }, [list.at(-1), typing !== undefined, open.value, off, failed]);
 
   return (
     <>
@@ -70,6 +72,7 @@ export function Panel({ messenger, t, lang, adopt, locale, title, greeting, bloc
         </div>
       )}
       <div class="t" ref={thread} role="log" aria-label={t.thread} tabIndex={0}>
+        {older && <older.Older messenger={messenger} thread={thread} lang={lang} />}
         <div class="m gap">
           <div class="who">{title || t.team}</div>
           <div class="bu">{greeting || t.greeting}</div>
