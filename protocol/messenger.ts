@@ -1,7 +1,7 @@
 import type * as v from 'valibot';
-import type { HistoryFetchSchema, MessengerAuthSchema, PageContextSchema, ReadSchema, SendMessageSchema, TypingSchema } from './schemas/messenger.js';
+import type { ConversationsListSchema, HistoryFetchSchema, MessengerAuthSchema, PageContextSchema, ReadSchema, SendMessageSchema, TypingSchema } from './schemas/messenger.js';
 import type { FollowupSubscribeSchema } from './schemas/email.js';
-import type { AckFn, MessageDto, SessionContact } from './types.js';
+import type { AckFn, ConversationState, MessageDto, SessionContact } from './types.js';
 
 export const MESSENGER_NAMESPACE = '/messenger';
 
@@ -66,6 +66,19 @@ export interface MessengerClientEvents {
   /** Coalesced by the widget: sent when the visitor has read a newer message, at most every few seconds. */
   read: (payload: ReadPayload) => void;
   'followup:subscribe': (payload: FollowupSubscribePayload, ack: AckFn<Record<never, never>>) => void;
+  /** The visitor's past conversations, newest first (CONVERSATIONS_PAGE_SIZE a page); `nextCursor` null on the last page. */
+  'conversations:list': (payload: ConversationsListPayload, ack: AckFn<{ conversations: VisitorConversation[]; nextCursor: string | null }>) => void;
+}
+
+export type ConversationsListPayload = NonNullable<v.InferInput<typeof ConversationsListSchema>>;
+
+/** One of the visitor's conversations as the messenger lists it. */
+export interface VisitorConversation {
+  id: string;
+  state: ConversationState;
+  title: string | null;
+  createdAt: string;
+  lastActivityAt: string;
 }
 
 export interface MessengerServerEvents {

@@ -19,11 +19,19 @@ export const MessengerAuthSchema = v.object({
   deviceId: v.optional(DeviceId),
 });
 
-export const SendMessageSchema = v.object({
-  clientId: ClientId,
-  conversationId: v.optional(ConversationId),
-  body: MessageBody,
-});
+export const SendMessageSchema = v.pipe(
+  v.object({
+    clientId: ClientId,
+    conversationId: v.optional(ConversationId),
+    /** Starts a new conversation with this message (the visitor's "New conversation"), created with it in one transaction. */
+    newConversation: v.optional(v.boolean()),
+    body: MessageBody,
+  }),
+  v.check((p) => !(p.conversationId && p.newConversation), 'conversationId and newConversation are exclusive'),
+);
+
+/** `conversations:list`: the visitor's own conversations, newest first; `cursor` from the previous page. */
+export const ConversationsListSchema = v.optional(v.object({ cursor: v.optional(shortText(100)) }), {});
 
 /**
  * `history:fetch`: `since` pages forward from a message the client has; `before` pages back

@@ -1,11 +1,11 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import * as v from 'valibot';
 import type { Logger } from 'pino';
-import { HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES } from '../../protocol/limits.js';
+import { CONVERSATIONS_PAGE_SIZE, HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES } from '../../protocol/limits.js';
 import { MESSENGER_NAMESPACE, type MessengerClientEvents, type MessengerServerEvents } from '../../protocol/messenger.js';
 import type { VisitorContextDto } from '../../protocol/agents.js';
 import { describeUserAgent } from './user-agent.js';
-import { HistoryFetchSchema, PageContextSchema, ReadSchema, SendMessageSchema, TypingSchema } from '../../protocol/schemas/messenger.js';
+import { ConversationsListSchema, HistoryFetchSchema, PageContextSchema, ReadSchema, SendMessageSchema, TypingSchema } from '../../protocol/schemas/messenger.js';
 import { FollowupSubscribeSchema } from '../../protocol/schemas/email.js';
 import type { Config } from '../config.js';
 import type { Core } from '../core/core.js';
@@ -158,7 +158,8 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
         throw new ParleyError('rate_limited', `Too many messages; retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
       }
       const { message } = await core.messages.sendAsContact({
-        contactId, contactType: socket.data.contactType, clientId: input.clientId, conversationId: input.conversationId, body: input.body, origin: socket.id,
+        contactId, contactType: socket.data.contactType, clientId: input.clientId, conversationId: input.conversationId, newConversation: input.newConversation,
+        body: input.body, origin: socket.id,
       });
       if (message.conversationId) own(message.conversationId);
       return { message: visitorMessageDto(message) };
@@ -177,6 +178,18 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
       ]);
       const avatars = avatarPaths(core.agents.avatarKeys());
       return { messages: messages.map((m) => visitorMessageDto(m, avatars)), hasMore, ...(seenId !== undefined ? { seenId } : {}) };
+    }));
+
+    // Only the contact's own conversations; counted with history (both are reads of the past).
+    socket.on('conversations:list', acked(logger, 'conversations:list', async (payload) => {
+      const verdict = await limiter.consume([['historyPerConnection', socket.id]]);
+      if (!verdict.ok) throw new ParleyError('rate_limited', `Too many history requests; retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
+      const { cursor } = parsePayload(ConversationsListSchema, payload);
+      const page = await core.conversations.list({ contactId, limit: CONVERSATIONS_PAGE_SIZE, cursor });
+      return {
+        conversations: page.items.map(({ id, state, title, createdAt, lastActivityAt }) => ({ id, state, title, createdAt, lastActivityAt })),
+        nextCursor: page.nextCursor,
+      };
     }));
 
     // Receipts: no ack; malformed, foreign or over the limit: dropped. The widget coalesces.
