@@ -4,7 +4,7 @@ import type { Signal } from '@preact/signals';
 import type { Messenger } from '../messenger.js';
 import { formatDay, type Lang, type Strings } from '../i18n.js';
 import { useLazy } from '../lazy.js';
-import { CloseIcon, PauseIcon } from '../icons.js';
+import { CloseIcon } from '../icons.js';
 import { Markdown } from '../markdown.js';
 import { Message } from './message.js';
 import { Composer } from './composer.js';
@@ -39,6 +39,8 @@ export function Panel({ messenger, t, lang, adopt, locale, title, greeting, bloc
   const team = messenger.team.value;
   // The team line (names, reply time, office hours) is a lazy chunk: only when there is one.
   const line = useLazy(!!team && (team.names.length > 0 || !!team.replyTime || !team.open), () => import('./team-header.js'), adopt);
+  // The blocked notice is a lazy chunk too; the polite live region that announces it is always here.
+  const notice = useLazy(off, () => import('./blocked-notice.js'), adopt);
   // Older history loads as the visitor scrolls up: a lazy chunk, only when there is some.
   const older = useLazy(messenger.older.value, () => import('./older.js'), adopt);
   const failed = list.filter((x) => x.status === 'failed').length;
@@ -96,20 +98,7 @@ export function Panel({ messenger, t, lang, adopt, locale, title, greeting, bloc
         )}
       </div>
       <div class="live" aria-live="polite" aria-atomic="true">
-        {off && (
-          <div class="bn">
-            <PauseIcon />
-            <div>
-              <strong>{t.blockedTitle}</strong>
-              <p>{blockedText || t.blocked}</p>
-              {blockedContact && (
-                <div class="bn-c">
-                  <Markdown source={blockedContact} />
-                </div>
-              )}
-            </div>
-          </div>
-        )}
+        {off && notice && <notice.BlockedNotice lang={lang} text={blockedText} contact={blockedContact} md={Markdown} />}
       </div>
       <FailedSends messenger={messenger} t={t} />
       {!off && <Composer messenger={messenger} t={t} />}
