@@ -16,6 +16,8 @@ export interface Item extends Omit<MessageDto, 'id'> {
   id: string | null;
   status: SendStatus;
   reason?: FailReason;
+  /** Starts a new conversation (sent as `newConversation`, also on retries). */
+  nc?: boolean;
 }
 
 export type MessengerSocket = Socket<MessengerServerEvents, MessengerClientEvents>;
@@ -70,6 +72,7 @@ export function createMessenger(o: MessengerOptions) {
     if (!id) o.storage.set(DEVICE, (id = uid()));
     return id;
   };
+  let fresh = false; // the next message starts a new conversation
   let ready = false; // session received and history merged on the current connection
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
   let ownTyping = 0;
@@ -131,7 +134,7 @@ export function createMessenger(o: MessengerOptions) {
     const timer = setTimeout(() => {
       if (socket.connected) patch(clientId, { status: 'failed', reason: 'timeout' });
     }, o.sendTimeoutMs ?? 15_000);
-    socket.emit('message:send', { clientId, body: it.body }, (res) => {
+    socket.emit('message:send', { clientId, body: it.body, newConversation: it.nc }, (res) => {
       clearTimeout(timer);
       if (res.ok) merge([res.message]);
       else if (res.error.code === 'contact_blocked') setBlocked(true);
@@ -244,7 +247,8 @@ export function createMessenger(o: MessengerOptions) {
       const it: Item = {
         id: null,
         clientId: uid(),
-        conversationId: conversationId() ?? '',
+        conversationId: (!fresh && conversationId()) || '',
+        nc: fresh || undefined,
         author: { type: c?.type ?? 'lead', id: c?.id ?? '' },
         body,
         messageType: 'reply',
@@ -252,9 +256,14 @@ export function createMessenger(o: MessengerOptions) {
         status: 'pending',
       };
       items.value = [...items.value, it];
+      fresh = false;
       this.typing(false);
       transmit(it);
       return true;
+    },
+    /** The visitor's next message starts a new conversation. */
+    startNew() {
+      fresh = true;
     },
     /** Sends a failed or undelivered message again with the same clientId (idempotent). */
     retry(clientId: string) {
