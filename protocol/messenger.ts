@@ -24,6 +24,8 @@ export interface SessionPayload {
 export interface TeamInfo {
   /** Display names of up to three agents. */
   names: string[];
+  /** Their pictures, in the same order (a path on this server, null: initials); absent when none has one. */
+  avatars?: (string | null)[];
   /** "Typically replies in …" (a few minutes, about an hour, within a day), or null. */
   replyTime: 'minutes' | 'hour' | 'day' | null;
   /** Within office hours (always, when none are set). */

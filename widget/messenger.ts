@@ -213,6 +213,8 @@ export function createMessenger(o: MessengerOptions) {
   });
 
   return {
+    /** Server URL: agents' pictures are paths on it. */
+    server: o.server,
     socket,
     older,
     items,

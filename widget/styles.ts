@@ -181,6 +181,7 @@ export const panelCss = `
 .m.gap { margin-top: 12px; }
 .ds { margin: 12px 0 4px; text-align: center; font-size: 12px; color: var(--mut); }
 .who { font-size: 12px; color: var(--mut); margin: 0 0 3px 12px; }
+.who img { width: 20px; height: 20px; border-radius: 50%; object-fit: cover; vertical-align: -6px; margin-right: 6px; }
 .bu {
   padding: 9px 13px;
   border-radius: 18px;

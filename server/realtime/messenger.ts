@@ -13,6 +13,7 @@ import { ParleyError } from '../core/errors.js';
 import { AGENTS_NAMESPACE } from './namespaces.js';
 import type { ContactRecord } from '../store/store.js';
 import { avatarPaths, contactRoom, visitorMessageDto } from './dto.js';
+import { avatarPath } from '../presenters/agents.js';
 import { identifyVisitor, sessionPayload } from './messenger-identity.js';
 import { acked, parsePayload, refuse } from './socket-validation.js';
 import { originAllowed } from '../guard/origins.js';
@@ -140,7 +141,8 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
     const [followup, team] = await Promise.all([core.followups.get(contactId), core.messengerSettings.team()]);
     socket.emit('session', sessionPayload(contact, config, {
       followup: { promptAfterSeconds: config.email.promptAfterSeconds, subscribed: !!followup && !followup.unsubscribedAt, agentsOnline: io.of(AGENTS_NAMESPACE).sockets.size > 0 },
-      team,
+      // Pictures only when some agent has one: the widget shows initials otherwise.
+      team: team.avatarKeys.some(Boolean) ? { ...team.info, avatars: team.avatarKeys.map((k) => k && avatarPath({ avatarKey: k })) } : team.info,
     }));
 
     // Conversations this socket's contact was seen to own: typing for them skips the lookup.

@@ -66,7 +66,7 @@ export function Panel({ messenger, t, lang, adopt, locale, title, greeting, bloc
       <div class="h">
         <div class="h-t">
           <strong>{title || t.title}</strong>
-          <span>{off ? t.blockedSubtitle : line && team ? <line.TeamLine team={team} lang={lang} locale={locale} /> : t.subtitle}</span>
+          <span>{off ? t.blockedSubtitle : line && team ? <line.TeamLine team={team} lang={lang} locale={locale} server={messenger.server} /> : t.subtitle}</span>
         </div>
         <button class="ib" type="button" aria-label={t.past} title={t.past} aria-pressed={past} onClick={() => setPast(!past)}>
           <ListIcon />
