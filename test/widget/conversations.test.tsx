@@ -1,30 +1,14 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mountApp, tick } from './mount.js';
+import { mountApp, ready, tick, typeAndEnter } from './mount.js';
 
 afterEach(() => {
   document.body.innerHTML = '';
   localStorage.clear();
 });
 
-async function ready(contact = {}) {
-  const w = mountApp();
-  w.server.open(contact);
-  w.server.of('history:fetch')[0].ack!({ ok: true, messages: [], hasMore: false });
-  await tick();
-  return w;
-}
 const pastButton = (w: ReturnType<typeof mountApp>) => w.$<HTMLButtonElement>('.h button[aria-label="Your conversations"]')!;
 const list = (w: ReturnType<typeof mountApp>) => vi.waitFor(() => w.$('.cv') ?? Promise.reject(new Error('no list yet')), 5000);
-async function send(w: ReturnType<typeof mountApp>, text: string) {
-  const ta = w.$<HTMLTextAreaElement>('textarea')!;
-  ta.value = text;
-  ta.dispatchEvent(new Event('input', { bubbles: true }));
-  await tick();
-  ta.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
-  await tick();
-}
-
 describe('past conversations', () => {
   it('lists the conversations page by page instead of the thread, and starts a new one with the next message only', async () => {
     const w = await ready();
@@ -52,8 +36,8 @@ describe('past conversations', () => {
     await tick();
     expect(w.$('.cv')).toBeNull();
     expect(w.root.getRootNode() instanceof ShadowRoot && (w.root.getRootNode() as ShadowRoot).activeElement?.tagName).toBe('TEXTAREA');
-    await send(w, 'a new topic');
-    await send(w, 'same new topic');
+    await typeAndEnter(w, 'a new topic');
+    await typeAndEnter(w, 'same new topic');
     expect(w.server.of('message:send').map((s) => s.payload.newConversation)).toEqual([true, undefined]);
   });
 

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mountApp, tick } from './mount.js';
+import { mountApp, ready, tick, typeAndEnter } from './mount.js';
 import { msg } from './fake-socket.js';
 
 afterEach(() => {
@@ -8,24 +8,6 @@ afterEach(() => {
   localStorage.clear();
   vi.useRealTimers();
 });
-
-async function typeAndEnter(w: ReturnType<typeof mountApp>, text: string, shift = false) {
-  const ta = w.$<HTMLTextAreaElement>('textarea')!;
-  ta.value = text;
-  ta.dispatchEvent(new Event('input', { bubbles: true }));
-  await tick();
-  ta.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', shiftKey: shift, bubbles: true, cancelable: true }));
-  await tick();
-}
-
-/** A widget whose session and history already arrived. */
-async function ready(contact = {}) {
-  const w = mountApp();
-  w.server.open(contact);
-  w.server.of('history:fetch')[0].ack!({ ok: true, messages: [], hasMore: false });
-  await tick();
-  return w;
-}
 
 describe('composer states', () => {
   it('Enter sends optimistically (pending), the ack confirms (sent)', async () => {
