@@ -8,6 +8,8 @@ export const MAX_HTTP_BODY_BYTES = 256 * 1024;
 export const MAX_CLIENT_ID_LENGTH = 64;
 /** Most messages one `history:fetch` answers with. */
 export const HISTORY_PAGE_SIZE = 200;
+/** Conversations per `conversations:list` page (messenger). */
+export const CONVERSATIONS_PAGE_SIZE = 20;
 /**
  * Most bytes of messages (as JSON) one `history:fetch` answers with; a page cut here says
  * `hasMore: true`. A single message always fits (a 10,000-character body is well below).

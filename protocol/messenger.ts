@@ -1,7 +1,7 @@
 import type * as v from 'valibot';
-import type { HistoryFetchSchema, MessengerAuthSchema, PageContextSchema, ReadSchema, SendMessageSchema, TypingSchema } from './schemas/messenger.js';
+import type { ConversationsListSchema, HistoryFetchSchema, MessengerAuthSchema, PageContextSchema, ReadSchema, SendMessageSchema, TypingSchema } from './schemas/messenger.js';
 import type { FollowupSubscribeSchema } from './schemas/email.js';
-import type { AckFn, MessageDto, SessionContact } from './types.js';
+import type { AckFn, ConversationState, MessageDto, SessionContact } from './types.js';
 
 export const MESSENGER_NAMESPACE = '/messenger';
 
@@ -24,6 +24,8 @@ export interface SessionPayload {
 export interface TeamInfo {
   /** Display names of up to three agents. */
   names: string[];
+  /** Their pictures, in the same order (a path on this server, null: initials); absent when none has one. */
+  avatars?: (string | null)[];
   /** "Typically replies in …" (a few minutes, about an hour, within a day), or null. */
   replyTime: 'minutes' | 'hour' | 'day' | null;
   /** Within office hours (always, when none are set). */
@@ -47,7 +49,7 @@ export type FollowupSubscribePayload = v.InferInput<typeof FollowupSubscribeSche
 /** `message:send`: `clientId` is an idempotency key (a resend never stores twice); no `conversationId`: the latest open conversation, or a new one. */
 export type SendMessagePayload = v.InferInput<typeof SendMessageSchema>;
 
-/** `history:fetch`: `since` is the last message id the client has; absent for the latest page. */
+/** `history:fetch`: `since` is the last message id the client has, `before` its oldest (older page); neither for the latest page. */
 export type HistoryPayload = NonNullable<v.InferInput<typeof HistoryFetchSchema>>;
 
 export type TypingPayload = v.InferInput<typeof TypingSchema>;
@@ -66,6 +68,19 @@ export interface MessengerClientEvents {
   /** Coalesced by the widget: sent when the visitor has read a newer message, at most every few seconds. */
   read: (payload: ReadPayload) => void;
   'followup:subscribe': (payload: FollowupSubscribePayload, ack: AckFn<Record<never, never>>) => void;
+  /** The visitor's past conversations, newest first (CONVERSATIONS_PAGE_SIZE a page); `nextCursor` null on the last page. */
+  'conversations:list': (payload: ConversationsListPayload, ack: AckFn<{ conversations: VisitorConversation[]; nextCursor: string | null }>) => void;
+}
+
+export type ConversationsListPayload = NonNullable<v.InferInput<typeof ConversationsListSchema>>;
+
+/** One of the visitor's conversations as the messenger lists it. */
+export interface VisitorConversation {
+  id: string;
+  state: ConversationState;
+  title: string | null;
+  createdAt: string;
+  lastActivityAt: string;
 }
 
 export interface MessengerServerEvents {

@@ -16,6 +16,8 @@ export interface Item extends Omit<MessageDto, 'id'> {
   id: string | null;
   status: SendStatus;
   reason?: FailReason;
+  /** Starts a new conversation (sent as `newConversation`, also on retries). */
+  nc?: boolean;
 }
 
 export type MessengerSocket = Socket<MessengerServerEvents, MessengerClientEvents>;
@@ -60,6 +62,8 @@ export function createMessenger(o: MessengerOptions) {
   const followup = signal<FollowupInfo | null>(null);
   /** Who answers and when (names, reply time, office hours), from the session. */
   const team = signal<TeamInfo | null>(null);
+  /** The server has messages older than the thread's first (see components/older.tsx). */
+  const older = signal(false);
   /** Composer text; kept here so it survives the composer unmounting (blocked, reload of the panel). */
   const draft = signal('');
   /** A random id for this browser, sent so a wider block can also cover the device. */
@@ -68,6 +72,7 @@ export function createMessenger(o: MessengerOptions) {
     if (!id) o.storage.set(DEVICE, (id = uid()));
     return id;
   };
+  let fresh = false; // the next message starts a new conversation
   let ready = false; // session received and history merged on the current connection
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
   let ownTyping = 0;
@@ -129,7 +134,7 @@ export function createMessenger(o: MessengerOptions) {
     const timer = setTimeout(() => {
       if (socket.connected) patch(clientId, { status: 'failed', reason: 'timeout' });
     }, o.sendTimeoutMs ?? 15_000);
-    socket.emit('message:send', { clientId, body: it.body }, (res) => {
+    socket.emit('message:send', { clientId, body: it.body, newConversation: it.nc }, (res) => {
       clearTimeout(timer);
       if (res.ok) merge([res.message]);
       else if (res.error.code === 'contact_blocked') setBlocked(true);
@@ -143,6 +148,8 @@ export function createMessenger(o: MessengerOptions) {
         merge(res.messages);
         if (res.seenId !== undefined) seenId.value = res.seenId;
         if (res.hasMore && since) return fetchHistory(lastId());
+        // Older messages than the latest page: the thread loads them as the visitor scrolls up.
+        older.value ||= res.hasMore;
       }
       ready = true;
       for (const it of items.value) if (it.status === 'pending') transmit(it);
@@ -206,6 +213,10 @@ export function createMessenger(o: MessengerOptions) {
   });
 
   return {
+    /** Server URL: agents' pictures are paths on it. */
+    server: o.server,
+    socket,
+    older,
     items,
     contact,
     blocked,
@@ -238,7 +249,8 @@ export function createMessenger(o: MessengerOptions) {
       const it: Item = {
         id: null,
         clientId: uid(),
-        conversationId: conversationId() ?? '',
+        conversationId: (!fresh && conversationId()) || '',
+        nc: fresh || undefined,
         author: { type: c?.type ?? 'lead', id: c?.id ?? '' },
         body,
         messageType: 'reply',
@@ -246,9 +258,14 @@ export function createMessenger(o: MessengerOptions) {
         status: 'pending',
       };
       items.value = [...items.value, it];
+      fresh = false;
       this.typing(false);
       transmit(it);
       return true;
+    },
+    /** The visitor's next message starts a new conversation. */
+    startNew() {
+      fresh = true;
     },
     /** Sends a failed or undelivered message again with the same clientId (idempotent). */
     retry(clientId: string) {

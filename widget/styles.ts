@@ -181,6 +181,7 @@ export const panelCss = `
 .m.gap { margin-top: 12px; }
 .ds { margin: 12px 0 4px; text-align: center; font-size: 12px; color: var(--mut); }
 .who { font-size: 12px; color: var(--mut); margin: 0 0 3px 12px; }
+.who img { width: 20px; height: 20px; border-radius: 50%; object-fit: cover; vertical-align: -6px; margin-right: 6px; }
 .bu {
   padding: 9px 13px;
   border-radius: 18px;
@@ -209,21 +210,6 @@ export const panelCss = `
 .dots i:nth-child(3) { animation-delay: .4s; }
 @keyframes blink { 0%, 80%, 100% { opacity: .3; } 40% { opacity: 1; } }
 .live:empty { display: none; }
-.bn {
-  display: flex;
-  gap: 12px;
-  padding: 16px 20px 18px;
-  border-top: 1px solid var(--bd);
-  background: var(--bg);
-  color: var(--mut);
-  font-size: 13.5px;
-}
-.bn > svg { flex: none; width: 32px; height: 32px; padding: 6px; border-radius: 50%; background: var(--bg2); color: var(--fg); fill: none; stroke: currentColor; stroke-width: 2; stroke-linecap: round; stroke-linejoin: round; }
-.bn strong { display: block; color: var(--fg); font-weight: 600; margin-bottom: 2px; }
-.bn p { margin: 0; }
-.bn-c { margin-top: 8px; color: var(--fg); }
-.bn-c p { margin: 0; }
-.bn-c a { color: inherit; text-decoration: underline; }
 .fs {
   flex: none;
   display: flex;

@@ -19,13 +19,31 @@ export const MessengerAuthSchema = v.object({
   deviceId: v.optional(DeviceId),
 });
 
-export const SendMessageSchema = v.object({
-  clientId: ClientId,
-  conversationId: v.optional(ConversationId),
-  body: MessageBody,
-});
+export const SendMessageSchema = v.pipe(
+  v.object({
+    clientId: ClientId,
+    conversationId: v.optional(ConversationId),
+    /** Starts a new conversation with this message (the visitor's "New conversation"), created with it in one transaction. */
+    newConversation: v.optional(v.boolean()),
+    body: MessageBody,
+  }),
+  v.check((p) => !(p.conversationId && p.newConversation), 'conversationId and newConversation are exclusive'),
+);
 
-export const HistoryFetchSchema = v.optional(v.object({ since: v.optional(v.nullable(ObjectId)) }), {});
+/** `conversations:list`: the visitor's own conversations, newest first; `cursor` from the previous page. */
+export const ConversationsListSchema = v.optional(v.object({ cursor: v.optional(shortText(100)) }), {});
+
+/**
+ * `history:fetch`: `since` pages forward from a message the client has; `before` pages back
+ * from the oldest one it has (scrolling up). Not both.
+ */
+export const HistoryFetchSchema = v.optional(
+  v.pipe(
+    v.object({ since: v.optional(v.nullable(ObjectId)), before: v.optional(ObjectId) }),
+    v.check((p) => !(p.since && p.before), 'since and before are exclusive'),
+  ),
+  {},
+);
 
 export const TypingSchema = v.object({ conversationId: ConversationId, typing: v.boolean() });
 

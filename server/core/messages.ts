@@ -176,17 +176,29 @@ export class Messages {
    * messages, cut at the start; `hasMore` means older messages exist that no page reaches.
    */
   async history(contactId: string, since: string | null | undefined, limit: number, maxBytes = MAX_HISTORY_PAGE_BYTES) {
-    const page = await this.page(contactId, since, limit);
-    const { messages } = page;
-    const newestFirst = !since;
-    let bytes = 0;
-    let kept = 0;
-    for (; kept < messages.length; kept++) {
-      const m = messages[newestFirst ? messages.length - 1 - kept : kept];
-      bytes += Buffer.byteLength(JSON.stringify(m));
-      if (bytes > maxBytes && kept > 0) break;
-    }
-    if (kept === messages.length) return page;
-    return { messages: newestFirst ? messages.slice(messages.length - kept) : messages.slice(0, kept), hasMore: true };
+    return cutToBytes(await this.page(contactId, since, limit), !since, maxBytes);
   }
+
+  /**
+   * The page before `before` (one of the contact's visible messages), oldest first, cut at the
+   * start like the latest page; `hasMore`: page on with before = the first id. Held messages
+   * only ever show on the latest page, so none are here.
+   */
+  async historyBefore(contactId: string, before: string, limit: number, maxBytes = MAX_HISTORY_PAGE_BYTES) {
+    return cutToBytes(await this.store.conversations.listContactMessages(contactId, { before, limit }), true, maxBytes);
+  }
+}
+
+/** Keeps what fits in maxBytes of JSON (one message always does), from the newest or the oldest end. */
+function cutToBytes(page: { messages: MessageRecord[]; hasMore: boolean }, newestFirst: boolean, maxBytes: number) {
+  const { messages } = page;
+  let bytes = 0;
+  let kept = 0;
+  for (; kept < messages.length; kept++) {
+    const m = messages[newestFirst ? messages.length - 1 - kept : kept];
+    bytes += Buffer.byteLength(JSON.stringify(m));
+    if (bytes > maxBytes && kept > 0) break;
+  }
+  if (kept === messages.length) return page;
+  return { messages: newestFirst ? messages.slice(messages.length - kept) : messages.slice(0, kept), hasMore: true };
 }

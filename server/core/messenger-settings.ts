@@ -31,7 +31,7 @@ export function availability(s: MessengerSettings, now: Date): Pick<TeamInfo, 'o
  * hours, set by admins. Read by every messenger session (cached), written rarely.
  */
 export class MessengerSettingsService {
-  private cache: { at: number; settings: MessengerSettings; names: string[] } | null = null;
+  private cache: { at: number; settings: MessengerSettings; names: string[]; avatarKeys: (string | null)[] } | null = null;
 
   constructor(private readonly store: Store) {}
 
@@ -46,13 +46,17 @@ export class MessengerSettingsService {
     return settings;
   }
 
-  /** The team as the widget shows it now (names of up to 3 active agents). */
-  async team(now = Date.now()): Promise<TeamInfo> {
+  /**
+   * The team as the widget shows it now (names of up to 3 active agents), with their picture
+   * keys in the same order (null: none); the transport turns keys into addresses.
+   */
+  async team(now = Date.now()): Promise<{ info: TeamInfo; avatarKeys: (string | null)[] }> {
     if (!this.cache || now - this.cache.at > TEAM_CACHE_MS) {
       const [settings, agents] = await Promise.all([this.get(), this.store.agents.list()]);
-      this.cache = { at: now, settings, names: agents.filter((a) => !a.deactivatedAt).slice(0, 3).map((a) => a.name) };
+      const team = agents.filter((a) => !a.deactivatedAt).slice(0, 3);
+      this.cache = { at: now, settings, names: team.map((a) => a.name), avatarKeys: team.map((a) => a.avatarKey ?? null) };
     }
-    const { settings, names } = this.cache;
-    return { names, replyTime: settings.replyTime, ...availability(settings, new Date(now)) };
+    const { settings, names, avatarKeys } = this.cache;
+    return { info: { names, replyTime: settings.replyTime, ...availability(settings, new Date(now)) }, avatarKeys };
   }
 }

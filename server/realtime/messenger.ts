@@ -1,11 +1,11 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import * as v from 'valibot';
 import type { Logger } from 'pino';
-import { HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES } from '../../protocol/limits.js';
+import { CONVERSATIONS_PAGE_SIZE, HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES } from '../../protocol/limits.js';
 import { MESSENGER_NAMESPACE, type MessengerClientEvents, type MessengerServerEvents } from '../../protocol/messenger.js';
 import type { VisitorContextDto } from '../../protocol/agents.js';
 import { describeUserAgent } from './user-agent.js';
-import { HistoryFetchSchema, PageContextSchema, ReadSchema, SendMessageSchema, TypingSchema } from '../../protocol/schemas/messenger.js';
+import { ConversationsListSchema, HistoryFetchSchema, PageContextSchema, ReadSchema, SendMessageSchema, TypingSchema } from '../../protocol/schemas/messenger.js';
 import { FollowupSubscribeSchema } from '../../protocol/schemas/email.js';
 import type { Config } from '../config.js';
 import type { Core } from '../core/core.js';
@@ -13,6 +13,7 @@ import { ParleyError } from '../core/errors.js';
 import { AGENTS_NAMESPACE } from './namespaces.js';
 import type { ContactRecord } from '../store/store.js';
 import { avatarPaths, contactRoom, visitorMessageDto } from './dto.js';
+import { avatarPath } from '../presenters/agents.js';
 import { identifyVisitor, sessionPayload } from './messenger-identity.js';
 import { acked, parsePayload, refuse } from './socket-validation.js';
 import { originAllowed } from '../guard/origins.js';
@@ -140,7 +141,8 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
     const [followup, team] = await Promise.all([core.followups.get(contactId), core.messengerSettings.team()]);
     socket.emit('session', sessionPayload(contact, config, {
       followup: { promptAfterSeconds: config.email.promptAfterSeconds, subscribed: !!followup && !followup.unsubscribedAt, agentsOnline: io.of(AGENTS_NAMESPACE).sockets.size > 0 },
-      team,
+      // Pictures only when some agent has one: the widget shows initials otherwise.
+      team: team.avatarKeys.some(Boolean) ? { ...team.info, avatars: team.avatarKeys.map((k) => k && avatarPath({ avatarKey: k })) } : team.info,
     }));
 
     // Conversations this socket's contact was seen to own: typing for them skips the lookup.
@@ -158,7 +160,8 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
         throw new ParleyError('rate_limited', `Too many messages; retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
       }
       const { message } = await core.messages.sendAsContact({
-        contactId, contactType: socket.data.contactType, clientId: input.clientId, conversationId: input.conversationId, body: input.body, origin: socket.id,
+        contactId, contactType: socket.data.contactType, clientId: input.clientId, conversationId: input.conversationId, newConversation: input.newConversation,
+        body: input.body, origin: socket.id,
       });
       if (message.conversationId) own(message.conversationId);
       return { message: visitorMessageDto(message) };
@@ -167,14 +170,28 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
     socket.on('history:fetch', acked(logger, 'history:fetch', async (payload) => {
       const verdict = await limiter.consume([['historyPerConnection', socket.id]]);
       if (!verdict.ok) throw new ParleyError('rate_limited', `Too many history requests; retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
-      const { since } = parsePayload(HistoryFetchSchema, payload);
-      // The first page (no `since`) also says how far agents have read; resumes get it live.
+      const { since, before } = parsePayload(HistoryFetchSchema, payload);
+      // The first page (no `since`) also says how far agents have read; resumes and older pages get it live.
       const [{ messages, hasMore }, seenId] = await Promise.all([
-        core.messages.history(contactId, since, HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES),
-        since ? undefined : core.receipts.agentsReadUpTo(contactId),
+        before
+          ? core.messages.historyBefore(contactId, before, HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES)
+          : core.messages.history(contactId, since, HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES),
+        since || before ? undefined : core.receipts.agentsReadUpTo(contactId),
       ]);
       const avatars = avatarPaths(core.agents.avatarKeys());
       return { messages: messages.map((m) => visitorMessageDto(m, avatars)), hasMore, ...(seenId !== undefined ? { seenId } : {}) };
+    }));
+
+    // Only the contact's own conversations; counted with history (both are reads of the past).
+    socket.on('conversations:list', acked(logger, 'conversations:list', async (payload) => {
+      const verdict = await limiter.consume([['historyPerConnection', socket.id]]);
+      if (!verdict.ok) throw new ParleyError('rate_limited', `Too many history requests; retry in ${Math.ceil(verdict.retryAfterMs / 1000)} s.`);
+      const { cursor } = parsePayload(ConversationsListSchema, payload);
+      const page = await core.conversations.list({ contactId, limit: CONVERSATIONS_PAGE_SIZE, cursor });
+      return {
+        conversations: page.items.map(({ id, state, title, createdAt, lastActivityAt }) => ({ id, state, title, createdAt, lastActivityAt })),
+        nextCursor: page.nextCursor,
+      };
     }));
 
     // Receipts: no ack; malformed, foreign or over the limit: dropped. The widget coalesces.

@@ -160,6 +160,34 @@ describe.skipIf(!haveChromium())('widget: small screens, keyboard and accessibil
     await page.context().close();
   });
 
+  it('390 px, keyboard only: lists past conversations and starts a new one', async () => {
+    const page = await demo(390, 780);
+    await tabToLauncher(page);
+    await page.keyboard.press('Enter');
+    await page.locator(`${W} textarea`).waitFor();
+    await expect.poll(async () => (await focused(page))?.tag).toBe('textarea');
+    await page.keyboard.type('First topic');
+    await page.keyboard.press('Enter');
+    await page.locator(`${W} .m.me.sent`).waitFor();
+    const pastButton = page.locator(`${W} .h button[aria-label="Your conversations"]`);
+    await pastButton.press('Enter');
+    await page.locator(`${W} .cv li`).waitFor();
+    expect(await pastButton.getAttribute('aria-pressed')).toBe('true');
+    expect(await page.locator(`${W} .cv li`).count()).toBe(1);
+    expect((await page.locator(`${W} .cv`).boundingBox())!.width).toBeLessThanOrEqual(390);
+    await axe(page, 'conversations list at 390 px');
+    await page.screenshot({ path: join(artifacts, 'a11y-conversations.png'), animations: 'disabled' });
+    // "New conversation" by keyboard: back to the composer, the next message opens a second one.
+    await page.locator(`${W} .cv .nw`).press('Enter');
+    await expect.poll(async () => (await focused(page))?.tag).toBe('textarea');
+    await page.keyboard.type('Another topic');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator(`${W} .m.me.sent`).count()).toBe(2);
+    await pastButton.press('Enter');
+    await expect.poll(() => page.locator(`${W} .cv li`).count()).toBe(2);
+    await page.context().close();
+  });
+
   it('is light on a dark system unless the site asks for dark or auto', async () => {
     const page = await demo(390, 844, 'dark');
     await page.locator(`${W} button.l`).click();

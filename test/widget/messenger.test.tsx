@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mountApp, tick } from './mount.js';
+import { mountApp, ready, tick, typeAndEnter } from './mount.js';
 import { msg } from './fake-socket.js';
 
 afterEach(() => {
@@ -8,24 +8,6 @@ afterEach(() => {
   localStorage.clear();
   vi.useRealTimers();
 });
-
-async function typeAndEnter(w: ReturnType<typeof mountApp>, text: string, shift = false) {
-  const ta = w.$<HTMLTextAreaElement>('textarea')!;
-  ta.value = text;
-  ta.dispatchEvent(new Event('input', { bubbles: true }));
-  await tick();
-  ta.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', shiftKey: shift, bubbles: true, cancelable: true }));
-  await tick();
-}
-
-/** A widget whose session and history already arrived. */
-async function ready(contact = {}) {
-  const w = mountApp();
-  w.server.open(contact);
-  w.server.of('history:fetch')[0].ack!({ ok: true, messages: [], hasMore: false });
-  await tick();
-  return w;
-}
 
 describe('composer states', () => {
   it('Enter sends optimistically (pending), the ack confirms (sent)', async () => {
@@ -176,7 +158,8 @@ describe('blocked state', () => {
     w.server.of('history:fetch')[0].ack!({ ok: true, messages: [msg({ body: 'earlier reply' })], hasMore: false });
     await tick();
     expect(w.$('textarea')).toBeNull();
-    expect(w.$('[aria-live] .bn')?.textContent).toContain('You can no longer send messages');
+    // The notice is a lazy chunk: it arrives inside the live region that is already there.
+    await vi.waitFor(() => expect(w.$('[aria-live] .bn')?.textContent).toContain('You can no longer send messages'), 5000);
     expect(w.$$('.bu').map((e) => e.textContent)).toContain('earlier reply');
   });
 
@@ -196,7 +179,7 @@ describe('blocked state', () => {
     expect(w.$('form')).toBeNull();
     const live = w.$('.live')!;
     expect(live.getAttribute('aria-live')).toBe('polite');
-    expect(live.textContent).toContain('Messaging is turned off');
+    await vi.waitFor(() => expect(live.textContent).toContain('Messaging is turned off'), 5000);
 
     w.server.push('contact:unblocked', { contactId: 'c1' });
     await tick();
@@ -232,7 +215,7 @@ describe('blocked state', () => {
     const w = mountApp({ blockedText: 'Please email support@example.com instead.', blockedContact: 'Or call +33 4 00 00 00 00 · [help@acme.test](mailto:help@acme.test)' });
     w.server.open({ blocked: true });
     await tick();
-    expect(w.$('.bn p')?.textContent).toBe('Please email support@example.com instead.');
+    await vi.waitFor(() => expect(w.$('.bn p')?.textContent).toBe('Please email support@example.com instead.'), 5000);
     expect(w.$('.bn svg')?.getAttribute('aria-hidden')).toBe('true');
     expect(w.$('.bn-c')?.textContent).toContain('Or call');
     expect(w.$('.bn-c a[href="mailto:help@acme.test"]')).not.toBeNull();

@@ -34,3 +34,22 @@ export function mountApp(options: BootOptions = {}, open = true) {
 
 /** Lets Preact flush its batched rerender. */
 export const tick = () => new Promise((r) => setTimeout(r, 0));
+
+/** Types into the composer and presses Enter (Shift+Enter with shift). */
+export async function typeAndEnter(w: ReturnType<typeof mountApp>, text: string, shift = false) {
+  const ta = w.$<HTMLTextAreaElement>('textarea')!;
+  ta.value = text;
+  ta.dispatchEvent(new Event('input', { bubbles: true }));
+  await tick();
+  ta.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', shiftKey: shift, bubbles: true, cancelable: true }));
+  await tick();
+}
+
+/** A widget whose session and history already arrived. */
+export async function ready(contact = {}) {
+  const w = mountApp();
+  w.server.open(contact);
+  w.server.of('history:fetch')[0].ack!({ ok: true, messages: [], hasMore: false });
+  await tick();
+  return w;
+}

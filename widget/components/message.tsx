@@ -33,7 +33,13 @@ export function Message({ it, prev, next, t, locale, team, seen, messenger }: Pr
   else if (last || seen) meta = <div class="meta">{formatTime(it.createdAt, locale) + (seen ? ` · ${t.seen}` : '')}</div>;
   return (
     <div class={`m${me ? ' me' : ''}${first ? ' gap' : ''} ${it.status}`} data-status={it.status}>
-      {first && !me && <div class="who">{it.author.name || team || t.team}</div>}
+      {first && !me && (
+        <div class="who">
+          {/* Decoration: the name beside it says who it is. */}
+          {it.author.avatarUrl && <img src={messenger.server + it.author.avatarUrl} alt="" />}
+          {it.author.name || team || t.team}
+        </div>
+      )}
       <div class="bu">
         <Markdown source={it.body} />
       </div>

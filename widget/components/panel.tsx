@@ -1,10 +1,10 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import type { Signal } from '@preact/signals';
 import type { Messenger } from '../messenger.js';
 import { formatDay, type Lang, type Strings } from '../i18n.js';
 import { useLazy } from '../lazy.js';
-import { CloseIcon, PauseIcon } from '../icons.js';
+import { CloseIcon, ListIcon } from '../icons.js';
 import { Markdown } from '../markdown.js';
 import { Message } from './message.js';
 import { Composer } from './composer.js';
@@ -39,18 +39,26 @@ export function Panel({ messenger, t, lang, adopt, locale, title, greeting, bloc
   const team = messenger.team.value;
   // The team line (names, reply time, office hours) is a lazy chunk: only when there is one.
   const line = useLazy(!!team && (team.names.length > 0 || !!team.replyTime || !team.open), () => import('./team-header.js'), adopt);
+  // The blocked notice is a lazy chunk too; the polite live region that announces it is always here.
+  const notice = useLazy(off, () => import('./blocked-notice.js'), adopt);
+  // Past conversations and "new conversation": a lazy chunk shown instead of the thread.
+  const [past, setPast] = useState(false);
+  const convs = useLazy(past, () => import('./conversations.js'), adopt);
+  const shown = past ? convs : null;
+  // Older history loads as the visitor scrolls up: a lazy chunk, only when there is some.
+  const older = useLazy(messenger.older.value, () => import('./older.js'), adopt);
   const failed = list.filter((x) => x.status === 'failed').length;
   // "Seen" goes on the visitor's last message once an agent has read that far.
   const seenAt = list.findIndex((x) => x.id === messenger.seenId.value);
   let lastOwn = list.length - 1;
   while (lastOwn >= 0 && list[lastOwn].author.type === 'admin') lastOwn--;
 
-  // Keep the newest message in view when the thread grows, the panel opens, or the notice
+  // Keep the newest message in view when a message is added at the end (not older ones at the top), the panel opens, or the notice
   // replacing the composer (block, unblock) or the failed-sends alert changes its height.
   useEffect(() => {
     const el = thread.current;
     if (el) el.scrollTop = el.scrollHeight;
-  }, [list.length, typing !== undefined, open.value, off, failed]);
+  }, [list.at(-1), typing !== undefined, open.value, off, failed, past]);
 
   return (
     <>
@@ -58,8 +66,11 @@ export function Panel({ messenger, t, lang, adopt, locale, title, greeting, bloc
       <div class="h">
         <div class="h-t">
           <strong>{title || t.title}</strong>
-          <span>{off ? t.blockedSubtitle : line && team ? <line.TeamLine team={team} lang={lang} locale={locale} /> : t.subtitle}</span>
+          <span>{off ? t.blockedSubtitle : line && team ? <line.TeamLine team={team} lang={lang} locale={locale} server={messenger.server} /> : t.subtitle}</span>
         </div>
+        <button class="ib" type="button" aria-label={t.past} title={t.past} aria-pressed={past} onClick={() => setPast(!past)}>
+          <ListIcon />
+        </button>
         <button class="ib" type="button" aria-label={t.close} title={t.close} onClick={onClose}>
           <CloseIcon />
         </button>
@@ -69,47 +80,39 @@ export function Panel({ messenger, t, lang, adopt, locale, title, greeting, bloc
           {t.offline}
         </div>
       )}
-      <div class="t" ref={thread} role="log" aria-label={t.thread} tabIndex={0}>
-        <div class="m gap">
-          <div class="who">{title || t.team}</div>
-          <div class="bu">{greeting || t.greeting}</div>
-        </div>
-        {list.map((it, i) => {
-          // A date separator above each day's first message.
-          const day = new Date(it.createdAt).toDateString();
-          const m = <Message key={it.clientId ?? it.id} it={it} prev={list[i - 1]} next={list[i + 1]} t={t} locale={locale} team={title} seen={i === lastOwn && lastOwn <= seenAt} messenger={messenger} />;
-          return i && new Date(list[i - 1].createdAt).toDateString() === day ? m : [<p class="ds" key={day}>{formatDay(it.createdAt, locale)}</p>, m];
-        })}
-        {children}
-        {typing !== undefined && (
-          <div class="ty" aria-live="polite">
-            <span class="dots" aria-hidden="true">
-              <i />
-              <i />
-              <i />
-            </span>
-            {(typing || t.someone) + ' ' + t.typing}
+      {shown ? (
+        <shown.Conversations messenger={messenger} lang={lang} locale={locale} onDone={() => setPast(false)} />
+      ) : (
+        <div class="t" ref={thread} role="log" aria-label={t.thread} tabIndex={0}>
+          {older && <older.Older messenger={messenger} thread={thread} lang={lang} />}
+          <div class="m gap">
+            <div class="who">{title || t.team}</div>
+            <div class="bu">{greeting || t.greeting}</div>
           </div>
-        )}
-      </div>
-      <div class="live" aria-live="polite" aria-atomic="true">
-        {off && (
-          <div class="bn">
-            <PauseIcon />
-            <div>
-              <strong>{t.blockedTitle}</strong>
-              <p>{blockedText || t.blocked}</p>
-              {blockedContact && (
-                <div class="bn-c">
-                  <Markdown source={blockedContact} />
-                </div>
-              )}
+          {list.map((it, i) => {
+            // A date separator above each day's first message.
+            const day = new Date(it.createdAt).toDateString();
+            const m = <Message key={it.clientId ?? it.id} it={it} prev={list[i - 1]} next={list[i + 1]} t={t} locale={locale} team={title} seen={i === lastOwn && lastOwn <= seenAt} messenger={messenger} />;
+            return i && new Date(list[i - 1].createdAt).toDateString() === day ? m : [<p class="ds" key={day}>{formatDay(it.createdAt, locale)}</p>, m];
+          })}
+          {children}
+          {typing !== undefined && (
+            <div class="ty" aria-live="polite">
+              <span class="dots" aria-hidden="true">
+                <i />
+                <i />
+                <i />
+              </span>
+              {(typing || t.someone) + ' ' + t.typing}
             </div>
-          </div>
-        )}
+          )}
+        </div>
+      )}
+      <div class="live" aria-live="polite" aria-atomic="true">
+        {off && notice && <notice.BlockedNotice lang={lang} text={blockedText} contact={blockedContact} md={Markdown} />}
       </div>
       <FailedSends messenger={messenger} t={t} />
-      {!off && <Composer messenger={messenger} t={t} />}
+      {!off && !shown && <Composer messenger={messenger} t={t} />}
     </>
   );
 }

@@ -176,9 +176,10 @@ export class ConversationsRepository {
 
   /**
    * A contact's messages across conversations, oldest first, notes excluded; `since` is a
-   * message id: only later messages. Without `since`, the latest `limit` messages.
+   * message id: only later messages. `before` is a message id: the latest `limit` messages
+   * older than it (an unknown or foreign id gives none). Without either, the latest `limit`.
    */
-  async listContactMessages(contactId: string, opts: { since?: string | null; limit: number }): Promise<{ messages: MessageRecord[]; hasMore: boolean }> {
+  async listContactMessages(contactId: string, opts: { since?: string | null; before?: string; limit: number }): Promise<{ messages: MessageRecord[]; hasMore: boolean }> {
     // Redacted parts are gone for the visitor (their body is empty anyway).
     const visible = this.c.db.selectFrom('messages').selectAll().where('contact_id', '=', contactId).where('message_type', '!=', 'note').where('redacted_at', 'is', null);
     if (opts.since) {
@@ -187,7 +188,12 @@ export class ConversationsRepository {
       const rows = await visible.where('seq', '>', seq).orderBy('seq').limit(opts.limit + 1).execute();
       return { messages: rows.slice(0, opts.limit).map(toMessage), hasMore: rows.length > opts.limit };
     }
-    const rows = (await visible.orderBy('seq', 'desc').limit(opts.limit + 1).execute()).reverse();
+    let older = visible;
+    if (opts.before) {
+      const anchor = await this.c.db.selectFrom('messages').select(['seq', 'contact_id']).where('id', '=', opts.before).executeTakeFirst();
+      older = visible.where('seq', '<', anchor && anchor.contact_id === contactId ? anchor.seq : 0);
+    }
+    const rows = (await older.orderBy('seq', 'desc').limit(opts.limit + 1).execute()).reverse();
     const hasMore = rows.length > opts.limit;
     return { messages: (hasMore ? rows.slice(1) : rows).map(toMessage), hasMore };
   }
