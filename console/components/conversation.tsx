@@ -205,7 +205,7 @@ export function seenReplyId(c: OpenConversation): string | null {
 function Assignee({ s, c }: { s: ConsoleState; c: OpenConversation }) {
   const id = c.conversation.assigneeId;
   const me = s.me.agent.id;
-  const team = (s.team?.value ?? []).filter((a) => !a.deactivatedAt || a.id === id);
+  const team = (s.team?.value ?? []).filter((a) => (!a.deactivatedAt && !a.invite) || a.id === id);
   return (
     <div class="assign">
       <label>
