@@ -17,3 +17,19 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   if (!res.ok) throw new Error((json as { message?: string }).message ?? `The request failed (${res.status}).`);
   return json as T;
 }
+
+/**
+ * A refused body's problems by field path (`hours.1.close` → "must be after the opening
+ * time"), read from the catalog's `invalid_payload` message ("Invalid request: path: problem;
+ * …", server/validation.ts). Problems without a path are left to the whole message.
+ */
+export function fieldErrors(message: string): Record<string, string> {
+  const m = /^Invalid request: (.*)\.$/.exec(message);
+  if (!m) return {};
+  const out: Record<string, string> = {};
+  for (const part of m[1]!.split('; ')) {
+    const at = part.indexOf(': ');
+    if (at > 0 && /^[\w.]+$/.test(part.slice(0, at))) out[part.slice(0, at)] ??= part.slice(at + 2);
+  }
+  return out;
+}

@@ -3,6 +3,7 @@ import { render } from 'preact';
 import { signal } from '@preact/signals';
 import { io } from 'socket.io-client';
 import type { MeDto } from '../protocol/agents.js';
+import { AcceptInvite } from './components/accept-invite.js';
 import { App } from './components/app.js';
 import { SignIn } from './components/sign-in.js';
 import { DEFAULT_VIEW } from './components/views.js';
@@ -27,12 +28,15 @@ async function signOut() {
 function Root() {
   if (!checked.value) return null;
   const s = session.value;
-  return s ? <App s={s} onSignOut={() => void signOut()} /> : <SignIn onSignedIn={start} />;
+  if (s) return <App s={s} onSignOut={() => void signOut()} />;
+  // An invitation link: the invitee has no session yet (and a session of someone else's is ignored there).
+  return location.pathname === '/console/invite' ? <AcceptInvite onSignedIn={start} /> : <SignIn onSignedIn={start} />;
 }
 
 applyTheme();
-fetch('/console/api/me')
-  .then(async (res) => (res.ok ? start((await res.json()) as MeDto) : undefined))
+const invited = location.pathname === '/console/invite';
+(invited ? Promise.resolve(null) : fetch('/console/api/me'))
+  .then(async (res) => (res?.ok ? start((await res.json()) as MeDto) : undefined))
   .catch(() => {})
   .finally(() => (checked.value = true));
 

@@ -28,6 +28,8 @@ export interface OpenConversation {
   timeline: TimelineEventDto[];
   /** Where the visitor is now (their open messenger's page), or null when none is open. */
   visitor?: VisitorContextDto | null;
+  /** How far the visitor has read (their latest read message), for "Seen"; null before they read anything. */
+  visitorRead?: { messageId: string; readAt: string } | null;
 }
 
 export interface Notice {
@@ -250,6 +252,10 @@ export function createConsole(me: MeDto, connect: Connect, router: Router) {
     if (filter.value === 'blocked') void loadInbox();
   });
   socket.on('contact:unblocked', ({ contact, event }) => setContact(contact, event));
+  socket.on('visitor:read', ({ conversationId, messageId, readAt }) => {
+    const cur = current.value;
+    if (cur?.conversation.id === conversationId) current.value = { ...cur, visitorRead: { messageId, readAt } };
+  });
   socket.on('visitor:context', ({ contactId, context }) => {
     const cur = current.value;
     if (cur?.detail.contact.id === contactId) current.value = { ...cur, visitor: context };
@@ -277,7 +283,7 @@ export function createConsole(me: MeDto, connect: Connect, router: Router) {
     const res = await ask('conversation:open', { conversationId });
     if (!res) return false;
     batch(() => {
-      current.value = { conversation: res.conversation, messages: res.messages, detail: res.contact, timeline: res.timeline, visitor: res.visitor };
+      current.value = { conversation: res.conversation, messages: res.messages, detail: res.contact, timeline: res.timeline, visitor: res.visitor, visitorRead: res.visitorRead ?? null };
       inbox.value = inbox.value.map((i) => (i.conversation.id === conversationId ? { ...i, unread: 0 } : i));
     });
     return true;

@@ -24,6 +24,8 @@ export interface AgentDto {
 export interface TeamMemberDto extends AgentDto {
   /** When an admin deactivated the account (it cannot sign in), or null while active. */
   deactivatedAt: string | null;
+  /** Invited by email and not accepted yet: when the link was sent, until when it works, whether it was withdrawn. */
+  invite?: { sentAt: string; expiresAt: string; revoked: boolean } | null;
 }
 
 /** `POST /console/api/agents` (admins). */

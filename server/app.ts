@@ -31,6 +31,7 @@ import { startSnoozeWaker } from './snooze-waker.js';
 import { startWebhookDispatcher } from './webhooks/dispatcher.js';
 import { startFollowupWorker } from './email/followup-worker.js';
 import { createMailer, type Mailer } from './email/transport.js';
+import { inviteEmail } from './email/invite-email.js';
 import { unsubscribeRoute } from './http/unsubscribe.js';
 import { consoleMessengerRoutes } from './http/console-messenger.js';
 import { inRoomAnywhere } from './realtime/audience.js';
@@ -80,7 +81,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
     outboxDepth: () => core.webhooks.queue.countEvents(),
   });
   const store = opts.store ?? (await createStore(config.databaseUrl, { schema: config.databaseSchema, observer: metrics.observeStore }));
-  const core = new Core(store, { agentPolicy: { blockRoles: config.blockRoles }, blockPolicy: config.blockPolicy, followupPolicy: config.email.policy });
+  const core = new Core(store, { agentPolicy: { blockRoles: config.blockRoles }, blockPolicy: config.blockPolicy, followupPolicy: config.email.policy, inviteKey: config.keys.invite });
   core.webhooks.allowPrivateAddresses = config.webhooksAllowPrivate;
   let lifecycle: Lifecycle = 'starting';
 
@@ -142,7 +143,13 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   unsubscribeRoute(app, { core, limiter, key: config.keys.unsubscribe });
   consoleMessengerRoutes(app, { core, key: config.keys.session, delivery: mailer });
   await app.register(restApi, { prefix: '/v2', core, config, limiter });
-  await app.register(consoleApi, { prefix: '/console/api', core, config, limiter, closeSockets: agentsConsole.closeSockets });
+  await app.register(consoleApi, {
+    prefix: '/console/api', core, config, limiter, closeSockets: agentsConsole.closeSockets,
+    // The token rides in the fragment: never sent to the server by the page, so never in access logs or Referer.
+    sendInvite: ({ agent, invite, token }, inviter) => mailer.send(inviteEmail({
+      from: config.email.from, to: agent.email, inviter: inviter.name, link: `${config.email.publicUrl ?? baseUrl}/console/invite#${token}`, expiresAt: invite.expiresAt,
+    })),
+  });
   await publicFiles(app, config.publicDir);
   app.setNotFoundHandler((req, reply) => sendError(reply, 'not_found', `Nothing at ${req.url.split('?')[0]}.`));
   await app.listen({ port: config.port, host: config.host });

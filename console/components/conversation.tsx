@@ -7,7 +7,7 @@ import { Markdown } from '../../widget/markdown.js';
 import { clockTime, displayName, fullTime } from '../format.js';
 import type { ConsoleState, OpenConversation } from '../state.js';
 
-function Message({ m, contactName }: { m: MessageDto; contactName: string }) {
+function Message({ m, contactName, seenAt }: { m: MessageDto; contactName: string; seenAt?: string | null }) {
   const mine = m.author.type === 'admin';
   const note = m.messageType === 'note';
   const who = mine ? m.author.name || 'Agent' : contactName;
@@ -24,6 +24,11 @@ function Message({ m, contactName }: { m: MessageDto; contactName: string }) {
         </time>
       </header>
       {m.redacted ? <div class="msg-body redacted">Message redacted</div> : <div class="msg-body">{body}</div>}
+      {seenAt && (
+        <p class="msg-seen" title={`Seen by ${contactName}, ${fullTime(seenAt)}`}>
+          Seen<span class="sr-only"> by {contactName}, {fullTime(seenAt)}</span>
+        </p>
+      )}
     </article>
   );
 }
@@ -183,11 +188,24 @@ function entries(c: OpenConversation): Entry[] {
   return all.sort((x, y) => x.at.localeCompare(y.at));
 }
 
+/**
+ * The latest agent reply the visitor has read up to (their marker may sit on a later message
+ * of theirs), or null: "Seen" goes under that one only. Messages are in the server's order.
+ */
+export function seenReplyId(c: OpenConversation): string | null {
+  const upTo = c.visitorRead ? c.messages.findIndex((m) => m.id === c.visitorRead!.messageId) : -1;
+  for (let i = upTo; i >= 0; i--) {
+    const m = c.messages[i]!;
+    if (m.author.type === 'admin' && m.messageType !== 'note') return m.id;
+  }
+  return null;
+}
+
 /** "Assign to me" and a menu of the team (active agents), or unassigned. */
 function Assignee({ s, c }: { s: ConsoleState; c: OpenConversation }) {
   const id = c.conversation.assigneeId;
   const me = s.me.agent.id;
-  const team = (s.team?.value ?? []).filter((a) => !a.deactivatedAt || a.id === id);
+  const team = (s.team?.value ?? []).filter((a) => (!a.deactivatedAt && !a.invite) || a.id === id);
   return (
     <div class="assign">
       <label>
@@ -250,6 +268,7 @@ export function ConversationView({ s, c, onBlock, onBack, onDetails }: Conversat
   const name = displayName(c.detail.contact);
   const closed = c.conversation.state === 'closed';
   const blocked = c.detail.contact.blocked;
+  const seen = seenReplyId(c);
 
   // The latest message stays in view, also when the block banner takes room above the thread.
   useEffect(() => {
@@ -298,7 +317,7 @@ export function ConversationView({ s, c, onBlock, onBack, onDetails }: Conversat
         {c.messages.length === 0 && <p class="empty">No messages yet.</p>}
         {entries(c).map((x) =>
           x.m ? (
-            <Message key={x.m.id} m={x.m} contactName={name} />
+            <Message key={x.m.id} m={x.m} contactName={name} seenAt={x.m.id === seen ? c.visitorRead!.readAt : null} />
           ) : x.e ? (
             <Event key={x.e.id} at={x.at} kind={x.e.kind} text={eventText(x.e)} />
           ) : (

@@ -3,7 +3,7 @@ import {
   MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, type AgentRole, type PasswordResetResult, type TeamMemberDto,
 } from '../../protocol/agents.js';
 import { api } from '../api.js';
-import { shortTime } from '../format.js';
+import { fullTime, shortTime } from '../format.js';
 import type { ConsoleState } from '../state.js';
 import { Avatar } from './avatar.js';
 import { Modal } from './modal.js';
@@ -39,6 +39,16 @@ export function Team({ s }: { s: ConsoleState }) {
     }
   }
 
+  /** Resends (a new link, emailed) or withdraws a pending agent's invitation. */
+  async function inviteAction(a: TeamMemberDto, method: 'POST' | 'DELETE') {
+    try {
+      put(await api<TeamMemberDto>(method, `/agents/${a.id}/invite`));
+      s.notify(method === 'POST' ? `A new invitation is on its way to ${a.email}.` : `The invitation of ${a.email} is withdrawn.`, 'info');
+    } catch (err) {
+      s.notify((err as Error).message);
+    }
+  }
+
   const active = agents.filter((a) => !a.deactivatedAt).length;
   return (
     <section class="page" aria-labelledby="team-title">
@@ -49,6 +59,7 @@ export function Team({ s }: { s: ConsoleState }) {
         </span>
       </div>
       <AddAgent s={s} onAdded={put} />
+      <AddAgent s={s} onAdded={put} invite />
       <div class="table-wrap" tabIndex={0} role="region" aria-label="Team members">
       <table class="table">
         <thead>
@@ -83,7 +94,17 @@ export function Team({ s }: { s: ConsoleState }) {
                   </select>
                 )}
               </td>
-              <td>{a.deactivatedAt ? <span class="badge blocked">Deactivated</span> : <span class="badge ok">Active</span>}</td>
+              <td>
+                {a.deactivatedAt ? (
+                  <span class="badge blocked">Deactivated</span>
+                ) : a.invite ? (
+                  <span class="badge" title={`Link sent ${fullTime(a.invite.sentAt)}, valid until ${fullTime(a.invite.expiresAt)}`}>
+                    {inviteStatus(a.invite)}
+                  </span>
+                ) : (
+                  <span class="badge ok">Active</span>
+                )}
+              </td>
               <td>{shortTime(a.createdAt)}</td>
               <td>
                 <div class="row-actions">
@@ -91,6 +112,18 @@ export function Team({ s }: { s: ConsoleState }) {
                     <span class="hint">You</span>
                   ) : (
                     <>
+                      {a.invite && !a.deactivatedAt && (
+                        <>
+                          <button type="button" class="btn" aria-label={`Resend the invitation of ${a.name}`} onClick={() => void inviteAction(a, 'POST')}>
+                            Resend
+                          </button>
+                          {!a.invite.revoked && (
+                            <button type="button" class="btn danger-outline" aria-label={`Withdraw the invitation of ${a.name}`} onClick={() => void inviteAction(a, 'DELETE')}>
+                              Withdraw
+                            </button>
+                          )}
+                        </>
+                      )}
                       <button type="button" class="btn" aria-label={`Reset password of ${a.name}`} onClick={() => setPending({ kind: 'reset', agent: a })}>
                         Reset password
                       </button>
@@ -198,28 +231,27 @@ function ResetDialog({ s, agent, onClose }: { s: ConsoleState; agent: TeamMember
   );
 }
 
-/** Add an agent: email, name, role and a first password to hand over. */
-function AddAgent({ s, onAdded }: { s: ConsoleState; onAdded: (a: TeamMemberDto) => void }) {
+/**
+ * Add an agent: email, name and role, then either a first password to hand over, or an
+ * invitation by email (a 72 h single-use link where they choose their own).
+ */
+function AddAgent({ s, onAdded, invite }: { s: ConsoleState; onAdded: (a: TeamMemberDto) => void; invite?: boolean }) {
   const [busy, setBusy] = useState(false);
   return (
     <form
       class="team-add"
-      aria-label="Add an agent"
+      aria-label={invite ? 'Invite by email' : 'Add an agent'}
       onSubmit={async (e) => {
         e.preventDefault();
         const form = e.currentTarget;
         const data = new FormData(form);
         setBusy(true);
         try {
-          const added = await api<TeamMemberDto>('POST', '/agents', {
-            email: data.get('email'),
-            name: data.get('name'),
-            role: data.get('role') as AgentRole,
-            password: data.get('password'),
-          });
+          const person = { email: data.get('email'), name: data.get('name'), role: data.get('role') as AgentRole };
+          const added = await api<TeamMemberDto>('POST', invite ? '/invites' : '/agents', invite ? person : { ...person, password: data.get('password') });
           onAdded(added);
           form.reset();
-          s.notify(`${added.name} is added.`, 'info');
+          s.notify(invite ? `Invitation sent to ${added.email}.` : `${added.name} is added.`, 'info');
         } catch (err) {
           s.notify((err as Error).message);
         } finally {
@@ -242,13 +274,21 @@ function AddAgent({ s, onAdded }: { s: ConsoleState; onAdded: (a: TeamMemberDto)
           <option value="admin">Admin</option>
         </select>
       </label>
-      <label class="field">
-        <span>First password</span>
-        <input name="password" type="password" required autoComplete="new-password" minLength={MIN_PASSWORD_LENGTH} maxLength={MAX_PASSWORD_LENGTH} />
-      </label>
+      {!invite && (
+        <label class="field">
+          <span>First password</span>
+          <input name="password" type="password" required autoComplete="new-password" minLength={MIN_PASSWORD_LENGTH} maxLength={MAX_PASSWORD_LENGTH} />
+        </label>
+      )}
       <button type="submit" class="btn primary" disabled={busy}>
-        Add agent
+        {invite ? 'Send invitation' : 'Add agent'}
       </button>
     </form>
   );
+}
+
+/** A pending agent's status: invited until when, or why the link no longer works. */
+function inviteStatus(invite: NonNullable<TeamMemberDto['invite']>): string {
+  if (invite.revoked) return 'Invitation withdrawn';
+  return Date.parse(invite.expiresAt) <= Date.now() ? 'Invitation expired' : 'Invited';
 }

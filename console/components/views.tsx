@@ -6,6 +6,7 @@ import type { MeDto } from '../../protocol/agents.js';
 import type { ConsoleState } from '../state.js';
 import { ContactPage } from './contact-page.js';
 import { Contacts } from './contacts.js';
+import { MessengerSettingsView } from './messenger-settings.js';
 import { Profile } from './profile.js';
 import { HeldView } from './protection/held.js';
 import { ProtectionRules } from './protection/rules.js';
@@ -40,6 +41,7 @@ export const VIEWS: ViewDef[] = [
   { view: 'replies', label: 'Saved replies', single: true, render: (p) => <SavedReplies s={p.s} /> },
   { view: 'held', label: 'Held', who: 'blockers', single: true, render: (p) => <HeldView s={p.s} /> },
   { view: 'protection', label: 'Protection', who: 'admins', single: true, render: (p) => <ProtectionRules s={p.s} /> },
+  { view: 'messenger', label: 'Messenger', who: 'admins', single: true, render: (p) => <MessengerSettingsView s={p.s} /> },
   { view: 'team', label: 'Team', who: 'admins', single: true, render: (p) => <Team s={p.s} /> },
   { view: 'profile', single: true, render: (p) => <Profile s={p.s} /> },
 ];

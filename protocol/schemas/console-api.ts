@@ -38,5 +38,12 @@ export const SavedReplyPatch = v.pipe(
 );
 export const SavedReplyParams = v.object({ id: ObjectId });
 export const AvatarParams = v.object({ key: v.pipe(v.string(), v.regex(/^[0-9a-f]{24}$/, 'is not a picture key')) });
+/** An invitation by email (admins): the invitee sets their own password. */
+export const NewInvite = v.object({ email: Email, name: v.optional(shortText(255), ''), role: v.picklist(['admin', 'agent']) });
+/** `i1.` and 43 base64url characters; anything longer is refused before it is hashed. */
+const inviteToken = v.pipe(v.string(), v.maxLength(64));
+export const InviteCheck = v.object({ token: inviteToken });
+export const InviteAccept = v.object({ token: inviteToken, name: displayName, password });
+
 export const PasswordReset = v.optional(v.object({ password: v.optional(v.nullable(password)) }), {});
 export const PasswordChange = v.object({ currentPassword: password, newPassword: password });

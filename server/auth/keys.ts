@@ -13,6 +13,8 @@ export interface InternalKeys {
   visitorToken: Buffer;
   /** Unsubscribe links in follow-up emails. */
   unsubscribe: Buffer;
+  /** Hashes of agents' email invitation tokens (only the hash is stored). */
+  invite: Buffer;
 }
 
 const SALT = 'parley/hkdf/v1';
@@ -21,5 +23,5 @@ export const deriveKey = (secret: string, purpose: string): Buffer =>
   Buffer.from(hkdfSync('sha256', secret, SALT, `parley:${purpose}`, 32));
 
 export function deriveKeys(secret: string): InternalKeys {
-  return { session: deriveKey(secret, 'console-session'), visitorToken: deriveKey(secret, 'visitor-token'), unsubscribe: deriveKey(secret, 'email-unsubscribe') };
+  return { session: deriveKey(secret, 'console-session'), visitorToken: deriveKey(secret, 'visitor-token'), unsubscribe: deriveKey(secret, 'email-unsubscribe'), invite: deriveKey(secret, 'agent-invite') };
 }

@@ -45,7 +45,7 @@ export async function activeAdmin(store: Store, id: string): Promise<AgentRecord
 /** How old the messenger's view of agents' pictures may be (other processes' changes show within this). */
 const AVATAR_CACHE_MS = 10_000;
 
-function checkPassword(password: string) {
+export function checkPassword(password: string) {
   if (password.length < MIN_PASSWORD_LENGTH) {
     throw new ParleyError('invalid_payload', `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`);
   }

@@ -10,6 +10,7 @@ import { Protection } from './protection.js';
 import { Webhooks } from './webhooks.js';
 import { Followups, type FollowupPolicy } from './followups.js';
 import { Receipts } from './receipts.js';
+import { Invites } from './invites.js';
 import { MessengerSettingsService } from './messenger-settings.js';
 import type { Store } from '../store/store.js';
 
@@ -39,9 +40,11 @@ export class Core {
   readonly receipts: Receipts;
   /** Office hours, reply time and the team the widget's header shows (admins set them). */
   readonly messengerSettings: MessengerSettingsService;
+  /** Email invitations of new agents (pending accounts, single-use links). */
+  readonly invites: Invites;
   private readonly listeners = new Set<Publish>();
 
-  constructor(store: Store, opts: { agentPolicy?: AgentPolicy; blockPolicy?: BlockPolicy; followupPolicy?: FollowupPolicy } = {}) {
+  constructor(store: Store, opts: { agentPolicy?: AgentPolicy; blockPolicy?: BlockPolicy; followupPolicy?: FollowupPolicy; inviteKey?: Buffer } = {}) {
     const publish: Publish = (event) => this.emit(event);
     // Entries fire `audit_log.created` when a webhook wants it (webhooks audit their own changes).
     this.audit = new AuditLog(store, { wants: (topics) => this.webhooks.wants(topics) }, publish);
@@ -56,6 +59,7 @@ export class Core {
     this.followups = new Followups(store, opts.followupPolicy);
     this.receipts = new Receipts(store, publish, this.followups);
     this.messengerSettings = new MessengerSettingsService(store);
+    this.invites = new Invites(store, this.agents, this.audit, opts.inviteKey);
   }
 
   /** Listen to committed changes (in this process); returns an unsubscribe function. */

@@ -3,13 +3,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TLSSocket } from 'node:tls';
 import { MAX_AVATAR_BYTES, SESSION_COOKIE, type MeDto, type PasswordResetResult, type TeamMemberDto } from '../../protocol/agents.js';
 import {
-  AgentParams, AgentPatch, AvatarParams, AvatarUpload, NewAgent, NewSavedReply, PasswordChange, PasswordReset, ProfilePatch, SavedReplyParams, SavedReplyPatch, SignIn,
+  AgentParams, AgentPatch, AvatarParams, AvatarUpload, InviteAccept, InviteCheck, NewAgent, NewInvite, NewSavedReply, PasswordChange, PasswordReset, ProfilePatch, SavedReplyParams, SavedReplyPatch, SignIn,
 } from '../../protocol/schemas/console-api.js';
 import { agentSession, signOut } from '../auth/agent-session.js';
 import { isHttps, sameOrigin, sessionCookieOptions, signSession } from '../auth/session.js';
 import type { Config } from '../config.js';
 import type { AgentActor, SignInResult } from '../core/agents.js';
 import type { Core } from '../core/core.js';
+import type { IssuedInvite } from '../core/invites.js';
+import type { InviteRecord } from '../store/repositories/invites.js';
 import { ParleyError } from '../core/errors.js';
 import type { LimitName, RateLimiter } from '../guard/rate-limits.js';
 import { agentDto, savedReplyDto } from '../presenters/agents.js';
@@ -25,6 +27,8 @@ export interface ConsoleDeps {
   limiter: RateLimiter;
   /** Ends an agent's open console sockets on every process. */
   closeSockets(agentId: string): Promise<void>;
+  /** Emails an invitation's link (the token is in it and nowhere else). */
+  sendInvite(issued: IssuedInvite, inviter: AgentRecord): Promise<void>;
 }
 
 /**
@@ -32,7 +36,7 @@ export interface ConsoleDeps {
  * password, (admins) agent accounts: add, deactivate, reactivate, reset password, and
  * automatic protection (console-protection.ts).
  */
-export async function consoleApi(app: FastifyInstance, { core, config, limiter, closeSockets }: ConsoleDeps): Promise<void> {
+export async function consoleApi(app: FastifyInstance, { core, config, limiter, closeSockets, sendInvite }: ConsoleDeps): Promise<void> {
   await app.register(fastifyCookie);
   const agents = new WeakMap<FastifyRequest, AgentRecord>();
   /** The signed-in agent of a route with `auth: 'agent'` (checked before anything else). */
@@ -58,7 +62,28 @@ export async function consoleApi(app: FastifyInstance, { core, config, limiter, 
   };
   const actor = (req: FastifyRequest): AgentActor => ({ agent: signedIn(req), request: requestInfo(req) });
   const me = (agent: AgentRecord): MeDto => ({ agent: agentDto(agent), canBlock: core.agents.canBlock(agent) });
-  const teamMember = (a: AgentRecord): TeamMemberDto => ({ ...agentDto(a), deactivatedAt: a.deactivatedAt });
+  const teamMember = (a: AgentRecord, invite?: InviteRecord | null): TeamMemberDto => ({
+    ...agentDto(a), deactivatedAt: a.deactivatedAt,
+    invite: invite && !invite.usedAt ? { sentAt: invite.sentAt, expiresAt: invite.expiresAt, revoked: !!invite.revokedAt } : null,
+  });
+  /** Sends a fresh invitation; a mail transport failure is said (the account and link exist: Resend retries). */
+  const mailInvite = async (issued: IssuedInvite, by: AgentRecord) => {
+    try {
+      await sendInvite(issued, by);
+    } catch {
+      throw new ParleyError('unavailable', `The invitation email to ${issued.agent.email} could not be sent; try Resend.`);
+    }
+    return teamMember(issued.agent, issued.invite);
+  };
+  /** Invitation links are guessed against like passwords: one sign-in point per address, given back when the link works. */
+  const inviteAttempt = async (req: FastifyRequest, reply: FastifyReply, work: () => Promise<unknown>) => {
+    const points: [LimitName, string][] = [['signInFailuresPerIp', clientAddress(req)]];
+    const verdict = await limiter.consume(points);
+    if (!verdict.ok) return tooManyAttempts(reply, verdict.retryAfterMs);
+    const result = await work();
+    await limiter.refund(points);
+    return result;
+  };
   // One point per address and per account is spent BEFORE the (slow) password check, so
   // parallel guesses cannot all reach it; a correct password gets both back.
   const attempt = (req: FastifyRequest, email: string): [LimitName, string][] =>
@@ -203,7 +228,10 @@ export async function consoleApi(app: FastifyInstance, { core, config, limiter, 
     }),
     route({
       method: 'GET', url: '/console/api/agents', summary: 'The team', auth: 'agent', responses: { 200: 'Agent accounts' },
-      handler: async () => ({ data: (await core.agents.list()).map(teamMember) }),
+      handler: async () => {
+        const [agents, pending] = await Promise.all([core.agents.list(), core.invites.pending()]);
+        return { data: agents.map((a) => teamMember(a, pending.get(a.id))) };
+      },
     }),
     route({
       method: 'POST', url: '/console/api/agents', summary: 'Add an agent (admins)', auth: 'agent', body: NewAgent, responses: { 201: 'The agent' },
@@ -240,6 +268,47 @@ export async function consoleApi(app: FastifyInstance, { core, config, limiter, 
         const body: PasswordResetResult = { agent: teamMember(agent), password: generated };
         return body;
       },
+    }),
+    route({
+      method: 'POST', url: '/console/api/invites', summary: 'Invite an agent by email (admins): a pending account and a 72 h single-use link', auth: 'agent',
+      body: NewInvite, responses: { 201: 'The pending agent' }, errors: ['conflict', 'unavailable'],
+      handler: async (req, reply) => {
+        const by = actor(req);
+        if (by.agent.role !== 'admin') throw new ParleyError('forbidden', 'Only admins can invite agents.');
+        const issued = await core.invites.invite(by, req.body);
+        reply.code(201);
+        return mailInvite(issued, by.agent);
+      },
+    }),
+    route({
+      method: 'POST', url: '/console/api/agents/:id/invite', summary: 'Send a pending agent a new invitation link (the old one stops working; admins)', auth: 'agent',
+      params: AgentParams, responses: { 200: 'The pending agent' }, errors: ['conflict', 'unavailable'],
+      handler: async (req) => mailInvite(await core.invites.resend(actor(req), req.params.id), signedIn(req)),
+    }),
+    route({
+      method: 'DELETE', url: '/console/api/agents/:id/invite', summary: "Withdraw a pending agent's invitation link (admins)", auth: 'agent',
+      params: AgentParams, responses: { 200: 'The pending agent' }, errors: ['conflict'],
+      handler: async (req) => {
+        const invite = await core.invites.revoke(actor(req), req.params.id);
+        return teamMember((await core.agents.get(req.params.id))!, invite);
+      },
+    }),
+    route({
+      method: 'POST', url: '/console/api/invite/check', summary: 'Who an invitation link is for (its page)', auth: 'none', body: InviteCheck,
+      responses: { 200: '{email, name, expiresAt}' }, errors: ['invite_invalid', 'invite_used', 'invite_expired', 'invite_revoked', 'rate_limited'],
+      handler: (req, reply) => inviteAttempt(req, reply, async () => {
+        const { agent, invite } = await core.invites.lookup(req.body.token);
+        return { email: agent.email, name: agent.name, expiresAt: invite.expiresAt };
+      }),
+    }),
+    route({
+      method: 'POST', url: '/console/api/invite/accept', summary: 'Accept an invitation: set name and password, signed in', auth: 'none', body: InviteAccept,
+      responses: { 200: 'Me, with a session cookie' }, errors: ['invite_invalid', 'invite_used', 'invite_expired', 'invite_revoked', 'rate_limited'],
+      handler: (req, reply) => inviteAttempt(req, reply, async () => {
+        const agent = await core.invites.accept(req.body.token, req.body);
+        setSession(req, reply, agent);
+        return me(agent);
+      }),
     }),
     ...consoleProtectionRoutes(core, signedIn),
   ]);

@@ -12,6 +12,7 @@ import { TimelineRepository } from './repositories/timeline.js';
 import { FollowupsRepository } from './repositories/followups.js';
 import { ReceiptsRepository } from './repositories/receipts.js';
 import { SettingsRepository } from './repositories/settings.js';
+import { InvitesRepository } from './repositories/invites.js';
 import { ProtectionRepository } from './repositories/protection.js';
 import { WebhooksRepository } from './repositories/webhooks.js';
 import type { Database } from './schema.js';
@@ -36,6 +37,7 @@ function repositories(c: Conn, appender: Appender): Repositories {
     followups: new FollowupsRepository(c),
     receipts: new ReceiptsRepository(c),
     settings: new SettingsRepository(c),
+    invites: new InvitesRepository(c),
   };
 }
 
@@ -68,6 +70,7 @@ export class KyselyStore implements Store {
   readonly followups: FollowupsRepository;
   readonly receipts: ReceiptsRepository;
   readonly settings: SettingsRepository;
+  readonly invites: InvitesRepository;
   private closed = false;
 
   constructor(private readonly parts: KyselyStoreParts) {
@@ -88,6 +91,7 @@ export class KyselyStore implements Store {
     this.followups = r.followups;
     this.receipts = r.receipts;
     this.settings = r.settings;
+    this.invites = r.invites;
   }
 
   migrate(): Promise<void> {

@@ -278,6 +278,19 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         .execute();
     },
   };
+  // 15: email invitations of new agents: one open invite per agent, only the token's hash kept.
+  all[name(15, 'agent_invites')] = {
+    async up(db: Kysely<any>) {
+      await db.schema.createTable('agent_invites')
+        .addColumn('agent_id', 'text', (c) => c.primaryKey().references('agents.id').onDelete('cascade'))
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('expires_at', dialect.timeType, (c) => c.notNull())
+        .addColumn('sent_at', dialect.timeType, (c) => c.notNull())
+        .addColumn('used_at', dialect.timeType)
+        .addColumn('revoked_at', dialect.timeType)
+        .execute();
+    },
+  };
   return all;
 }
 

@@ -330,6 +330,16 @@ export interface SettingsTable {
   updated_at: Time;
 }
 
+/** Migration 15: an agent's email invitation (the token's HMAC only), open until used, revoked or expired. */
+export interface AgentInvitesTable {
+  agent_id: string;
+  token_hash: string;
+  expires_at: Time;
+  sent_at: Time;
+  used_at: Time | null;
+  revoked_at: Time | null;
+}
+
 export interface Database {
   contacts: ContactsTable;
   companies: CompaniesTable;
@@ -358,4 +368,5 @@ export interface Database {
   email_followups: EmailFollowupsTable;
   visitor_reads: VisitorReadsTable;
   settings: SettingsTable;
+  agent_invites: AgentInvitesTable;
 }

@@ -12,6 +12,7 @@ import type { TimelineRepository } from './repositories/timeline.js';
 import type { FollowupsRepository } from './repositories/followups.js';
 import type { ReceiptsRepository } from './repositories/receipts.js';
 import type { SettingsRepository } from './repositories/settings.js';
+import type { InvitesRepository } from './repositories/invites.js';
 import type { ProtectionRepository } from './repositories/protection.js';
 import type { WebhooksRepository } from './repositories/webhooks.js';
 
@@ -659,6 +660,8 @@ export interface Repositories {
   readonly receipts: ReceiptsRepository;
   /** Workspace settings as JSON documents (the messenger's office hours and reply time). */
   readonly settings: SettingsRepository;
+  /** Email invitations of new agents (token hashes, expiry, used or revoked). */
+  readonly invites: InvitesRepository;
 }
 
 /**

@@ -41,6 +41,9 @@ describe('messenger settings', () => {
     expect((await put(agent, settings)).status).toBe(403);
     expect((await put(admin, { ...settings, timezone: 'Mars/Olympus' })).status).toBe(400);
     expect((await put(admin, { ...settings, hours: [{ day: 1, open: '9am', close: '17:00' }] })).status).toBe(400);
+    const backwards = await put(admin, { ...settings, hours: [{ day: 1, open: '09:00', close: '17:00' }, { day: 2, open: '18:00', close: '09:00' }] });
+    expect(backwards.status).toBe(400);
+    expect((await backwards.json()).message).toBe('Invalid request: hours.1.close: must be after the opening time.');
     const ok = await put(admin, settings);
     expect(ok.status).toBe(200);
     expect(await (await fetch(`${server.url}/console/api/messenger-settings`, { headers: { cookie: agent } })).json()).toEqual(settings);

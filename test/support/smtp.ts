@@ -16,7 +16,8 @@ export function parseEmail(raw: string, to: string[] = []): ReceivedEmail {
   const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
   const header = (name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(unfolded)?.[1];
   const part = /Content-Type: text\/plain[^]*?\r?\n\r?\n([^]*?)(?:\r?\n--|$)/i.exec(raw);
-  const encoding = part ? /Content-Transfer-Encoding: ([\w-]+)/i.exec(raw.slice(raw.indexOf(part[0]), raw.indexOf(part[0]) + 300))?.[1]?.toLowerCase() : undefined;
+  // A multipart's text part names its own encoding; a single-part email has it among the headers (maybe before Content-Type).
+  const encoding = (part ? /Content-Transfer-Encoding: ([\w-]+)/i.exec(raw.slice(raw.indexOf(part[0]), raw.indexOf(part[0]) + 300))?.[1] ?? header('Content-Transfer-Encoding') : undefined)?.toLowerCase();
   let text = part?.[1] ?? '';
   if (encoding === 'quoted-printable') {
     text = Buffer.from(text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');

@@ -12,6 +12,7 @@ import { runProtectionContract } from './protection.js';
 import { runWebhooksContract } from './webhooks.js';
 import { runFollowupsContract } from './followups.js';
 import { runReceiptsContract } from './receipts.js';
+import { runInvitesContract } from './invites.js';
 
 export type { Backend };
 
@@ -30,4 +31,5 @@ export function runStoreContracts(backend: Backend) {
   runConsoleReadsContract(backend);
   runFollowupsContract(backend);
   runReceiptsContract(backend);
+  runInvitesContract(backend);
 }
