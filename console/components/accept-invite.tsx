@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { MAX_AGENT_NAME_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, type MeDto } from '../../protocol/agents.js';
 import { api } from '../api.js';
+import { AuthCard } from './auth-card.js';
 
 /**
  * `/console/invite#<token>`: the invitee chooses their name and password; the server spends
@@ -11,41 +12,29 @@ export function AcceptInvite({ onSignedIn }: { onSignedIn: (me: MeDto) => void }
   const token = location.hash.slice(1);
   const [who, setWho] = useState<{ email: string; name: string } | null>(null);
   const [dead, setDead] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     api<{ email: string; name: string }>('POST', '/invite/check', { token }).then(setWho, (e: Error) => setDead(e.message));
   }, []);
 
   return (
-    <main class="signin">
-      <form
-        class="signin-card"
-        aria-labelledby="invite-title"
-        aria-busy={!who && !dead}
-        onSubmit={async (e) => {
-          e.preventDefault();
-          const form = new FormData(e.currentTarget);
-          setBusy(true);
-          setError(null);
-          try {
-            const me = await api<MeDto>('POST', '/invite/accept', { token, name: form.get('name'), password: form.get('password') });
-            // The console's own address: a reload must not show a spent link.
-            history.replaceState(null, '', '/console');
-            onSignedIn(me);
-          } catch (err) {
-            setError((err as Error).message);
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
-        <div class="logo" aria-hidden="true">
-          P
-        </div>
-        <h1 id="invite-title">Join the team on Parley</h1>
-        {dead ? (
+    <AuthCard
+      title="Join the team on Parley"
+      busy={!who && !dead}
+      submit={async (form) => {
+        try {
+          const me = await api<MeDto>('POST', '/invite/accept', { token, name: form.get('name'), password: form.get('password') });
+          // The console's own address: a reload must not show a spent link.
+          history.replaceState(null, '', '/console');
+          onSignedIn(me);
+          return null;
+        } catch (err) {
+          return (err as Error).message;
+        }
+      }}
+    >
+      {({ busy, error }) =>
+        dead ? (
           <>
             <p class="err" role="alert">
               {dead}
@@ -75,8 +64,8 @@ export function AcceptInvite({ onSignedIn }: { onSignedIn: (me: MeDto) => void }
               </button>
             </>
           )
-        )}
-      </form>
-    </main>
+        )
+      }
+    </AuthCard>
   );
 }

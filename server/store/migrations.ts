@@ -21,8 +21,8 @@ const LEGACY_NAMES = [
 /** Statements of one legacy script (better-sqlite3 prepares one statement at a time). */
 const statements = (script: string) => script.split(/;\s*(?:\n|$)/).map((s) => s.trim()).filter(Boolean);
 
-/** Every migration, in order; each runs in its own transaction with its bookkeeping row. */
-function migrations(dialect: Dialect): Record<string, Migration> {
+/** Every migration, in order; each runs in its own transaction with its bookkeeping row (exported for tests that re-run one). */
+export function migrations(dialect: Dialect): Record<string, Migration> {
   const legacy = dialect.kind === 'sqlite' ? SQLITE_V1_TO_V5 : POSTGRES_V1_TO_V5;
   const all: Record<string, Migration> = {};
   legacy.forEach((script, i) => {

@@ -1,12 +1,16 @@
 // The messenger settings screen in real Chromium (admins only): office hours per weekday, time
 // zone and reply time; the server's validation errors appear next to their fields; a save
 // shows a toast and reaches a visitor's session. axe at 1440 and 390 px.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axe, haveChromium, launchChromium } from '../support/browser.js';
 import { createAgent, PASSWORD, signIn } from '../support/agent.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { connectVisitor } from '../support/visitor.js';
+
+const artifacts = join(import.meta.dirname, '../../test-artifacts/console/messenger');
 
 describe.skipIf(!haveChromium('the messenger settings screen test'))('console messenger settings', () => {
   let server: TestServer;
@@ -19,6 +23,7 @@ describe.skipIf(!haveChromium('the messenger settings screen test'))('console me
   }
 
   beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
     server = await startServer();
     await createAgent(server, 'ada@example.com', 'admin', 'Ada Lovelace');
     await createAgent(server, 'bob@example.com', 'agent', 'Bob Kahn');
@@ -69,6 +74,7 @@ describe.skipIf(!haveChromium('the messenger settings screen test'))('console me
     for (const width of [1440, 390]) {
       await page.setViewportSize({ width, height: 860 });
       await axe(page, `messenger settings with errors at ${width}`);
+      await page.screenshot({ path: join(artifacts, `errors-${width}.png`) });
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
     }
     await page.setViewportSize({ width: 1440, height: 900 });

@@ -113,7 +113,6 @@ if (unreachable) {
       const applied = await names();
       expect(applied).toEqual(migrationNames(postgresDialect));
       expect(applied[0]).toMatch(/^0001_/);
-      expect(applied.at(-1)).toMatch(/^0013_/);
       await b.migrate();
       expect(await names()).toEqual(applied);
     });
