@@ -16,19 +16,15 @@ export function messageDto(m: MessageRecord): MessageDto {
 }
 
 /**
- * A message as a visitor sees it: agents by display name and picture (`avatars`: agent id →
- * picture path), never their internal id.
+ * A message as a visitor sees it: agents by display name and picture (`avatarKeys`: agent id →
+ * picture key), never their internal id. Only an agent's message looks its picture up.
  */
-export function visitorMessageDto(m: MessageRecord, avatars?: ReadonlyMap<string, string>): MessageDto {
+export function visitorMessageDto(m: MessageRecord, avatarKeys?: ReadonlyMap<string, string>): MessageDto {
   const dto = messageDto(m);
   if (m.authorType !== 'admin') return dto;
-  const avatarUrl = avatars?.get(m.authorId);
+  const avatarUrl = avatarPath({ avatarKey: avatarKeys?.get(m.authorId) ?? null });
   return { ...dto, author: { type: 'admin', name: m.authorName, ...(avatarUrl ? { avatarUrl } : {}) } };
 }
-
-/** Agent id → picture path, from agent id → picture key. */
-export const avatarPaths = (keys: ReadonlyMap<string, string>): ReadonlyMap<string, string> =>
-  new Map([...keys].map(([id, key]) => [id, avatarPath({ avatarKey: key })!]));
 
 export function sessionContact(c: ContactRecord): SessionContact {
   return { id: c.id, type: c.type, blocked: c.blocked, name: c.name, email: c.email };

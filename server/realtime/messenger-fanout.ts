@@ -1,7 +1,7 @@
 import type { Core } from '../core/core.js';
 import { heldAsMessage } from '../core/messages.js';
 import { hasAudience } from './audience.js';
-import { avatarPaths, contactRoom, visitorMessageDto } from './dto.js';
+import { contactRoom, visitorMessageDto } from './dto.js';
 import type { MessageRecord } from '../store/store.js';
 import type { MessengerNamespace } from './messenger.js';
 
@@ -14,7 +14,7 @@ export function fanOutToMessenger(core: Core, nsp: MessengerNamespace, clustered
   const otherTabs = (contactId: string, origin: string | undefined, message: MessageRecord) => {
     const room = contactRoom(contactId);
     if (!hasAudience(nsp, clustered, room, origin)) return;
-    (origin ? nsp.to(room).except(origin) : nsp.to(room)).emit('message:new', visitorMessageDto(message, avatarPaths(core.agents.avatarKeys())));
+    (origin ? nsp.to(room).except(origin) : nsp.to(room)).emit('message:new', visitorMessageDto(message, core.agents.avatarKeys()));
   };
   return core.subscribe((event) => {
     switch (event.type) {

@@ -12,7 +12,7 @@ import type { Core } from '../core/core.js';
 import { ParleyError } from '../core/errors.js';
 import { AGENTS_NAMESPACE } from './namespaces.js';
 import type { ContactRecord } from '../store/store.js';
-import { avatarPaths, contactRoom, visitorMessageDto } from './dto.js';
+import { contactRoom, visitorMessageDto } from './dto.js';
 import { avatarPath } from '../presenters/agents.js';
 import { identifyVisitor, sessionPayload } from './messenger-identity.js';
 import { acked, parsePayload, refuse } from './socket-validation.js';
@@ -178,8 +178,8 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
           : core.messages.history(contactId, since, HISTORY_PAGE_SIZE, MAX_HISTORY_PAGE_BYTES),
         since || before ? undefined : core.receipts.agentsReadUpTo(contactId),
       ]);
-      const avatars = avatarPaths(core.agents.avatarKeys());
-      return { messages: messages.map((m) => visitorMessageDto(m, avatars)), hasMore, ...(seenId !== undefined ? { seenId } : {}) };
+      const avatarKeys = core.agents.avatarKeys();
+      return { messages: messages.map((m) => visitorMessageDto(m, avatarKeys)), hasMore, ...(seenId !== undefined ? { seenId } : {}) };
     }));
 
     // Only the contact's own conversations; counted with history (both are reads of the past).
