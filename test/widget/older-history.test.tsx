@@ -18,9 +18,12 @@ describe('older history', () => {
     expect(status.textContent).toBe('');
     const thread = w.$('.t')!;
     thread.scrollTop = 0;
-    thread.dispatchEvent(new Event('scroll'));
+    // The chunk listens from its effect, which runs after it first painted: scroll until it hears.
+    await vi.waitFor(() => {
+      thread.dispatchEvent(new Event('scroll'));
+      expect(w.server.of('history:fetch').slice(1).map((s) => s.payload)).toEqual([{ before: latest[0].id }]);
+    });
     const asks = w.server.of('history:fetch');
-    expect(asks.slice(1).map((s) => s.payload)).toEqual([{ before: latest[0].id }]);
     await tick();
     expect(status.textContent).toBe('Loading earlier messages…');
     // A second scroll while a page is on its way asks nothing more.
