@@ -45,15 +45,7 @@ export class AuditLog {
    */
   async record(entry: AuditEntry, inTx?: { repos: Pick<Repositories, 'audit' | 'agents' | 'webhooks'>; wanted: boolean }): Promise<AuditLogRecord> {
     const repos = inTx?.repos;
-    const input: AuditLogInput = {
-      action: entry.action,
-      domain: entry.domain,
-      description: entry.description,
-      actor: await this.actor(entry.actor, repos),
-      resource: entry.resource,
-      request: entry.actor.request ?? { ipAddress: null, userAgent: null },
-      metadata: entry.metadata ?? {},
-    };
+    const input = AuditLog.input(entry, await this.actor(entry.actor, repos));
     // The `audit_log.created` webhook event is written with the entry, in its transaction.
     const wanted = inTx ? inTx.wanted : await this.wanted();
     const write = async (r: Pick<Repositories, 'audit' | 'webhooks'>) => {
@@ -68,11 +60,25 @@ export class AuditLog {
     return added;
   }
 
+  /** The entry as stored, its actor looked up already (`actor`). */
+  static input(entry: AuditEntry, actor: AuditLogInput['actor']): AuditLogInput {
+    return {
+      action: entry.action,
+      domain: entry.domain,
+      description: entry.description,
+      actor,
+      resource: entry.resource,
+      request: entry.actor.request ?? { ipAddress: null, userAgent: null },
+      metadata: entry.metadata ?? {},
+    };
+  }
+
   list(query: AuditLogQuery) {
     return this.store.audit.list(query);
   }
 
-  private async actor(a: AuditActor, repos: Pick<Repositories, 'agents'> = this.store): Promise<AuditLogInput['actor']> {
+  /** Who the entry names: an agent's email and name as they are now. */
+  async actor(a: AuditActor, repos: Pick<Repositories, 'agents'> = this.store): Promise<AuditLogInput['actor']> {
     if (a.actorType === 'admin' && a.actorId) {
       const agent = await repos.agents.get(a.actorId);
       return { type: 'admin', id: a.actorId, email: agent?.email ?? null, name: agent?.name ?? null };

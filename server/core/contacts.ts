@@ -1,8 +1,9 @@
-import type { AuditLog, RequestInfo } from './audit.js';
+import { AuditLog, type AuditEntry, type RequestInfo } from './audit.js';
 import { ParleyError } from './errors.js';
 import type { BlockDetails, BlockScope, CarriedFrom, CoreEvent, Publish } from './events.js';
 import { compileSearch, encodeSearchCursor, SEARCH_COUNT_CAP, type SearchRequest } from './contact-search.js';
 import type { Subscriptions } from './webhooks.js';
+import type { BlockPlan } from '../store/block-sql.js';
 import type {
   BlockEventRecord, BlockRuleInput, BlockRuleRecord, CompanyInput, CompanyRecord, ContactPatch, ContactQuery, ContactRecord, ContactSeen, Repositories,
   SetBlockedInput, SetBlockedResult, Store,
@@ -36,6 +37,50 @@ export interface BlockOptions {
 }
 
 const earlier = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a < b ? a : b);
+
+/** What a block change adds, decided inside its transaction (see `BlockPlan`). */
+interface ChangePlan {
+  rules?: BlockPlan['rules'];
+  lift?: BlockPlan['lift'];
+  details?(result: SetBlockedResult, rules: BlockRuleRecord[]): BlockDetails;
+}
+
+/** The IP and device rules of a wider block: device for as long as the block, IP for `ipMinutes` at most. */
+function widerRules(id: string, seen: ContactSeen, blockedUntil: string | null, ipMinutes: number): BlockRuleInput[] {
+  const rules: BlockRuleInput[] = [];
+  if (seen.ip) rules.push({ kind: 'ip', value: seen.ip, sourceContactId: id, expiresAt: earlier(new Date(Date.now() + ipMinutes * 60_000).toISOString(), blockedUntil) });
+  if (seen.deviceId) rules.push({ kind: 'device', value: seen.deviceId, sourceContactId: id, expiresAt: blockedUntil });
+  return rules;
+}
+
+/** The audit entry of a block change; null when a repeated call changed nothing at all. */
+function auditEntry(result: SetBlockedResult, blocked: boolean, actor: BlockActor, reason: string | null | undefined, details?: BlockDetails, lifted = 0): AuditEntry | null {
+  const { contact } = result;
+  if (!result.changed && !result.expiryChanged && !details?.rules.length && !lifted) return null;
+  const who = contact.name || contact.email || contact.id;
+  return {
+    action: blocked ? 'security.user_banned' : 'security.user_unbanned',
+    domain: 'security',
+    description: details?.matchedRule
+      ? `New lead ${contact.id} blocked automatically (${details.matchedRule.kind} blocked with contact ${details.matchedRule.sourceContactId})`
+      : details?.carriedFrom
+        ? `Contact ${who} blocked automatically: block of contact ${details.carriedFrom.contactId} carried over (${details.carriedFrom.via.replace('_', ' ')})`
+        : result.expiryChanged && !result.changed
+          ? `Contact ${who}: block now ends ${contact.blockedUntil ?? 'never'}`
+          : `Contact ${who} ${blocked ? 'blocked' : 'unblocked'}${result.changed ? '' : ' (already so; scope updated)'}`,
+    actor,
+    resource: { type: 'contact', id: contact.id, name: contact.name || contact.email },
+    metadata: {
+      reason: reason ?? null,
+      ...(details ? { scope: details.scope, blockedUntil: details.blockedUntil, rules: details.rules.map(({ kind, value, expiresAt }) => ({ kind, value, expiresAt })) } : {}),
+      ...(details?.matchedRule ? { matchedRule: { id: details.matchedRule.id, kind: details.matchedRule.kind, sourceContactId: details.matchedRule.sourceContactId } } : {}),
+      ...(details?.carriedFrom ? { carriedFrom: details.carriedFrom } : {}),
+      ...(lifted ? { rulesLifted: lifted } : {}),
+      // The same block with only a new end (the SDK's action list has no separate action for it).
+      ...(result.expiryChanged && !result.changed ? { expiryChanged: true } : {}),
+    },
+  };
+}
 
 export interface ContactFields {
   userId?: string;
@@ -193,114 +238,74 @@ export class Contacts {
     const ids = await this.store.contacts.claimExpiredBlocks(now.toISOString(), new Date(now.getTime() + 60_000).toISOString(), batch);
     const actor: BlockActor = { actorType: 'system', actorId: null };
     for (const id of ids) {
+      // Blocked again meanwhile: that block's rules stay.
       await this.changeBlock({ contactId: id, blocked: false, ...actor, reason: 'Automatic: the temporary block ended.', expiredBy: now.toISOString() }, actor,
-        // Blocked again meanwhile: that block's rules stay.
-        async (tx, result) => ({ lifted: result.changed ? await tx.contacts.removeBlockRules(id) : 0 }));
+        { lift: (result) => result.changed });
     }
     return ids.length;
   }
 
   /**
    * Idempotent: blocking a blocked contact succeeds again and records nothing new (a given
-   * `expiresAt` replaces the expiry; a wider scope adds its IP and device rules).
+   * `expiresAt` replaces the expiry; a wider scope adds its IP and device rules). Blocking a
+   * lead that was merged blocks the customer it became.
    */
-  async block(requested: string, actor: BlockActor, reason?: string | null, opts: BlockOptions = {}) {
-    // Blocking a lead that was merged blocks the customer it became.
-    const id = await this.current(requested);
+  async block(id: string, actor: BlockActor, reason?: string | null, opts: BlockOptions = {}) {
     const scope = opts.scope ?? this.policy.scope;
     if (opts.expiresAt && opts.expiresAt <= new Date().toISOString()) {
       throw new ParleyError('invalid_payload', 'expiresAt must be in the future.');
     }
+    const ipMinutes = opts.ipBlockMinutes ?? this.policy.ipBlockMinutes;
     const done = await this.changeBlock({
-      contactId: id, blocked: true, actorType: actor.actorType, actorId: actor.actorId ?? null, reason: reason ?? null, blockedUntil: opts.expiresAt,
-    }, actor, async (tx, result) => {
-      const rules = scope === 'device_and_ip' ? await this.addWiderRules(tx, id, result.contact.blockedUntil, opts.ipBlockMinutes ?? this.policy.ipBlockMinutes) : [];
-      return { details: { scope, blockedUntil: result.contact.blockedUntil, rules } };
+      contactId: id, followMerges: true, blocked: true, actorType: actor.actorType, actorId: actor.actorId ?? null, reason: reason ?? null, blockedUntil: opts.expiresAt,
+    }, actor, {
+      rules: scope === 'device_and_ip' ? (result, seen) => widerRules(result.contact.id, seen, result.contact.blockedUntil, ipMinutes) : undefined,
+      details: (result, rules) => ({ scope, blockedUntil: result.contact.blockedUntil, rules }),
     });
     if (!done) throw new ParleyError('contact_not_found', `No contact with id ${id}.`);
     return { ...done.result, details: done.details! };
   }
 
-  async unblock(requested: string, actor: BlockActor, reason?: string | null) {
-    const id = await this.current(requested);
-    const done = await this.changeBlock({ contactId: id, blocked: false, actorType: actor.actorType, actorId: actor.actorId ?? null, reason: reason ?? null }, actor,
+  async unblock(id: string, actor: BlockActor, reason?: string | null) {
+    const done = await this.changeBlock({ contactId: id, followMerges: true, blocked: false, actorType: actor.actorType, actorId: actor.actorId ?? null, reason: reason ?? null }, actor,
       // Unblocking lifts the IP and device rules this contact's block added (even an expired block's).
-      async (tx) => ({ lifted: await tx.contacts.removeBlockRules(id) }));
+      { lift: () => true });
     if (!done) throw new ParleyError('contact_not_found', `No contact with id ${id}.`);
     return done.result;
   }
 
   /**
-   * Sets the block state in one transaction with what goes with it (`extra`: wider rules, lifted
-   * rules) and, when a webhook subscribes, the outbox event; then announces it and audits.
+   * Sets the block state in one transaction (the store's block lock) with what goes with it:
+   * wider rules or lifted ones, the audit entry and, when a webhook subscribes, the outbox
+   * event; then announces it.
    */
-  private async changeBlock(
-    input: SetBlockedInput, actor: BlockActor,
-    extra: (tx: Repositories, result: SetBlockedResult) => Promise<{ details?: BlockDetails; lifted?: number }> = async () => ({}),
-  ): Promise<{ result: SetBlockedResult; details?: BlockDetails } | null> {
-    // Webhook wishes are read before the transaction: inside it, a lookup (a subscription cache
-    // expiring meanwhile) would wait on the SQLite connection the transaction holds, for ever.
-    const [record, audited] = await Promise.all([this.subscriptions.wants([input.blocked ? 'contact.blocked' : 'contact.unblocked']), this.audit.wanted()]);
-    const done = await this.store.transaction(async (tx) => {
-      const result = await tx.contacts.setBlocked(input);
-      if (!result) return null;
-      const { details, lifted = 0 } = await extra(tx, result);
-      let event: CoreEvent | null = null;
-      if (result.changed) {
-        // The block event this change wrote (no need to list the contact's whole history).
-        const last = result.event ?? null;
-        event = input.blocked ? { type: 'contact:blocked', contact: result.contact, event: last, details } : { type: 'contact:unblocked', contact: result.contact, event: last };
-        if (record) await tx.webhooks.recordEvent(event);
-      } else if (result.expiryChanged) {
-        // The same block with another end: the tabs and consoles are told (no new block, no webhook).
-        event = { type: 'contact:blocked', contact: result.contact, event: null, details };
-      }
-      // Audited in the same transaction: a change is never stored without its audit entry.
-      await this.announce({ repos: tx, wanted: audited }, result, input.blocked, actor, input.reason, details, lifted);
-      return { result, details, event };
+  private async changeBlock(input: SetBlockedInput & { followMerges?: boolean }, actor: BlockActor, plan: ChangePlan = {}): Promise<{ result: SetBlockedResult; details?: BlockDetails } | null> {
+    // Asked before the transaction: webhook wishes and the actor's name (an agent's) for the audit entry.
+    const [record, audited, auditActor] = await Promise.all([
+      this.subscriptions.wants([input.blocked ? 'contact.blocked' : 'contact.unblocked']), this.audit.wanted(), this.audit.actor(actor),
+    ]);
+    let details: BlockDetails | undefined;
+    let event: CoreEvent | null = null;
+    const done = await this.store.changeBlock(input, {
+      rules: plan.rules,
+      lift: plan.lift,
+      after: (result, rules, lifted) => {
+        details = plan.details?.(result, rules);
+        if (result.changed) {
+          const last = result.event ?? null;
+          event = input.blocked ? { type: 'contact:blocked', contact: result.contact, event: last, details } : { type: 'contact:unblocked', contact: result.contact, event: last };
+        } else if (result.expiryChanged) {
+          // The same block with another end: the tabs and consoles are told (no new block, no webhook).
+          event = { type: 'contact:blocked', contact: result.contact, event: null, details };
+        }
+        // Audited in the same transaction: a change is never stored without its audit entry.
+        const entry = auditEntry(result, input.blocked, actor, input.reason, details, lifted);
+        return { audit: entry && AuditLog.input(entry, auditActor), recordAudit: audited, events: event && result.changed && record ? [event] : [] };
+      },
     });
     if (!done) return null;
-    if (done.event) this.publish(done.event);
-    return done;
-  }
-
-  /** The IP and device rules of a wider block: device for as long as the block, IP for `ipMinutes` at most. */
-  private async addWiderRules(tx: Repositories, id: string, blockedUntil: string | null, ipMinutes: number): Promise<BlockRuleRecord[]> {
-    const seen = await tx.contacts.getSeen(id);
-    const rules: BlockRuleInput[] = [];
-    if (seen?.ip) rules.push({ kind: 'ip', value: seen.ip, sourceContactId: id, expiresAt: earlier(new Date(Date.now() + ipMinutes * 60_000).toISOString(), blockedUntil) });
-    if (seen?.deviceId) rules.push({ kind: 'device', value: seen.deviceId, sourceContactId: id, expiresAt: blockedUntil });
-    return rules.length ? tx.contacts.addBlockRules(rules) : [];
-  }
-
-  /** The audit entry of a block change. */
-  private async announce(tx: { repos: Repositories; wanted: boolean }, result: SetBlockedResult, blocked: boolean, actor: BlockActor, reason: string | null | undefined, details?: BlockDetails, lifted = 0) {
-    const { contact } = result;
-    // A repeated call that changed nothing at all is not worth an audit entry.
-    if (!result.changed && !result.expiryChanged && !details?.rules.length && !lifted) return;
-    const who = contact.name || contact.email || contact.id;
-    await this.audit.record({
-      action: blocked ? 'security.user_banned' : 'security.user_unbanned',
-      domain: 'security',
-      description: details?.matchedRule
-        ? `New lead ${contact.id} blocked automatically (${details.matchedRule.kind} blocked with contact ${details.matchedRule.sourceContactId})`
-        : details?.carriedFrom
-          ? `Contact ${who} blocked automatically: block of contact ${details.carriedFrom.contactId} carried over (${details.carriedFrom.via.replace('_', ' ')})`
-          : result.expiryChanged && !result.changed
-            ? `Contact ${who}: block now ends ${contact.blockedUntil ?? 'never'}`
-            : `Contact ${who} ${blocked ? 'blocked' : 'unblocked'}${result.changed ? '' : ' (already so; scope updated)'}`,
-      actor,
-      resource: { type: 'contact', id: contact.id, name: contact.name || contact.email },
-      metadata: {
-        reason: reason ?? null,
-        ...(details ? { scope: details.scope, blockedUntil: details.blockedUntil, rules: details.rules.map(({ kind, value, expiresAt }) => ({ kind, value, expiresAt })) } : {}),
-        ...(details?.matchedRule ? { matchedRule: { id: details.matchedRule.id, kind: details.matchedRule.kind, sourceContactId: details.matchedRule.sourceContactId } } : {}),
-        ...(details?.carriedFrom ? { carriedFrom: details.carriedFrom } : {}),
-        ...(lifted ? { rulesLifted: lifted } : {}),
-        // The same block with only a new end (the SDK's action list has no separate action for it).
-        ...(result.expiryChanged && !result.changed ? { expiryChanged: true } : {}),
-      },
-    }, tx);
+    if (event) this.publish(event);
+    return { result: done.result, details };
   }
 
   blockHistory(id: string) {
@@ -321,7 +326,7 @@ export class Contacts {
     const reason = `Automatic: new lead from a blocked ${rule.kind === 'ip' ? `IP address (${rule.value})` : 'device'}; wider block of contact ${rule.sourceContactId}.`;
     const actor: BlockActor = { actorType: 'system', actorId: null };
     const done = await this.changeBlock({ contactId: lead.id, blocked: true, ...actor, reason, blockedUntil: rule.expiresAt }, actor,
-      async (_tx, result) => ({ details: { scope: 'contact', blockedUntil: result.contact.blockedUntil, rules: [], matchedRule: rule } }));
+      { details: (result) => ({ scope: 'contact', blockedUntil: result.contact.blockedUntil, rules: [], matchedRule: rule }) });
     return done ? done.result.contact : lead;
   }
 
@@ -334,7 +339,7 @@ export class Contacts {
     const reason = `Automatic: the block of contact ${source.id} carried over (${via === 'merge' ? 'lead merged into this customer' : `same ${via.replace('_', ' ')}`}).`;
     const actor: BlockActor = { actorType: 'system', actorId: null };
     const done = await this.changeBlock({ contactId: target.id, blocked: true, ...actor, reason, blockedUntil: source.blockedUntil }, actor,
-      async (_tx, result) => ({ details: { scope: 'contact', blockedUntil: result.contact.blockedUntil, rules: [], carriedFrom: { contactId: source.id, via } } }));
+      { details: (result) => ({ scope: 'contact', blockedUntil: result.contact.blockedUntil, rules: [], carriedFrom: { contactId: source.id, via } }) });
     return done ? done.result.contact : target;
   }
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { blockSqlDialect, changeBlock, type BlockChange, type BlockPlan } from './block-sql.js';
 import { Conn, type Dialect } from './dialect.js';
 import { migrateToLatest, pendingMigrations } from './migrations.js';
 import { AgentsRepository } from './repositories/agents.js';
@@ -16,7 +17,8 @@ import { InvitesRepository } from './repositories/invites.js';
 import { ProtectionRepository } from './repositories/protection.js';
 import { WebhooksRepository } from './repositories/webhooks.js';
 import type { Database } from './schema.js';
-import type { Repositories, Store } from './store.js';
+import type { Repositories, SetBlockedInput, Store } from './store.js';
+import { kyselySteps, type StepRunner } from './step-runner.js';
 
 const appendInTransaction: Appender = {
   append: () => Promise.reject(new Error('appendMessage runs in its own transaction, not inside store.transaction()')),
@@ -46,6 +48,8 @@ export interface KyselyStoreParts {
   dialect: Dialect;
   /** The dialect's message append (the hot path). */
   appender: Appender;
+  /** Where the block lock's statements run (default: through Kysely). */
+  steps?: StepRunner;
   /** PostgreSQL schema holding the tables, if not the default. */
   schema?: string | null;
   /** Releases what the driver holds (after Kysely is destroyed). */
@@ -72,11 +76,13 @@ export class KyselyStore implements Store {
   readonly settings: SettingsRepository;
   readonly invites: InvitesRepository;
   private closed = false;
+  private readonly steps: StepRunner;
 
   constructor(private readonly parts: KyselyStoreParts) {
     this.kind = parts.dialect.kind;
     this.db = parts.db;
     this.schema = parts.schema ?? null;
+    this.steps = parts.steps ?? kyselySteps(parts.db, parts.dialect);
     const r = repositories(new Conn(parts.db, parts.dialect), parts.appender);
     this.contacts = r.contacts;
     this.companies = r.companies;
@@ -104,6 +110,10 @@ export class KyselyStore implements Store {
 
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
     return new Conn(this.db, this.parts.dialect).tx((c) => fn(repositories(c, appendInTransaction)));
+  }
+
+  changeBlock(input: SetBlockedInput & { followMerges?: boolean }, plan: BlockPlan): Promise<BlockChange | null> {
+    return this.steps(() => changeBlock(input, plan, blockSqlDialect(this.parts.dialect)));
   }
 
   async close(): Promise<void> {

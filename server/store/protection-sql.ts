@@ -178,7 +178,7 @@ function eventStmts(verdict: ProtectionVerdict, contactId: string, body: string 
   }));
 }
 
-const outboxStmt = (event: Parameters<typeof outboxRow>[0], now: string): Stmt => {
+export const outboxStmt = (event: Parameters<typeof outboxRow>[0], now: string): Stmt => {
   const row = outboxRow(event, now);
   return { sql: 'INSERT INTO webhook_outbox (id, event, lease_until, created_at) VALUES (?, ?, ?, ?)', params: [row.id, row.event, row.lease_until, row.created_at] };
 };

@@ -1,6 +1,7 @@
 import type { AuthorType, ContactType, ConversationState, MessageType } from '../../protocol/types.js';
 import type { ProtectionActionInput, ProtectionConditionInput, ProtectionModeName } from '../../protocol/schemas/protection.js';
 import type { CoreEvent } from '../core/events.js';
+import type { BlockChange, BlockPlan } from './block-sql.js';
 import type { AgentsRepository } from './repositories/agents.js';
 import type { AuditRepository } from './repositories/audit.js';
 import type { CompaniesRepository } from './repositories/companies.js';
@@ -681,4 +682,9 @@ export interface Store extends Repositories {
    * append inside this one.
    */
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  /**
+   * The block lock (block-sql.ts): sets a contact's block state with what `plan` adds (rules,
+   * audit entry, outbox events) in one transaction. Null when the contact does not exist.
+   */
+  changeBlock(input: SetBlockedInput & { followMerges?: boolean }, plan: BlockPlan): Promise<BlockChange | null>;
 }

@@ -3,10 +3,11 @@ import { decodeCursor, pageOf } from '../cursor.js';
 import { decode, type Conn } from '../dialect.js';
 import { newObjectId } from '../ids.js';
 import { likePattern } from '../inbox-query.js';
-import { blockCounted, heldMoved, kyselyExec } from '../protection-sql.js';
-import { isBlockedRow, toBlockEvent, toContact } from '../rows.js';
+import { blockSqlDialect, changeBlock } from '../block-sql.js';
+import { heldMoved, kyselyExec, runAsync } from '../protection-sql.js';
+import { toBlockEvent, toContact } from '../rows.js';
 import type {
-  BlockRuleInput, BlockRuleRecord, ContactInput, ContactPatch, ContactQuery, ContactRecord, ContactSearch, ContactSearchPage, ContactSeen, Page, SetBlockedInput,
+  BlockRuleRecord, ContactInput, ContactPatch, ContactQuery, ContactRecord, ContactSearch, ContactSearchPage, ContactSeen, Page, SetBlockedInput,
   SetBlockedResult,
 } from '../store.js';
 
@@ -155,35 +156,10 @@ export class ContactsRepository {
    * contact row is locked first (PostgreSQL), as every append by that contact does: a block
    * and a send are serialised across every process on the database.
    */
-  setBlocked(input: SetBlockedInput): Promise<SetBlockedResult | null> {
-    return this.c.tx(async (c) => {
-      const { db, dialect } = c;
-      const row = await dialect.lock(db.selectFrom('contacts').selectAll().where('id', '=', input.contactId)).executeTakeFirst();
-      if (!row) return null;
-      if (input.expiredBy !== undefined) {
-        // The end of a temporary block: only if the stored block is still the one that expired.
-        const until = decode.time(row.blocked_until);
-        if (input.blocked || !decode.flag(row.blocked) || until === null || until > input.expiredBy) return { contact: toContact(row), changed: false };
-      } else if (isBlockedRow(row) === input.blocked) {
-        // Blocking a blocked contact again may change (or clear) its expiry: no new block event.
-        if (input.blocked && input.blockedUntil !== undefined && input.blockedUntil !== decode.time(row.blocked_until)) {
-          const updated = await db.updateTable('contacts').set({ blocked_until: input.blockedUntil, block_expiry_lease: null })
-            .where('id', '=', input.contactId).returningAll().executeTakeFirstOrThrow();
-          return { contact: toContact(updated), changed: false, expiryChanged: true };
-        }
-        return { contact: toContact(row), changed: false };
-      }
-      const now = new Date().toISOString();
-      const updated = await db.updateTable('contacts').set({
-        blocked: dialect.flag(input.blocked), blocked_at: input.blocked ? now : null, blocked_until: input.blocked ? input.blockedUntil ?? null : null, block_expiry_lease: null,
-      }).where('id', '=', input.contactId).returningAll().executeTakeFirstOrThrow();
-      const event = await db.insertInto('block_events').values({
-        id: newObjectId(), contact_id: input.contactId, action: input.blocked ? 'block' : 'unblock',
-        actor_type: input.actorType, actor_id: input.actorId ?? null, reason: input.reason ?? null, created_at: now,
-      }).returningAll().executeTakeFirstOrThrow();
-      await kyselyExec(c)(blockCounted(input.contactId, input.blocked ? 'block' : 'unblock', now));
-      return { contact: toContact(updated), changed: true, event: toBlockEvent(event) };
-    });
+  /** The block lock alone (no audit entry, rules or outbox): see block-sql.ts. */
+  async setBlocked(input: SetBlockedInput): Promise<SetBlockedResult | null> {
+    const done = await this.c.tx((c) => runAsync(changeBlock(input, { after: () => ({ audit: null, recordAudit: false, events: [] }) }, blockSqlDialect(c.dialect)), kyselyExec(c)));
+    return done?.result ?? null;
   }
 
   /**
@@ -289,15 +265,6 @@ export class ContactsRepository {
     return r ? { ip: r.last_ip, deviceId: r.last_device_id } : null;
   }
 
-  async addBlockRules(rules: BlockRuleInput[]): Promise<BlockRuleRecord[]> {
-    if (!rules.length) return [];
-    const now = new Date().toISOString();
-    const rows = await this.c.db.insertInto('block_rules').values(rules.map((rule) => ({
-      id: newObjectId(), kind: rule.kind, value: rule.value, source_contact_id: rule.sourceContactId, expires_at: rule.expiresAt, created_at: now,
-    }))).returningAll().execute();
-    return rows.map(toRule);
-  }
-
   /** A rule matching this IP or device that has not expired at `now`, or null. */
   async findActiveBlockRule(match: Partial<ContactSeen>, now: string): Promise<BlockRuleRecord | null> {
     if (!match.ip && !match.deviceId) return null;
@@ -315,11 +282,5 @@ export class ContactsRepository {
     const rows = await this.c.db.selectFrom('block_rules').selectAll().where('source_contact_id', '=', sourceContactId)
       .orderBy('created_at').orderBy(this.c.seq).execute();
     return rows.map(toRule);
-  }
-
-  /** Lifts every rule of that contact; returns how many. */
-  async removeBlockRules(sourceContactId: string): Promise<number> {
-    const r = await this.c.db.deleteFrom('block_rules').where('source_contact_id', '=', sourceContactId).executeTakeFirst();
-    return Number(r.numDeletedRows);
   }
 }

@@ -8,6 +8,7 @@ import { queryTimer, type StoreObserver } from '../observer.js';
 import type { Database as Tables } from '../schema.js';
 import { SqliteAppender } from './append.js';
 import { cachingStatements } from './statement-cache.js';
+import { sqliteSteps } from './steps.js';
 
 // SQLite does run DDL in transactions; telling Kysely so makes each migration atomic with its
 // bookkeeping row, as PostgreSQL's are.
@@ -40,5 +41,7 @@ export function openSqliteStore(path: string, observer?: StoreObserver): KyselyS
   db.pragma('temp_store = memory');
   db.pragma('wal_autocheckpoint = 4000');
   const kysely = new Kysely<Tables>({ dialect: new ParleySqliteDialect({ database: cachingStatements(db) }), log: queryTimer(observer) });
-  return new KyselyStore({ db: kysely, dialect: sqliteDialect, appender: new SqliteAppender(db, kysely, observer?.onAppendBatch?.bind(observer)) });
+  return new KyselyStore({
+    db: kysely, dialect: sqliteDialect, appender: new SqliteAppender(db, kysely, observer?.onAppendBatch?.bind(observer)), steps: sqliteSteps(db, kysely),
+  });
 }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { BlockPlan } from '../../../server/store/block-sql.js';
+import type { AuditLogInput, BlockRuleInput } from '../../../server/store/store.js';
 import { storePerTest, type Backend } from './backend.js';
 
 /** Contacts and blocks: identity lookups, paging, block state with expiry and history, devices, IP and device rules, merges. Run on every backend unchanged. */
@@ -193,14 +195,21 @@ export function runContactsContract(backend: Backend) {
       expect(both?.seen).toEqual({ ip: '203.0.113.8', deviceId: 'dev-1' });
       expect(await db().contacts.getWithSeen('0'.repeat(24))).toBeNull();
     });
+    // The block lock with what a plan adds (the core's block, unblock and their audit entries).
+    const plan = (rules: BlockRuleInput[], opts: { lift?: boolean; audit?: AuditLogInput; events?: boolean } = {}): BlockPlan => ({
+      rules: () => rules,
+      lift: () => !!opts.lift,
+      after: (result) => ({ audit: opts.audit ?? null, recordAudit: !!opts.events, events: opts.events && result.event ? [{ type: 'contact:blocked', contact: result.contact, event: result.event }] : [] }),
+    });
     it('finds the IP and device rules that have not expired, and lifts them by source contact', async () => {
       const a = await db().contacts.create({ type: 'lead' });
       const b = await db().contacts.create({ type: 'lead' });
-      const rules = await db().contacts.addBlockRules([
+      const ofA = await db().changeBlock({ contactId: a.id, blocked: true, actorType: 'api' }, plan([
         { kind: 'ip', value: '198.51.100.1', sourceContactId: a.id, expiresAt: at(HOUR) },
         { kind: 'device', value: 'dev-a', sourceContactId: a.id, expiresAt: null },
-        { kind: 'ip', value: '198.51.100.2', sourceContactId: b.id, expiresAt: at(-1000) },
-      ]);
+      ]));
+      const ofB = await db().changeBlock({ contactId: b.id, blocked: true, actorType: 'api' }, plan([{ kind: 'ip', value: '198.51.100.2', sourceContactId: b.id, expiresAt: at(-1000) }]));
+      const rules = [...ofA!.rules, ...ofB!.rules];
       expect(rules).toHaveLength(3);
       expect(rules[0]).toMatchObject({ kind: 'ip', value: '198.51.100.1', sourceContactId: a.id, id: expect.stringMatching(/^[0-9a-f]{24}$/) });
       const now = new Date().toISOString();
@@ -209,9 +218,34 @@ export function runContactsContract(backend: Backend) {
       expect(await db().contacts.findActiveBlockRule({ ip: '198.51.100.2' }, now)).toBeNull();
       expect(await db().contacts.findActiveBlockRule({ ip: '10.0.0.1' }, now)).toBeNull();
       expect(await db().contacts.findActiveBlockRule({}, now)).toBeNull();
-      expect(await db().contacts.listBlockRules(a.id)).toHaveLength(2);
-      expect(await db().contacts.removeBlockRules(a.id)).toBe(2);
+      // What the lock answers is what a read finds.
+      expect(await db().contacts.listBlockRules(a.id)).toEqual(ofA!.rules);
+      const lifted = await db().changeBlock({ contactId: a.id, blocked: false, actorType: 'api' }, plan([], { lift: true }));
+      expect(lifted).toMatchObject({ lifted: 2, result: { changed: true, contact: { blocked: false } } });
       expect(await db().contacts.findActiveBlockRule({ ip: '198.51.100.1', deviceId: 'dev-a' }, now)).toBeNull();
+    });
+    it('writes the audit entry and outbox events of a block change in its transaction, and follows merges when asked', async () => {
+      const customer = await db().contacts.create({ type: 'customer', name: 'Cy' });
+      const merged = await db().contacts.create({ type: 'lead' });
+      await db().contacts.merge(merged.id, customer.id);
+      const audit: AuditLogInput = {
+        action: 'security.user_banned', domain: 'security', description: 'Contact Cy blocked', actor: { type: 'api_key', id: null, email: null, name: 'PARLEY_API_KEY' },
+        resource: { type: 'contact', id: customer.id, name: 'Cy' }, request: { ipAddress: '203.0.113.5', userAgent: 'sdk' }, metadata: { reason: 'spam', rules: [] },
+      };
+      const done = await db().changeBlock({ contactId: merged.id, followMerges: true, blocked: true, actorType: 'api', reason: 'spam' }, plan([], { audit, events: true }));
+      expect(done?.result.contact).toMatchObject({ id: customer.id, blocked: true });
+      expect(done?.result.contact).toEqual(await db().contacts.get(customer.id));
+      expect(await db().contacts.listBlockEvents(customer.id)).toEqual([done?.result.event]);
+      const logged = await db().audit.list({ limit: 5 });
+      expect(logged.items).toEqual([done?.audit]);
+      expect(done?.audit).toMatchObject({ ...audit, id: expect.stringMatching(/^[0-9a-f]{24}$/) });
+      // Both events (the block's and the audit entry's) wait in the outbox.
+      const claimed = await db().webhooks.claimEvents(new Date(Date.now() + 1000).toISOString(), new Date(Date.now() + 60_000).toISOString(), 10);
+      expect(claimed.map((e) => e.event.type).sort()).toEqual(['audit_log:created', 'contact:blocked']);
+      // Without followMerges the merged lead itself is the one changed; an unknown id is null.
+      const lead = await db().changeBlock({ contactId: merged.id, blocked: true, actorType: 'api' }, plan([]));
+      expect(lead?.result.contact.id).toBe(merged.id);
+      expect(await db().changeBlock({ contactId: 'f'.repeat(24), blocked: true, actorType: 'api' }, plan([]))).toBeNull();
     });
   });
 }

@@ -1,0 +1,118 @@
+import type { CoreEvent } from '../core/events.js';
+import { decode, type Dialect } from './dialect.js';
+import { newObjectId } from './ids.js';
+import { blockCounted, outboxStmt, type Steps, type Stmt } from './protection-sql.js';
+import { isBlockedRow, toContact } from './rows.js';
+import type {
+  AuditLogInput, AuditLogRecord, BlockEventRecord, BlockRuleInput, BlockRuleRecord, ContactSeen, SetBlockedInput, SetBlockedResult,
+} from './store.js';
+
+/*
+ * The block lock, a documented hot path (issue 11): a contact's block state changes with
+ * everything that goes with it (history event, protection counter, IP and device rules,
+ * audit entry, webhook outbox) in one write transaction, as plain statements written once for
+ * both dialects. SQLite runs them synchronously in one better-sqlite3 transaction (no await,
+ * no query builder between statements: bench/RESULTS.md "Block → contact:blocked"),
+ * PostgreSQL on one pooled connection with the contact's row lock. The statements' results
+ * are built from what was written rather than read back.
+ */
+
+type Row = Record<string, any>;
+
+/** What goes with the change, decided by the core from its result (synchronous: the transaction is open). */
+export interface BlockPlan {
+  /** IP and device rules to add, from where the contact last connected (a wider block). */
+  rules?(result: SetBlockedResult, seen: ContactSeen): BlockRuleInput[];
+  /** Lift the IP and device rules this contact's block added. */
+  lift?(result: SetBlockedResult): boolean;
+  /** The audit entry (none: nothing worth one) and the outbox events the webhooks want. */
+  after(result: SetBlockedResult, rules: BlockRuleRecord[], lifted: number): { audit: AuditLogInput | null; recordAudit: boolean; events: CoreEvent[] };
+}
+
+export interface BlockChange {
+  result: SetBlockedResult;
+  rules: BlockRuleRecord[];
+  lifted: number;
+  audit: AuditLogRecord | null;
+}
+
+export interface BlockSqlDialect {
+  flag(value: boolean): unknown;
+  /** ` FOR UPDATE` on PostgreSQL; SQLite's write transaction already excludes every writer. */
+  lockSuffix: string;
+}
+
+export const blockSqlDialect = (d: Dialect): BlockSqlDialect => ({ flag: d.flag, lockSuffix: d.kind === 'postgres' ? ' FOR UPDATE' : '' });
+
+/** Merges followed at most this far (a lead merges once; a chain means a bug, not a loop to follow). */
+const MAX_MERGE_HOPS = 4;
+
+/**
+ * The change, as statements for a runner inside one write transaction. Null when the contact
+ * does not exist. `followMerges`: a merged lead's block lands on the customer it became.
+ */
+export function* changeBlock(input: SetBlockedInput & { followMerges?: boolean }, plan: BlockPlan, d: BlockSqlDialect): Steps<BlockChange | null> {
+  const lock = (id: string): Stmt => ({ sql: `SELECT * FROM contacts WHERE id = ?${d.lockSuffix}`, params: [id] });
+  let [row]: Row[] = yield lock(input.contactId);
+  for (let hops = 0; input.followMerges && row?.merged_into && hops < MAX_MERGE_HOPS; hops++) [row] = yield lock(row.merged_into);
+  if (!row) return null;
+  const id: string = row.id;
+  const now = new Date().toISOString();
+  let result: SetBlockedResult;
+  if (input.expiredBy !== undefined) {
+    // The end of a temporary block: only if the stored block is still the one that expired.
+    const until = decode.time(row.blocked_until);
+    const stillThatBlock = !input.blocked && decode.flag(row.blocked) && until !== null && until <= input.expiredBy;
+    result = stillThatBlock ? yield* setState(id, row, input, now, d) : { contact: toContact(row), changed: false };
+  } else if (isBlockedRow(row) !== input.blocked) {
+    result = yield* setState(id, row, input, now, d);
+  } else if (input.blocked && input.blockedUntil !== undefined && input.blockedUntil !== decode.time(row.blocked_until)) {
+    // Blocking a blocked contact again may change (or clear) its expiry: no new block event.
+    yield { sql: 'UPDATE contacts SET blocked_until = ?, block_expiry_lease = NULL WHERE id = ?', params: [input.blockedUntil, id] };
+    result = { contact: toContact({ ...row, blocked_until: input.blockedUntil, block_expiry_lease: null }), changed: false, expiryChanged: true };
+  } else {
+    result = { contact: toContact(row), changed: false };
+  }
+  const rules = plan.rules?.(result, { ip: row.last_ip, deviceId: row.last_device_id }) ?? [];
+  const added: BlockRuleRecord[] = [];
+  for (const rule of rules) {
+    const record: BlockRuleRecord = { id: newObjectId(), ...rule, createdAt: now };
+    added.push(record);
+    yield {
+      sql: 'INSERT INTO block_rules (id, kind, value, source_contact_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      params: [record.id, record.kind, record.value, record.sourceContactId, record.expiresAt, now],
+    };
+  }
+  const lifted = plan.lift?.(result) ? (yield { sql: 'DELETE FROM block_rules WHERE source_contact_id = ? RETURNING id', params: [id] }).length : 0;
+  const { audit, recordAudit, events } = plan.after(result, added, lifted);
+  let stored: AuditLogRecord | null = null;
+  if (audit) {
+    stored = { id: newObjectId(), ...audit, createdAt: now };
+    yield auditStmt(stored);
+    if (recordAudit) events.push({ type: 'audit_log:created', entry: stored });
+  }
+  for (const event of events) yield outboxStmt(event, now);
+  return { result, rules: added, lifted, audit: stored };
+}
+
+/** The state flips: the row, its history event and the protection counter. */
+function* setState(id: string, row: Row, input: SetBlockedInput, now: string, d: BlockSqlDialect): Steps<SetBlockedResult> {
+  const set = { blocked: d.flag(input.blocked), blocked_at: input.blocked ? now : null, blocked_until: input.blocked ? input.blockedUntil ?? null : null };
+  yield { sql: 'UPDATE contacts SET blocked = ?, blocked_at = ?, blocked_until = ?, block_expiry_lease = NULL WHERE id = ?', params: [set.blocked, set.blocked_at, set.blocked_until, id] };
+  const event: BlockEventRecord = {
+    id: newObjectId(), contactId: id, action: input.blocked ? 'block' : 'unblock', actorType: input.actorType, actorId: input.actorId ?? null, reason: input.reason ?? null, createdAt: now,
+  };
+  yield {
+    sql: 'INSERT INTO block_events (id, contact_id, action, actor_type, actor_id, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    params: [event.id, id, event.action, event.actorType, event.actorId, event.reason, now],
+  };
+  yield blockCounted(id, event.action, now);
+  return { contact: toContact({ ...row, ...set, block_expiry_lease: null }), changed: true, event };
+}
+
+const auditStmt = (a: AuditLogRecord): Stmt => ({
+  sql: `INSERT INTO audit_logs (id, action, domain, description, actor_type, actor_id, actor_email, actor_name, resource_type, resource_id, resource_name,
+      ip_address, user_agent, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  params: [a.id, a.action, a.domain, a.description, a.actor.type, a.actor.id, a.actor.email, a.actor.name, a.resource.type, a.resource.id, a.resource.name,
+    a.request.ipAddress, a.request.userAgent, JSON.stringify(a.metadata ?? {}), a.createdAt],
+});

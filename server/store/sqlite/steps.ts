@@ -1,0 +1,27 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import { runSync, type Step, type Steps } from '../protection-sql.js';
+import type { Database } from '../schema.js';
+import type { StepRunner } from '../step-runner.js';
+
+type Row = Record<string, any>;
+
+/**
+ * Statement steps on better-sqlite3: one synchronous `BEGIN IMMEDIATE` transaction, each
+ * statement prepared once. The hot paths that use it (the block lock) say so; everything
+ * else goes through Kysely.
+ */
+export function sqliteSteps(db: BetterSqlite3.Database, kysely: Kysely<Database>): StepRunner {
+  const prepared = new Map<string, BetterSqlite3.Statement>();
+  const exec = (s: Step): Row[] => {
+    let st = prepared.get(s.sql);
+    if (!st) prepared.set(s.sql, (st = db.prepare(s.sql)));
+    if (st.reader) return st.all(...s.params) as Row[];
+    st.run(...s.params);
+    return [];
+  };
+  // Kysely's connection mutex: no Kysely transaction is open on the handle meanwhile
+  // (better-sqlite3 would nest ours into it as a savepoint).
+  const tx = db.transaction((steps: () => Steps<unknown>) => runSync(steps(), exec));
+  return <T>(steps: () => Steps<T>) => kysely.connection().execute(async () => tx.immediate(steps) as T);
+}
