@@ -133,7 +133,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   handleErrors(app, logger);
   app.addHook('onRequest', async (req, reply) => void reply.header('x-request-id', req.id));
   acceptJsonBodies(app);
-  await securityHeaders(app);
+  securityHeaders(app);
   healthRoutes(app, {
     alive: () => lifecycle === 'serving',
     storeKind: store.kind,

@@ -315,9 +315,10 @@ export class Agents {
     return this.store.conversations.markRead(agentId, conversationId);
   }
 
-  /** Display names of agents by id (for block history and message authors). */
-  async names(): Promise<Map<string, string>> {
-    return new Map((await this.store.agents.list()).map((a) => [a.id, a.name]));
+  /** Display names of agents by id (for block history and message authors); `only`: just these. */
+  async names(only?: readonly string[]): Promise<Map<string, string>> {
+    const agents = only ? (await Promise.all(only.map((id) => this.store.agents.get(id)))).filter((a) => a !== null) : await this.store.agents.list();
+    return new Map(agents.map((a) => [a.id, a.name]));
   }
 }
 

@@ -53,7 +53,8 @@ export function fanOutToAgents(core: Core, nsp: AgentsNamespace, logger: Logger,
         return;
       case 'contact:blocked':
       case 'contact:unblocked': {
-        const names = await core.agents.names();
+        // Only the agent who did it is named (a block is no reason to read every agent).
+        const names = await core.agents.names(event.event?.actorType === 'admin' && event.event.actorId ? [event.event.actorId] : []);
         nsp.emit(event.type, { contact: contactSummary(event.contact), event: event.event ? blockEventDto(event.event, names) : null });
         return;
       }
