@@ -40,9 +40,23 @@ export interface BlockSqlDialect {
   flag(value: boolean): unknown;
   /** ` FOR UPDATE` on PostgreSQL; SQLite's write transaction already excludes every writer. */
   lockSuffix: string;
+  /** Writes whose results nobody reads, as the statements to run: one round trip on PostgreSQL. */
+  writes(stmts: Stmt[]): Stmt[];
 }
 
-export const blockSqlDialect = (d: Dialect): BlockSqlDialect => ({ flag: d.flag, lockSuffix: d.kind === 'postgres' ? ' FOR UPDATE' : '' });
+/**
+ * PostgreSQL runs independent writes as one statement, each a data-modifying WITH member
+ * (each touches its own rows; none reads another's). SQLite runs them one by one: no round
+ * trips to save, and it has no data-modifying WITH.
+ */
+const asOne = (stmts: Stmt[]): Stmt[] => (stmts.length < 2 ? stmts : [{
+  sql: `WITH ${stmts.slice(0, -1).map((s, i) => `w${i} AS (${s.sql})`).join(', ')} ${stmts[stmts.length - 1].sql}`,
+  params: stmts.flatMap((s) => s.params),
+}]);
+
+export const blockSqlDialect = (d: Dialect): BlockSqlDialect => (d.kind === 'postgres'
+  ? { flag: d.flag, lockSuffix: ' FOR UPDATE', writes: asOne }
+  : { flag: d.flag, lockSuffix: '', writes: (stmts) => stmts });
 
 /** Merges followed at most this far (a lead merges once; a chain means a bug, not a loop to follow). */
 const MAX_MERGE_HOPS = 4;
@@ -58,55 +72,57 @@ export function* changeBlock(input: SetBlockedInput & { followMerges?: boolean }
   if (!row) return null;
   const id: string = row.id;
   const now = new Date().toISOString();
+  const writes: Stmt[] = [];
   let result: SetBlockedResult;
   if (input.expiredBy !== undefined) {
     // The end of a temporary block: only if the stored block is still the one that expired.
     const until = decode.time(row.blocked_until);
     const stillThatBlock = !input.blocked && decode.flag(row.blocked) && until !== null && until <= input.expiredBy;
-    result = stillThatBlock ? yield* setState(id, row, input, now, d) : { contact: toContact(row), changed: false };
+    result = stillThatBlock ? setState(id, row, input, now, d, writes) : { contact: toContact(row), changed: false };
   } else if (isBlockedRow(row) !== input.blocked) {
-    result = yield* setState(id, row, input, now, d);
+    result = setState(id, row, input, now, d, writes);
   } else if (input.blocked && input.blockedUntil !== undefined && input.blockedUntil !== decode.time(row.blocked_until)) {
     // Blocking a blocked contact again may change (or clear) its expiry: no new block event.
-    yield { sql: 'UPDATE contacts SET blocked_until = ?, block_expiry_lease = NULL WHERE id = ?', params: [input.blockedUntil, id] };
+    writes.push({ sql: 'UPDATE contacts SET blocked_until = ?, block_expiry_lease = NULL WHERE id = ?', params: [input.blockedUntil, id] });
     result = { contact: toContact({ ...row, blocked_until: input.blockedUntil, block_expiry_lease: null }), changed: false, expiryChanged: true };
   } else {
     result = { contact: toContact(row), changed: false };
   }
-  const rules = plan.rules?.(result, { ip: row.last_ip, deviceId: row.last_device_id }) ?? [];
-  const added: BlockRuleRecord[] = [];
-  for (const rule of rules) {
-    const record: BlockRuleRecord = { id: newObjectId(), ...rule, createdAt: now };
-    added.push(record);
-    yield {
-      sql: 'INSERT INTO block_rules (id, kind, value, source_contact_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      params: [record.id, record.kind, record.value, record.sourceContactId, record.expiresAt, now],
-    };
+  const added: BlockRuleRecord[] = (plan.rules?.(result, { ip: row.last_ip, deviceId: row.last_device_id }) ?? []).map((rule) => ({ id: newObjectId(), ...rule, createdAt: now }));
+  if (added.length) {
+    // One statement, rows in order (their seq orders rules made in the same instant).
+    writes.push({
+      sql: `INSERT INTO block_rules (id, kind, value, source_contact_id, expires_at, created_at) VALUES ${added.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+      params: added.flatMap((r) => [r.id, r.kind, r.value, r.sourceContactId, r.expiresAt, now]),
+    });
   }
   const lifted = plan.lift?.(result) ? (yield { sql: 'DELETE FROM block_rules WHERE source_contact_id = ? RETURNING id', params: [id] }).length : 0;
   const { audit, recordAudit, events } = plan.after(result, added, lifted);
   let stored: AuditLogRecord | null = null;
   if (audit) {
     stored = { id: newObjectId(), ...audit, createdAt: now };
-    yield auditStmt(stored);
+    writes.push(auditStmt(stored));
     if (recordAudit) events.push({ type: 'audit_log:created', entry: stored });
   }
-  for (const event of events) yield outboxStmt(event, now);
+  for (const event of events) writes.push(outboxStmt(event, now));
+  for (const w of d.writes(writes)) yield w;
   return { result, rules: added, lifted, audit: stored };
 }
 
-/** The state flips: the row, its history event and the protection counter. */
-function* setState(id: string, row: Row, input: SetBlockedInput, now: string, d: BlockSqlDialect): Steps<SetBlockedResult> {
+/** The state flips: the row, its history event and the protection counter (added to `writes`). */
+function setState(id: string, row: Row, input: SetBlockedInput, now: string, d: BlockSqlDialect, writes: Stmt[]): SetBlockedResult {
   const set = { blocked: d.flag(input.blocked), blocked_at: input.blocked ? now : null, blocked_until: input.blocked ? input.blockedUntil ?? null : null };
-  yield { sql: 'UPDATE contacts SET blocked = ?, blocked_at = ?, blocked_until = ?, block_expiry_lease = NULL WHERE id = ?', params: [set.blocked, set.blocked_at, set.blocked_until, id] };
   const event: BlockEventRecord = {
     id: newObjectId(), contactId: id, action: input.blocked ? 'block' : 'unblock', actorType: input.actorType, actorId: input.actorId ?? null, reason: input.reason ?? null, createdAt: now,
   };
-  yield {
-    sql: 'INSERT INTO block_events (id, contact_id, action, actor_type, actor_id, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    params: [event.id, id, event.action, event.actorType, event.actorId, event.reason, now],
-  };
-  yield blockCounted(id, event.action, now);
+  writes.push(
+    { sql: 'UPDATE contacts SET blocked = ?, blocked_at = ?, blocked_until = ?, block_expiry_lease = NULL WHERE id = ?', params: [set.blocked, set.blocked_at, set.blocked_until, id] },
+    {
+      sql: 'INSERT INTO block_events (id, contact_id, action, actor_type, actor_id, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      params: [event.id, id, event.action, event.actorType, event.actorId, event.reason, now],
+    },
+    blockCounted(id, event.action, now),
+  );
   return { contact: toContact({ ...row, ...set, block_expiry_lease: null }), changed: true, event };
 }
 
