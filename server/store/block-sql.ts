@@ -83,7 +83,7 @@ export function* changeBlock(input: SetBlockedInput & { followMerges?: boolean }
     result = setState(id, row, input, now, d, writes);
   } else if (input.blocked && input.blockedUntil !== undefined && input.blockedUntil !== decode.time(row.blocked_until)) {
     // Blocking a blocked contact again may change (or clear) its expiry: no new block event.
-    writes.push({ sql: 'UPDATE contacts SET blocked_until = ?, block_expiry_lease = NULL WHERE id = ?', params: [input.blockedUntil, id] });
+    writes.push(update(row, { blocked_until: input.blockedUntil, block_expiry_lease: null }));
     result = { contact: toContact({ ...row, blocked_until: input.blockedUntil, block_expiry_lease: null }), changed: false, expiryChanged: true };
   } else {
     result = { contact: toContact(row), changed: false };
@@ -116,7 +116,7 @@ function setState(id: string, row: Row, input: SetBlockedInput, now: string, d: 
     id: newObjectId(), contactId: id, action: input.blocked ? 'block' : 'unblock', actorType: input.actorType, actorId: input.actorId ?? null, reason: input.reason ?? null, createdAt: now,
   };
   writes.push(
-    { sql: 'UPDATE contacts SET blocked = ?, blocked_at = ?, blocked_until = ?, block_expiry_lease = NULL WHERE id = ?', params: [set.blocked, set.blocked_at, set.blocked_until, id] },
+    update(row, { ...set, block_expiry_lease: null }),
     {
       sql: 'INSERT INTO block_events (id, contact_id, action, actor_type, actor_id, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       params: [event.id, id, event.action, event.actorType, event.actorId, event.reason, now],
@@ -124,6 +124,16 @@ function setState(id: string, row: Row, input: SetBlockedInput, now: string, d: 
     blockCounted(id, event.action, now),
   );
   return { contact: toContact({ ...row, ...set, block_expiry_lease: null }), changed: true, event };
+}
+
+/**
+ * The contact's row with only the columns whose value changes: SQLite rewrites an index's page
+ * for a column assigned its own value, and most blocks leave the expiry columns (indexed) null.
+ */
+function update(row: Row, set: Record<string, unknown>): Stmt {
+  const changed = Object.entries(set).filter(([column, value]) => (column === 'blocked' ? decode.flag(row[column]) !== decode.flag(value) : decode.time(row[column]) !== value));
+  if (!changed.length) changed.push(['blocked', set.blocked ?? row.blocked]);
+  return { sql: `UPDATE contacts SET ${changed.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ?`, params: [...changed.map(([, value]) => value), row.id] };
 }
 
 const auditStmt = (a: AuditLogRecord): Stmt => ({
