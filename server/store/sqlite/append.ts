@@ -9,6 +9,7 @@ import { isBlockedRow, toContact, toConversation, toMessage } from '../rows.js';
 import type { StoreObserver } from '../observer.js';
 import type { Database } from '../schema.js';
 import type { AppendMessageInput, AppendResult, ContactRecord, MessageRecord } from '../store.js';
+import { contactReader, conversationReader } from './append-rows.js';
 
 type Row = Record<string, any>;
 
@@ -202,9 +203,9 @@ type Statements = ReturnType<typeof prepare>;
 
 function prepare(db: BetterSqlite3.Database) {
   return {
-    contactById: db.prepare('SELECT * FROM contacts WHERE id = ?'),
-    conversationById: db.prepare('SELECT * FROM conversations WHERE id = ?'),
-    latestOpenConversation: db.prepare(`SELECT * FROM conversations WHERE contact_id = ? AND state != 'closed' ORDER BY id DESC LIMIT 1`),
+    contactById: contactReader(db, 'WHERE id = ?'),
+    conversationById: conversationReader(db, 'WHERE id = ?'),
+    latestOpenConversation: conversationReader(db, `WHERE contact_id = ? AND state != 'closed' ORDER BY id DESC LIMIT 1`),
     insertConversation: db.prepare(`INSERT INTO conversations (contact_id, state, created_at, updated_at, last_activity_at)
       VALUES (?, 'open', ?, ?, ?) RETURNING *`),
     touchConversation: db.prepare('UPDATE conversations SET last_activity_at = ?, updated_at = ?, state = ? WHERE id = ?'),
@@ -234,7 +235,7 @@ class AppendBatch {
   constructor(private readonly stmt: Statements) {}
 
   contact(id: string): Row | null {
-    if (!this.contacts.has(id)) this.contacts.set(id, (this.stmt.contactById.get(id) as Row | undefined) ?? null);
+    if (!this.contacts.has(id)) this.contacts.set(id, this.stmt.contactById(id) ?? null);
     return this.contacts.get(id)!;
   }
 
@@ -257,14 +258,14 @@ class AppendBatch {
   }
 
   conversation(id: string): Row | null {
-    if (!this.conversations.has(id)) this.conversations.set(id, (this.stmt.conversationById.get(id) as Row | undefined) ?? null);
+    if (!this.conversations.has(id)) this.conversations.set(id, this.stmt.conversationById(id) ?? null);
     return this.conversations.get(id)!;
   }
 
   /** The contact's latest conversation that is not closed. */
   openConversation(contactId: string): Row | null {
     if (!this.open.has(contactId)) {
-      const row = (this.stmt.latestOpenConversation.get(contactId) as Row | undefined) ?? null;
+      const row = this.stmt.latestOpenConversation(contactId) ?? null;
       this.open.set(contactId, row && (this.conversations.get(String(row.id)) ?? row));
       if (row && !this.conversations.has(String(row.id))) this.conversations.set(String(row.id), row);
     }
