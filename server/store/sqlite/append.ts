@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { newObjectId } from '../ids.js';
+import { IsoClock } from '../iso-clock.js';
 import { messageEvent, outboxRow } from '../outbox.js';
 import { protectMessage, runSync, type Protected, type Stmt } from '../protection-sql.js';
 import type { Appender } from '../repositories/conversations.js';
@@ -8,6 +9,7 @@ import { isBlockedRow, toContact, toConversation, toMessage } from '../rows.js';
 import type { StoreObserver } from '../observer.js';
 import type { Database } from '../schema.js';
 import type { AppendMessageInput, AppendResult, ContactRecord, MessageRecord } from '../store.js';
+import { contactReader, conversationReader } from './append-rows.js';
 
 type Row = Record<string, any>;
 
@@ -21,6 +23,7 @@ export class SqliteAppender implements Appender {
   // Prepared on first use: the tables exist once the store has migrated.
   private statements: Statements | null = null;
   private readonly appendBatchTx: BetterSqlite3.Transaction<(inputs: AppendMessageInput[]) => AppendResult[]>;
+  private readonly clock = new IsoClock();
 
   constructor(
     private readonly db: BetterSqlite3.Database,
@@ -118,46 +121,49 @@ export class SqliteAppender implements Appender {
     return results;
   }
 
+  // Plain methods rather than closures in `appendOne`: it runs once per message.
+  private duplicate(input: AppendMessageInput, batch: AppendBatch): AppendResult | null {
+    if (!input.clientId) return null;
+    const dup = this.stmt.messageByClientId.get(input.authorId, input.clientId) as Row | undefined;
+    return dup ? { status: 'duplicate', message: toMessage(dup), conversation: toConversation(batch.conversation(String(dup.conversation_id))!) } : null;
+  }
+
+  // Rules run once the message is known to be new and its conversation valid, before a
+  // conversation is created for it: a held message leaves no trace in the inbox.
+  private ruled(input: AppendMessageInput, owner: Row, conversationId: string | null, batch: AppendBatch): AppendResult | null {
+    const verdict = this.protect(input, owner, conversationId, batch);
+    if (!verdict) return null;
+    if (verdict.status === 'stored_before') return this.duplicate(input, batch);
+    return verdict.status === 'held' ? verdict : { status: verdict.status, contact: verdict.contact, event: verdict.event, firing: verdict.firing };
+  }
+
   private appendOne(input: AppendMessageInput, batch: AppendBatch): AppendResult {
     const byContact = input.authorType !== 'admin';
-    const duplicate = (): AppendResult | null => {
-      if (!input.clientId) return null;
-      const dup = this.stmt.messageByClientId.get(input.authorId, input.clientId) as Row | undefined;
-      return dup ? { status: 'duplicate', message: toMessage(dup), conversation: toConversation(batch.conversation(String(dup.conversation_id))!) } : null;
-    };
-    const now = input.createdAt ?? new Date().toISOString();
+    const now = input.createdAt ?? this.clock.now();
     let owner: Row | null = null;
     if (byContact) {
       owner = batch.contact(input.authorId);
       if (!owner) return { status: 'contact_not_found' };
       // A resend of a message stored before the block still answers with that message.
-      if (isBlockedRow(owner)) return duplicate() ?? { status: 'blocked' };
+      if (isBlockedRow(owner)) return this.duplicate(input, batch) ?? { status: 'blocked' };
     }
+    const rules = !!input.protection && byContact;
     let conversation: Row | null;
     let createdConversation = false;
-    // Rules run once the message is known to be new and its conversation valid, before a
-    // conversation is created for it: a held message leaves no trace in the inbox.
-    const protect = (conversationId: string | null): AppendResult | null => {
-      if (!input.protection || !byContact) return null;
-      const verdict = this.protect(input, owner!, conversationId, batch);
-      if (!verdict) return null;
-      if (verdict.status === 'stored_before') return duplicate();
-      return verdict.status === 'held' ? verdict : { status: verdict.status, contact: verdict.contact, event: verdict.event, firing: verdict.firing };
-    };
     if (input.conversationId) {
       conversation = batch.conversation(input.conversationId);
-      if (!conversation || (byContact && conversation.contact_id !== input.authorId)) return duplicate() ?? { status: 'conversation_not_found' };
-      const protectedResult = protect(String(conversation.id));
-      if (protectedResult) return protectedResult;
+      if (!conversation || (byContact && conversation.contact_id !== input.authorId)) return this.duplicate(input, batch) ?? { status: 'conversation_not_found' };
+      const ruledResult = rules ? this.ruled(input, owner!, String(conversation.id), batch) : null;
+      if (ruledResult) return ruledResult;
     } else {
       const ownerId = byContact ? input.authorId : input.contactId;
       owner ??= ownerId ? batch.contact(ownerId) : null;
       if (!owner) return { status: 'contact_not_found' };
-      const protectedResult = protect(null);
-      if (protectedResult) return protectedResult;
+      const ruledResult = rules ? this.ruled(input, owner, null, batch) : null;
+      if (ruledResult) return ruledResult;
       conversation = input.newConversation ? null : batch.openConversation(owner.id);
       if (!conversation) {
-        const dup = duplicate();
+        const dup = this.duplicate(input, batch);
         if (dup) return dup;
         conversation = batch.createConversation(owner.id, now);
         createdConversation = true;
@@ -165,7 +171,7 @@ export class SqliteAppender implements Appender {
     }
     const message = {
       id: newObjectId(),
-      conversationId: conversation.id,
+      conversationId: String(conversation.id),
       contactId: conversation.contact_id,
       clientId: input.clientId ?? null,
       authorType: input.authorType,
@@ -174,19 +180,20 @@ export class SqliteAppender implements Appender {
       body: input.body,
       messageType: input.messageType,
       createdAt: now,
+      redactedAt: null,
     };
     // OR IGNORE: a clientId already used by this author stores nothing; answer with the first.
-    if (this.stmt.insertMessageOrIgnore.run(message).changes === 0) return duplicate()!;
+    const inserted = this.stmt.insertMessageOrIgnore.run(message.id, conversation.id, message.contactId, message.clientId, message.authorType,
+      message.authorId, message.authorName, message.body, message.messageType, now);
+    if (inserted.changes === 0) return this.duplicate(input, batch)!;
     batch.touch(conversation, now, byContact);
     const contact = batch.contactRecord(conversation.contact_id);
-    const stored: AppendResult = {
-      status: 'stored',
-      message: { ...message, conversationId: String(message.conversationId), redactedAt: null } as MessageRecord,
-      conversation: toConversation(conversation),
-      createdConversation,
-      ...(contact ? { contact } : {}),
-    };
-    if (input.recordEvent) this.stmt.insertOutbox.run(outboxRow(messageEvent(stored)));
+    const stored: Extract<AppendResult, { status: 'stored' }> = { status: 'stored', message: message as MessageRecord, conversation: toConversation(conversation), createdConversation };
+    if (contact) stored.contact = contact;
+    if (input.recordEvent) {
+      const row = outboxRow(messageEvent(stored));
+      this.stmt.insertOutbox.run(row.id, row.event, row.lease_until, row.created_at);
+    }
     return stored;
   }
 }
@@ -196,17 +203,19 @@ type Statements = ReturnType<typeof prepare>;
 
 function prepare(db: BetterSqlite3.Database) {
   return {
-    contactById: db.prepare('SELECT * FROM contacts WHERE id = ?'),
-    conversationById: db.prepare('SELECT * FROM conversations WHERE id = ?'),
-    latestOpenConversation: db.prepare(`SELECT * FROM conversations WHERE contact_id = ? AND state != 'closed' ORDER BY id DESC LIMIT 1`),
+    contactById: contactReader(db, 'WHERE id = ?'),
+    conversationById: conversationReader(db, 'WHERE id = ?'),
+    latestOpenConversation: conversationReader(db, `WHERE contact_id = ? AND state != 'closed' ORDER BY id DESC LIMIT 1`),
     insertConversation: db.prepare(`INSERT INTO conversations (contact_id, state, created_at, updated_at, last_activity_at)
       VALUES (?, 'open', ?, ?, ?) RETURNING *`),
     touchConversation: db.prepare('UPDATE conversations SET last_activity_at = ?, updated_at = ?, state = ? WHERE id = ?'),
     touchContact: db.prepare('UPDATE contacts SET last_activity = ? WHERE id = ?'),
     messageByClientId: db.prepare('SELECT * FROM messages WHERE author_id = ? AND client_id = ?'),
+    // Positional parameters: better-sqlite3 binds named ones by looking each name up on the
+    // object, which cost more than the insert itself.
     insertMessageOrIgnore: db.prepare(`INSERT OR IGNORE INTO messages (id, conversation_id, contact_id, client_id, author_type, author_id, author_name, body, message_type, created_at)
-      VALUES (@id, @conversationId, @contactId, @clientId, @authorType, @authorId, @authorName, @body, @messageType, @createdAt)`),
-    insertOutbox: db.prepare('INSERT INTO webhook_outbox (id, event, lease_until, created_at) VALUES (@id, @event, @lease_until, @created_at)'),
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    insertOutbox: db.prepare('INSERT INTO webhook_outbox (id, event, lease_until, created_at) VALUES (?, ?, ?, ?)'),
   };
 }
 
@@ -226,7 +235,7 @@ class AppendBatch {
   constructor(private readonly stmt: Statements) {}
 
   contact(id: string): Row | null {
-    if (!this.contacts.has(id)) this.contacts.set(id, (this.stmt.contactById.get(id) as Row | undefined) ?? null);
+    if (!this.contacts.has(id)) this.contacts.set(id, this.stmt.contactById(id) ?? null);
     return this.contacts.get(id)!;
   }
 
@@ -249,14 +258,14 @@ class AppendBatch {
   }
 
   conversation(id: string): Row | null {
-    if (!this.conversations.has(id)) this.conversations.set(id, (this.stmt.conversationById.get(id) as Row | undefined) ?? null);
+    if (!this.conversations.has(id)) this.conversations.set(id, this.stmt.conversationById(id) ?? null);
     return this.conversations.get(id)!;
   }
 
   /** The contact's latest conversation that is not closed. */
   openConversation(contactId: string): Row | null {
     if (!this.open.has(contactId)) {
-      const row = (this.stmt.latestOpenConversation.get(contactId) as Row | undefined) ?? null;
+      const row = this.stmt.latestOpenConversation(contactId) ?? null;
       this.open.set(contactId, row && (this.conversations.get(String(row.id)) ?? row));
       if (row && !this.conversations.has(String(row.id))) this.conversations.set(String(row.id), row);
     }

@@ -12,6 +12,9 @@ import { sqliteSteps } from './steps.js';
 
 // SQLite does run DDL in transactions; telling Kysely so makes each migration atomic with its
 // bookkeeping row, as PostgreSQL's are.
+/** WAL size at which a commit checkpoints it (the pragma counts pages, whose size varies by file). */
+const WAL_CHECKPOINT_BYTES = 16 * 1024 * 1024;
+
 class TransactionalDdlAdapter extends SqliteAdapter {
   override get supportsTransactionalDdl() {
     return true;
@@ -32,6 +35,12 @@ class ParleySqliteDialect extends SqliteDialect {
 export function openSqliteStore(path: string, observer?: StoreObserver): KyselyStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
+  // 16 KiB pages for a new file (an existing one keeps its own): each message adds an entry at
+  // a different place in three indexes (by conversation, by contact, by client id), so a
+  // group commit dirties a few pages per active conversation whatever their size; bigger
+  // pages split less often and the commit writes fewer WAL frames (fewer write calls per
+  // message; bench store phase, ~19 -> ~16 us CPU per append).
+  db.pragma('page_size = 16384');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
@@ -39,7 +48,7 @@ export function openSqliteStore(path: string, observer?: StoreObserver): KyselyS
   // Keep hot pages in memory; checkpoints run less often in bigger steps.
   db.pragma('cache_size = -32768');
   db.pragma('temp_store = memory');
-  db.pragma('wal_autocheckpoint = 4000');
+  db.pragma(`wal_autocheckpoint = ${Math.round(WAL_CHECKPOINT_BYTES / Number(db.pragma('page_size', { simple: true })))}`);
   const kysely = new Kysely<Tables>({ dialect: new ParleySqliteDialect({ database: cachingStatements(db) }), log: queryTimer(observer) });
   return new KyselyStore({
     db: kysely, dialect: sqliteDialect, appender: new SqliteAppender(db, kysely, observer?.onAppendBatch?.bind(observer)), steps: sqliteSteps(db, kysely),
