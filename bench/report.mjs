@@ -133,11 +133,42 @@ function blockSection(runs) {
   });
   return [
     '## Block → contact:blocked', '',
-    'REST `POST /v2/contacts/{id}/block` to the visitor\'s socket hearing `contact:blocked`; with 2 processes the REST call and the socket are on different processes (Redis). p50 / p99 (samples), and the CPU the server processes spent per block where measured. Issue 11\'s criterion: p99 no more than 10 % above the pre-issue-11 build in the same run pair.',
+    'REST `POST /v2/contacts/{id}/block` to the visitor\'s socket hearing `contact:blocked`; with 2 processes the REST call and the socket are on different processes (Redis). p50 / p99 (samples), and the CPU the server processes spent per block where measured. Issue 11\'s criterion: no figure more than 10 % worse than the pre-issue-11 build in the same series of runs.',
     '',
+    ...blockAb(runs),
     '| run | server | 1 process | 2 processes |',
     '|---|---|---:|---:|',
     ...rows,
+  ];
+}
+
+/**
+ * The newest A/B series (`…-block-ab-<series>-pre<N>.json` and `…-now<N>.json`, run
+ * alternately): each figure's median over the series' runs of either build, and now / pre.
+ */
+function blockAb(runs) {
+  const AB = /-block-ab-(.+)-(pre|now)\d+\.json$/;
+  const series = runs.filter(({ file }) => AB.test(file)).map(({ file }) => file.match(AB)[1]).pop();
+  if (!series) return [];
+  const of = (side) => runs.filter(({ file }) => { const m = file.match(AB); return m && m[1] === series && m[2] === side; });
+  const pre = of('pre');
+  const now = of('now');
+  const median = (xs) => { const v = xs.filter((x) => x != null).sort((a, b) => a - b); return v.length ? (v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2) : null; };
+  const figures = [
+    ['1 process: p50 ms', (r) => r.block1?.propagationMs.p50], ['1 process: p99 ms', (r) => r.block1?.propagationMs.p99], ['1 process: CPU µs per block', (r) => r.block1?.cpuUsPerBlock?.total],
+    ['2 processes: p50 ms', (r) => r.block2?.propagationMs.p50], ['2 processes: p99 ms', (r) => r.block2?.propagationMs.p99], ['2 processes: CPU µs per block', (r) => r.block2?.cpuUsPerBlock?.total],
+  ];
+  const rows = figures.map(([label, get]) => {
+    const a = median(pre.map(({ run }) => get(run)));
+    const b = median(now.map(({ run }) => get(run)));
+    const q = ratio(b, a);
+    return `| ${label} | ${n(a)} | ${n(b)} | ${n(q)}${pass(q == null ? null : q <= 1.1)} |`;
+  });
+  return [
+    `A/B series \`${series}\`: medians over ${pre.length} runs of the pre-issue-11 build and ${now.length} of this one, alternated (${pre.concat(now).map(({ file }) => `\`${file}\``).join(', ')}).`, '',
+    '| figure | pre-issue-11 | now | now / pre |',
+    '|---|---:|---:|---:|',
+    ...rows, '',
   ];
 }
 
