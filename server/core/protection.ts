@@ -22,7 +22,16 @@ interface ActiveRules {
   /** The rules as read (ids, update times, modes): what was compiled from them is reused while it holds. */
   version: string;
   byTrigger: Record<Trigger, CompiledRule[]>;
+  /** Whether an enforced rule of the trigger holds, or blocks (then the outbox may need the event). */
+  enforces: Record<Trigger, { holds: boolean; blocks: boolean }>;
   checks: Map<string, ProtectionCheck>;
+}
+
+/** The rules as last read: `value` once the read has answered. */
+interface RulesCache {
+  at: number;
+  rules: Promise<ActiveRules>;
+  value?: ActiveRules;
 }
 
 /** Sends a released message on as the visitor's, past the rules (Messages does it). */
@@ -35,7 +44,7 @@ export type Deliver = (held: HeldMessageRecord) => Promise<SentMessage>;
  * held messages (release, discard) and the log of rule events, dry runs included.
  */
 export class Protection {
-  private cache: { at: number; rules: Promise<ActiveRules> } | null = null;
+  private cache: RulesCache | null = null;
 
   constructor(
     private readonly store: Store,
@@ -47,12 +56,15 @@ export class Protection {
 
   /** The rules to run for `trigger` (none enabled: undefined, and the send path stays as it was). */
   async check(trigger: Trigger): Promise<ProtectionCheck | undefined> {
-    const active = await this.active();
+    // Every contact's message asks: while the rules read are fresh, they are at hand without a wait.
+    const cached = this.cache;
+    const active = cached?.value && Date.now() - cached.at < RULES_CACHE_MS ? cached.value : await this.active();
     const rules = active.byTrigger[trigger];
     if (!rules.length) return undefined;
+    const { holds, blocks } = active.enforces[trigger];
     const record = {
-      held: rules.some((r) => r.rule.mode === 'enforce' && r.rule.action.type === 'hold') && (await this.subscriptions.wants(['message.held'])),
-      blocked: rules.some((r) => r.rule.mode === 'enforce' && r.rule.action.type !== 'hold') && (await this.subscriptions.wants(['contact.blocked'])),
+      held: holds && (await this.subscriptions.wants(['message.held'])),
+      blocked: blocks && (await this.subscriptions.wants(['contact.blocked'])),
     };
     // Compiled once per rule set and outbox need (the pattern set is the costly part).
     const key = `${trigger}:${record.held}:${record.blocked}`;
@@ -64,7 +76,7 @@ export class Protection {
   private active(): Promise<ActiveRules> {
     if (!this.cache || Date.now() - this.cache.at >= RULES_CACHE_MS) {
       const previous = this.cache?.rules;
-      const entry = {
+      const entry: RulesCache = {
         at: Date.now(),
         rules: this.store.protection.listRules().then(async (rules): Promise<ActiveRules> => {
           // Unchanged since the last read: keep what was compiled (patterns are the costly part).
@@ -79,15 +91,18 @@ export class Protection {
               return [];
             }
           });
-          return {
-            version,
-            byTrigger: { message: compiled.filter((r) => r.trigger === 'message'), rate_limit: compiled.filter((r) => r.trigger === 'rate_limit') },
-            checks: new Map(),
-          };
+          const byTrigger = { message: compiled.filter((r) => r.trigger === 'message'), rate_limit: compiled.filter((r) => r.trigger === 'rate_limit') };
+          const enforces = (list: CompiledRule[]) => ({
+            holds: list.some((r) => r.rule.mode === 'enforce' && r.rule.action.type === 'hold'),
+            blocks: list.some((r) => r.rule.mode === 'enforce' && r.rule.action.type !== 'hold'),
+          });
+          return { version, byTrigger, enforces: { message: enforces(byTrigger.message), rate_limit: enforces(byTrigger.rate_limit) }, checks: new Map() };
         }),
       };
       this.cache = entry;
-      entry.rules.catch(() => {
+      entry.rules.then((value) => {
+        entry.value = value;
+      }, () => {
         if (this.cache === entry) this.cache = null;
       });
     }

@@ -2,12 +2,13 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { newObjectId } from '../ids.js';
 import { messageEvent, outboxRow } from '../outbox.js';
-import { protectMessage, runSync, type Protected, type Stmt } from '../protection-sql.js';
+import { isoAt } from '../iso-time.js';
+import { leadTimesOf, protectMessage, restoreText, runSync, stateRead, textSnapshot, textWrite, type LeadTimes, type MessageVerdict, type Stmt } from '../protection-sql.js';
 import type { Appender } from '../repositories/conversations.js';
 import { isBlockedRow, toContact, toConversation, toMessage } from '../rows.js';
 import type { StoreObserver } from '../observer.js';
 import type { Database } from '../schema.js';
-import type { AppendMessageInput, AppendResult, ContactRecord, MessageRecord } from '../store.js';
+import type { AppendMessageInput, AppendResult, ContactRecord, MessageRecord, ProtectionCheck } from '../store.js';
 
 type Row = Record<string, any>;
 
@@ -71,13 +72,21 @@ export class SqliteAppender implements Appender {
     return [];
   };
 
-  /** The rules, run on the author's row inside this transaction; a block updates the batch's copy. */
-  private protect(input: AppendMessageInput, author: Row, conversationId: string | null, batch: AppendBatch): Protected | { status: 'stored_before' } | null {
+  /**
+   * The rules, run on the author's row inside this transaction; a block updates the batch's
+   * copy. What the rules read (the contact's state row, leads per address) is kept for the
+   * rest of the transaction, and the latest text is written once per contact at its end:
+   * writers are serialised, so nothing else changes them meanwhile. `undo` puts the text
+   * back should the insert find the message stored already (a resend).
+   */
+  private protect(input: AppendMessageInput, author: Row, conversationId: string | null, batch: AppendBatch): { verdict: MessageVerdict; undo: () => void } {
+    const state = batch.protectionState(author.id, this.exec);
+    const before = textSnapshot(state);
     const verdict = runSync(protectMessage(input.protection!, author, {
       conversationId, clientId: input.clientId ?? null, authorType: input.authorType, authorId: input.authorId, authorName: input.authorName ?? null, body: input.body,
-    }, (b) => (b ? 1 : 0)), this.exec);
+    }, (b) => (b ? 1 : 0), { state, leads: batch.leads, textLater: batch.textLater, storedChecked: false }), this.exec);
     if (verdict?.status === 'blocked_by_rule') batch.replaceContact(verdict.row);
-    return verdict;
+    return { verdict, undo: () => restoreText(state, before) };
   }
 
   private flush(batch: PendingAppend[]) {
@@ -115,6 +124,7 @@ export class SqliteAppender implements Appender {
     const batch = new AppendBatch(this.stmt);
     const results = inputs.map((input) => this.appendOne(input, batch));
     batch.writeActivity();
+    for (const id of batch.textLater) this.exec(textWrite(id, batch.protectionState(id, this.exec)));
     return results;
   }
 
@@ -128,7 +138,7 @@ export class SqliteAppender implements Appender {
     const now = input.createdAt ?? new Date().toISOString();
     let owner: Row | null = null;
     if (byContact) {
-      owner = batch.contact(input.authorId);
+      owner = batch.contact(input.authorId, input.protection);
       if (!owner) return { status: 'contact_not_found' };
       // A resend of a message stored before the block still answers with that message.
       if (isBlockedRow(owner)) return duplicate() ?? { status: 'blocked' };
@@ -137,10 +147,14 @@ export class SqliteAppender implements Appender {
     let createdConversation = false;
     // Rules run once the message is known to be new and its conversation valid, before a
     // conversation is created for it: a held message leaves no trace in the inbox.
+    let undoText: (() => void) | null = null;
     const protect = (conversationId: string | null): AppendResult | null => {
       if (!input.protection || !byContact) return null;
-      const verdict = this.protect(input, owner!, conversationId, batch);
-      if (!verdict) return null;
+      const { verdict, undo } = this.protect(input, owner!, conversationId, batch);
+      if (!verdict) {
+        undoText = undo;
+        return null;
+      }
       if (verdict.status === 'stored_before') return duplicate();
       return verdict.status === 'held' ? verdict : { status: verdict.status, contact: verdict.contact, event: verdict.event, firing: verdict.firing };
     };
@@ -176,7 +190,11 @@ export class SqliteAppender implements Appender {
       createdAt: now,
     };
     // OR IGNORE: a clientId already used by this author stores nothing; answer with the first.
-    if (this.stmt.insertMessageOrIgnore.run(message).changes === 0) return duplicate()!;
+    if (this.stmt.insertMessageOrIgnore.run(message).changes === 0) {
+      // A resend the rules let through: it is not a copy in a row either.
+      (undoText as (() => void) | null)?.();
+      return duplicate()!;
+    }
     batch.touch(conversation, now, byContact);
     const contact = batch.contactRecord(conversation.contact_id);
     const stored: AppendResult = {
@@ -191,12 +209,28 @@ export class SqliteAppender implements Appender {
   }
 }
 
+// As protection-sql.ts reads them: no condition counts past 100.
+const RECENT_LEADS = 100;
+
 type PendingAppend = { input: AppendMessageInput; resolve: (r: AppendResult) => void; reject: (err: unknown) => void };
 type Statements = ReturnType<typeof prepare>;
 
 function prepare(db: BetterSqlite3.Database) {
   return {
     contactById: db.prepare('SELECT * FROM contacts WHERE id = ?'),
+    // With rules enabled, what they read of a contact comes with its row, once per transaction:
+    // its protection state, and the times of the leads of its address and of its device since
+    // the given starts (null: not wanted, and not read: CASE). SQLite only (group_concat); the
+    // statements of protection-sql.ts stay the shared fallback. CROSS JOIN: SQLite's planner
+    // would otherwise walk every lead for a device rather than the device's index.
+    contactForRules: db.prepare(`SELECT c.*, s.contact_id AS ps_state_id, s.text_hash AS ps_text_hash, s.text_times AS ps_text_times,
+        s.held_count AS ps_held_count, s.block_count AS ps_block_count, s.unblocked_at AS ps_unblocked_at,
+        CASE WHEN @ipFrom IS NOT NULL AND c.last_ip IS NOT NULL THEN (SELECT group_concat(created_at) FROM (SELECT l.created_at FROM contacts l
+          WHERE l.last_ip = c.last_ip AND l.type = 'lead' AND l.created_at >= @ipFrom ORDER BY l.created_at DESC LIMIT ${RECENT_LEADS})) END AS ps_leads_ip,
+        CASE WHEN @deviceFrom IS NOT NULL AND c.last_device_id IS NOT NULL THEN (SELECT group_concat(created_at) FROM (SELECT l.created_at
+          FROM contact_devices d CROSS JOIN contacts l ON l.id = d.contact_id
+          WHERE d.device_id = c.last_device_id AND l.type = 'lead' AND l.created_at >= @deviceFrom ORDER BY l.created_at DESC LIMIT ${RECENT_LEADS})) END AS ps_leads_device
+      FROM contacts c LEFT JOIN protection_contact_state s ON s.contact_id = c.id WHERE c.id = @id`),
     conversationById: db.prepare('SELECT * FROM conversations WHERE id = ?'),
     latestOpenConversation: db.prepare(`SELECT * FROM conversations WHERE contact_id = ? AND state != 'closed' ORDER BY id DESC LIMIT 1`),
     insertConversation: db.prepare(`INSERT INTO conversations (contact_id, state, created_at, updated_at, last_activity_at)
@@ -223,11 +257,42 @@ class AppendBatch {
   private readonly touchedConversations = new Set<Row>();
   private readonly touchedContacts = new Map<string, string>();
 
+  /** Protection: each contact's state row, reads that hold for the transaction, and whose latest text to write at its end. */
+  private readonly states = new Map<string, Row>();
+  readonly leads = { ip: new Map() as LeadTimes, device: new Map() as LeadTimes };
+  readonly textLater = new Set<string>();
+
   constructor(private readonly stmt: Statements) {}
 
-  contact(id: string): Row | null {
-    if (!this.contacts.has(id)) this.contacts.set(id, (this.stmt.contactById.get(id) as Row | undefined) ?? null);
+  protectionState(contactId: string, exec: (s: Stmt) => Row[]): Row {
+    let state = this.states.get(contactId);
+    if (!state) this.states.set(contactId, (state = exec(stateRead(contactId))[0]));
+    return state;
+  }
+
+  /** The contact's row, read once per batch; with rules, what they read of it comes along. */
+  contact(id: string, rules?: ProtectionCheck): Row | null {
+    if (!this.contacts.has(id)) this.contacts.set(id, rules ? this.contactForRules(id, rules) : ((this.stmt.contactById.get(id) as Row | undefined) ?? null));
     return this.contacts.get(id)!;
+  }
+
+  private contactForRules(id: string, rules: ProtectionCheck): Row | null {
+    const nowMs = Date.now();
+    const from = (seconds: number) => (seconds ? nowMs - seconds * 1000 : null);
+    const ipFrom = from(rules.most.leadsByIpSeconds);
+    const deviceFrom = from(rules.most.leadsByDeviceSeconds);
+    const row = this.stmt.contactForRules.get({ id, ipFrom: ipFrom && isoAt(ipFrom), deviceFrom: deviceFrom && isoAt(deviceFrom) }) as Row | undefined;
+    if (!row) return null;
+    this.states.set(id, {
+      state_id: row.ps_state_id, text_hash: row.ps_text_hash, text_times: row.ps_text_times,
+      held_count: row.ps_held_count, block_count: row.ps_block_count, unblocked_at: row.ps_unblocked_at,
+    });
+    const keep = (kept: LeadTimes, key: string | null, fromMs: number | null, list: string | null) => {
+      if (key && fromMs !== null && !((kept.get(key)?.fromMs ?? Infinity) <= fromMs)) kept.set(key, { fromMs, times: leadTimesOf(list) });
+    };
+    keep(this.leads.ip, row.last_ip, ipFrom, row.ps_leads_ip);
+    keep(this.leads.device, row.last_device_id, deviceFrom, row.ps_leads_device);
+    return row;
   }
 
   /** The contact as a record, built once per batch (its last activity kept current). */
