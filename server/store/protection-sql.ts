@@ -92,7 +92,8 @@ function textHash(body: string): string {
     a = Math.imul(a ^ ch, 0x01000193);
     b = Math.imul(b ^ ch, 0x811c9dc5) ^ (b >>> 15);
   }
-  return `${body.length.toString(36)}.${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}`;
+  // Decimal: V8 turns small integers into decimal strings several times faster than base 36.
+  return `${body.length}.${a >>> 0}.${b >>> 0}`;
 }
 
 // Facts no rule asked for: one shared empty list (the rules only read them).

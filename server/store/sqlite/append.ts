@@ -79,14 +79,15 @@ export class SqliteAppender implements Appender {
    * writers are serialised, so nothing else changes them meanwhile. `undo` puts the text
    * back should the insert find the message stored already (a resend).
    */
-  private protect(input: AppendMessageInput, author: Row, conversationId: string | null, batch: AppendBatch): { verdict: MessageVerdict; undo: () => void } {
+  private protect(input: AppendMessageInput, author: Row, conversationId: string | null, batch: AppendBatch): { verdict: MessageVerdict; undo: (() => void) | null } {
     const state = batch.protectionState(author.id, this.exec);
-    const before = textSnapshot(state);
+    // Only a message with an idempotency key can turn out to be a resend.
+    const before = input.clientId ? textSnapshot(state) : null;
     const verdict = runSync(protectMessage(input.protection!, author, {
       conversationId, clientId: input.clientId ?? null, authorType: input.authorType, authorId: input.authorId, authorName: input.authorName ?? null, body: input.body,
-    }, (b) => (b ? 1 : 0), { state, leads: batch.leads, textLater: batch.textLater, storedChecked: false }), this.exec);
+    }, sqliteFlag, { state, leads: batch.leads, textLater: batch.textLater, storedChecked: false }), this.exec);
     if (verdict?.status === 'blocked_by_rule') batch.replaceContact(verdict.row);
-    return { verdict, undo: () => restoreText(state, before) };
+    return { verdict, undo: before && (() => restoreText(state, before)) };
   }
 
   private flush(batch: PendingAppend[]) {
@@ -208,6 +209,8 @@ export class SqliteAppender implements Appender {
     return stored;
   }
 }
+
+const sqliteFlag = (b: boolean) => (b ? 1 : 0);
 
 // As protection-sql.ts reads them: no condition counts past 100.
 const RECENT_LEADS = 100;
