@@ -24,7 +24,8 @@ interface ActiveRules {
   byTrigger: Record<Trigger, CompiledRule[]>;
   /** Whether an enforced rule of the trigger holds, or blocks (then the outbox may need the event). */
   enforces: Record<Trigger, { holds: boolean; blocks: boolean }>;
-  checks: Map<string, ProtectionCheck>;
+  /** By outbox need: held event wanted (1) + blocked event wanted (2). */
+  checks: Record<Trigger, (ProtectionCheck | undefined)[]>;
 }
 
 /** The rules as last read: `value` once the read has answered. */
@@ -54,23 +55,36 @@ export class Protection {
     private readonly deliver: Deliver,
   ) {}
 
-  /** The rules to run for `trigger` (none enabled: undefined, and the send path stays as it was). */
-  async check(trigger: Trigger): Promise<ProtectionCheck | undefined> {
-    // Every contact's message asks: while the rules read are fresh, they are at hand without a wait.
+  /**
+   * The rules to run for `trigger` (none enabled: undefined, and the send path stays as it
+   * was). Every contact's message asks: while the rules and the webhook subscriptions read are
+   * fresh, the answer is at hand, without a promise.
+   */
+  check(trigger: Trigger): ProtectionCheck | undefined | Promise<ProtectionCheck | undefined> {
     const cached = this.cache;
-    const active = cached?.value && Date.now() - cached.at < RULES_CACHE_MS ? cached.value : await this.active();
-    const rules = active.byTrigger[trigger];
-    if (!rules.length) return undefined;
+    if (cached?.value && Date.now() - cached.at < RULES_CACHE_MS) {
+      const rules = cached.value.byTrigger[trigger];
+      if (!rules.length) return undefined;
+      const { holds, blocks } = cached.value.enforces[trigger];
+      const held = holds ? this.subscriptions.wantsNow?.(['message.held']) ?? null : false;
+      const blocked = blocks ? this.subscriptions.wantsNow?.(['contact.blocked']) ?? null : false;
+      if (held !== null && blocked !== null) return this.compiled(cached.value, trigger, held, blocked);
+    }
+    return this.checkRead(trigger);
+  }
+
+  private async checkRead(trigger: Trigger): Promise<ProtectionCheck | undefined> {
+    const active = await this.active();
+    if (!active.byTrigger[trigger].length) return undefined;
     const { holds, blocks } = active.enforces[trigger];
-    const record = {
-      held: holds && (await this.subscriptions.wants(['message.held'])),
-      blocked: blocks && (await this.subscriptions.wants(['contact.blocked'])),
-    };
-    // Compiled once per rule set and outbox need (the pattern set is the costly part).
-    const key = `${trigger}:${record.held}:${record.blocked}`;
-    let check = active.checks.get(key);
-    if (!check) active.checks.set(key, (check = checkOf(rules, record)));
-    return check;
+    return this.compiled(active, trigger, holds && (await this.subscriptions.wants(['message.held'])), blocks && (await this.subscriptions.wants(['contact.blocked'])));
+  }
+
+  /** Compiled once per rule set and outbox need (the pattern set is the costly part). */
+  private compiled(active: ActiveRules, trigger: Trigger, held: boolean, blocked: boolean): ProtectionCheck {
+    const checks = active.checks[trigger];
+    const i = (held ? 1 : 0) + (blocked ? 2 : 0);
+    return (checks[i] ??= checkOf(active.byTrigger[trigger], { held, blocked }));
   }
 
   private active(): Promise<ActiveRules> {
@@ -96,7 +110,7 @@ export class Protection {
             holds: list.some((r) => r.rule.mode === 'enforce' && r.rule.action.type === 'hold'),
             blocks: list.some((r) => r.rule.mode === 'enforce' && r.rule.action.type !== 'hold'),
           });
-          return { version, byTrigger, enforces: { message: enforces(byTrigger.message), rate_limit: enforces(byTrigger.rate_limit) }, checks: new Map() };
+          return { version, byTrigger, enforces: { message: enforces(byTrigger.message), rate_limit: enforces(byTrigger.rate_limit) }, checks: { message: [], rate_limit: [] } };
         }),
       };
       this.cache = entry;
