@@ -81,7 +81,9 @@ export class Messages {
    * own; a rule's block is answered as any block. Without enabled rules nothing is evaluated.
    */
   async sendAsContact(input: ContactSend): Promise<ContactSent> {
-    const protection = await this.protection?.check('message');
+    // At hand while the rules read are fresh: no wait for it then.
+    const pending = this.protection?.check('message');
+    const protection = pending instanceof Promise ? await pending : pending;
     const prepared = await this.prepared(contactInput(input));
     if (!protection) return this.stored(this.settle(await this.store.conversations.appendMessage(prepared), input.origin));
     const result = await this.store.conversations.appendMessage({ ...prepared, protection });

@@ -1,7 +1,10 @@
 import { RE2JS, RE2Set } from 're2js';
 import type { ProtectionActionInput, ProtectionConditionInput } from '../../protocol/schemas/protection.js';
 import { ParleyError } from './errors.js';
-import type { FactNeeds, ProtectionBasics, ProtectionCheck, ProtectionFacts, ProtectionFiring, ProtectionRuleRecord, ProtectionVerdict } from '../store/store.js';
+import { isoAt } from '../store/iso-time.js';
+import type {
+  FactNeeds, ProtectionBasics, ProtectionCheck, ProtectionFacts, ProtectionFiring, ProtectionPlan, ProtectionRuleRecord, ProtectionVerdict,
+} from '../store/store.js';
 
 /*
  * Rules as data, compiled into plain predicates over the facts the store reads. Patterns run
@@ -18,6 +21,24 @@ interface Scan {
   patterns: ReadonlySet<string>;
   /** How many links the message has (counted once, on first use). */
   links(): number;
+}
+
+/** A check's one Scan, filled anew by each evaluation (they run synchronously, one at a time). */
+class MessageScan implements Scan {
+  patterns: ReadonlySet<string> = new Set();
+  private body: string | null = null;
+  private count = -1;
+
+  reset(body: string | null, patterns: ReadonlySet<string>) {
+    this.body = body;
+    this.patterns = patterns;
+    this.count = -1;
+  }
+
+  links(): number {
+    if (this.count < 0) this.count = this.body === null ? 0 : countLinks(this.body);
+    return this.count;
+  }
 }
 
 type Test<F> = (facts: F, scan: Scan) => boolean;
@@ -43,7 +64,16 @@ const MAX_REPETITION = 1000;
 const LINK = /\b(?:https?:\/\/|www\.)\S/gi;
 export const countLinks = (body: string): number => body.match(LINK)?.length ?? 0;
 
-const after = (now: string, seconds: number) => new Date(Date.parse(now) - seconds * 1000).toISOString();
+const after = (f: ProtectionBasics, seconds: number) => isoAt(f.nowMs - seconds * 1000);
+
+/** How many of `times` (ISO strings) fall within the window; the cut-off is made once, and only for times to compare. */
+const within = (times: readonly string[], f: ProtectionFacts, seconds: number): number => {
+  if (!times.length) return 0;
+  const from = after(f, seconds);
+  let n = 0;
+  for (const t of times) if (t >= from) n++;
+  return n;
+};
 
 /**
  * Compiles a pattern with RE2JS or refuses it (`invalid_pattern`): syntax RE2 does not have
@@ -67,7 +97,6 @@ type Compiled = { cheap?: Test<ProtectionBasics>; costly?: (facts: ProtectionFac
 
 /** One condition as predicates: the part that needs nothing read, and the part on facts with what it needs. */
 function compileCondition(c: ProtectionConditionInput): Compiled {
-  const within = (times: string[], f: ProtectionFacts, seconds: number) => times.filter((t) => t >= after(f.now, seconds)).length;
   switch (c.type) {
     case 'pattern': {
       compilePattern(c.pattern, c.caseInsensitive !== false);
@@ -113,11 +142,12 @@ function compileCondition(c: ProtectionConditionInput): Compiled {
         costly: (f) => within(c.by === 'ip' ? f.leadsByIpAt : f.leadsByDeviceAt, f, c.windowSeconds) >= c.count,
       };
     case 'afterUnblock':
-      return { needs: { blocks: true }, costly: (f) => f.lastUnblockAt !== null && f.lastUnblockAt >= after(f.now, c.withinSeconds) };
+      return { needs: { blocks: true }, costly: (f) => f.lastUnblockAt !== null && f.lastUnblockAt >= after(f, c.withinSeconds) };
     case 'contactType':
       return { cheap: (f) => f.contact.type === c.contactType };
     case 'contactAge':
-      return { cheap: (f) => f.contact.createdAt >= after(f.now, c.maxSeconds) };
+      // In numbers: a Date.parse costs a fraction of making the cut-off's string.
+      return { cheap: (f) => Date.parse(f.contact.createdAt) >= f.nowMs - c.maxSeconds * 1000 };
     case 'earlierBlocks':
       return { needs: { blocks: true }, costly: (f) => f.blockCount >= c.min };
   }
@@ -166,20 +196,25 @@ const stronger = (a: ProtectionFiring, b: ProtectionFiring): ProtectionFiring =>
   return a.action.type === 'temporary_block' && b.action.type === 'temporary_block' && b.action.seconds > a.action.seconds ? b : a;
 };
 
+/** Nothing matched: one shared verdict rather than a new one per message. */
+const NO_VERDICT: ProtectionVerdict = Object.freeze({ act: null, matched: Object.freeze([]) as unknown as ProtectionFiring[] });
+
 /**
  * Every rule that matches is reported (dry runs are logged); the strongest enforced one acts.
  * `rules` are those of one trigger whose cheap conditions held, in their order.
  */
 function decide(rules: readonly CompiledRule[], facts: ProtectionFacts): ProtectionVerdict {
-  const matched: ProtectionFiring[] = [];
+  let matched: ProtectionFiring[] | null = null;
   let act: ProtectionFiring | null = null;
   for (const r of rules) {
-    if (!r.costly.every((t) => t(facts))) continue;
+    let holds = true;
+    for (let i = 0; i < r.costly.length && holds; i++) holds = r.costly[i](facts);
+    if (!holds) continue;
     const firing: ProtectionFiring = { ruleId: r.rule.id, ruleName: r.rule.name, mode: r.rule.mode === 'enforce' ? 'enforce' : 'dry_run', action: r.rule.action };
-    matched.push(firing);
+    (matched ??= []).push(firing);
     if (firing.mode === 'enforce') act = act ? stronger(act, firing) : firing;
   }
-  return { act, matched };
+  return matched ? { act, matched } : NO_VERDICT;
 }
 
 /**
@@ -200,27 +235,49 @@ function patternMatcher(rules: readonly CompiledRule[]): (body: string | null) =
   };
 }
 
+// Which rules are left is a bit set in one number: exact up to 2^53, and a trigger has at most
+// MAX_PROTECTION_RULES (50). Past 52 rules the key is a string.
+const EXACT_BITS = 52;
+const MAX_PLANS = 256;
+
 /**
- * The store's side of evaluations by these rules (reusable): what to read, and the verdict.
- * The rules left after the cheap conditions are remembered per evaluation (the store hands
- * `decide` the facts built on the very basics it gave `needsFor`).
+ * The store's side of evaluations by these rules (reusable): the cheap conditions, then the
+ * plan of the rules they left. Most messages leave the same rules, so plans (their merged
+ * needs and their `decide`) are made once per set of rules left and then only looked up.
  */
 export function checkOf(rules: readonly CompiledRule[], record: { held: boolean; blocked: boolean }): ProtectionCheck {
   const match = patternMatcher(rules);
-  const left = new WeakMap<ProtectionBasics, CompiledRule[]>();
-  const survivors = (basics: ProtectionBasics) => {
-    let links = -1;
-    const scan: Scan = { patterns: match(basics.body), links: () => (links < 0 ? (links = basics.body === null ? 0 : countLinks(basics.body)) : links) };
-    return rules.filter((r) => r.cheap.every((t) => t(basics, scan)));
+  const scan = new MessageScan();
+  const plans = new Map<number | string, ProtectionPlan>();
+  const planOf = (key: number | string, bits: (i: number) => boolean): ProtectionPlan => {
+    let plan = plans.get(key);
+    if (!plan) {
+      // Bounded: sets of rules left are few in practice, but a check lives as long as its rules.
+      if (plans.size >= MAX_PLANS) plans.clear();
+      const left = rules.filter((_, i) => bits(i));
+      const needs = left.reduce((n, r) => mergeNeeds(n, r.needs), NO_NEEDS);
+      plans.set(key, (plan = { needs, decide: (facts) => decide(left, facts) }));
+    }
+    return plan;
   };
   return {
-    needsFor(basics) {
-      const remaining = survivors(basics);
-      if (!remaining.length) return null;
-      left.set(basics, remaining);
-      return remaining.reduce((n, r) => mergeNeeds(n, r.needs), NO_NEEDS);
+    plan(basics) {
+      scan.reset(basics.body, match(basics.body));
+      let mask = 0;
+      let key = '';
+      for (let i = 0; i < rules.length; i++) {
+        const cheap = rules[i].cheap;
+        let holds = true;
+        for (let j = 0; j < cheap.length && holds; j++) holds = cheap[j](basics, scan);
+        if (!holds) continue;
+        if (rules.length <= EXACT_BITS) mask += 2 ** i;
+        else key += `${i},`;
+      }
+      if (rules.length <= EXACT_BITS) return mask === 0 ? null : planOf(mask, (i) => Math.floor(mask / 2 ** i) % 2 === 1);
+      const left = new Set(key.split(',').filter(Boolean).map(Number));
+      return left.size === 0 ? null : planOf(key, (i) => left.has(i));
     },
-    decide: (facts) => decide(left.get(facts) ?? survivors(facts), facts),
+    most: rules.reduce((n, r) => mergeNeeds(n, r.needs), NO_NEEDS),
     recordHeld: record.held,
     recordBlocked: record.blocked,
   };

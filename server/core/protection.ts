@@ -22,7 +22,17 @@ interface ActiveRules {
   /** The rules as read (ids, update times, modes): what was compiled from them is reused while it holds. */
   version: string;
   byTrigger: Record<Trigger, CompiledRule[]>;
-  checks: Map<string, ProtectionCheck>;
+  /** Whether an enforced rule of the trigger holds, or blocks (then the outbox may need the event). */
+  enforces: Record<Trigger, { holds: boolean; blocks: boolean }>;
+  /** By outbox need: held event wanted (1) + blocked event wanted (2). */
+  checks: Record<Trigger, (ProtectionCheck | undefined)[]>;
+}
+
+/** The rules as last read: `value` once the read has answered. */
+interface RulesCache {
+  at: number;
+  rules: Promise<ActiveRules>;
+  value?: ActiveRules;
 }
 
 /** Sends a released message on as the visitor's, past the rules (Messages does it). */
@@ -35,7 +45,7 @@ export type Deliver = (held: HeldMessageRecord) => Promise<SentMessage>;
  * held messages (release, discard) and the log of rule events, dry runs included.
  */
 export class Protection {
-  private cache: { at: number; rules: Promise<ActiveRules> } | null = null;
+  private cache: RulesCache | null = null;
 
   constructor(
     private readonly store: Store,
@@ -45,26 +55,42 @@ export class Protection {
     private readonly deliver: Deliver,
   ) {}
 
-  /** The rules to run for `trigger` (none enabled: undefined, and the send path stays as it was). */
-  async check(trigger: Trigger): Promise<ProtectionCheck | undefined> {
+  /**
+   * The rules to run for `trigger` (none enabled: undefined, and the send path stays as it
+   * was). Every contact's message asks: while the rules and the webhook subscriptions read are
+   * fresh, the answer is at hand, without a promise.
+   */
+  check(trigger: Trigger): ProtectionCheck | undefined | Promise<ProtectionCheck | undefined> {
+    const cached = this.cache;
+    if (cached?.value && Date.now() - cached.at < RULES_CACHE_MS) {
+      const rules = cached.value.byTrigger[trigger];
+      if (!rules.length) return undefined;
+      const { holds, blocks } = cached.value.enforces[trigger];
+      const held = holds ? this.subscriptions.wantsNow?.(['message.held']) ?? null : false;
+      const blocked = blocks ? this.subscriptions.wantsNow?.(['contact.blocked']) ?? null : false;
+      if (held !== null && blocked !== null) return this.compiled(cached.value, trigger, held, blocked);
+    }
+    return this.checkRead(trigger);
+  }
+
+  private async checkRead(trigger: Trigger): Promise<ProtectionCheck | undefined> {
     const active = await this.active();
-    const rules = active.byTrigger[trigger];
-    if (!rules.length) return undefined;
-    const record = {
-      held: rules.some((r) => r.rule.mode === 'enforce' && r.rule.action.type === 'hold') && (await this.subscriptions.wants(['message.held'])),
-      blocked: rules.some((r) => r.rule.mode === 'enforce' && r.rule.action.type !== 'hold') && (await this.subscriptions.wants(['contact.blocked'])),
-    };
-    // Compiled once per rule set and outbox need (the pattern set is the costly part).
-    const key = `${trigger}:${record.held}:${record.blocked}`;
-    let check = active.checks.get(key);
-    if (!check) active.checks.set(key, (check = checkOf(rules, record)));
-    return check;
+    if (!active.byTrigger[trigger].length) return undefined;
+    const { holds, blocks } = active.enforces[trigger];
+    return this.compiled(active, trigger, holds && (await this.subscriptions.wants(['message.held'])), blocks && (await this.subscriptions.wants(['contact.blocked'])));
+  }
+
+  /** Compiled once per rule set and outbox need (the pattern set is the costly part). */
+  private compiled(active: ActiveRules, trigger: Trigger, held: boolean, blocked: boolean): ProtectionCheck {
+    const checks = active.checks[trigger];
+    const i = (held ? 1 : 0) + (blocked ? 2 : 0);
+    return (checks[i] ??= checkOf(active.byTrigger[trigger], { held, blocked }));
   }
 
   private active(): Promise<ActiveRules> {
     if (!this.cache || Date.now() - this.cache.at >= RULES_CACHE_MS) {
       const previous = this.cache?.rules;
-      const entry = {
+      const entry: RulesCache = {
         at: Date.now(),
         rules: this.store.protection.listRules().then(async (rules): Promise<ActiveRules> => {
           // Unchanged since the last read: keep what was compiled (patterns are the costly part).
@@ -79,15 +105,18 @@ export class Protection {
               return [];
             }
           });
-          return {
-            version,
-            byTrigger: { message: compiled.filter((r) => r.trigger === 'message'), rate_limit: compiled.filter((r) => r.trigger === 'rate_limit') },
-            checks: new Map(),
-          };
+          const byTrigger = { message: compiled.filter((r) => r.trigger === 'message'), rate_limit: compiled.filter((r) => r.trigger === 'rate_limit') };
+          const enforces = (list: CompiledRule[]) => ({
+            holds: list.some((r) => r.rule.mode === 'enforce' && r.rule.action.type === 'hold'),
+            blocks: list.some((r) => r.rule.mode === 'enforce' && r.rule.action.type !== 'hold'),
+          });
+          return { version, byTrigger, enforces: { message: enforces(byTrigger.message), rate_limit: enforces(byTrigger.rate_limit) }, checks: { message: [], rate_limit: [] } };
         }),
       };
       this.cache = entry;
-      entry.rules.catch(() => {
+      entry.rules.then((value) => {
+        entry.value = value;
+      }, () => {
         if (this.cache === entry) this.cache = null;
       });
     }

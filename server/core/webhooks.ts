@@ -78,6 +78,8 @@ function checkTopics(topics: string[]): string[] {
 /** Whether some active webhook subscribes to one of these topics (changes then record their event). */
 export interface Subscriptions {
   wants(topics: readonly WebhookTopic[]): Promise<boolean>;
+  /** `wants`, answered at once while what it read is fresh; null: ask `wants`. */
+  wantsNow?(topics: readonly WebhookTopic[]): boolean | null;
 }
 
 // Most changes (every message) fire a topic nobody subscribed to; that must not cost a query.
@@ -91,7 +93,7 @@ export type DeliveryQueue = Pick<Store['webhooks'], 'list' | 'get' | 'countEvent
 
 export class Webhooks implements Subscriptions {
   private readonly listeners = new Set<() => void>();
-  private subscribed: { at: number; topics: Promise<Set<string>> } | null = null;
+  private subscribed: { at: number; topics: Promise<Set<string>>; value?: Set<string> } | null = null;
   /** Accept internal targets (PARLEY_WEBHOOKS_ALLOW_PRIVATE; the server sets it at start). */
   allowPrivateAddresses = false;
 
@@ -110,14 +112,22 @@ export class Webhooks implements Subscriptions {
 
   async wants(topics: readonly WebhookTopic[]): Promise<boolean> {
     if (!this.subscribed || Date.now() - this.subscribed.at >= SUBSCRIPTIONS_CACHE_MS) {
-      const entry = { at: Date.now(), topics: this.store.webhooks.subscribedTopics() };
+      const entry: NonNullable<Webhooks['subscribed']> = { at: Date.now(), topics: this.store.webhooks.subscribedTopics() };
       this.subscribed = entry;
-      entry.topics.catch(() => {
+      entry.topics.then((value) => {
+        entry.value = value;
+      }, () => {
         if (this.subscribed === entry) this.subscribed = null;
       });
     }
     const subscribed = await this.subscribed.topics;
     return topics.some((t) => subscribed.has(t));
+  }
+
+  wantsNow(topics: readonly WebhookTopic[]): boolean | null {
+    const s = this.subscribed;
+    if (!s?.value || Date.now() - s.at >= SUBSCRIPTIONS_CACHE_MS) return null;
+    return topics.some((t) => s.value!.has(t));
   }
 
   async get(id: string): Promise<WebhookRecord> {

@@ -1,11 +1,12 @@
 import { MAX_WINDOW_SECONDS } from '../../protocol/schemas/protection.js';
 import { CompiledQuery } from 'kysely';
 import { decode, type Conn } from './dialect.js';
+import { isoAt } from './iso-time.js';
 import { newObjectId } from './ids.js';
 import { outboxRow } from './outbox.js';
 import { toContact } from './rows.js';
 import type {
-  BlockEventRecord, ContactRecord, FactNeeds, HeldMessageRecord, ProtectionBasics, ProtectionCheck, ProtectionFacts, ProtectionFiring, ProtectionVerdict,
+  BlockEventRecord, ContactRecord, FactNeeds, HeldMessageRecord, ProtectionCheck, ProtectionFacts, ProtectionFiring, ProtectionVerdict, RecentMessage,
 } from './store.js';
 
 /*
@@ -31,38 +32,51 @@ export const numbered = (text: string): string => {
 
 // Recent history is bounded: no condition counts past MAX_CONDITION_COUNT.
 const RECENT = 100;
-const since = (now: string, seconds: number) => new Date(Date.parse(now) - seconds * 1000).toISOString();
+const since = (nowMs: number, seconds: number) => isoAt(nowMs - seconds * 1000);
 
-export type FactKey = 'recent' | 'held' | 'rateHits' | 'leadsByIp' | 'leadsByDevice';
+const time = (r: Row) => decode.time(r.created_at)!;
 
-/** The reads the rules need for this contact (row as stored) beyond its state row, keyed for `facts`. */
-export function factQueries(needs: FactNeeds, contact: Row, now: string): Partial<Record<FactKey, Stmt>> {
-  const q: Partial<Record<FactKey, Stmt>> = {};
-  const id = contact.id as string;
-  if (needs.history) {
-    q.recent = { sql: 'SELECT body, author_type, message_type, created_at FROM messages WHERE contact_id = ? ORDER BY seq DESC LIMIT ?', params: [id, RECENT] };
-    q.held = { sql: 'SELECT body, author_type, created_at FROM held_messages WHERE contact_id = ? ORDER BY created_at DESC, id DESC LIMIT ?', params: [id, RECENT] };
-  }
-  if (needs.rateHitsSeconds) {
-    q.rateHits = {
-      sql: `SELECT created_at FROM protection_signals WHERE contact_id = ? AND kind = 'rate_limit' AND created_at >= ? ORDER BY created_at DESC LIMIT ?`,
-      params: [id, since(now, needs.rateHitsSeconds), RECENT],
-    };
-  }
-  if (needs.leadsByIpSeconds && contact.last_ip) {
-    q.leadsByIp = {
-      sql: `SELECT created_at FROM contacts WHERE last_ip = ? AND type = 'lead' AND created_at >= ? ORDER BY created_at DESC LIMIT ?`,
-      params: [contact.last_ip, since(now, needs.leadsByIpSeconds), RECENT],
-    };
-  }
-  if (needs.leadsByDeviceSeconds && contact.last_device_id) {
-    q.leadsByDevice = {
-      sql: `SELECT c.created_at FROM contact_devices d JOIN contacts c ON c.id = d.contact_id
-        WHERE d.device_id = ? AND c.type = 'lead' AND c.created_at >= ? ORDER BY c.created_at DESC LIMIT ?`,
-      params: [contact.last_device_id, since(now, needs.leadsByDeviceSeconds), RECENT],
-    };
-  }
-  return q;
+/** The contact's recent messages, stored and held, newest first (links since an agent's reply). */
+function* recentMessages(contactId: string): Steps<RecentMessage[]> {
+  const stored: Row[] = yield { sql: 'SELECT body, author_type, message_type, created_at FROM messages WHERE contact_id = ? ORDER BY seq DESC LIMIT ?', params: [contactId, RECENT] };
+  const held: Row[] = yield { sql: 'SELECT body, author_type, created_at FROM held_messages WHERE contact_id = ? ORDER BY created_at DESC, id DESC LIMIT ?', params: [contactId, RECENT] };
+  return [
+    ...stored.map((r) => ({ body: r.body, authorType: r.author_type, messageType: r.message_type, createdAt: time(r), held: false })),
+    ...held.map((r) => ({ body: r.body, authorType: r.author_type, messageType: 'reply' as const, createdAt: time(r), held: true })),
+  ].sort((x, y) => (x.createdAt < y.createdAt ? 1 : x.createdAt > y.createdAt ? -1 : 0));
+}
+
+const rateHitsRead = (contactId: string, from: string): Stmt => ({
+  sql: `SELECT created_at FROM protection_signals WHERE contact_id = ? AND kind = 'rate_limit' AND created_at >= ? ORDER BY created_at DESC LIMIT ?`,
+  params: [contactId, from, RECENT],
+});
+
+const leadsByIpRead = (ip: string, from: string): Stmt => ({
+  sql: `SELECT created_at FROM contacts WHERE last_ip = ? AND type = 'lead' AND created_at >= ? ORDER BY created_at DESC LIMIT ?`,
+  params: [ip, from, RECENT],
+});
+
+const leadsByDeviceRead = (deviceId: string, from: string): Stmt => ({
+  sql: `SELECT c.created_at FROM contact_devices d JOIN contacts c ON c.id = d.contact_id
+    WHERE d.device_id = ? AND c.type = 'lead' AND c.created_at >= ? ORDER BY c.created_at DESC LIMIT ?`,
+  params: [deviceId, from, RECENT],
+});
+
+/**
+ * Lead times by address or device, kept for a transaction: no append changes a contact's
+ * address, type or creation time, so what was read holds until it ends. Kept with the start
+ * of the window read: times read from an earlier start hold every time of a later one (each
+ * rule counts in its own window), so a later message reads nothing.
+ */
+export type LeadTimes = Map<string, { fromMs: number; times: string[] }>;
+
+/** Lead times as `group_concat` gives them (SQLite's read ahead), newest first as a read gives them. */
+export const leadTimesOf = (list: string | null): string[] => (list ? list.split(',').sort().reverse() : NONE);
+
+function* leadTimes(kept: LeadTimes | undefined, key: string, fromMs: number, read: (key: string, from: string) => Stmt): Steps<string[]> {
+  const times = ((yield read(key, isoAt(fromMs))) as Row[]).map(time);
+  kept?.set(key, { fromMs, times });
+  return times;
 }
 
 /**
@@ -78,31 +92,16 @@ function textHash(body: string): string {
     a = Math.imul(a ^ ch, 0x01000193);
     b = Math.imul(b ^ ch, 0x811c9dc5) ^ (b >>> 15);
   }
-  return `${body.length.toString(36)}.${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}`;
+  // Decimal: V8 turns small integers into decimal strings several times faster than base 36.
+  return `${body.length}.${a >>> 0}.${b >>> 0}`;
 }
 
-/** The contact's earlier copies of `body` sent in a row, newest first (from its state row). */
-const sameTextAt = (state: Row | undefined, body: string | null): string[] =>
-  body !== null && state?.text_hash === textHash(body) && state.text_times ? String(state.text_times).split(',') : [];
+// Facts no rule asked for: one shared empty list (the rules only read them).
+const NONE: never[] = Object.freeze([]) as unknown as never[];
 
-/** The rows of `factQueries` and the contact's state row as the facts the core decides on. */
-export function facts(rows: Partial<Record<FactKey, Row[]>>, state: Row | undefined, basics: ProtectionBasics): ProtectionFacts {
-  const time = (r: Row) => decode.time(r.created_at)!;
-  const recent = [
-    ...(rows.recent ?? []).map((r) => ({ body: r.body, authorType: r.author_type, messageType: r.message_type, createdAt: time(r), held: false })),
-    ...(rows.held ?? []).map((r) => ({ body: r.body, authorType: r.author_type, messageType: 'reply' as const, createdAt: time(r), held: true })),
-  ].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
-  // The basics object itself grows into the facts: the check knows it again in `decide`.
-  return Object.assign(basics, {
-    recent,
-    sameTextAt: sameTextAt(state, basics.body),
-    rateHitsAt: (rows.rateHits ?? []).map(time),
-    leadsByIpAt: (rows.leadsByIp ?? []).map(time),
-    leadsByDeviceAt: (rows.leadsByDevice ?? []).map(time),
-    blockCount: Number(state?.block_count ?? 0),
-    lastUnblockAt: decode.time(state?.unblocked_at ?? null),
-  });
-}
+/** The contact's earlier copies of the text sent in a row, newest first (from its state row). */
+const sameTextAt = (state: Row | undefined, hash: string | null): string[] =>
+  hash !== null && state?.text_hash === hash && state.text_times ? String(state.text_times).split(',') : NONE;
 
 /*
  * The per-contact state row (migration 13), kept current in the transactions that change it,
@@ -116,15 +115,29 @@ const upsertState = (columns: string, values: unknown[], set: string): Stmt => (
 });
 
 /**
- * A message meets the rules: its text becomes the contact's latest, with the times of the
- * copies in a row before it. `exists`: the state row was read (a plain update, no upsert).
+ * A message met the rules: its text becomes the contact's latest in `state`, with the times
+ * of the copies in a row before it (within the longest window, as many as a rule waits for).
  */
-const textState = (contactId: string, body: string, now: string, earlier: string[], needs: FactNeeds, exists: boolean): Stmt => {
-  const times = [now, ...earlier.filter((t) => t >= since(now, needs.sameTextSeconds)).slice(0, needs.sameTextKeep - 1)].join(',');
-  return exists
-    ? { sql: 'UPDATE protection_contact_state SET text_hash = ?, text_times = ? WHERE contact_id = ?', params: [textHash(body), times, contactId] }
-    : upsertState('text_hash, text_times', [contactId, textHash(body), times], 'text_hash = excluded.text_hash, text_times = excluded.text_times');
-};
+function nextText(state: Row, hash: string, now: string, nowMs: number, earlier: string[], needs: FactNeeds) {
+  let times = now;
+  if (earlier.length) {
+    const from = since(nowMs, needs.sameTextSeconds);
+    for (let i = 0, kept = 1; i < earlier.length && kept < needs.sameTextKeep; i++) {
+      if (earlier[i] >= from) {
+        times += `,${earlier[i]}`;
+        kept++;
+      }
+    }
+  }
+  state.text_hash = hash;
+  state.text_times = times;
+}
+
+/** Writes the latest text of `state` to the contact's state row (an upsert unless the row was read). */
+export const textWrite = (contactId: string, state: Row): Stmt =>
+  state.state_id
+    ? { sql: 'UPDATE protection_contact_state SET text_hash = ?, text_times = ? WHERE contact_id = ?', params: [state.text_hash, state.text_times, contactId] }
+    : upsertState('text_hash, text_times', [contactId, state.text_hash, state.text_times], 'text_hash = excluded.text_hash, text_times = excluded.text_times');
 
 /** One more (or, `-1`, one fewer) held message of this contact. */
 export const heldCounted = (contactId: string, by: 1 | -1): Stmt =>
@@ -151,16 +164,31 @@ export const heldMoved = (leadId: string, customerId: string): Stmt[] => [
 /** Whether the contact has held messages now (a history without any skips their lookup). */
 export const hasHeld = (contactId: string): Stmt => ({ sql: 'SELECT held_count FROM protection_contact_state WHERE contact_id = ? AND held_count > 0', params: [contactId] });
 
+const STATE_COLUMNS = 's.contact_id AS state_id, s.text_hash, s.text_times, s.held_count, s.block_count, s.unblocked_at';
+
 /**
  * One read before the rules: the contact's state row (or nulls), and for a send with an
  * idempotency key whether a stored or a held message already used it (index probes).
  */
 const stateOf = (contactId: string, authorId: string, clientId: string | null): Stmt => ({
-  sql: `SELECT s.contact_id AS state_id, s.text_hash, s.text_times, s.held_count, s.block_count, s.unblocked_at,
+  sql: `SELECT ${STATE_COLUMNS},
       (SELECT m.id FROM messages m WHERE m.author_id = ? AND m.client_id = ?) AS stored_id,
       (SELECT h.id FROM held_messages h WHERE h.author_id = ? AND h.client_id = ?) AS held_id
     FROM (SELECT ? AS contact_id) k LEFT JOIN protection_contact_state s ON s.contact_id = k.contact_id`,
   params: [authorId, clientId, authorId, clientId, contactId],
+});
+
+/** The contact's state row alone (a caller that keeps it for a transaction reads it once). */
+export const stateRead = (contactId: string): Stmt => ({
+  sql: `SELECT ${STATE_COLUMNS} FROM (SELECT ? AS contact_id) k LEFT JOIN protection_contact_state s ON s.contact_id = k.contact_id`,
+  params: [contactId],
+});
+
+/** Whether a stored or a held message of this author already used this idempotency key. */
+const keyProbe = (authorId: string, clientId: string): Stmt => ({
+  sql: `SELECT (SELECT m.id FROM messages m WHERE m.author_id = ? AND m.client_id = ?) AS stored_id,
+      (SELECT h.id FROM held_messages h WHERE h.author_id = ? AND h.client_id = ?) AS held_id`,
+  params: [authorId, clientId, authorId, clientId],
 });
 
 export const toHeld = (r: Row): HeldMessageRecord => ({
@@ -263,23 +291,97 @@ export type Protected =
   | { status: 'held'; held: HeldMessageRecord; duplicate: boolean }
   | { status: 'blocked_by_rule'; contact: ContactRecord; event: BlockEventRecord; firing: ProtectionFiring; row: Row };
 
+/** What the rules made of a contact's message; null: store it as usual. */
+export type MessageVerdict = Protected | { status: 'stored_before' } | null;
+
 /**
- * Reads the facts, asks the rules and carries out their verdict; yields each statement to the
- * runner. `state` is the contact's state row when the caller read it already.
+ * What the caller of `protectMessage` has already read in its transaction. The SQLite batch
+ * keeps all of it for the transaction (one state read per contact, not per message); the
+ * PostgreSQL append, one message per transaction, passes none of it.
  */
-function* protect(check: ProtectionCheck, contact: Row, draft: MessageDraft | null, trigger: ProtectionFacts['trigger'], flag: (b: boolean) => unknown, state?: Row): Steps<Protected | null> {
-  const now = new Date().toISOString();
-  const basics: ProtectionBasics = { now, trigger, body: draft?.body ?? null, contact: { id: contact.id, type: contact.type, createdAt: decode.time(contact.created_at)! } };
-  const needs = check.needsFor(basics);
-  if (!needs) return null;
-  if (!state && needs.blocks) [state] = yield stateOf(contact.id, contact.id, null);
-  const rows: Partial<Record<FactKey, Row[]>> = {};
-  for (const [key, stmt] of Object.entries(factQueries(needs, contact, now)) as [FactKey, Stmt][]) rows[key] = yield stmt;
-  const f = facts(rows, state, basics);
-  const verdict = check.decide(f);
+export interface Known {
+  /**
+   * The contact's state row as this transaction sees it (`stateRead`). The rules keep it
+   * current as they write, so the next message of the transaction needs no read.
+   */
+  state?: Row;
+  /** Lead times read in this transaction, by address and by device. */
+  leads?: { ip: LeadTimes; device: LeadTimes };
+  /**
+   * Given: the latest text is not written here, the contact is added to this set and the
+   * caller writes `textWrite` once per contact at the end of its transaction.
+   */
+  textLater?: Set<string>;
+  /**
+   * The idempotency key was already looked up among stored messages (PostgreSQL, under the
+   * author's lock). Not given (SQLite, which stores with INSERT OR IGNORE): it is looked up
+   * here before anything of the rules is written, and a message the rules let through that
+   * the insert then finds stored must have its text put back (`restoreText`).
+   */
+  storedChecked: boolean;
+}
+
+/** The latest text as it was, to put back if the message turns out to be a resend. */
+export const textSnapshot = (state: Row) => [state.text_hash, state.text_times] as const;
+export const restoreText = (state: Row, [hash, times]: ReturnType<typeof textSnapshot>) => {
+  state.text_hash = hash;
+  state.text_times = times;
+};
+
+/**
+ * Runs the cheap conditions, reads the facts, asks the rules and carries out their verdict;
+ * yields each statement to the runner. `state`: the contact's state row, when read already.
+ * `probed`: whether the message's idempotency key was already looked up.
+ */
+function* protect(
+  check: ProtectionCheck, contact: Row, draft: MessageDraft | null, trigger: ProtectionFacts['trigger'], flag: (b: boolean) => unknown,
+  state: Row | undefined, known: Known, probed: boolean,
+): Steps<MessageVerdict> {
+  const nowMs = Date.now();
+  const now = isoAt(nowMs);
+  // One object from the basics to the facts: its shape never changes, and nothing unread is copied.
+  const f: ProtectionFacts = {
+    now, nowMs, trigger, body: draft?.body ?? null, contact: { id: contact.id, type: contact.type, createdAt: decode.time(contact.created_at)! },
+    recent: NONE, sameTextAt: NONE, rateHitsAt: NONE, leadsByIpAt: NONE, leadsByDeviceAt: NONE, blockCount: 0, lastUnblockAt: null,
+  };
+  const plan = check.plan(f);
+  if (!plan) return null;
+  const needs = plan.needs;
+  if (!state && needs.blocks) [state] = yield stateRead(contact.id);
+  if (state) {
+    f.blockCount = Number(state.block_count ?? 0);
+    f.lastUnblockAt = decode.time(state.unblocked_at ?? null);
+  }
+  const hash = draft && needs.sameTextSeconds ? textHash(draft.body) : null;
+  f.sameTextAt = sameTextAt(state, hash);
+  if (needs.history) f.recent = yield* recentMessages(contact.id);
+  if (needs.rateHitsSeconds) f.rateHitsAt = ((yield rateHitsRead(contact.id, since(nowMs, needs.rateHitsSeconds))) as Row[]).map(time);
+  if (needs.leadsByIpSeconds && contact.last_ip) {
+    const fromMs = nowMs - needs.leadsByIpSeconds * 1000;
+    const kept = known.leads?.ip.get(contact.last_ip);
+    f.leadsByIpAt = kept && kept.fromMs <= fromMs ? kept.times : yield* leadTimes(known.leads?.ip, contact.last_ip, fromMs, leadsByIpRead);
+  }
+  if (needs.leadsByDeviceSeconds && contact.last_device_id) {
+    const fromMs = nowMs - needs.leadsByDeviceSeconds * 1000;
+    const kept = known.leads?.device.get(contact.last_device_id);
+    f.leadsByDeviceAt = kept && kept.fromMs <= fromMs ? kept.times : yield* leadTimes(known.leads?.device, contact.last_device_id, fromMs, leadsByDeviceRead);
+  }
+  const verdict = plan.decide(f);
+  // Something is about to be written for this message: a resend must not write it twice.
+  if (!probed && draft?.clientId && verdict.matched.length) {
+    const [ids] = yield keyProbe(draft.authorId, draft.clientId);
+    if (ids.stored_id) return { status: 'stored_before' };
+    if (ids.held_id) return { status: 'held', held: toHeld((yield { sql: 'SELECT * FROM held_messages WHERE id = ?', params: [ids.held_id] })[0]), duplicate: true };
+  }
   const out = outcome(check, verdict, contact, draft, trigger, now, flag);
+  if (state && out.kind === 'hold') state.held_count = Number(state.held_count ?? 0) + 1;
+  if (state && out.kind === 'block') state.block_count = Number(state.block_count ?? 0) + 1;
   // Copies in a row are counted whatever became of them (stored or held).
-  if (draft && needs.sameTextSeconds && out.kind !== 'block') out.writes.push(textState(contact.id, draft.body, now, f.sameTextAt, needs, !!state?.state_id));
+  if (state && hash !== null && out.kind !== 'block') {
+    nextText(state, hash, now, nowMs, f.sameTextAt, needs);
+    if (known.textLater) known.textLater.add(contact.id);
+    else out.writes.push(textWrite(contact.id, state));
+  }
   for (const w of out.writes) yield w;
   if (out.kind === 'hold') return { status: 'held', held: out.held, duplicate: false };
   if (out.kind !== 'block') return null;
@@ -293,19 +395,23 @@ function* protect(check: ProtectionCheck, contact: Row, draft: MessageDraft | nu
  * A contact's message meets the rules, in the append's transaction, after the block check
  * (the author's row read there, locked on PostgreSQL). Null: store it as usual.
  */
-export function* protectMessage(check: ProtectionCheck, author: Row, draft: MessageDraft, flag: (b: boolean) => unknown): Steps<Protected | { status: 'stored_before' } | null> {
-  const [state] = yield stateOf(author.id, draft.authorId, draft.clientId);
+export function* protectMessage(check: ProtectionCheck, author: Row, draft: MessageDraft, flag: (b: boolean) => unknown, known: Known): Steps<MessageVerdict> {
+  let state = known.state;
+  let ids: Row | null = null;
+  if (!state) [state] = [ids] = yield stateOf(author.id, draft.authorId, draft.clientId);
+  // A contact with held messages may be resending one: look its key up before anything.
+  else if (draft.clientId && Number(state.held_count) > 0) [ids] = yield keyProbe(draft.authorId, draft.clientId);
   // A resend of a stored message is answered as the caller answers duplicates; of a held one, here.
-  if (state.stored_id) return { status: 'stored_before' };
-  if (state.held_id) return { status: 'held', held: toHeld((yield { sql: 'SELECT * FROM held_messages WHERE id = ?', params: [state.held_id] })[0]), duplicate: true };
-  return yield* protect(check, author, draft, 'message', flag, state);
+  if (ids?.stored_id) return { status: 'stored_before' };
+  if (ids?.held_id) return { status: 'held', held: toHeld((yield { sql: 'SELECT * FROM held_messages WHERE id = ?', params: [ids.held_id] })[0]), duplicate: true };
+  return yield* protect(check, author, draft, 'message', flag, state, known, known.storedChecked || ids !== null || !draft.clientId);
 }
 
 /** A rate-limit hit is recorded, then the rules that count them run (in the caller's transaction). */
 export function* protectSignal(check: ProtectionCheck, contact: Row, flag: (b: boolean) => unknown): Steps<Protected | null> {
-  const now = new Date().toISOString();
+  const nowMs = Date.now();
   // Hits older than any window are of no use: each contact's go as it adds new ones.
-  yield { sql: `DELETE FROM protection_signals WHERE contact_id = ? AND kind = 'rate_limit' AND created_at < ?`, params: [contact.id, since(now, MAX_WINDOW_SECONDS)] };
-  yield { sql: `INSERT INTO protection_signals (id, contact_id, kind, created_at) VALUES (?, ?, 'rate_limit', ?)`, params: [newObjectId(), contact.id, now] };
-  return yield* protect(check, contact, null, 'rate_limit', flag);
+  yield { sql: `DELETE FROM protection_signals WHERE contact_id = ? AND kind = 'rate_limit' AND created_at < ?`, params: [contact.id, since(nowMs, MAX_WINDOW_SECONDS)] };
+  yield { sql: `INSERT INTO protection_signals (id, contact_id, kind, created_at) VALUES (?, ?, 'rate_limit', ?)`, params: [newObjectId(), contact.id, isoAt(nowMs)] };
+  return (yield* protect(check, contact, null, 'rate_limit', flag, undefined, { storedChecked: true }, true)) as Protected | null;
 }

@@ -557,6 +557,8 @@ export interface RecentMessage {
 /** What every evaluation knows without reading anything. */
 export interface ProtectionBasics {
   now: string;
+  /** `now` in milliseconds (windows are compared as numbers where no string is needed). */
+  nowMs: number;
   trigger: ProtectionEventRecord['trigger'];
   /** The message being sent (trigger message), else null. */
   body: string | null;
@@ -594,21 +596,27 @@ export interface ProtectionVerdict {
 
 /**
  * The compiled rules, handed to the store by the core (one per evaluation): inside its
- * transaction the store asks `needsFor`, reads those facts, calls `decide` and carries out
- * the verdict there.
+ * transaction the store asks for the `plan`, reads the facts it needs, asks it to `decide`
+ * and carries out the verdict there.
  */
 export interface ProtectionCheck {
   /**
    * Runs the conditions that need nothing read (patterns, words, length, contact type…):
-   * null when no rule can match any more, so nothing is read or written; else what the
-   * remaining rules need read. Called once per evaluation, before `decide`.
+   * null when no rule can match any more, so nothing is read or written; else the plan of
+   * the rules left. Plans are shared by every evaluation that leaves the same rules.
    */
-  needsFor(basics: ProtectionBasics): FactNeeds | null;
-  /** The verdict of the rules `needsFor` left, on the facts read. */
-  decide(facts: ProtectionFacts): ProtectionVerdict;
+  plan(basics: ProtectionBasics): ProtectionPlan | null;
+  /** The most any plan of these rules may need: what a store can read ahead, with the contact. */
+  most: FactNeeds;
   /** Write `message:held` / `contact:blocked` to the webhook outbox (some webhook wants it). */
   recordHeld: boolean;
   recordBlocked: boolean;
+}
+
+/** The rules a message's cheap conditions left: what they need read, and their verdict on it. */
+export interface ProtectionPlan {
+  needs: FactNeeds;
+  decide(facts: ProtectionFacts): ProtectionVerdict;
 }
 
 /** The repositories, bound to the store's pool or to one transaction. */

@@ -335,7 +335,7 @@ export class PostgresAppender implements Appender {
         }
         const verdict = await runAsync(protectMessage(input.protection, author, {
           conversationId, clientId: input.clientId ?? null, authorType: input.authorType, authorId: input.authorId, authorName: input.authorName ?? null, body: input.body,
-        }, (b) => b), async (s: Stmt) => (await c.query<Row>(numbered(s.sql), s.params)).rows);
+        }, (b) => b, { storedChecked: true }), async (s: Stmt) => (await c.query<Row>(numbered(s.sql), s.params)).rows);
         // (A resend of a stored message was answered above, under the same lock.)
         if (verdict?.status === 'held') return verdict;
         if (verdict?.status === 'blocked_by_rule') return { status: verdict.status, contact: verdict.contact, event: verdict.event, firing: verdict.firing };

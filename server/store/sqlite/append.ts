@@ -3,12 +3,13 @@ import type { Kysely } from 'kysely';
 import { newObjectId } from '../ids.js';
 import { IsoClock } from '../iso-clock.js';
 import { messageEvent, outboxRow } from '../outbox.js';
-import { protectMessage, runSync, type Protected, type Stmt } from '../protection-sql.js';
+import { isoAt } from '../iso-time.js';
+import { leadTimesOf, protectMessage, restoreText, runSync, stateRead, textSnapshot, textWrite, type LeadTimes, type MessageVerdict, type Stmt } from '../protection-sql.js';
 import type { Appender } from '../repositories/conversations.js';
 import { isBlockedRow, toContact, toConversation, toMessage } from '../rows.js';
 import type { StoreObserver } from '../observer.js';
 import type { Database } from '../schema.js';
-import type { AppendMessageInput, AppendResult, ContactRecord, MessageRecord } from '../store.js';
+import type { AppendMessageInput, AppendResult, ContactRecord, MessageRecord, ProtectionCheck } from '../store.js';
 import { contactReader, conversationReader } from './append-rows.js';
 
 type Row = Record<string, any>;
@@ -74,13 +75,22 @@ export class SqliteAppender implements Appender {
     return [];
   };
 
-  /** The rules, run on the author's row inside this transaction; a block updates the batch's copy. */
-  private protect(input: AppendMessageInput, author: Row, conversationId: string | null, batch: AppendBatch): Protected | { status: 'stored_before' } | null {
+  /**
+   * The rules, run on the author's row inside this transaction; a block updates the batch's
+   * copy. What the rules read (the contact's state row, leads per address) is kept for the
+   * rest of the transaction, and the latest text is written once per contact at its end:
+   * writers are serialised, so nothing else changes them meanwhile. `undo` puts the text
+   * back should the insert find the message stored already (a resend).
+   */
+  private protect(input: AppendMessageInput, author: Row, conversationId: string | null, batch: AppendBatch): { verdict: MessageVerdict; undo: (() => void) | null } {
+    const state = batch.protectionState(author.id, this.exec);
+    // Only a message with an idempotency key can turn out to be a resend.
+    const before = input.clientId ? textSnapshot(state) : null;
     const verdict = runSync(protectMessage(input.protection!, author, {
       conversationId, clientId: input.clientId ?? null, authorType: input.authorType, authorId: input.authorId, authorName: input.authorName ?? null, body: input.body,
-    }, (b) => (b ? 1 : 0)), this.exec);
+    }, sqliteFlag, { state, leads: batch.leads, textLater: batch.textLater, storedChecked: false }), this.exec);
     if (verdict?.status === 'blocked_by_rule') batch.replaceContact(verdict.row);
-    return verdict;
+    return { verdict, undo: before && (() => restoreText(state, before)) };
   }
 
   private flush(batch: PendingAppend[]) {
@@ -118,6 +128,7 @@ export class SqliteAppender implements Appender {
     const batch = new AppendBatch(this.stmt);
     const results = inputs.map((input) => this.appendOne(input, batch));
     batch.writeActivity();
+    for (const id of batch.textLater) this.exec(textWrite(id, batch.protectionState(id, this.exec)));
     return results;
   }
 
@@ -131,18 +142,22 @@ export class SqliteAppender implements Appender {
   // Rules run once the message is known to be new and its conversation valid, before a
   // conversation is created for it: a held message leaves no trace in the inbox.
   private ruled(input: AppendMessageInput, owner: Row, conversationId: string | null, batch: AppendBatch): AppendResult | null {
-    const verdict = this.protect(input, owner, conversationId, batch);
-    if (!verdict) return null;
+    const { verdict, undo } = this.protect(input, owner, conversationId, batch);
+    if (!verdict) {
+      batch.undoText = undo;
+      return null;
+    }
     if (verdict.status === 'stored_before') return this.duplicate(input, batch);
     return verdict.status === 'held' ? verdict : { status: verdict.status, contact: verdict.contact, event: verdict.event, firing: verdict.firing };
   }
 
   private appendOne(input: AppendMessageInput, batch: AppendBatch): AppendResult {
+    batch.undoText = null;
     const byContact = input.authorType !== 'admin';
     const now = input.createdAt ?? this.clock.now();
     let owner: Row | null = null;
     if (byContact) {
-      owner = batch.contact(input.authorId);
+      owner = batch.contact(input.authorId, input.protection);
       if (!owner) return { status: 'contact_not_found' };
       // A resend of a message stored before the block still answers with that message.
       if (isBlockedRow(owner)) return this.duplicate(input, batch) ?? { status: 'blocked' };
@@ -185,7 +200,11 @@ export class SqliteAppender implements Appender {
     // OR IGNORE: a clientId already used by this author stores nothing; answer with the first.
     const inserted = this.stmt.insertMessageOrIgnore.run(message.id, conversation.id, message.contactId, message.clientId, message.authorType,
       message.authorId, message.authorName, message.body, message.messageType, now);
-    if (inserted.changes === 0) return this.duplicate(input, batch)!;
+    if (inserted.changes === 0) {
+      // A resend the rules let through: it is not a copy in a row either.
+      (batch.undoText as (() => void) | null)?.();
+      return this.duplicate(input, batch)!;
+    }
     batch.touch(conversation, now, byContact);
     const contact = batch.contactRecord(conversation.contact_id);
     const stored: Extract<AppendResult, { status: 'stored' }> = { status: 'stored', message: message as MessageRecord, conversation: toConversation(conversation), createdConversation };
@@ -198,12 +217,30 @@ export class SqliteAppender implements Appender {
   }
 }
 
+const sqliteFlag = (b: boolean) => (b ? 1 : 0);
+
+// As protection-sql.ts reads them: no condition counts past 100.
+const RECENT_LEADS = 100;
+
 type PendingAppend = { input: AppendMessageInput; resolve: (r: AppendResult) => void; reject: (err: unknown) => void };
 type Statements = ReturnType<typeof prepare>;
 
 function prepare(db: BetterSqlite3.Database) {
   return {
     contactById: contactReader(db, 'WHERE id = ?'),
+    // With rules enabled, what they read of a contact comes with its row, once per transaction:
+    // its protection state, and the times of the leads of its address and of its device since
+    // the given starts (null: not wanted, and not read: CASE). SQLite only (group_concat); the
+    // statements of protection-sql.ts stay the shared fallback. CROSS JOIN: SQLite's planner
+    // would otherwise walk every lead for a device rather than the device's index.
+    contactForRules: db.prepare(`SELECT c.*, s.contact_id AS ps_state_id, s.text_hash AS ps_text_hash, s.text_times AS ps_text_times,
+        s.held_count AS ps_held_count, s.block_count AS ps_block_count, s.unblocked_at AS ps_unblocked_at,
+        CASE WHEN @ipFrom IS NOT NULL AND c.last_ip IS NOT NULL THEN (SELECT group_concat(created_at) FROM (SELECT l.created_at FROM contacts l
+          WHERE l.last_ip = c.last_ip AND l.type = 'lead' AND l.created_at >= @ipFrom ORDER BY l.created_at DESC LIMIT ${RECENT_LEADS})) END AS ps_leads_ip,
+        CASE WHEN @deviceFrom IS NOT NULL AND c.last_device_id IS NOT NULL THEN (SELECT group_concat(created_at) FROM (SELECT l.created_at
+          FROM contact_devices d CROSS JOIN contacts l ON l.id = d.contact_id
+          WHERE d.device_id = c.last_device_id AND l.type = 'lead' AND l.created_at >= @deviceFrom ORDER BY l.created_at DESC LIMIT ${RECENT_LEADS})) END AS ps_leads_device
+      FROM contacts c LEFT JOIN protection_contact_state s ON s.contact_id = c.id WHERE c.id = @id`),
     conversationById: conversationReader(db, 'WHERE id = ?'),
     latestOpenConversation: conversationReader(db, `WHERE contact_id = ? AND state != 'closed' ORDER BY id DESC LIMIT 1`),
     insertConversation: db.prepare(`INSERT INTO conversations (contact_id, state, created_at, updated_at, last_activity_at)
@@ -232,11 +269,44 @@ class AppendBatch {
   private readonly touchedConversations = new Set<Row>();
   private readonly touchedContacts = new Map<string, string>();
 
+  /** Protection: each contact's state row, reads that hold for the transaction, and whose latest text to write at its end. */
+  private readonly states = new Map<string, Row>();
+  readonly leads = { ip: new Map() as LeadTimes, device: new Map() as LeadTimes };
+  readonly textLater = new Set<string>();
+  /** Puts the latest text back should the message being appended turn out to be a resend. */
+  undoText: (() => void) | null = null;
+
   constructor(private readonly stmt: Statements) {}
 
-  contact(id: string): Row | null {
-    if (!this.contacts.has(id)) this.contacts.set(id, this.stmt.contactById(id) ?? null);
+  protectionState(contactId: string, exec: (s: Stmt) => Row[]): Row {
+    let state = this.states.get(contactId);
+    if (!state) this.states.set(contactId, (state = exec(stateRead(contactId))[0]));
+    return state;
+  }
+
+  /** The contact's row, read once per batch; with rules, what they read of it comes along. */
+  contact(id: string, rules?: ProtectionCheck): Row | null {
+    if (!this.contacts.has(id)) this.contacts.set(id, rules ? this.contactForRules(id, rules) : (this.stmt.contactById(id) ?? null));
     return this.contacts.get(id)!;
+  }
+
+  private contactForRules(id: string, rules: ProtectionCheck): Row | null {
+    const nowMs = Date.now();
+    const from = (seconds: number) => (seconds ? nowMs - seconds * 1000 : null);
+    const ipFrom = from(rules.most.leadsByIpSeconds);
+    const deviceFrom = from(rules.most.leadsByDeviceSeconds);
+    const row = this.stmt.contactForRules.get({ id, ipFrom: ipFrom && isoAt(ipFrom), deviceFrom: deviceFrom && isoAt(deviceFrom) }) as Row | undefined;
+    if (!row) return null;
+    this.states.set(id, {
+      state_id: row.ps_state_id, text_hash: row.ps_text_hash, text_times: row.ps_text_times,
+      held_count: row.ps_held_count, block_count: row.ps_block_count, unblocked_at: row.ps_unblocked_at,
+    });
+    const keep = (kept: LeadTimes, key: string | null, fromMs: number | null, list: string | null) => {
+      if (key && fromMs !== null && !((kept.get(key)?.fromMs ?? Infinity) <= fromMs)) kept.set(key, { fromMs, times: leadTimesOf(list) });
+    };
+    keep(this.leads.ip, row.last_ip, ipFrom, row.ps_leads_ip);
+    keep(this.leads.device, row.last_device_id, deviceFrom, row.ps_leads_device);
+    return row;
   }
 
   /** The contact as a record, built once per batch (its last activity kept current). */

@@ -71,6 +71,26 @@ export function runProtectionContract(backend: Backend) {
       expect((await send(d.id, 'spam', check)).status).toBe('stored');
     });
 
+    it('counts copies sent at once as it counts them one after the other (one append transaction on SQLite)', async () => {
+      const c = await lead();
+      const check = await checkFor(await rule({ name: 'repeat', conditions: [{ type: 'repeated', count: 3, windowSeconds: 60 }], action: { type: 'hold' } }));
+      const statuses = (await Promise.all([0, 1, 2, 3].map((i) => send(c.id, 'flood', check, `f${i}`)))).map((r) => r.status);
+      expect(statuses.sort()).toEqual(['held', 'held', 'stored', 'stored']);
+      expect(await db().protection.hasHeld(c.id)).toBe(true);
+      // Written at the end of that transaction: the next one goes on counting.
+      expect((await send(c.id, 'flood', check)).status).toBe('held');
+    });
+
+    it('does not count a resend of a stored message as a copy, nor answer it but as a duplicate', async () => {
+      const c = await lead();
+      const check = await checkFor(await rule({ name: 'repeat', conditions: [{ type: 'repeated', count: 4, windowSeconds: 60 }], action: { type: 'hold' } }));
+      expect((await Promise.all([send(c.id, 'again', check, 'r0'), send(c.id, 'again', check, 'r1')])).map((r) => r.status)).toEqual(['stored', 'stored']);
+      expect((await Promise.all([send(c.id, 'again', check, 'r0'), send(c.id, 'again', check, 'r1')])).map((r) => r.status)).toEqual(['duplicate', 'duplicate']);
+      // The third copy, not the fifth.
+      expect((await send(c.id, 'again', check, 'r2')).status).toBe('stored');
+      expect((await send(c.id, 'again', check, 'r3')).status).toBe('held');
+    });
+
     it('keeps whether a contact has held messages in the hold and review transactions, and moves it with a merged lead', async () => {
       const c = await lead();
       const check = await checkFor(await rule({ name: 'casino', conditions: [{ type: 'words', words: ['casino'] }], action: { type: 'hold' } }));
@@ -102,9 +122,10 @@ export function runProtectionContract(backend: Backend) {
       await migrations(store.kind === 'postgres' ? postgresDialect : sqliteDialect)['0013_protection_contact_state']!.up(store.db as Kysely<any>);
       expect(await db().protection.hasHeld(c.id)).toBe(true);
       let seen: ProtectionFacts | null = null;
+      const needs = { history: false, sameTextSeconds: 0, sameTextKeep: 0, rateHitsSeconds: 0, leadsByIpSeconds: 0, leadsByDeviceSeconds: 0, blocks: true };
       const spy: ProtectionCheck = {
-        needsFor: () => ({ history: false, sameTextSeconds: 0, sameTextKeep: 0, rateHitsSeconds: 0, leadsByIpSeconds: 0, leadsByDeviceSeconds: 0, blocks: true }),
-        decide: (facts) => ((seen = facts), { act: null, matched: [] }),
+        plan: () => ({ needs, decide: (facts) => ((seen = facts), { act: null, matched: [] }) }),
+        most: needs,
         recordHeld: false,
         recordBlocked: false,
       };
@@ -196,9 +217,10 @@ export function runProtectionContract(backend: Backend) {
       await db().contacts.setBlocked({ contactId: c.id, blocked: true, actorType: 'api' });
       await db().contacts.setBlocked({ contactId: c.id, blocked: false, actorType: 'api' });
       let seen: ProtectionFacts | null = null;
+      const needs = { history: true, sameTextSeconds: 60, sameTextKeep: 10, rateHitsSeconds: 0, leadsByIpSeconds: 600, leadsByDeviceSeconds: 600, blocks: true };
       const spy: ProtectionCheck = {
-        needsFor: () => ({ history: true, sameTextSeconds: 60, sameTextKeep: 10, rateHitsSeconds: 0, leadsByIpSeconds: 600, leadsByDeviceSeconds: 600, blocks: true }),
-        decide: (facts) => ((seen = facts), { act: null, matched: [] }),
+        plan: () => ({ needs, decide: (facts) => ((seen = facts), { act: null, matched: [] }) }),
+        most: needs,
         recordHeld: false,
         recordBlocked: false,
       };
