@@ -1,7 +1,7 @@
 import { RE2JS, RE2Set } from 're2js';
 import type { ProtectionActionInput, ProtectionConditionInput } from '../../protocol/schemas/protection.js';
 import { ParleyError } from './errors.js';
-import { isoAt } from '../store/iso-time.js';
+import { isoAt } from '../store/iso-clock.js';
 import type {
   FactNeeds, ProtectionBasics, ProtectionCheck, ProtectionFacts, ProtectionFiring, ProtectionPlan, ProtectionRuleRecord, ProtectionVerdict,
 } from '../store/store.js';

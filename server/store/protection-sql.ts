@@ -1,7 +1,7 @@
 import { MAX_WINDOW_SECONDS } from '../../protocol/schemas/protection.js';
 import { CompiledQuery } from 'kysely';
 import { decode, type Conn } from './dialect.js';
-import { isoAt } from './iso-time.js';
+import { isoAt } from './iso-clock.js';
 import { newObjectId } from './ids.js';
 import { outboxRow } from './outbox.js';
 import { toContact } from './rows.js';

@@ -1,9 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { newObjectId } from '../ids.js';
-import { IsoClock } from '../iso-clock.js';
+import { IsoClock, isoAt } from '../iso-clock.js';
 import { messageEvent, outboxRow } from '../outbox.js';
-import { isoAt } from '../iso-time.js';
 import { leadTimesOf, protectMessage, restoreText, runSync, stateRead, textSnapshot, textWrite, type LeadTimes, type MessageVerdict, type Stmt } from '../protection-sql.js';
 import type { Appender } from '../repositories/conversations.js';
 import { isBlockedRow, toContact, toConversation, toMessage } from '../rows.js';
@@ -11,6 +10,7 @@ import type { StoreObserver } from '../observer.js';
 import type { Database } from '../schema.js';
 import type { AppendMessageInput, AppendResult, ContactRecord, MessageRecord, ProtectionCheck } from '../store.js';
 import { contactReader, conversationReader } from './append-rows.js';
+import { preparedExec } from './steps.js';
 
 type Row = Record<string, any>;
 
@@ -33,6 +33,7 @@ export class SqliteAppender implements Appender {
     private readonly onBatch?: StoreObserver['onAppendBatch'],
   ) {
     this.appendBatchTx = db.transaction((inputs: AppendMessageInput[]) => this.appendBatch(inputs));
+    this.exec = preparedExec(db);
   }
 
   /**
@@ -65,15 +66,7 @@ export class SqliteAppender implements Appender {
   }
 
   // Protection's statements, prepared once each (their SQL is a fixed set).
-  private readonly prepared = new Map<string, BetterSqlite3.Statement>();
-
-  private exec = (s: Stmt): Row[] => {
-    let st = this.prepared.get(s.sql);
-    if (!st) this.prepared.set(s.sql, (st = this.db.prepare(s.sql)));
-    if (st.reader) return st.all(...s.params) as Row[];
-    st.run(...s.params);
-    return [];
-  };
+  private readonly exec: (s: Stmt) => Row[];
 
   /**
    * The rules, run on the author's row inside this transaction; a block updates the batch's

@@ -12,16 +12,21 @@ type Row = Record<string, any>;
  * else goes through Kysely.
  */
 export function sqliteSteps(db: BetterSqlite3.Database, kysely: Kysely<Database>): StepRunner {
+  const exec = preparedExec(db);
+  // Kysely's connection mutex: no Kysely transaction is open on the handle meanwhile
+  // (better-sqlite3 would nest ours into it as a savepoint).
+  const tx = db.transaction((steps: () => Steps<unknown>) => runSync(steps(), exec));
+  return <T>(steps: () => Steps<T>) => kysely.connection().execute(async () => tx.immediate(steps) as T);
+}
+
+/** Runs one step on the handle, each distinct SQL text prepared once; rows back (none for a plain write). */
+export function preparedExec(db: BetterSqlite3.Database): (s: Step) => Row[] {
   const prepared = new Map<string, BetterSqlite3.Statement>();
-  const exec = (s: Step): Row[] => {
+  return (s) => {
     let st = prepared.get(s.sql);
     if (!st) prepared.set(s.sql, (st = db.prepare(s.sql)));
     if (st.reader) return st.all(...s.params) as Row[];
     st.run(...s.params);
     return [];
   };
-  // Kysely's connection mutex: no Kysely transaction is open on the handle meanwhile
-  // (better-sqlite3 would nest ours into it as a savepoint).
-  const tx = db.transaction((steps: () => Steps<unknown>) => runSync(steps(), exec));
-  return <T>(steps: () => Steps<T>) => kysely.connection().execute(async () => tx.immediate(steps) as T);
 }
