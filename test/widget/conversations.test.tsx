@@ -18,7 +18,8 @@ describe('past conversations', () => {
     expect(w.$('.t')).toBeNull();
     expect(w.$('textarea')).toBeNull();
     expect(cv.querySelector('[role="status"]')?.textContent).toBe('Loading…');
-    const [ask] = w.server.of('conversations:list');
+    // The list asks from an effect after its first paint: wait for the request, not the paint.
+    const [ask] = await vi.waitFor(() => (w.server.of('conversations:list').length ? w.server.of('conversations:list') : Promise.reject(new Error('not asked yet'))), 5000);
     expect(ask.payload).toEqual({});
     const at = '2026-03-12T10:00:00.000Z';
     ask.ack!({ ok: true, conversations: [{ id: '2', state: 'open', title: null, createdAt: at, lastActivityAt: at }], nextCursor: 'page2' });
