@@ -39,27 +39,4 @@ describe('SQLite append row reads', () => {
     expect(contactReader(db, 'WHERE id = ?')('nobody')).toBeUndefined();
     db.close();
   });
-
-  it('create new files with 16 KiB pages and leave an existing file its own page size', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'parley-pages-'));
-    dirs.push(dir);
-    const fresh = await migratedFile();
-    const old = join(dir, 'old.db');
-    const made = new Database(old);
-    made.pragma('page_size = 4096');
-    made.pragma('journal_mode = WAL');
-    made.exec('CREATE TABLE t (x)');
-    made.close();
-    const store = openSqliteStore(old);
-    await store.migrate();
-    await store.close();
-    const pageSize = (path: string) => {
-      const db = new Database(path);
-      const size = db.pragma('page_size', { simple: true });
-      db.close();
-      return size;
-    };
-    expect(pageSize(fresh)).toBe(16384);
-    expect(pageSize(old)).toBe(4096);
-  });
 });
