@@ -131,7 +131,10 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   }, PROTECTION_PRUNE_MS).unref();
 
   handleErrors(app, logger);
-  app.addHook('onRequest', async (req, reply) => void reply.header('x-request-id', req.id));
+  app.addHook('onRequest', (req, reply, done) => {
+    reply.header('x-request-id', req.id);
+    done();
+  });
   acceptJsonBodies(app);
   securityHeaders(app);
   healthRoutes(app, {

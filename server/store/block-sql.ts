@@ -1,7 +1,7 @@
 import type { CoreEvent } from '../core/events.js';
 import { decode, type Dialect } from './dialect.js';
 import { newObjectId } from './ids.js';
-import { blockCounted, outboxStmt, type Steps, type Stmt } from './protection-sql.js';
+import { outboxStmt, type Steps, type Stmt } from './protection-sql.js';
 import { isBlockedRow, toContact } from './rows.js';
 import type {
   AuditLogInput, AuditLogRecord, BlockEventRecord, BlockRuleInput, BlockRuleRecord, ContactSeen, SetBlockedInput, SetBlockedResult,
@@ -9,7 +9,7 @@ import type {
 
 /*
  * The block lock, a documented hot path (issue 11): a contact's block state changes with
- * everything that goes with it (history event, protection counter, IP and device rules,
+ * everything that goes with it (history event, IP and device rules,
  * audit entry, webhook outbox) in one write transaction, as plain statements written once for
  * both dialects. SQLite runs them synchronously in one better-sqlite3 transaction (no await,
  * no query builder between statements: bench/RESULTS.md "Block → contact:blocked"),
@@ -109,7 +109,7 @@ export function* changeBlock(input: SetBlockedInput & { followMerges?: boolean }
   return { result, rules: added, lifted, audit: stored };
 }
 
-/** The state flips: the row, its history event and the protection counter (added to `writes`). */
+/** The state flips: the row and its history event (added to `writes`). */
 function setState(id: string, row: Row, input: SetBlockedInput, now: string, d: BlockSqlDialect, writes: Stmt[]): SetBlockedResult {
   const set = { blocked: d.flag(input.blocked), blocked_at: input.blocked ? now : null, blocked_until: input.blocked ? input.blockedUntil ?? null : null };
   const event: BlockEventRecord = {
@@ -121,7 +121,6 @@ function setState(id: string, row: Row, input: SetBlockedInput, now: string, d: 
       sql: 'INSERT INTO block_events (id, contact_id, action, actor_type, actor_id, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       params: [event.id, id, event.action, event.actorType, event.actorId, event.reason, now],
     },
-    blockCounted(id, event.action, now),
   );
   return { contact: toContact({ ...row, ...set, block_expiry_lease: null }), changed: true, event };
 }

@@ -106,7 +106,8 @@ const sameTextAt = (state: Row | undefined, hash: string | null): string[] =>
 /*
  * The per-contact state row (migration 13), kept current in the transactions that change it,
  * so a message meets the rules with one read: its latest text while a `repeated` rule runs,
- * how many of its messages are held (none: a history skips the held lookup), its blocks.
+ * how many of its messages are held (none: a history skips the held lookup). Its blocks are
+ * counted from the block history in that read (BLOCK_FACTS), so the block lock writes nothing here.
  */
 const upsertState = (columns: string, values: unknown[], set: string): Stmt => ({
   sql: `INSERT INTO protection_contact_state (contact_id, ${columns}) VALUES (?${', ?'.repeat(values.length - 1)})
@@ -145,11 +146,14 @@ export const heldCounted = (contactId: string, by: 1 | -1): Stmt =>
     ? upsertState('held_count', [contactId, 1], 'held_count = protection_contact_state.held_count + 1')
     : { sql: 'UPDATE protection_contact_state SET held_count = held_count - 1 WHERE contact_id = ? AND held_count > 0', params: [contactId] };
 
-/** A block or an unblock recorded in the block history: the state row counts it. */
-export const blockCounted = (contactId: string, action: 'block' | 'unblock', now: string): Stmt =>
-  action === 'block'
-    ? upsertState('block_count', [contactId, 1], 'block_count = protection_contact_state.block_count + 1')
-    : upsertState('unblocked_at', [contactId, now], 'unblocked_at = excluded.unblocked_at');
+/**
+ * A contact's blocks and its latest unblock, from the block history (index block_events_contact),
+ * as columns of a read where `contactId` names the contact: the columns of migration 13 that
+ * counted them are no longer kept.
+ */
+export const blockFacts = (contactId: string, prefix = '') =>
+  `(SELECT count(*) FROM block_events b WHERE b.contact_id = ${contactId} AND b.action = 'block') AS ${prefix}block_count,
+    (SELECT max(b.created_at) FROM block_events b WHERE b.contact_id = ${contactId} AND b.action = 'unblock') AS ${prefix}unblocked_at`;
 
 /** Held messages of a merged lead became the customer's: so does their count. */
 export const heldMoved = (leadId: string, customerId: string): Stmt[] => [
@@ -164,7 +168,7 @@ export const heldMoved = (leadId: string, customerId: string): Stmt[] => [
 /** Whether the contact has held messages now (a history without any skips their lookup). */
 export const hasHeld = (contactId: string): Stmt => ({ sql: 'SELECT held_count FROM protection_contact_state WHERE contact_id = ? AND held_count > 0', params: [contactId] });
 
-const STATE_COLUMNS = 's.contact_id AS state_id, s.text_hash, s.text_times, s.held_count, s.block_count, s.unblocked_at';
+const STATE_COLUMNS = `s.contact_id AS state_id, s.text_hash, s.text_times, s.held_count, ${blockFacts('k.contact_id')}`;
 
 /**
  * One read before the rules: the contact's state row (or nulls), and for a send with an
@@ -254,7 +258,7 @@ export function outcome(check: ProtectionCheck, verdict: ProtectionVerdict, cont
   writes.push({
     sql: 'INSERT INTO block_events (id, contact_id, action, actor_type, actor_id, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     params: [event.id, event.contactId, event.action, event.actorType, event.actorId, event.reason, now],
-  }, blockCounted(contact.id, 'block', now));
+  });
   const update = { sql: 'UPDATE contacts SET blocked = ?, blocked_at = ?, blocked_until = ? WHERE id = ? RETURNING *', params: [flag(true), now, until, contact.id] };
   return { kind: 'block', writes, update, event, firing: act };
 }

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { newObjectId } from '../ids.js';
 import { IsoClock, isoAt } from '../iso-clock.js';
 import { messageEvent, outboxRow } from '../outbox.js';
-import { leadTimesOf, protectMessage, restoreText, runSync, stateRead, textSnapshot, textWrite, type LeadTimes, type MessageVerdict, type Stmt } from '../protection-sql.js';
+import { blockFacts, leadTimesOf, protectMessage, restoreText, runSync, stateRead, textSnapshot, textWrite, type LeadTimes, type MessageVerdict, type Stmt } from '../protection-sql.js';
 import type { Appender } from '../repositories/conversations.js';
 import { isBlockedRow, toContact, toConversation, toMessage } from '../rows.js';
 import type { StoreObserver } from '../observer.js';
@@ -227,7 +227,7 @@ function prepare(db: BetterSqlite3.Database) {
     // statements of protection-sql.ts stay the shared fallback. CROSS JOIN: SQLite's planner
     // would otherwise walk every lead for a device rather than the device's index.
     contactForRules: db.prepare(`SELECT c.*, s.contact_id AS ps_state_id, s.text_hash AS ps_text_hash, s.text_times AS ps_text_times,
-        s.held_count AS ps_held_count, s.block_count AS ps_block_count, s.unblocked_at AS ps_unblocked_at,
+        s.held_count AS ps_held_count, ${blockFacts('c.id', 'ps_')},
         CASE WHEN @ipFrom IS NOT NULL AND c.last_ip IS NOT NULL THEN (SELECT group_concat(created_at) FROM (SELECT l.created_at FROM contacts l
           WHERE l.last_ip = c.last_ip AND l.type = 'lead' AND l.created_at >= @ipFrom ORDER BY l.created_at DESC LIMIT ${RECENT_LEADS})) END AS ps_leads_ip,
         CASE WHEN @deviceFrom IS NOT NULL AND c.last_device_id IS NOT NULL THEN (SELECT group_concat(created_at) FROM (SELECT l.created_at
