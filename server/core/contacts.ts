@@ -39,9 +39,7 @@ export interface BlockOptions {
 const earlier = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a < b ? a : b);
 
 /** What a block change adds, decided inside its transaction (see `BlockPlan`). */
-interface ChangePlan {
-  rules?: BlockPlan['rules'];
-  lift?: BlockPlan['lift'];
+interface ChangePlan extends Pick<BlockPlan, 'rules' | 'lift'> {
   details?(result: SetBlockedResult, rules: BlockRuleRecord[]): BlockDetails;
 }
 
@@ -279,7 +277,7 @@ export class Contacts {
    * wider rules or lifted ones, the audit entry and, when a webhook subscribes, the outbox
    * event; then announces it.
    */
-  private async changeBlock(input: SetBlockedInput & { followMerges?: boolean }, actor: BlockActor, plan: ChangePlan = {}): Promise<{ result: SetBlockedResult; details?: BlockDetails } | null> {
+  private async changeBlock(input: SetBlockedInput, actor: BlockActor, plan: ChangePlan = {}): Promise<{ result: SetBlockedResult; details?: BlockDetails } | null> {
     // Asked before the transaction: webhook wishes and the actor's name (an agent's) for the audit entry.
     const [record, audited, auditActor] = await Promise.all([
       this.subscriptions.wants([input.blocked ? 'contact.blocked' : 'contact.unblocked']), this.audit.wanted(), this.audit.actor(actor),

@@ -1,7 +1,8 @@
 import type { CoreEvent } from '../core/events.js';
 import { decode, type Dialect } from './dialect.js';
 import { newObjectId } from './ids.js';
-import { outboxStmt, type Steps, type Stmt } from './protection-sql.js';
+import { outboxStmt } from './outbox.js';
+import type { Steps, Stmt } from './protection-sql.js';
 import { isBlockedRow, toContact } from './rows.js';
 import type {
   AuditLogInput, AuditLogRecord, BlockEventRecord, BlockRuleInput, BlockRuleRecord, ContactSeen, SetBlockedInput, SetBlockedResult,
@@ -63,9 +64,9 @@ const MAX_MERGE_HOPS = 4;
 
 /**
  * The change, as statements for a runner inside one write transaction. Null when the contact
- * does not exist. `followMerges`: a merged lead's block lands on the customer it became.
+ * does not exist.
  */
-export function* changeBlock(input: SetBlockedInput & { followMerges?: boolean }, plan: BlockPlan, d: BlockSqlDialect): Steps<BlockChange | null> {
+export function* changeBlock(input: SetBlockedInput, plan: BlockPlan, d: BlockSqlDialect): Steps<BlockChange | null> {
   const lock = (id: string): Stmt => ({ sql: `SELECT * FROM contacts WHERE id = ?${d.lockSuffix}`, params: [id] });
   let [row]: Row[] = yield lock(input.contactId);
   for (let hops = 0; input.followMerges && row?.merged_into && hops < MAX_MERGE_HOPS; hops++) [row] = yield lock(row.merged_into);
@@ -117,10 +118,7 @@ function setState(id: string, row: Row, input: SetBlockedInput, now: string, d: 
   };
   writes.push(
     update(row, { ...set, block_expiry_lease: null }),
-    {
-      sql: 'INSERT INTO block_events (id, contact_id, action, actor_type, actor_id, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      params: [event.id, id, event.action, event.actorType, event.actorId, event.reason, now],
-    },
+    blockEventInsert(event),
   );
   return { contact: toContact({ ...row, ...set, block_expiry_lease: null }), changed: true, event };
 }
@@ -134,6 +132,12 @@ function update(row: Row, set: Record<string, unknown>): Stmt {
   if (!changed.length) changed.push(['blocked', set.blocked ?? row.blocked]);
   return { sql: `UPDATE contacts SET ${changed.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ?`, params: [...changed.map(([, value]) => value), row.id] };
 }
+
+/** A block history event (the block lock's, and a protection rule's). */
+export const blockEventInsert = (e: BlockEventRecord): Stmt => ({
+  sql: 'INSERT INTO block_events (id, contact_id, action, actor_type, actor_id, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  params: [e.id, e.contactId, e.action, e.actorType, e.actorId, e.reason, e.createdAt],
+});
 
 const auditStmt = (a: AuditLogRecord): Stmt => ({
   sql: `INSERT INTO audit_logs (id, action, domain, description, actor_type, actor_id, actor_email, actor_name, resource_type, resource_id, resource_name,

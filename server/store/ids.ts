@@ -11,9 +11,7 @@ let secondHex = '';
 export function newObjectId(now = Date.now()): string {
   const s = Math.floor(now / 1000);
   if (s !== second) {
-    const buf = Buffer.alloc(4);
-    buf.writeUInt32BE(s, 0);
-    secondHex = buf.toString('hex');
+    secondHex = s.toString(16).padStart(8, '0');
     second = s;
   }
   counter = (counter + 1) % 0xffffff;

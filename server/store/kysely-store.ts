@@ -112,7 +112,7 @@ export class KyselyStore implements Store {
     return new Conn(this.db, this.parts.dialect).tx((c) => fn(repositories(c, appendInTransaction)));
   }
 
-  changeBlock(input: SetBlockedInput & { followMerges?: boolean }, plan: BlockPlan): Promise<BlockChange | null> {
+  changeBlock(input: SetBlockedInput, plan: BlockPlan): Promise<BlockChange | null> {
     return this.steps(() => changeBlock(input, plan, blockSqlDialect(this.parts.dialect)));
   }
 

@@ -3,7 +3,8 @@ import { CompiledQuery } from 'kysely';
 import { decode, type Conn } from './dialect.js';
 import { isoAt } from './iso-clock.js';
 import { newObjectId } from './ids.js';
-import { outboxRow } from './outbox.js';
+import { outboxStmt } from './outbox.js';
+import { blockEventInsert } from './block-sql.js';
 import { toContact } from './rows.js';
 import type {
   BlockEventRecord, ContactRecord, FactNeeds, HeldMessageRecord, ProtectionCheck, ProtectionFacts, ProtectionFiring, ProtectionVerdict, RecentMessage,
@@ -107,7 +108,7 @@ const sameTextAt = (state: Row | undefined, hash: string | null): string[] =>
  * The per-contact state row (migration 13), kept current in the transactions that change it,
  * so a message meets the rules with one read: its latest text while a `repeated` rule runs,
  * how many of its messages are held (none: a history skips the held lookup). Its blocks are
- * counted from the block history in that read (BLOCK_FACTS), so the block lock writes nothing here.
+ * counted from the block history in that read (`blockFacts`), so the block lock writes nothing here.
  */
 const upsertState = (columns: string, values: unknown[], set: string): Stmt => ({
   sql: `INSERT INTO protection_contact_state (contact_id, ${columns}) VALUES (?${', ?'.repeat(values.length - 1)})
@@ -210,11 +211,6 @@ function eventStmts(verdict: ProtectionVerdict, contactId: string, body: string 
   }));
 }
 
-export const outboxStmt = (event: Parameters<typeof outboxRow>[0], now: string): Stmt => {
-  const row = outboxRow(event, now);
-  return { sql: 'INSERT INTO webhook_outbox (id, event, lease_until, created_at) VALUES (?, ?, ?, ?)', params: [row.id, row.event, row.lease_until, row.created_at] };
-};
-
 /** What carrying out a verdict writes, and what it made. */
 export type Outcome =
   | { kind: 'none'; writes: Stmt[] }
@@ -255,10 +251,7 @@ export function outcome(check: ProtectionCheck, verdict: ProtectionVerdict, cont
   }
   const until = act.action.type === 'temporary_block' ? new Date(Date.parse(now) + act.action.seconds * 1000).toISOString() : null;
   const event: BlockEventRecord = { id: newObjectId(), contactId: contact.id, action: 'block', actorType: 'rule', actorId: act.ruleId, reason: blockReason(act), createdAt: now };
-  writes.push({
-    sql: 'INSERT INTO block_events (id, contact_id, action, actor_type, actor_id, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    params: [event.id, event.contactId, event.action, event.actorType, event.actorId, event.reason, now],
-  });
+  writes.push(blockEventInsert(event));
   const update = { sql: 'UPDATE contacts SET blocked = ?, blocked_at = ?, blocked_until = ? WHERE id = ? RETURNING *', params: [flag(true), now, until, contact.id] };
   return { kind: 'block', writes, update, event, firing: act };
 }

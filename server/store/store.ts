@@ -269,6 +269,8 @@ export interface SetBlockedInput {
   blockedUntil?: string | null;
   /** Unblock only a block whose expiry passed by then (the end of a temporary block). */
   expiredBy?: string;
+  /** A merged lead's block (or unblock) lands on the customer it became. */
+  followMerges?: boolean;
 }
 
 export interface SetBlockedResult {
@@ -694,5 +696,5 @@ export interface Store extends Repositories {
    * The block lock (block-sql.ts): sets a contact's block state with what `plan` adds (rules,
    * audit entry, outbox events) in one transaction. Null when the contact does not exist.
    */
-  changeBlock(input: SetBlockedInput & { followMerges?: boolean }, plan: BlockPlan): Promise<BlockChange | null>;
+  changeBlock(input: SetBlockedInput, plan: BlockPlan): Promise<BlockChange | null>;
 }

@@ -37,7 +37,8 @@ export function openSqliteStore(path: string, observer?: StoreObserver): KyselyS
   const db = new Database(path);
   // SQLite's default 4 KiB pages. 16 KiB pages made a group commit of messages write fewer WAL
   // frames, but a block's commit (a few rows in several tables) writes 4x the bytes, and the WAL
-  // checkpoints that come 4x as often put a block's p99 at ~25 ms against ~13 (bench A/B).
+  // checkpoints that come 4x as often put a block's p99 on one process at 24–25 ms against 9–12
+  // with 4 KiB pages (bench/results/*-block-ab-issue11-final-now* and -final4k-now1..3).
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
