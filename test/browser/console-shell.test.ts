@@ -294,7 +294,7 @@ describe.skipIf(!haveChromium('the console shell test'))('console shell', () => 
         await shot(page, name, width);
       }
     }
-  });
+  }, 120_000); // every screen at three widths, axe on each, in one real browser: the default 30 s is too tight on a shared machine
 
   it('on a phone shows one pane at a time with a way back, and keeps sign-out and the block history in reach', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
