@@ -103,7 +103,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
     cors: { origin: true, credentials: false },
     serveClient: false,
   });
-  const redis = config.redisUrl ? await attachRedisAdapter(io, config.redisUrl, logger) : null;
+  const redis = config.redisUrl ? await attachRedisAdapter(io, config.redisUrl, logger, await core.deploymentId()) : null;
   const limiter = new RateLimiter(config.rateLimits, redis?.pub);
   const stopMetrics = core.subscribe(metrics.observeCore);
   // Every acked handler (socket-validation.ts `acked`) reports to it.

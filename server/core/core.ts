@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SavedReplies } from './saved-replies.js';
 import { Agents, type AgentPolicy } from './agents.js';
 import { AuditLog } from './audit.js';
@@ -44,7 +45,7 @@ export class Core {
   readonly invites: Invites;
   private readonly listeners = new Set<Publish>();
 
-  constructor(store: Store, opts: { agentPolicy?: AgentPolicy; blockPolicy?: BlockPolicy; followupPolicy?: FollowupPolicy; inviteKey?: Buffer } = {}) {
+  constructor(private readonly store: Store, opts: { agentPolicy?: AgentPolicy; blockPolicy?: BlockPolicy; followupPolicy?: FollowupPolicy; inviteKey?: Buffer } = {}) {
     const publish: Publish = (event) => this.emit(event);
     // Entries fire `audit_log.created` when a webhook wants it (webhooks audit their own changes).
     this.audit = new AuditLog(store, { wants: (topics) => this.webhooks.wants(topics) }, publish);
@@ -60,6 +61,14 @@ export class Core {
     this.receipts = new Receipts(store, publish, this.followups);
     this.messengerSettings = new MessengerSettingsService(store);
     this.invites = new Invites(store, this.agents, this.audit, opts.inviteKey);
+  }
+
+  /**
+   * This deployment's id: made once, kept in its database, the same for every process sharing
+   * it. Cross-process channels are named by it, so deployments sharing a Redis never hear each other.
+   */
+  async deploymentId(): Promise<string> {
+    return (await this.store.settings.claim('deployment', { id: randomUUID() })).id;
   }
 
   /** Listen to committed changes (in this process); returns an unsubscribe function. */

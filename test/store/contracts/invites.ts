@@ -6,6 +6,11 @@ export function runInvitesContract(backend: Backend) {
   describe(`invites repository: ${backend.name}`, () => {
     const db = storePerTest(backend);
 
+    it('settings: a claimed value is stored once; later claims read the first', async () => {
+      expect(await db().settings.claim('deployment', { id: 'first' })).toEqual({ id: 'first' });
+      expect(await db().settings.claim('deployment', { id: 'second' })).toEqual({ id: 'first' });
+      expect(await db().settings.get('deployment')).toEqual({ id: 'first' });
+    });
     it('uses an invitation once, never after expiry or revocation; a resend replaces the token', async () => {
       const agent = await db().agents.create({ email: 'new@example.com', name: 'New', role: 'agent', passwordHash: 'x' });
       const now = new Date();
