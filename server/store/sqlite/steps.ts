@@ -13,10 +13,19 @@ type Row = Record<string, any>;
  */
 export function sqliteSteps(db: BetterSqlite3.Database, kysely: Kysely<Database>): StepRunner {
   const exec = preparedExec(db);
-  // Kysely's connection mutex: no Kysely transaction is open on the handle meanwhile
-  // (better-sqlite3 would nest ours into it as a savepoint).
   const tx = db.transaction((steps: () => Steps<unknown>) => runSync(steps(), exec));
-  return <T>(steps: () => Steps<T>) => kysely.connection().execute(async () => tx.immediate(steps) as T);
+  return <T>(steps: () => Steps<T>) => {
+    // A Kysely transaction on the handle spans awaits: ours waits for Kysely's connection mutex
+    // meanwhile (better-sqlite3 would nest it into that one as a savepoint). With none open it
+    // runs at once: it is synchronous, so nothing can interleave with it, and it skips the
+    // mutex's promise round (measured on the block lock's path to the push).
+    if (db.inTransaction) return kysely.connection().execute(async () => tx.immediate(steps) as T);
+    try {
+      return Promise.resolve(tx.immediate(steps) as T);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  };
 }
 
 /** Runs one step on the handle, each distinct SQL text prepared once; rows back (none for a plain write). */

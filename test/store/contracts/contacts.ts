@@ -224,6 +224,25 @@ export function runContactsContract(backend: Backend) {
       expect(lifted).toMatchObject({ lifted: 2, result: { changed: true, contact: { blocked: false } } });
       expect(await db().contacts.findActiveBlockRule({ ip: '198.51.100.1', deviceId: 'dev-a' }, now)).toBeNull();
     });
+    it('waits for a transaction open on the store, and is no part of it', async () => {
+      const c = await db().contacts.create({ type: 'lead', name: 'Before' });
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let opened!: () => void;
+      const open = new Promise<void>((resolve) => (opened = resolve));
+      const rolledBack = db().transaction(async (tx) => {
+        await tx.contacts.update(c.id, { name: 'Inside' });
+        opened();
+        await gate;
+        throw new Error('rolled back');
+      });
+      await open;
+      const block = db().changeBlock({ contactId: c.id, blocked: true, actorType: 'api' }, plan([]));
+      release();
+      await expect(rolledBack).rejects.toThrow('rolled back');
+      expect((await block)?.result.changed).toBe(true);
+      expect(await db().contacts.get(c.id)).toMatchObject({ name: 'Before', blocked: true });
+    });
     it('writes the audit entry and outbox events of a block change in its transaction, and follows merges when asked', async () => {
       const customer = await db().contacts.create({ type: 'customer', name: 'Cy' });
       const merged = await db().contacts.create({ type: 'lead' });
