@@ -16,9 +16,10 @@ export function fanOutToAgents(core: Core, nsp: AgentsNamespace, logger: Logger,
   // Events are pushed in the order they were committed, even though some need a lookup.
   let queue: Promise<void> = Promise.resolve();
   const push = async (event: CoreEvent) => {
+    // No console open on this process (nor a cluster to reach): nothing to look up or encode.
+    if (!hasAudience(nsp, clustered)) return;
     switch (event.type) {
       case 'message:created': {
-        if (!hasAudience(nsp, clustered)) return;
         const contact = event.contact ?? (await core.contacts.find(event.conversation.contactId));
         if (!contact) return;
         nsp.emit('message:new', { message: messageDto(event.message), conversation: conversationDto(event.conversation), contact: contactSummary(contact) });
