@@ -1,7 +1,66 @@
-import { createAdapter } from '@socket.io/redis-adapter';
+import { RedisAdapter } from '@socket.io/redis-adapter';
 import type { Logger } from 'pino';
 import { createClient } from 'redis';
-import type { Server } from 'socket.io';
+import type { Namespace, Server } from 'socket.io';
+
+type BroadcastOptions = Parameters<RedisAdapter['broadcast']>[1];
+type Packet = Parameters<RedisAdapter['broadcast']>[0];
+
+/** Pushes waiting for Redis on the publishing connection; past this a push fails fast. */
+const MAX_QUEUED_PUBLISHES = 10_000;
+
+/**
+ * The Redis adapter, minus the work a broadcast does for nobody (bench/RESULTS.md, the
+ * PostgreSQL + Redis phase: Redis pushes were a third of each process's CPU per message):
+ * - messages are JSON (native) rather than msgpack, as nothing we broadcast is binary;
+ * - a process hears its own broadcasts back from Redis: it drops them on the uid at the head
+ *   of the message instead of decoding them;
+ * - socket.io encodes a packet before it looks for local recipients: with none here (the
+ *   sender's only tab, no console on this process) the broadcast is only published.
+ * Broadcasts are published here, so none of them leaves a rejected promise behind.
+ */
+class ParleyRedisAdapter extends RedisAdapter {
+  private readonly prefix: string;
+
+  constructor(nsp: Namespace, pubClient: unknown, subClient: unknown, key: string) {
+    const self: { uid?: string } = {};
+    super(nsp, pubClient, subClient, {
+      key,
+      parser: {
+        encode: (message: unknown) => JSON.stringify(message),
+        // JSON.stringify([uid, packet, opts]) starts with `["<uid>"`: RedisAdapter ignores a
+        // message with our uid once decoded, so [uid] is all it needs.
+        decode: (raw: Buffer) => (self.uid && startsWithUid(raw, self.uid) ? [self.uid] : JSON.parse(raw.toString())),
+      },
+    });
+    self.uid = this.uid;
+    this.prefix = `${key}#${nsp.name}#`;
+  }
+
+  override broadcast(packet: Packet, opts: BroadcastOptions) {
+    packet.nsp = this.nsp.name;
+    if (!opts.flags?.local) {
+      // What RedisAdapter.broadcast publishes (same message, same channel); a push Redis
+      // refuses (away, or too many waiting) is lost as pub/sub loses it, not an unhandled rejection.
+      const msg = this.parser.encode([this.uid, packet, { rooms: [...opts.rooms], except: [...new Set(opts.except)], flags: opts.flags }]);
+      const channel = opts.rooms.size === 1 ? `${this.prefix}${String(opts.rooms.keys().next().value)}#` : this.prefix;
+      (this.pubClient.publish(channel, msg) as Promise<unknown>).catch(() => {});
+    }
+    if (this.reachesLocal(opts)) super.broadcast(packet, { ...opts, flags: { ...opts.flags, local: true } });
+  }
+
+  /** Whether a socket of this process is among the recipients (the test socket.io's apply() makes). */
+  private reachesLocal({ rooms, except }: BroadcastOptions): boolean {
+    const excluded = new Set<string>();
+    for (const room of except ?? []) for (const id of this.rooms.get(room) ?? []) excluded.add(id);
+    const candidates = rooms.size === 0 ? [this.sids.keys()] : [...rooms].map((room) => this.rooms.get(room)?.values() ?? []);
+    for (const ids of candidates) for (const id of ids) if (!excluded.has(id)) return true;
+    return false;
+  }
+}
+
+const startsWithUid = (raw: Buffer, uid: string) =>
+  raw[0] === 0x5b && raw[1] === 0x22 && raw[2 + uid.length] === 0x22 && raw.toString('latin1', 2, 2 + uid.length) === uid;
 
 /**
  * Fans socket.io broadcasts (message:new, contact:blocked, console events) out to every
@@ -9,17 +68,29 @@ import type { Server } from 'socket.io';
  * another deployment (or test cluster) using the same Redis hears none of them.
  */
 export async function attachRedisAdapter(io: Server, url: string, logger: Logger, deploymentId: string) {
+  // `pub` also carries the rate limits' commands, with the client's default command timeout.
   const pub = createClient({ url });
   const sub = pub.duplicate();
-  for (const client of [pub, sub]) client.on('error', (err) => logger.error({ err }, 'redis error'));
-  await Promise.all([pub.connect(), sub.connect()]);
-  io.adapter(createAdapter(pub, sub, { key: `parley:${deploymentId}` }));
+  // Broadcasts go out on a connection of their own without a per-command timeout (node-redis
+  // arms an AbortSignal timer per command: the costliest part of a publish). What bounds them
+  // instead: no offline queue (while Redis is away a push fails at once, as pub/sub would lose
+  // it anyway) and a bounded queue of pushes awaiting Redis's answer.
+  const publisher = pub.duplicate({ disableOfflineQueue: true, commandsQueueMaxLength: MAX_QUEUED_PUBLISHES, commandOptions: { timeout: 0 } });
+  for (const client of [pub, sub, publisher]) client.on('error', (err) => logger.error({ err }, 'redis error'));
+  await Promise.all([pub.connect(), sub.connect(), publisher.connect()]);
+  const key = `parley:${deploymentId}`;
+  // socket.io constructs the adapter of each namespace with `new`, from the namespace alone.
+  io.adapter(class extends ParleyRedisAdapter {
+    constructor(nsp: Namespace) {
+      super(nsp, publisher, sub, key);
+    }
+  });
   return {
     pub,
-    /** Both connections, publisher first (readiness checks them). */
-    clients: [pub, sub] as const,
+    /** Every connection (readiness checks them; it pings the first). */
+    clients: [pub, sub, publisher] as const,
     async close() {
-      await Promise.allSettled([pub.quit(), sub.quit()]);
+      await Promise.allSettled([pub.quit(), sub.quit(), publisher.quit()]);
     },
   };
 }
