@@ -5,6 +5,7 @@ import type { Namespace, Server } from 'socket.io';
 
 type BroadcastOptions = Parameters<RedisAdapter['broadcast']>[1];
 type Packet = Parameters<RedisAdapter['broadcast']>[0];
+type Room = Parameters<RedisAdapter['addAll']>[1] extends Set<infer R> ? R : never;
 
 /** Pushes waiting for Redis on the publishing connection; past this a push fails fast. */
 const MAX_QUEUED_PUBLISHES = 10_000;
@@ -13,8 +14,8 @@ const MAX_QUEUED_PUBLISHES = 10_000;
  * The Redis adapter, minus the work a broadcast does for nobody (bench/RESULTS.md, the
  * PostgreSQL + Redis phase: Redis pushes were a third of each process's CPU per message):
  * - messages are JSON (native) rather than msgpack, as nothing we broadcast is binary;
- * - a process hears its own broadcasts back from Redis: it drops them on the uid at the head
- *   of the message instead of decoding them;
+ * - every process hears every broadcast back from Redis, its own too: those that reach no
+ *   socket here are dropped, most of them undecoded (see decode);
  * - socket.io encodes a packet before it looks for local recipients: with none here (the
  *   sender's only tab, no console on this process) the broadcast is only published.
  * Broadcasts are published here, so none of them leaves a rejected promise behind.
@@ -23,18 +24,30 @@ class ParleyRedisAdapter extends RedisAdapter {
   private readonly prefix: string;
 
   constructor(nsp: Namespace, pubClient: unknown, subClient: unknown, key: string) {
-    const self: { uid?: string } = {};
+    let adapter: ParleyRedisAdapter | undefined;
     super(nsp, pubClient, subClient, {
       key,
       parser: {
         encode: (message: unknown) => JSON.stringify(message),
-        // JSON.stringify([uid, packet, opts]) starts with `["<uid>"`: RedisAdapter ignores a
-        // message with our uid once decoded, so [uid] is all it needs.
-        decode: (raw: Buffer) => (self.uid && startsWithUid(raw, self.uid) ? [self.uid] : JSON.parse(raw.toString())),
+        decode: (raw: Buffer) => (adapter ? adapter.decode(raw) : JSON.parse(raw.toString())),
       },
     });
-    self.uid = this.uid;
+    adapter = this;
     this.prefix = `${key}#${nsp.name}#`;
+  }
+
+  /**
+   * Broadcasts (`[uid, packet, opts]`) that would reach no socket here are answered as our own,
+   * `[uid]`, which RedisAdapter then ignores: our own (told by the uid at the head of the JSON,
+   * undecoded), any while this namespace has no socket here (undecoded), and any whose rooms
+   * hold none here. Requests and responses (objects) are decoded as they are.
+   */
+  private decode(raw: Buffer) {
+    const broadcast = raw[0] === 0x5b;
+    if (broadcast && (this.sids.size === 0 || startsWithUid(raw, this.uid))) return [this.uid];
+    const message = JSON.parse(raw.toString());
+    if (broadcast && Array.isArray(message) && message[2] && !this.reachesLocal(message[2].rooms ?? [], message[2].except ?? [])) return [this.uid];
+    return message;
   }
 
   override broadcast(packet: Packet, opts: BroadcastOptions) {
@@ -46,14 +59,15 @@ class ParleyRedisAdapter extends RedisAdapter {
       const channel = opts.rooms.size === 1 ? `${this.prefix}${String(opts.rooms.keys().next().value)}#` : this.prefix;
       (this.pubClient.publish(channel, msg) as Promise<unknown>).catch(() => {});
     }
-    if (this.reachesLocal(opts)) super.broadcast(packet, { ...opts, flags: { ...opts.flags, local: true } });
+    if (this.reachesLocal(opts.rooms, opts.except ?? [])) super.broadcast(packet, { ...opts, flags: { ...opts.flags, local: true } });
   }
 
   /** Whether a socket of this process is among the recipients (the test socket.io's apply() makes). */
-  private reachesLocal({ rooms, except }: BroadcastOptions): boolean {
+  private reachesLocal(rooms: Iterable<Room>, except: Iterable<Room>): boolean {
     const excluded = new Set<string>();
-    for (const room of except ?? []) for (const id of this.rooms.get(room) ?? []) excluded.add(id);
-    const candidates = rooms.size === 0 ? [this.sids.keys()] : [...rooms].map((room) => this.rooms.get(room)?.values() ?? []);
+    for (const room of except) for (const id of this.rooms.get(room) ?? []) excluded.add(id);
+    const named = [...rooms];
+    const candidates = named.length === 0 ? [this.sids.keys()] : named.map((room) => this.rooms.get(room)?.values() ?? []);
     for (const ids of candidates) for (const id of ids) if (!excluded.has(id)) return true;
     return false;
   }
