@@ -69,21 +69,25 @@ const Q = {
     text: `INSERT INTO conversations (contact_id, state, created_at, updated_at, last_activity_at)
       SELECT contact_id, 'open', $2, $2, $2 FROM unnest($1::text[]) AS t(contact_id) RETURNING *`,
   },
+  // The batch's writes as one statement: the messages, their conversations' and authors'
+  // activity. Message rows are built from what was written (nothing of them is generated but
+  // `seq`, which no reader of the result needs); the touched conversations come back, with the
+  // number of messages stored, which must be all of them (see appendContactBatch).
   insertMessages: {
-    name: 'parley_insert_messages',
-    text: `INSERT INTO messages (id, conversation_id, contact_id, client_id, author_type, author_id, author_name, body, message_type, created_at)
-      SELECT id, conversation_id, contact_id, client_id, author_type, author_id, author_name, body, message_type, $10
-      FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-        WITH ORDINALITY AS t(id, conversation_id, contact_id, client_id, author_type, author_id, author_name, body, message_type, ord)
-      ORDER BY ord
-      ON CONFLICT ON CONSTRAINT messages_client_id DO NOTHING RETURNING *`,
+    name: 'parley_insert_messages_touch',
+    text: `WITH m AS (
+        INSERT INTO messages (id, conversation_id, contact_id, client_id, author_type, author_id, author_name, body, message_type, created_at)
+        SELECT id, conversation_id, contact_id, client_id, author_type, author_id, author_name, body, message_type, $10
+        FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+          WITH ORDINALITY AS t(id, conversation_id, contact_id, client_id, author_type, author_id, author_name, body, message_type, ord)
+        ORDER BY ord
+        ON CONFLICT ON CONSTRAINT messages_client_id DO NOTHING RETURNING conversation_id, author_id
+      ), active AS (
+        UPDATE contacts SET last_activity = $10 WHERE id IN (SELECT author_id FROM m)
+      )
+      UPDATE conversations SET last_activity_at = $10, updated_at = $10, state = CASE WHEN state = 'closed' THEN 'open' ELSE state END
+      WHERE id IN (SELECT conversation_id FROM m) RETURNING *, (SELECT count(*) FROM m)::int AS parley_stored`,
   },
-  touchConversations: {
-    name: 'parley_touch_conversations',
-    text: `UPDATE conversations SET last_activity_at = $2, updated_at = $2, state = CASE WHEN state = 'closed' THEN 'open' ELSE state END
-      WHERE id = ANY($1::bigint[]) RETURNING *`,
-  },
-  touchContacts: { name: 'parley_touch_contacts', text: 'UPDATE contacts SET last_activity = $2 WHERE id = ANY($1::text[])' },
   insertOutbox: {
     name: 'parley_insert_outbox',
     text: `INSERT INTO webhook_outbox (id, event, lease_until, created_at) SELECT id, event, $3, $3 FROM unnest($1::text[], $2::text[]) AS t(id, event)`,
@@ -202,8 +206,8 @@ export class PostgresAppender implements Appender {
 
   /**
    * Visitors' messages in one transaction, set-based: lock every author (in id order), read
-   * resends and conversations, create missing conversations, insert all messages, touch
-   * activity: about eight round trips whatever the batch size. The block check runs on the
+   * resends and conversations, create missing conversations, then insert all messages and
+   * touch activity in one statement: about six round trips whatever the batch size. The block check runs on the
    * locked author rows, so a block committed before the lock is seen and none can commit
    * until this transaction does.
    */
@@ -254,35 +258,45 @@ export class PostgresAppender implements Appender {
         created.add(String(r.id));
       }
     }
-    const inserts = plans.flatMap((p) => ('input' in p ? [{ ...p, conversation: p.conversation ?? String(open.get(p.input.authorId)!.id) }] : []));
+    // A clientId used twice within the batch: the first one is stored, the later ones repeat it.
+    const firstOf = new Map<string, string>();
+    const inserts: { id: string; conversation: string; input: AppendMessageInput }[] = [];
+    for (const p of plans) {
+      if (!('input' in p)) continue;
+      const k = p.input.clientId ? key(p.input.authorId, p.input.clientId) : null;
+      if (k && firstOf.has(k)) continue;
+      if (k) firstOf.set(k, p.id);
+      inserts.push({ id: p.id, conversation: p.conversation ?? String(open.get(p.input.authorId)!.id), input: p.input });
+    }
     const rows = new Map<string, Row>();
     if (inserts.length) {
-      const inserted = await all(c, Q.insertMessages, [
+      const touched = await all(c, Q.insertMessages, [
         inserts.map((p) => p.id), inserts.map((p) => p.conversation), inserts.map((p) => p.input.authorId),
         inserts.map((p) => p.input.clientId ?? null), inserts.map((p) => p.input.authorType), inserts.map((p) => p.input.authorId),
         inserts.map((p) => p.input.authorName ?? null), inserts.map((p) => p.input.body), inserts.map((p) => p.input.messageType), now,
       ]);
-      for (const r of inserted) rows.set(r.id, r);
-      const touched = [...new Set([...rows.values()].map((r) => String(r.conversation_id)))];
-      if (touched.length) for (const r of await all(c, Q.touchConversations, [touched, now])) conversations.set(String(r.id), r);
-      const active = [...new Set([...rows.values()].map((r) => r.author_id as string))];
-      if (active.length) await c.query({ ...Q.touchContacts, values: [active, now] });
+      // Under the authors' locks, after the resend check, every insert stores. Were one a
+      // duplicate nonetheless, throwing rolls the batch back and each append is retried alone.
+      if (touched[0]?.parley_stored !== inserts.length) throw new Error(`append batch stored ${touched[0]?.parley_stored ?? 0} of ${inserts.length} messages`);
+      for (const { parley_stored: _, ...r } of touched) conversations.set(String(r.id), r);
+      for (const p of inserts) {
+        rows.set(p.id, {
+          id: p.id, conversation_id: p.conversation, contact_id: p.input.authorId, client_id: p.input.clientId ?? null, author_type: p.input.authorType,
+          author_id: p.input.authorId, author_name: p.input.authorName ?? null, body: p.input.body, message_type: p.input.messageType, created_at: now, redacted_at: null,
+        });
+      }
     }
-    // A clientId used twice within the batch: the first one stored, the later ones repeat it.
-    const storedInBatch = new Map<string, Row>();
-    for (const r of rows.values()) if (r.client_id) storedInBatch.set(key(r.author_id, r.client_id), r);
     const results = plans.map((p): AppendResult => {
       if ('result' in p) return p.result;
       const conversationId = p.conversation ?? String(open.get(p.input.authorId)!.id);
-      const row = rows.get(p.id);
-      if (row) {
-        const createdConversation = created.delete(conversationId);
-        return {
-          status: 'stored', message: toMessage(row), conversation: toConversation(conversations.get(conversationId)!), createdConversation,
-          contact: toContact({ ...authors.get(p.input.authorId)!, last_activity: new Date(now) }),
-        };
-      }
-      return duplicateOf(storedInBatch.get(key(p.input.authorId, p.input.clientId!))!);
+      const first = p.input.clientId ? firstOf.get(key(p.input.authorId, p.input.clientId))! : p.id;
+      const row = rows.get(first)!;
+      if (first !== p.id) return { status: 'duplicate', message: toMessage(row), conversation: toConversation(conversations.get(String(row.conversation_id))!) };
+      const createdConversation = created.delete(conversationId);
+      return {
+        status: 'stored', message: toMessage(row), conversation: toConversation(conversations.get(conversationId)!), createdConversation,
+        contact: toContact({ ...authors.get(p.input.authorId)!, last_activity: new Date(now) }),
+      };
     });
     await this.recordEvents(c, inputs, results);
     return results;
