@@ -59,9 +59,10 @@ const Q = {
       ON m.author_id = k.author_id AND m.client_id = k.client_id`,
   },
   conversationsByIds: { name: 'parley_conversations_by_ids', text: 'SELECT * FROM conversations WHERE id = ANY($1::bigint[])' },
+  // Ids only: the rows of the conversations a batch stores into come back from insertMessages.
   latestOpenConversations: {
-    name: 'parley_latest_open_conversations',
-    text: `SELECT DISTINCT ON (contact_id) * FROM conversations WHERE contact_id = ANY($1::text[]) AND state <> 'closed'
+    name: 'parley_latest_open_conversation_ids',
+    text: `SELECT DISTINCT ON (contact_id) id, contact_id FROM conversations WHERE contact_id = ANY($1::text[]) AND state <> 'closed'
       ORDER BY contact_id, id DESC`,
   },
   insertConversations: {
