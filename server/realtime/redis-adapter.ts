@@ -11,8 +11,8 @@ type Room = Parameters<RedisAdapter['addAll']>[1] extends Set<infer R> ? R : nev
 const MAX_QUEUED_PUBLISHES = 10_000;
 
 /**
- * The Redis adapter, minus the work a broadcast does for nobody (bench/RESULTS.md, the
- * PostgreSQL + Redis phase: Redis pushes were a third of each process's CPU per message):
+ * The Redis adapter, minus the work a broadcast does for nobody (profiled in the PostgreSQL +
+ * Redis send phase, pushes through Redis took about a third of each process's CPU per message):
  * - messages are JSON (native) rather than msgpack, as nothing we broadcast is binary;
  * - every process hears every broadcast back from Redis, its own too: those that reach no
  *   socket here are dropped, most of them undecoded (see decode);

@@ -208,9 +208,9 @@ export class PostgresAppender implements Appender {
   /**
    * Visitors' messages in one transaction, set-based: lock every author (in id order), read
    * resends and conversations, create missing conversations, then insert all messages and
-   * touch activity in one statement: about six round trips whatever the batch size. The block check runs on the
-   * locked author rows, so a block committed before the lock is seen and none can commit
-   * until this transaction does.
+   * touch activity in one statement: about six round trips whatever the batch size. The block
+   * check runs on the locked author rows, so a block committed before the lock is seen and none
+   * can commit until this transaction does.
    */
   private async appendContactBatch(c: Client, inputs: AppendMessageInput[]): Promise<AppendResult[]> {
     const now = new Date().toISOString();
