@@ -92,7 +92,9 @@ export async function attachRedisAdapter(io: Server, url: string, logger: Logger
   const publisher = pub.duplicate({ disableOfflineQueue: true, commandsQueueMaxLength: MAX_QUEUED_PUBLISHES, commandOptions: { timeout: 0 } });
   for (const client of [pub, sub, publisher]) client.on('error', (err) => logger.error({ err }, 'redis error'));
   await Promise.all([pub.connect(), sub.connect(), publisher.connect()]);
-  const key = `parley:${deploymentId}`;
+  // The wire format is part of the name: processes of an earlier release (msgpack) publish on
+  // other channels, so during a rolling upgrade neither side decodes the other's broadcasts.
+  const key = `parley:json:${deploymentId}`;
   // socket.io constructs the adapter of each namespace with `new`, from the namespace alone.
   io.adapter(class extends ParleyRedisAdapter {
     constructor(nsp: Namespace) {
