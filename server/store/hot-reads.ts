@@ -1,0 +1,14 @@
+import type { Conn } from './dialect.js';
+import { kyselyExec, type Stmt } from './protection-sql.js';
+
+type Row = Record<string, any>;
+
+/**
+ * A read on the page view's hot path (issue 15), written once as plain SQL for both dialects:
+ * on SQLite outside a transaction it runs on a prepared statement at once
+ * (sqlite/prepared-reads.ts); in a transaction, or on PostgreSQL, through Kysely unbuilt.
+ */
+export function hotRead(c: Conn, s: Stmt): Promise<Row[]> {
+  const rows = c.inTransaction || !c.fastRead ? null : c.fastRead(s.sql, s.params);
+  return rows ? Promise.resolve(rows) : kyselyExec(c)(s);
+}
