@@ -257,7 +257,7 @@ export class ContactsRepository {
 
   /** The contact and where it last connected from, in one read (a returning visitor's connect). */
   async getWithSeen(id: string): Promise<{ contact: ContactRecord; seen: ContactSeen } | null> {
-    // Every returning visitor's connect reads it: a hot read (hot-reads.ts).
+    // Every returning visitor's connect reads it: a measured hot path (hot-reads.ts).
     const [r] = await hotRead(this.c, { sql: 'SELECT * FROM contacts WHERE id = ?', params: [id] });
     return r ? { contact: toContact(r), seen: { ip: r.last_ip, deviceId: r.last_device_id } } : null;
   }

@@ -16,11 +16,12 @@ export interface Appender {
 }
 
 type Row = Record<string, any>;
-
-const LATEST_PAGE = `SELECT * FROM messages WHERE contact_id = ? AND message_type != 'note' AND redacted_at IS NULL ORDER BY seq DESC LIMIT ?`;
 type Where = ExpressionBuilder<Database & { c: Database['conversations'] }, 'c'>;
 
 type ListColumn = 'c.state' | 'c.admin_assignee_id' | 'c.contact_id';
+
+// A contact's latest visible page, what `listContactMessages` reads without since/before.
+const LATEST_PAGE = `SELECT * FROM messages WHERE contact_id = ? AND message_type != 'note' AND redacted_at IS NULL ORDER BY seq DESC LIMIT ?`;
 
 /** `col IN (…)` where null in the list means IS NULL too. */
 function inList(eb: Where, column: ListColumn, values: (string | null)[]) {
@@ -196,7 +197,7 @@ export class ConversationsRepository {
       const anchor = await this.c.db.selectFrom('messages').select(['seq', 'contact_id']).where('id', '=', opts.before).executeTakeFirst();
       rows = await visible().where('seq', '<', anchor && anchor.contact_id === contactId ? anchor.seq : 0).orderBy('seq', 'desc').limit(opts.limit + 1).execute();
     } else {
-      // The latest page: every page view fetches it (a hot read, hot-reads.ts), the same rows as `visible()`.
+      // The latest page, the same rows as `visible()`: every page view fetches it, a measured hot path (hot-reads.ts).
       rows = await hotRead(this.c, { sql: LATEST_PAGE, params: [contactId, opts.limit + 1] });
     }
     rows.reverse();

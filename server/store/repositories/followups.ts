@@ -57,7 +57,7 @@ export class FollowupsRepository {
 
   /**
    * The contact and its follow-up (null: none), in one read: what a messenger session starts
-   * from, on every page view (a hot read, hot-reads.ts). Null when there is no such contact.
+   * from, on every page view: a measured hot path (hot-reads.ts). Null when there is no such contact.
    */
   async withContact(contactId: string): Promise<{ contact: ContactRecord; followup: FollowupRecord | null } | null> {
     const [r] = await hotRead(this.c, { sql: CONTACT_WITH_FOLLOWUP, params: [contactId] });

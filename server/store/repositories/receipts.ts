@@ -41,7 +41,7 @@ export class ReceiptsRepository {
 
   /** The contact's newest message some agent has read (any conversation), or null. */
   async agentsReadUpTo(contactId: string): Promise<string | null> {
-    // Every page view's first history page asks: a hot read (hot-reads.ts).
+    // Every page view's first history page asks: a measured hot path (hot-reads.ts).
     const [r] = await hotRead(this.c, { sql: AGENTS_READ_UP_TO, params: [contactId] });
     return r?.id ?? null;
   }
