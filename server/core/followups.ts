@@ -1,5 +1,5 @@
 import { ParleyError } from './errors.js';
-import type { ClaimedFollowup, FollowupRecord, Store } from '../store/store.js';
+import type { ClaimedFollowup, ContactRecord, FollowupRecord, Store } from '../store/store.js';
 
 /** Batching and pacing of follow-up emails. */
 export interface FollowupPolicy {
@@ -37,6 +37,11 @@ export class Followups {
 
   get(contactId: string): Promise<FollowupRecord | null> {
     return this.store.followups.get(contactId);
+  }
+
+  /** The contact (null: none) and its follow-up, in one read: what a messenger session starts from. */
+  withContact(contactId: string): Promise<{ contact: ContactRecord; followup: FollowupRecord | null } | null> {
+    return this.store.followups.withContact(contactId);
   }
 
   /** From an unsubscribe link; false when nothing was running (already unsubscribed, unknown). */

@@ -136,9 +136,10 @@ export function setupMessenger(io: Server, core: Core, config: Config, logger: L
     const { contactId } = socket.data;
     // Join before reading the block state, so a block landing in between is still delivered.
     await socket.join(contactRoom(contactId));
-    const contact = await core.contacts.find(contactId);
-    if (!contact) return socket.disconnect(true);
-    const [followup, team] = await Promise.all([core.followups.get(contactId), core.messengerSettings.team()]);
+    // The contact again (its block state as of now) with its follow-up, in one read.
+    const [read, team] = await Promise.all([core.followups.withContact(contactId), core.messengerSettings.team()]);
+    if (!read) return socket.disconnect(true);
+    const { contact, followup } = read;
     socket.emit('session', sessionPayload(contact, config, {
       followup: { promptAfterSeconds: config.email.promptAfterSeconds, subscribed: !!followup && !followup.unsubscribedAt, agentsOnline: io.of(AGENTS_NAMESPACE).sockets.size > 0 },
       // Pictures only when some agent has one: the widget shows initials otherwise.

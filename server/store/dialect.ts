@@ -69,9 +69,21 @@ export const decode = {
   flag: (v: unknown): boolean => v === true || v === 1,
 };
 
+/**
+ * Runs a plain-SQL read (`?` placeholders) at once, synchronously, and answers its rows, or
+ * null when it cannot run now; the read then goes through Kysely (store/hot-reads.ts).
+ */
+export type FastRead = (sql: string, params: unknown[]) => Record<string, any>[] | null;
+
 /** Where queries run: the store's pool, or one transaction that several repositories share. */
 export class Conn {
-  constructor(readonly db: Kysely<Database>, readonly dialect: Dialect, readonly inTransaction = false) {}
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly dialect: Dialect,
+    readonly inTransaction = false,
+    /** The dialect's shortcut for the page view's reads, if it has one (SQLite: sqlite/prepared-reads.ts). */
+    readonly fastRead: FastRead | null = null,
+  ) {}
 
   /** `fn` in a write transaction; inside one already, in that one. */
   tx<T>(fn: (c: Conn) => Promise<T>): Promise<T> {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { blockSqlDialect, changeBlock, type BlockChange, type BlockPlan } from './block-sql.js';
-import { Conn, type Dialect } from './dialect.js';
+import { Conn, type Dialect, type FastRead } from './dialect.js';
 import { migrateToLatest, pendingMigrations } from './migrations.js';
 import { AgentsRepository } from './repositories/agents.js';
 import { AuditRepository } from './repositories/audit.js';
@@ -50,6 +50,8 @@ export interface KyselyStoreParts {
   appender: Appender;
   /** Where the block lock's statements run (default: through Kysely). */
   steps?: StepRunner;
+  /** Where the page view's hot reads run outside transactions (default: through Kysely; see hot-reads.ts). */
+  fastRead?: FastRead;
   /** PostgreSQL schema holding the tables, if not the default. */
   schema?: string | null;
   /** Releases what the driver holds (after Kysely is destroyed). */
@@ -83,7 +85,7 @@ export class KyselyStore implements Store {
     this.db = parts.db;
     this.schema = parts.schema ?? null;
     this.steps = parts.steps ?? kyselySteps(parts.db, parts.dialect);
-    const r = repositories(new Conn(parts.db, parts.dialect), parts.appender);
+    const r = repositories(new Conn(parts.db, parts.dialect, false, parts.fastRead ?? null), parts.appender);
     this.contacts = r.contacts;
     this.companies = r.companies;
     this.conversations = r.conversations;

@@ -3,6 +3,7 @@ import { decodeCursor, pageOf } from '../cursor.js';
 import { shortId, type Conn } from '../dialect.js';
 import { decodeInboxCursor, encodeInboxCursor, likePattern, prefixed } from '../inbox-query.js';
 import { toContact, toConversation, toMessage } from '../rows.js';
+import { hotRead } from '../hot-reads.js';
 import type { Database } from '../schema.js';
 import type {
   AppendMessageInput, AppendResult, ConversationClause, ConversationPatch, ConversationQuery, ConversationRecord, ConversationSearch, InboxQuery, InboxRow,
@@ -18,6 +19,9 @@ type Row = Record<string, any>;
 type Where = ExpressionBuilder<Database & { c: Database['conversations'] }, 'c'>;
 
 type ListColumn = 'c.state' | 'c.admin_assignee_id' | 'c.contact_id';
+
+// A contact's latest visible page, what `listContactMessages` reads without since/before.
+const LATEST_PAGE = `SELECT * FROM messages WHERE contact_id = ? AND message_type != 'note' AND redacted_at IS NULL ORDER BY seq DESC LIMIT ?`;
 
 /** `col IN (…)` where null in the list means IS NULL too. */
 function inList(eb: Where, column: ListColumn, values: (string | null)[]) {
@@ -181,19 +185,22 @@ export class ConversationsRepository {
    */
   async listContactMessages(contactId: string, opts: { since?: string | null; before?: string; limit: number }): Promise<{ messages: MessageRecord[]; hasMore: boolean }> {
     // Redacted parts are gone for the visitor (their body is empty anyway).
-    const visible = this.c.db.selectFrom('messages').selectAll().where('contact_id', '=', contactId).where('message_type', '!=', 'note').where('redacted_at', 'is', null);
+    const visible = () => this.c.db.selectFrom('messages').selectAll().where('contact_id', '=', contactId).where('message_type', '!=', 'note').where('redacted_at', 'is', null);
     if (opts.since) {
       const anchor = await this.c.db.selectFrom('messages').select(['seq', 'contact_id']).where('id', '=', opts.since).executeTakeFirst();
       const seq = anchor && anchor.contact_id === contactId ? anchor.seq : 0;
-      const rows = await visible.where('seq', '>', seq).orderBy('seq').limit(opts.limit + 1).execute();
+      const rows = await visible().where('seq', '>', seq).orderBy('seq').limit(opts.limit + 1).execute();
       return { messages: rows.slice(0, opts.limit).map(toMessage), hasMore: rows.length > opts.limit };
     }
-    let older = visible;
+    let rows: Row[];
     if (opts.before) {
       const anchor = await this.c.db.selectFrom('messages').select(['seq', 'contact_id']).where('id', '=', opts.before).executeTakeFirst();
-      older = visible.where('seq', '<', anchor && anchor.contact_id === contactId ? anchor.seq : 0);
+      rows = await visible().where('seq', '<', anchor && anchor.contact_id === contactId ? anchor.seq : 0).orderBy('seq', 'desc').limit(opts.limit + 1).execute();
+    } else {
+      // The latest page, the same rows as `visible()`: every page view fetches it, a measured hot path (hot-reads.ts).
+      rows = await hotRead(this.c, { sql: LATEST_PAGE, params: [contactId, opts.limit + 1] });
     }
-    const rows = (await older.orderBy('seq', 'desc').limit(opts.limit + 1).execute()).reverse();
+    rows.reverse();
     const hasMore = rows.length > opts.limit;
     return { messages: (hasMore ? rows.slice(1) : rows).map(toMessage), hasMore };
   }

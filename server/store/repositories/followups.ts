@@ -1,8 +1,9 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import { decode, type Conn } from '../dialect.js';
-import { toMessage } from '../rows.js';
+import { toContact, toMessage } from '../rows.js';
+import { hotRead } from '../hot-reads.js';
 import type { Database } from '../schema.js';
-import type { ClaimedFollowup, FollowupRecord } from '../store.js';
+import type { ClaimedFollowup, ContactRecord, FollowupRecord } from '../store.js';
 
 type Row = Record<string, any>;
 
@@ -16,6 +17,11 @@ const toFollowup = (r: Row): FollowupRecord => ({
   lastSentAt: decode.time(r.last_sent_at),
   unsubscribedAt: decode.time(r.unsubscribed_at),
 });
+
+// The follow-up's columns next to its contact's, prefixed (both tables have contact_id, email, locale).
+const FOLLOWUP_COLUMNS = ['contact_id', 'email', 'page_url', 'locale', 'emailed_seq', 'due_at', 'last_sent_at', 'unsubscribed_at'];
+const CONTACT_WITH_FOLLOWUP = `SELECT c.*, ${FOLLOWUP_COLUMNS.map((k) => `f.${k} AS f_${k}`).join(', ')}
+  FROM contacts c LEFT JOIN email_followups f ON f.contact_id = c.id WHERE c.id = ?`;
 
 /** Replies a visitor can see: by an agent, not an internal note, not redacted. */
 function agentReplies(eb: ExpressionBuilder<Database, 'email_followups'>) {
@@ -47,6 +53,17 @@ export class FollowupsRepository {
         .onConflict((oc) => oc.column('contact_id').doUpdateSet(fields)).execute();
       return (await this.get(input.contactId, db))!;
     });
+  }
+
+  /**
+   * The contact and its follow-up (null: none), in one read: what a messenger session starts
+   * from, on every page view: a measured hot path (hot-reads.ts). Null when there is no such contact.
+   */
+  async withContact(contactId: string): Promise<{ contact: ContactRecord; followup: FollowupRecord | null } | null> {
+    const [r] = await hotRead(this.c, { sql: CONTACT_WITH_FOLLOWUP, params: [contactId] });
+    if (!r) return null;
+    const followup = r.f_contact_id == null ? null : toFollowup(Object.fromEntries(FOLLOWUP_COLUMNS.map((k) => [k, r[`f_${k}`]])));
+    return { contact: toContact(r), followup };
   }
 
   async get(contactId: string, db = this.c.db): Promise<FollowupRecord | null> {

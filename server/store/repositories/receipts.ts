@@ -1,6 +1,10 @@
-import { sql } from 'kysely';
 import { decode, shortId, type Conn } from '../dialect.js';
+import { hotRead } from '../hot-reads.js';
 import type { VisitorReadRecord } from '../store.js';
+
+const AGENTS_READ_UP_TO = `SELECT m.id FROM messages m WHERE m.contact_id = ?
+  AND m.seq <= coalesce((SELECT max(r.last_read_seq) FROM conversation_reads r WHERE r.conversation_id = m.conversation_id), 0)
+  ORDER BY m.seq DESC LIMIT 1`;
 
 /**
  * Read receipts. Agents' read markers are `conversation_reads` (moved by the console); the
@@ -37,10 +41,8 @@ export class ReceiptsRepository {
 
   /** The contact's newest message some agent has read (any conversation), or null. */
   async agentsReadUpTo(contactId: string): Promise<string | null> {
-    const r = await this.c.db.selectFrom('messages as m').select('m.id')
-      .where('m.contact_id', '=', contactId)
-      .where('m.seq', '<=', (eb) => eb.fn.coalesce(eb.selectFrom('conversation_reads as r').select((x) => x.fn.max('r.last_read_seq').as('s')).whereRef('r.conversation_id', '=', 'm.conversation_id'), sql.lit(0)))
-      .orderBy('m.seq', 'desc').limit(1).executeTakeFirst();
+    // Every page view's first history page asks: a measured hot path (hot-reads.ts).
+    const [r] = await hotRead(this.c, { sql: AGENTS_READ_UP_TO, params: [contactId] });
     return r?.id ?? null;
   }
 

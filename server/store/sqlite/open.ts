@@ -9,6 +9,7 @@ import type { Database as Tables } from '../schema.js';
 import { SqliteAppender } from './append.js';
 import { cachingStatements } from './statement-cache.js';
 import { sqliteSteps } from './steps.js';
+import { preparedReads } from './prepared-reads.js';
 
 // SQLite does run DDL in transactions; telling Kysely so makes each migration atomic with its
 // bookkeeping row, as PostgreSQL's are.
@@ -50,5 +51,6 @@ export function openSqliteStore(path: string, observer?: StoreObserver): KyselyS
   const kysely = new Kysely<Tables>({ dialect: new ParleySqliteDialect({ database: cachingStatements(db) }), log: queryTimer(observer) });
   return new KyselyStore({
     db: kysely, dialect: sqliteDialect, appender: new SqliteAppender(db, kysely, observer?.onAppendBatch?.bind(observer)), steps: sqliteSteps(db, kysely),
+    fastRead: preparedReads(db),
   });
 }

@@ -95,5 +95,37 @@ export function runFollowupsContract(backend: Backend) {
       expect(again).toMatchObject({ email: 'e2@example.com', unsubscribedAt: null });
       expect(await db().followups.schedule(at(0))).toBe(0);
     });
+
+    it('reads a contact with its follow-up in one call, as get() gives each', async () => {
+      const c = await lead();
+      expect(await db().followups.withContact(c.id)).toEqual({ contact: await db().contacts.get(c.id), followup: null });
+      await db().followups.subscribe({ contactId: c.id, email: 'ada@example.com', pageUrl: 'https://shop.test/p', locale: 'fr' });
+      await db().followups.unsubscribe(c.id);
+      const read = await db().followups.withContact(c.id);
+      expect(read).toEqual({ contact: await db().contacts.get(c.id), followup: await db().followups.get(c.id) });
+      expect(read?.followup).toMatchObject({ email: 'ada@example.com', locale: 'fr', unsubscribedAt: expect.any(String) });
+      expect(await db().followups.withContact('0'.repeat(24))).toBeNull();
+    });
+
+    it("a contact read outside a transaction never sees that transaction's uncommitted rows", async () => {
+      const c = await db().contacts.create({ type: 'lead', name: 'before' });
+      let inside!: () => void;
+      const opened = new Promise<void>((r) => (inside = r));
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const tx = db().transaction(async (t) => {
+        await t.contacts.update(c.id, { name: 'uncommitted' });
+        inside();
+        await gate;
+        throw new Error('rolled back');
+      }).catch((err: Error) => err.message);
+      await opened;
+      const reads = Promise.all([db().followups.withContact(c.id), db().contacts.getWithSeen(c.id)]);
+      release();
+      const [session, seen] = await reads;
+      expect(session?.contact.name).toBe('before');
+      expect(seen?.contact.name).toBe('before');
+      expect(await tx).toBe('rolled back');
+    });
   });
 }
