@@ -29,3 +29,22 @@ export async function leadConversation(store: Store): Promise<string> {
   if (r.status !== 'stored') throw new Error(r.status);
   return r.conversation.id;
 }
+
+/**
+ * A transaction that renames contact `contactId` to `name` and stays open, uncommitted, until
+ * `release()`; then it rolls back (`outcome` answers 'rolled back').
+ */
+export async function heldOpenRename(store: Store, contactId: string, name: string): Promise<{ release: () => void; outcome: Promise<string> }> {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let opened!: () => void;
+  const open = new Promise<void>((resolve) => (opened = resolve));
+  const outcome = store.transaction(async (tx) => {
+    await tx.contacts.update(contactId, { name });
+    opened();
+    await gate;
+    throw new Error('rolled back');
+  }).then(() => 'committed', (err: Error) => err.message);
+  await open;
+  return { release, outcome };
+}

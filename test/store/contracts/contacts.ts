@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BlockPlan } from '../../../server/store/block-sql.js';
 import type { AuditLogInput, BlockRuleInput } from '../../../server/store/store.js';
-import { storePerTest, type Backend } from './backend.js';
+import { heldOpenRename, storePerTest, type Backend } from './backend.js';
 
 /** Contacts and blocks: identity lookups, paging, block state with expiry and history, devices, IP and device rules, merges. Run on every backend unchanged. */
 export function runContactsContract(backend: Backend) {
@@ -226,20 +226,10 @@ export function runContactsContract(backend: Backend) {
     });
     it('waits for a transaction open on the store, and is no part of it', async () => {
       const c = await db().contacts.create({ type: 'lead', name: 'Before' });
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => (release = resolve));
-      let opened!: () => void;
-      const open = new Promise<void>((resolve) => (opened = resolve));
-      const rolledBack = db().transaction(async (tx) => {
-        await tx.contacts.update(c.id, { name: 'Inside' });
-        opened();
-        await gate;
-        throw new Error('rolled back');
-      });
-      await open;
+      const tx = await heldOpenRename(db(), c.id, 'Inside');
       const block = db().changeBlock({ contactId: c.id, blocked: true, actorType: 'api' }, plan([]));
-      release();
-      await expect(rolledBack).rejects.toThrow('rolled back');
+      tx.release();
+      expect(await tx.outcome).toBe('rolled back');
       expect((await block)?.result.changed).toBe(true);
       expect(await db().contacts.get(c.id)).toMatchObject({ name: 'Before', blocked: true });
     });

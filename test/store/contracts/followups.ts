@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { storePerTest, type Backend } from './backend.js';
+import { heldOpenRename, storePerTest, type Backend } from './backend.js';
 
 /** Email follow-up rows: derived scheduling, leased claims, the interval, blocks and unsubscribes. Run on every backend unchanged. */
 export function runFollowupsContract(backend: Backend) {
@@ -109,23 +109,13 @@ export function runFollowupsContract(backend: Backend) {
 
     it("a contact read outside a transaction never sees that transaction's uncommitted rows", async () => {
       const c = await db().contacts.create({ type: 'lead', name: 'before' });
-      let inside!: () => void;
-      const opened = new Promise<void>((r) => (inside = r));
-      let release!: () => void;
-      const gate = new Promise<void>((r) => (release = r));
-      const tx = db().transaction(async (t) => {
-        await t.contacts.update(c.id, { name: 'uncommitted' });
-        inside();
-        await gate;
-        throw new Error('rolled back');
-      }).catch((err: Error) => err.message);
-      await opened;
+      const tx = await heldOpenRename(db(), c.id, 'uncommitted');
       const reads = Promise.all([db().followups.withContact(c.id), db().contacts.getWithSeen(c.id)]);
-      release();
+      tx.release();
       const [session, seen] = await reads;
       expect(session?.contact.name).toBe('before');
       expect(seen?.contact.name).toBe('before');
-      expect(await tx).toBe('rolled back');
+      expect(await tx.outcome).toBe('rolled back');
     });
   });
 }
