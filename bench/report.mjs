@@ -182,10 +182,11 @@ function otherSection(r, key) {
   } else if (key === 'protection') {
     const p = run.protection;
     lines.unshift('## Protection rules: send cost (0 vs 20 rules)');
-    lines.push(p.noRulesCpuUsPerSend !== undefined
-      ? `Core + SQLite store, CPU µs per send: ${n(p.noRulesCpuUsPerSend)} without rules, ${n(p.twentyRulesCpuUsPerSend)} with 20 (${n(p.costRatio)}×; wall ${n(p.noRulesUsPerSend)} / ${n(p.twentyRulesUsPerSend)} µs).`
-      : `Core + SQLite store, wall µs per send: ${n(p.noRulesUsPerSend)} without rules, ${n(p.twentyRulesUsPerSend)} with 20 (${n(p.costRatio)}×).`);
-    if (p.e2e) lines.push('', `Real send path (server process, socket.io visitors), server CPU µs per acked message: ${n(p.e2e.noRulesCpuUsPerMessage)} without rules, ${n(p.e2e.twentyRulesCpuUsPerMessage)} with 20 (${n(p.e2e.cpuRatio)}×; pairs ${p.e2e.pairRatios.map((x) => n(x)).join(', ')}).`);
+    if (p.callgrind) lines.push(`Core + SQLite store, instructions per send (callgrind): ${n(p.callgrind.none.instructionsPerSend)} without rules, ${n(p.callgrind.twenty.instructionsPerSend)} with 20 (${n(p.callgrind.instructionRatio)}×).`);
+    else if (p.noRulesCpuUsPerSend !== undefined) lines.push(`Core + SQLite store, CPU µs per send: ${n(p.noRulesCpuUsPerSend)} without rules, ${n(p.twentyRulesCpuUsPerSend)} with 20 (${n(p.costRatio)}×; wall ${n(p.noRulesUsPerSend)} / ${n(p.twentyRulesUsPerSend)} µs).`);
+    else lines.push(`Core + SQLite store, wall µs per send: ${n(p.noRulesUsPerSend)} without rules, ${n(p.twentyRulesUsPerSend)} with 20 (${n(p.costRatio)}×).`);
+    // Older runs: a few long rounds, the ratio of the medians; newer: the median of many short pairs' ratios.
+    if (p.e2e) lines.push('', `Real send path (server process, socket.io visitors), server CPU µs per acked message: ${n(p.e2e.noRulesCpuUsPerMessage)} without rules, ${n(p.e2e.twentyRulesCpuUsPerMessage)} with 20 (${n(p.e2e.cpuRatio)}×${p.e2e.ratioOfMedians !== undefined ? `, the median of ${p.e2e.pairRatios.length} alternated pairs of ${n(p.e2e.durationMs, ' ms')} rounds` : ''}; pairs ${p.e2e.pairRatios.map((x) => n(x)).join(', ')}).`);
   } else if (key === 'coldStart') {
     const c = run.coldStart;
     lines.unshift('## Cold start (spawn → /healthz 200)');
@@ -225,7 +226,7 @@ export function render(runs) {
   if (store) out.push(...storeSection(store), '');
   out.push(...blockSection(runs), '');
   for (const key of ['memory', 'protection', 'coldStart', 'bundle']) {
-    const r = newest((run) => run[key] && (key !== 'protection' || run.protection.noRulesCpuUsPerSend !== undefined || run.protection.e2e));
+    const r = newest((run) => run[key] && (key !== 'protection' || run.protection.noRulesCpuUsPerSend !== undefined || run.protection.e2e || run.protection.callgrind));
     if (r) out.push(...otherSection(r, key), '');
   }
   return { markdown: `${out.join('\n').trimEnd()}\n`, svg };

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runLanes } from './lib/lanes.mjs';
+import { runCount, runLanes } from './lib/lanes.mjs';
 
 const { bundle, contacts = 200, inflight = 8, durationMs = 5000, warmupMs = 1000, count = 0, warmupCount = 2000 } = JSON.parse(process.argv[2]);
 const { openSqliteStore } = await import(bundle);
@@ -25,17 +25,8 @@ const append = async (author) => {
 
 let result;
 if (count > 0) {
-  // Fixed work, same batching as the lanes (one append per author per turn of the loop).
-  const rounds = async (total) => {
-    for (let done = 0; done < total; done += authors.length * inflight) {
-      await Promise.all(authors.flatMap((a) => Array.from({ length: inflight }, () => append(a))));
-    }
-  };
-  await rounds(warmupCount);
-  const cpu0 = process.cpuUsage();
-  await rounds(count);
-  const cpu = process.cpuUsage(cpu0);
-  result = { appends: Math.ceil(count / (authors.length * inflight)) * authors.length * inflight, cpuUs: cpu.user + cpu.system };
+  const { ops, cpuUs } = await runCount(authors, { inflight, count, warmupCount }, append);
+  result = { appends: ops, cpuUs };
 } else {
   const { perSec, usPerOp, cpuUsPerOp } = await runLanes(authors, { inflight, warmupMs, durationMs }, append);
   result = { appendsPerSec: perSec, usPerAppend: usPerOp, cpuUsPerAppend: cpuUsPerOp };

@@ -31,3 +31,21 @@ export async function runLanes(authors, { inflight, warmupMs, durationMs }, send
   // CPU time of this process per operation: what a busy machine hardly changes.
   return { perSec: Math.round((counted / elapsed) * 1000), usPerOp: round((elapsed * 1000) / counted), cpuUsPerOp: round((cpu.user + cpu.system) / counted) };
 }
+
+/**
+ * Fixed work instead of a timed window (for callgrind): `warmupCount` then `count` calls of
+ * `send(author)`, `inflight` per author at a time, with the lanes' batching (one per author
+ * per turn of the loop). Resolves with how many were measured and the CPU time they took.
+ */
+export async function runCount(authors, { inflight, count, warmupCount }, send) {
+  const rounds = async (total) => {
+    for (let done = 0; done < total; done += authors.length * inflight) {
+      await Promise.all(authors.flatMap((a) => Array.from({ length: inflight }, () => send(a))));
+    }
+  };
+  await rounds(warmupCount);
+  const cpu0 = process.cpuUsage();
+  await rounds(count);
+  const cpu = process.cpuUsage(cpu0);
+  return { ops: Math.ceil(count / (authors.length * inflight)) * authors.length * inflight, cpuUs: cpu.user + cpu.system };
+}

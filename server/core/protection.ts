@@ -14,6 +14,10 @@ import type {
 // Changes made here drop the cache at once; other processes see them within this time.
 const RULES_CACHE_MS = 2_000;
 
+// Asked on every message: one array each, not one per call.
+const HELD_TOPICS = ['message.held'] as const;
+const BLOCKED_TOPICS = ['contact.blocked'] as const;
+
 /** How long rule events (dry-run reports included) are kept. */
 export const EVENT_RETENTION_DAYS = 30;
 
@@ -66,8 +70,8 @@ export class Protection {
       const rules = cached.value.byTrigger[trigger];
       if (!rules.length) return undefined;
       const { holds, blocks } = cached.value.enforces[trigger];
-      const held = holds ? this.subscriptions.wantsNow?.(['message.held']) ?? null : false;
-      const blocked = blocks ? this.subscriptions.wantsNow?.(['contact.blocked']) ?? null : false;
+      const held = holds ? this.subscriptions.wantsNow?.(HELD_TOPICS) ?? null : false;
+      const blocked = blocks ? this.subscriptions.wantsNow?.(BLOCKED_TOPICS) ?? null : false;
       if (held !== null && blocked !== null) return this.compiled(cached.value, trigger, held, blocked);
     }
     return this.checkRead(trigger);
@@ -77,7 +81,7 @@ export class Protection {
     const active = await this.active();
     if (!active.byTrigger[trigger].length) return undefined;
     const { holds, blocks } = active.enforces[trigger];
-    return this.compiled(active, trigger, holds && (await this.subscriptions.wants(['message.held'])), blocks && (await this.subscriptions.wants(['contact.blocked'])));
+    return this.compiled(active, trigger, holds && (await this.subscriptions.wants(HELD_TOPICS)), blocks && (await this.subscriptions.wants(BLOCKED_TOPICS)));
   }
 
   /** Compiled once per rule set and outbox need (the pattern set is the costly part). */

@@ -318,13 +318,6 @@ export interface Known {
   storedChecked: boolean;
 }
 
-/** The latest text as it was, to put back if the message turns out to be a resend. */
-export const textSnapshot = (state: Row) => [state.text_hash, state.text_times] as const;
-export const restoreText = (state: Row, [hash, times]: ReturnType<typeof textSnapshot>) => {
-  state.text_hash = hash;
-  state.text_times = times;
-};
-
 /**
  * Runs the cheap conditions, reads the facts, asks the rules and carries out their verdict;
  * yields each statement to the runner. `state`: the contact's state row, when read already.
@@ -364,6 +357,15 @@ function* protect(
     f.leadsByDeviceAt = kept && kept.fromMs <= fromMs ? kept.times : yield* leadTimes(known.leads?.device, contact.last_device_id, fromMs, leadsByDeviceRead);
   }
   const verdict = plan.decide(f);
+  if (!verdict.matched.length) {
+    // Nothing matched (most messages): only the latest text changes.
+    if (state && hash !== null) {
+      nextText(state, hash, now, nowMs, f.sameTextAt, needs);
+      if (known.textLater) known.textLater.add(contact.id);
+      else yield textWrite(contact.id, state);
+    }
+    return null;
+  }
   // Something is about to be written for this message: a resend must not write it twice.
   if (!probed && draft?.clientId && verdict.matched.length) {
     const [ids] = yield keyProbe(draft.authorId, draft.clientId);

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { newObjectId } from '../ids.js';
 import { IsoClock, isoAt } from '../iso-clock.js';
 import { messageEvent, outboxRow } from '../outbox.js';
-import { blockFacts, leadTimesOf, protectMessage, restoreText, runSync, stateRead, textSnapshot, textWrite, type LeadTimes, type MessageVerdict, type Stmt } from '../protection-sql.js';
+import { blockFacts, leadTimesOf, protectMessage, runSync, stateRead, textWrite, type Known, type LeadTimes, type MessageVerdict, type Stmt } from '../protection-sql.js';
 import type { Appender } from '../repositories/conversations.js';
 import { isBlockedRow, toContact, toConversation, toMessage } from '../rows.js';
 import type { StoreObserver } from '../observer.js';
@@ -72,18 +72,19 @@ export class SqliteAppender implements Appender {
    * The rules, run on the author's row inside this transaction; a block updates the batch's
    * copy. What the rules read (the contact's state row, leads per address) is kept for the
    * rest of the transaction, and the latest text is written once per contact at its end:
-   * writers are serialised, so nothing else changes them meanwhile. `undo` puts the text
-   * back should the insert find the message stored already (a resend).
+   * writers are serialised, so nothing else changes them meanwhile. The text as it was is
+   * kept in `batch`, to put back should the insert find the message stored already (a resend).
    */
-  private protect(input: AppendMessageInput, author: Row, conversationId: string | null, batch: AppendBatch): { verdict: MessageVerdict; undo: (() => void) | null } {
+  private protect(input: AppendMessageInput, author: Row, conversationId: string | null, batch: AppendBatch): MessageVerdict {
     const state = batch.protectionState(author.id, this.exec);
     // Only a message with an idempotency key can turn out to be a resend.
-    const before = input.clientId ? textSnapshot(state) : null;
+    batch.keepText(input.clientId ? state : null);
+    batch.known.state = state;
     const verdict = runSync(protectMessage(input.protection!, author, {
       conversationId, clientId: input.clientId ?? null, authorType: input.authorType, authorId: input.authorId, authorName: input.authorName ?? null, body: input.body,
-    }, sqliteFlag, { state, leads: batch.leads, textLater: batch.textLater, storedChecked: false }), this.exec);
+    }, sqliteFlag, batch.known), this.exec);
     if (verdict?.status === 'blocked_by_rule') batch.replaceContact(verdict.row);
-    return { verdict, undo: before && (() => restoreText(state, before)) };
+    return verdict;
   }
 
   private flush(batch: PendingAppend[]) {
@@ -135,17 +136,15 @@ export class SqliteAppender implements Appender {
   // Rules run once the message is known to be new and its conversation valid, before a
   // conversation is created for it: a held message leaves no trace in the inbox.
   private ruled(input: AppendMessageInput, owner: Row, conversationId: string | null, batch: AppendBatch): AppendResult | null {
-    const { verdict, undo } = this.protect(input, owner, conversationId, batch);
-    if (!verdict) {
-      batch.undoText = undo;
-      return null;
-    }
+    const verdict = this.protect(input, owner, conversationId, batch);
+    if (!verdict) return null;
+    batch.keepText(null);
     if (verdict.status === 'stored_before') return this.duplicate(input, batch);
     return verdict.status === 'held' ? verdict : { status: verdict.status, contact: verdict.contact, event: verdict.event, firing: verdict.firing };
   }
 
   private appendOne(input: AppendMessageInput, batch: AppendBatch): AppendResult {
-    batch.undoText = null;
+    batch.keepText(null);
     const byContact = input.authorType !== 'admin';
     const now = input.createdAt ?? this.clock.now();
     let owner: Row | null = null;
@@ -195,7 +194,7 @@ export class SqliteAppender implements Appender {
       message.authorId, message.authorName, message.body, message.messageType, now);
     if (inserted.changes === 0) {
       // A resend the rules let through: it is not a copy in a row either.
-      (batch.undoText as (() => void) | null)?.();
+      batch.restoreText();
       return this.duplicate(input, batch)!;
     }
     batch.touch(conversation, now, byContact);
@@ -266,8 +265,25 @@ class AppendBatch {
   private readonly states = new Map<string, Row>();
   readonly leads = { ip: new Map() as LeadTimes, device: new Map() as LeadTimes };
   readonly textLater = new Set<string>();
-  /** Puts the latest text back should the message being appended turn out to be a resend. */
-  undoText: (() => void) | null = null;
+  /** What the rules are given of this transaction (the state row: the message's author's). */
+  readonly known: Known = { state: undefined, leads: this.leads, textLater: this.textLater, storedChecked: false };
+  /** The latest text of a state row before the message being appended, to put back should it turn out to be a resend. */
+  private undo: { state: Row | null; hash: unknown; times: unknown } = { state: null, hash: null, times: null };
+
+  keepText(state: Row | null) {
+    this.undo.state = state;
+    if (state) {
+      this.undo.hash = state.text_hash;
+      this.undo.times = state.text_times;
+    }
+  }
+
+  restoreText() {
+    const { state, hash, times } = this.undo;
+    if (!state) return;
+    state.text_hash = hash;
+    state.text_times = times;
+  }
 
   constructor(private readonly stmt: Statements) {}
 
