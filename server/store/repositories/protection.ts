@@ -1,6 +1,7 @@
 import { decodeCursor, pageOf } from '../cursor.js';
 import { decode, type Conn } from '../dialect.js';
 import { newObjectId } from '../ids.js';
+import { hotRead } from '../hot-reads.js';
 import { hasHeld, heldCounted, kyselyExec, protectSignal, runAsync, toHeld, type Protected } from '../protection-sql.js';
 import { isBlockedRow } from '../rows.js';
 import type {
@@ -89,7 +90,8 @@ export class ProtectionRepository {
 
   /** Whether the contact has held messages now: one key lookup (kept by the hold and the review). */
   async hasHeld(contactId: string): Promise<boolean> {
-    return (await kyselyExec(this.c)(hasHeld(contactId))).length > 0;
+    // Every history fetch asks: a page-view hot read (hot-reads.ts).
+    return (await hotRead(this.c, hasHeld(contactId))).length > 0;
   }
 
   /** What rules did or would have done, newest first. */
