@@ -135,10 +135,44 @@ function blockSection(runs) {
     '## Block → contact:blocked', '',
     'REST `POST /v2/contacts/{id}/block` to the visitor\'s socket hearing `contact:blocked`; with 2 processes the REST call and the socket are on different processes (Redis). p50 / p99 (samples), and the CPU the server processes spent per block where measured. Issue 11\'s criterion: no figure more than 10 % worse than the pre-issue-11 build in the same series of runs.',
     '',
+    ...blockInterleavedSeries(runs),
     ...blockAb(runs),
     '| run | server | 1 process | 2 processes |',
     '|---|---|---:|---:|',
     ...rows,
+  ];
+}
+
+/**
+ * The newest interleaved series (`…-block-il-<series>-<N>.json`, runs with `--block-ab=`):
+ * in each run two builds on one process each took turns block by block; per run, this build
+ * against the other, and the median of each ratio over the series.
+ */
+function blockInterleavedSeries(runs) {
+  const IL = /-block-il-(.+)-\d+\.json$/;
+  const series = runs.filter(({ file, run }) => IL.test(file) && run.block1ab).map(({ file }) => file.match(IL)[1]).pop();
+  if (!series) return [];
+  const of = runs.filter(({ file, run }) => file.match(IL)?.[1] === series && run.block1ab);
+  const figures = [['p50', (x) => x.propagationMs.p50], ['p99', (x) => x.propagationMs.p99], ['CPU per block', (x) => x.cpuUsPerBlock?.total]];
+  const ratios = figures.map(() => []);
+  const rows = of.map(({ file, run }) => {
+    const { this: a, other: b } = run.block1ab;
+    const cells = figures.map(([, get], i) => {
+      const q = ratio(get(a), get(b));
+      ratios[i].push(q);
+      return `${n(get(b))} → ${n(get(a))} (${n(q)})`;
+    });
+    return `| \`${file}\` | ${cells.join(' | ')} |`;
+  });
+  const median = (xs) => { const v = xs.filter((x) => x != null).sort((x, y) => x - y); return v.length ? (v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2) : null; };
+  const medians = ratios.map((xs) => { const q = median(xs); return `**${n(q)}**${pass(q == null ? null : q <= 1.1)}`; });
+  const other = of[0].run.block1ab.other.script;
+  return [
+    `Interleaved series \`${series}\`: \`${other}\` (other) and this build (${of[0].run.server}), one process each on SQLite, blocks taking turns (order flipped each round) in ${of.length} runs; other → this (this / other), ms and µs.`, '',
+    '| run | p50 | p99 | CPU per block |',
+    '|---|---:|---:|---:|',
+    ...rows,
+    `| median of the ratios | ${medians.join(' | ')} |`, '',
   ];
 }
 

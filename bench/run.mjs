@@ -7,6 +7,7 @@
 //   --duration=ms per measured window (8000) · --levels=25,50,75,90 (or none) · --blocks=N (1000)
 //   --idle=N idle sockets on one process (20000) · --callgrind (store: instructions/append)
 //   --server=bundle.js --label=name (A/B: another server build in place of dist/server.js) · --profile
+//   --block-ab=bundle.js (block phase: that build and this one on one process each, blocks interleaved)
 //   --server-cpus=0 --client-cpus=1 (taskset; default: server on CPU 0, clients on the rest)
 import { mkdtempSync, rmSync, existsSync, mkdirSync, copyFileSync, writeFileSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
@@ -19,7 +20,7 @@ import { pgBackends, redisPid } from './lib/cpu.mjs';
 import { activity, machine } from './lib/machine.mjs';
 import { sendSweep } from './phases/send.mjs';
 import { churn } from './phases/churn.mjs';
-import { blockPropagation } from './phases/block.mjs';
+import { blockInterleaved, blockPropagation } from './phases/block.mjs';
 import { manyIdle } from './phases/idle.mjs';
 import { memory } from './phases/memory.mjs';
 import { storeAlone } from './phases/store.mjs';
@@ -122,6 +123,14 @@ try {
       const groups = { server: [s.pid] };
       // Blocks first: an overloaded send phase would leave a backlog behind.
       if (phases.has('block')) result.block1 = await blockPropagation(ctx, s.url, s.url, { pids: [s.pid] });
+      if (phases.has('block') && args['block-ab']) {
+        // The other build on a file of its own, beside this one, for the interleaved A/B.
+        const otherScript = join(root, 'bench/.snapshot/block-ab.js');
+        copyFileSync(resolve(String(args['block-ab'])), otherScript);
+        await withServer(() => startServer(otherScript, ctx.sqliteEnv(), { nodeArgs, cpus: cpus.server }), async (o) => {
+          result.block1ab = await blockInterleaved(ctx, [{ name: 'this', script: result.server, url: s.url, pid: s.pid }, { name: 'other', script: String(args['block-ab']), url: o.url, pid: o.pid }]);
+        });
+      }
       if (phases.has('send')) result.sqlite1 = await sendSweep(ctx, 'parley sqlite 1 process', [s.url], groups);
     });
     // Churn on a server of its own: the send phase's messages would make history fetches heavier.
