@@ -143,6 +143,12 @@ function blockSection(runs) {
   ];
 }
 
+/** The median of the figures a series has (an even count: the mean of the middle two). */
+const median = (xs) => {
+  const v = xs.filter((x) => x != null).sort((a, b) => a - b);
+  return v.length ? (v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2) : null;
+};
+
 /**
  * The newest interleaved series (`…-block-il-<series>-<N>.json`, runs with `--block-ab=`):
  * in each run two builds on one process each took turns block by block; per run, this build
@@ -164,7 +170,6 @@ function blockInterleavedSeries(runs) {
     });
     return `| \`${file}\` | ${cells.join(' | ')} |`;
   });
-  const median = (xs) => { const v = xs.filter((x) => x != null).sort((x, y) => x - y); return v.length ? (v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2) : null; };
   const medians = ratios.map((xs) => { const q = median(xs); return `**${n(q)}**${pass(q == null ? null : q <= 1.1)}`; });
   const other = of[0].run.block1ab.other.script;
   return [
@@ -187,7 +192,6 @@ function blockAb(runs) {
   const of = (side) => runs.filter(({ file }) => { const m = file.match(AB); return m && m[1] === series && m[2] === side; });
   const pre = of('pre');
   const now = of('now');
-  const median = (xs) => { const v = xs.filter((x) => x != null).sort((a, b) => a - b); return v.length ? (v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2) : null; };
   const figures = [
     ['1 process: p50 ms', (r) => r.block1?.propagationMs.p50], ['1 process: p99 ms', (r) => r.block1?.propagationMs.p99], ['1 process: CPU µs per block', (r) => r.block1?.cpuUsPerBlock?.total],
     ['2 processes: p50 ms', (r) => r.block2?.propagationMs.p50], ['2 processes: p99 ms', (r) => r.block2?.propagationMs.p99], ['2 processes: CPU µs per block', (r) => r.block2?.cpuUsPerBlock?.total],

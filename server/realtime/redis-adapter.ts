@@ -11,8 +11,9 @@ type Room = Parameters<RedisAdapter['addAll']>[1] extends Set<infer R> ? R : nev
 const MAX_QUEUED_PUBLISHES = 10_000;
 
 /**
- * The Redis adapter, minus the work a broadcast does for nobody (profiled in the PostgreSQL +
- * Redis send phase, pushes through Redis took about a third of each process's CPU per message):
+ * The Redis adapter, minus the work a broadcast does for nobody (a profile of the PostgreSQL +
+ * Redis send phase found pushes through Redis the largest share of each process's CPU; the
+ * committed runs before and after: bench/results/*T1225-send-pg-* and *T1534-send-pg-*):
  * - messages are JSON (native) rather than msgpack, as nothing we broadcast is binary;
  * - every process hears every broadcast back from Redis, its own too: those that reach no
  *   socket here are dropped, most of them undecoded (see decode);

@@ -5,8 +5,8 @@ type Row = Record<string, any>;
 
 /**
  * A read on the page view's hot path, a measured one (issue 15: with the page view's reads
- * here and the session's two in one, a SQLite server spent about 17 % less CPU per page view
- * in an A/B of page-view churn). Written once as plain SQL for both dialects: on SQLite
+ * here and the session's two in one, page-view churn went from 0.35x to 0.68x of bare
+ * socket.io's views/s, bench/results/*T1225-send-pg-churn-* and *T1534-send-pg-churn-*). Written once as plain SQL for both dialects: on SQLite
  * outside a transaction it runs on a prepared statement at once (sqlite/prepared-reads.ts);
  * in a transaction, or on PostgreSQL, through Kysely without building or compiling a query.
  */

@@ -4,6 +4,7 @@ import { shortId, type Conn } from '../dialect.js';
 import { decodeInboxCursor, encodeInboxCursor, likePattern, prefixed } from '../inbox-query.js';
 import { toContact, toConversation, toMessage } from '../rows.js';
 import { hotRead } from '../hot-reads.js';
+import { kyselyExec } from '../protection-sql.js';
 import type { Database } from '../schema.js';
 import type {
   AppendMessageInput, AppendResult, ConversationClause, ConversationPatch, ConversationQuery, ConversationRecord, ConversationSearch, InboxQuery, InboxRow,
@@ -20,8 +21,12 @@ type Where = ExpressionBuilder<Database & { c: Database['conversations'] }, 'c'>
 
 type ListColumn = 'c.state' | 'c.admin_assignee_id' | 'c.contact_id';
 
-// A contact's latest visible page, what `listContactMessages` reads without since/before.
-const LATEST_PAGE = `SELECT * FROM messages WHERE contact_id = ? AND message_type != 'note' AND redacted_at IS NULL ORDER BY seq DESC LIMIT ?`;
+// A contact's messages as its visitor sees them (redacted parts are gone: their body is empty
+// anyway), after or before a position (`seq`), the page's size: what `listContactMessages` reads.
+const VISIBLE = `SELECT * FROM messages WHERE contact_id = ? AND message_type != 'note' AND redacted_at IS NULL`;
+const AFTER = `${VISIBLE} AND seq > ? ORDER BY seq LIMIT ?`;
+const BEFORE = `${VISIBLE} AND seq < ? ORDER BY seq DESC LIMIT ?`;
+const LATEST_PAGE = `${VISIBLE} ORDER BY seq DESC LIMIT ?`;
 
 /** `col IN (…)` where null in the list means IS NULL too. */
 function inList(eb: Where, column: ListColumn, values: (string | null)[]) {
@@ -184,22 +189,19 @@ export class ConversationsRepository {
    * older than it (an unknown or foreign id gives none). Without either, the latest `limit`.
    */
   async listContactMessages(contactId: string, opts: { since?: string | null; before?: string; limit: number }): Promise<{ messages: MessageRecord[]; hasMore: boolean }> {
-    // Redacted parts are gone for the visitor (their body is empty anyway).
-    const visible = () => this.c.db.selectFrom('messages').selectAll().where('contact_id', '=', contactId).where('message_type', '!=', 'note').where('redacted_at', 'is', null);
+    const seqOf = async (id: string) => {
+      const anchor = await this.c.db.selectFrom('messages').select(['seq', 'contact_id']).where('id', '=', id).executeTakeFirst();
+      return anchor && anchor.contact_id === contactId ? anchor.seq : 0;
+    };
+    const read = kyselyExec(this.c);
     if (opts.since) {
-      const anchor = await this.c.db.selectFrom('messages').select(['seq', 'contact_id']).where('id', '=', opts.since).executeTakeFirst();
-      const seq = anchor && anchor.contact_id === contactId ? anchor.seq : 0;
-      const rows = await visible().where('seq', '>', seq).orderBy('seq').limit(opts.limit + 1).execute();
+      const rows = await read({ sql: AFTER, params: [contactId, await seqOf(opts.since), opts.limit + 1] });
       return { messages: rows.slice(0, opts.limit).map(toMessage), hasMore: rows.length > opts.limit };
     }
-    let rows: Row[];
-    if (opts.before) {
-      const anchor = await this.c.db.selectFrom('messages').select(['seq', 'contact_id']).where('id', '=', opts.before).executeTakeFirst();
-      rows = await visible().where('seq', '<', anchor && anchor.contact_id === contactId ? anchor.seq : 0).orderBy('seq', 'desc').limit(opts.limit + 1).execute();
-    } else {
-      // The latest page, the same rows as `visible()`: every page view fetches it, a measured hot path (hot-reads.ts).
-      rows = await hotRead(this.c, { sql: LATEST_PAGE, params: [contactId, opts.limit + 1] });
-    }
+    const rows = opts.before
+      ? await read({ sql: BEFORE, params: [contactId, await seqOf(opts.before), opts.limit + 1] })
+      // The latest page: every page view fetches it, a measured hot path (hot-reads.ts).
+      : await hotRead(this.c, { sql: LATEST_PAGE, params: [contactId, opts.limit + 1] });
     rows.reverse();
     const hasMore = rows.length > opts.limit;
     return { messages: (hasMore ? rows.slice(1) : rows).map(toMessage), hasMore };

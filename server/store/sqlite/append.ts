@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { newObjectId } from '../ids.js';
 import { IsoClock, isoAt } from '../iso-clock.js';
-import { messageEvent, outboxRow } from '../outbox.js';
+import { messageEvent, outboxStmt } from '../outbox.js';
 import { blockFacts, leadTimesOf, protectMessage, runSync, stateRead, textWrite, type Known, type LeadTimes, type MessageVerdict, type Stmt } from '../protection-sql.js';
 import type { Appender } from '../repositories/conversations.js';
 import { isBlockedRow, toContact, toConversation, toMessage } from '../rows.js';
@@ -201,10 +201,7 @@ export class SqliteAppender implements Appender {
     const contact = batch.contactRecord(conversation.contact_id);
     const stored: Extract<AppendResult, { status: 'stored' }> = { status: 'stored', message: message as MessageRecord, conversation: toConversation(conversation), createdConversation };
     if (contact) stored.contact = contact;
-    if (input.recordEvent) {
-      const row = outboxRow(messageEvent(stored));
-      this.stmt.insertOutbox.run(row.id, row.event, row.lease_until, row.created_at);
-    }
+    if (input.recordEvent) this.exec(outboxStmt(messageEvent(stored), new Date().toISOString()));
     return stored;
   }
 }
@@ -244,7 +241,6 @@ function prepare(db: BetterSqlite3.Database) {
     // object, which cost more than the insert itself.
     insertMessageOrIgnore: db.prepare(`INSERT OR IGNORE INTO messages (id, conversation_id, contact_id, client_id, author_type, author_id, author_name, body, message_type, created_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    insertOutbox: db.prepare('INSERT INTO webhook_outbox (id, event, lease_until, created_at) VALUES (?, ?, ?, ?)'),
   };
 }
 

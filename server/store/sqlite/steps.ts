@@ -28,8 +28,20 @@ export function sqliteSteps(db: BetterSqlite3.Database, kysely: Kysely<Database>
   };
 }
 
-/** Runs one step on the handle, each distinct SQL text prepared once; rows back (none for a plain write). */
-export function preparedExec(db: BetterSqlite3.Database): (s: Step) => Row[] {
+type Exec = (s: Step) => Row[];
+const execs = new WeakMap<BetterSqlite3.Database, Exec>();
+
+/**
+ * Runs one step on the handle, each distinct SQL text prepared once per handle (the block
+ * lock, the append and the hot reads share the statements); rows back (none for a plain write).
+ */
+export function preparedExec(db: BetterSqlite3.Database): Exec {
+  let exec = execs.get(db);
+  if (!exec) execs.set(db, (exec = statementsOn(db)));
+  return exec;
+}
+
+function statementsOn(db: BetterSqlite3.Database): Exec {
   const prepared = new Map<string, BetterSqlite3.Statement>();
   return (s) => {
     let st = prepared.get(s.sql);
