@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { mkdirSync, readFileSync, writeFileSync, cpSync, existsSync, rmSync } from 'node:fs';
 import { sizes } from './scripts/sizes.mjs';
+import { nodeFlags } from './scripts/node-flags.mjs';
 import { join, relative } from 'node:path';
 
 const root = new URL('.', import.meta.url).pathname;
@@ -61,6 +62,9 @@ for (const r of results) {
     report[relative(publicDir, join(root, file))] = sizes(readFileSync(join(root, file)));
   }
 }
+// The bin runs with Parley's V8 flags too (`env -S` splits them off the shebang line).
+const serverJs = join(out, 'server.js');
+writeFileSync(serverJs, readFileSync(serverJs, 'utf8').replace(/^#!.*\n/, `#!/usr/bin/env -S node ${nodeFlags.join(' ')}\n`));
 writeFileSync(join(out, 'meta.json'), JSON.stringify(results.map((r) => r?.metafile ?? null)));
 writeFileSync(join(out, 'sizes.json'), JSON.stringify(report, null, 2));
 if (!quiet && Object.keys(report).length) {

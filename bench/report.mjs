@@ -61,7 +61,7 @@ function sendSection(r) {
     '',
     sourceLine(r),
     '',
-    `Closed loop (${run.settings.clients} clients × ${run.settings.inflight} in flight) is each server's capacity; CPU is the utime + stime its processes spent in the measured window (\`/proc/<pid>/stat\`), divided by the messages acked in it. Server pinned to CPU ${run.settings.cpus?.server ?? '–'}, load client to CPU ${run.settings.cpus?.client ?? '–'} (\`taskset\`). Targets: SQLite sends/s ≥ 0.6× bare and CPU per message ≤ 1.5× bare's per ack; PostgreSQL + Redis total CPU ≤ 4× bare's.`,
+    `Closed loop (${run.settings.clients} clients × ${run.settings.inflight} in flight) is each server's capacity; CPU is the utime + stime its processes spent in the measured window (\`/proc/<pid>/stat\`), divided by the messages acked in it. Server pinned to CPU ${run.settings.cpus?.server ?? '–'}, load client to CPU ${run.settings.cpus?.client ?? '–'} (\`taskset\`). ${run.settings.serverNodeFlags?.length ? `Both servers run with Parley's V8 flags (\`${run.settings.serverNodeFlags.join(' ')}\`, package.json \`config.nodeFlags\`). ` : ''}Targets: SQLite sends/s ≥ 0.6× bare and CPU per message ≤ 1.5× bare's per ack; PostgreSQL + Redis total CPU ≤ 4× bare's.`,
     '',
     '| server | capacity (sends/s) | CPU µs/msg: server | PostgreSQL | Redis | total | p99 at capacity | errors |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
@@ -122,6 +122,15 @@ function storeSection(r) {
     '| appends/s | wall µs/append | CPU µs/append | instructions/append (callgrind) |',
     '|---:|---:|---:|---:|',
     `| ${n(s.appendsPerSec, '/s')} | ${n(s.usPerAppend)}${pass(s.usPerAppend == null ? null : s.usPerAppend <= 8)} | ${n(s.cpuUsPerAppend)}${pass(s.cpuUsPerAppend == null ? null : s.cpuUsPerAppend <= 8)} | ${n(cg?.instructionsPerAppend)} |`,
+    ...(s.floor ? [
+      '',
+      `The floor under it (\`bench/store-floor.mjs\`): the same rows written by the append's own prepared \`INSERT\` and nothing else (no block check, no duplicate read, no activity, no promise), ${n(s.floor.indexes.batch)} per transaction (the group commits' mean size above), on a file with the store's schema and settings. Best of the runs.`,
+      '',
+      '| messages table | wall µs/insert | CPU µs/insert |',
+      '|---|---:|---:|',
+      `| as shipped (id, conversation, contact and client-id indexes) | ${n(s.floor.indexes.usPerInsert)} | ${n(s.floor.indexes.cpuUsPerInsert)} |`,
+      `| primary key and id only | ${n(s.floor.primaryKeyOnly.usPerInsert)} | ${n(s.floor.primaryKeyOnly.cpuUsPerInsert)} |`,
+    ] : []),
   ];
 }
 

@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { BASELINE, LOAD_CLIENT, NO_LIMITS, PARLEY as BUILT, runScript, startServer } from './lib/procs.mjs';
+import { BASELINE, LOAD_CLIENT, NO_LIMITS, PARLEY as BUILT, SERVER_FLAGS, runScript, startServer } from './lib/procs.mjs';
 import { pgBackends, redisPid } from './lib/cpu.mjs';
 import { activity, machine } from './lib/machine.mjs';
 import { sendSweep } from './phases/send.mjs';
@@ -96,7 +96,7 @@ const result = {
   machine: machine(),
   activityBefore: activity(),
   server: args.server ? String(args.server) : 'dist/server.js',
-  settings: { phases: [...phases], clients: ctx.clients, inflight: ctx.inflight, durationMs: ctx.durationMs, warmupMs: ctx.warmupMs, blocks: ctx.blocks, idleSockets: ctx.idle, churnVisitors: ctx.churnVisitors, churnLanes: ctx.churnLanes, cpus, transport: 'websocket', rateLimits: 'off' },
+  settings: { phases: [...phases], clients: ctx.clients, inflight: ctx.inflight, durationMs: ctx.durationMs, warmupMs: ctx.warmupMs, blocks: ctx.blocks, idleSockets: ctx.idle, churnVisitors: ctx.churnVisitors, churnLanes: ctx.churnLanes, cpus, transport: 'websocket', rateLimits: 'off', serverNodeFlags: SERVER_FLAGS },
 };
 const started = performance.now();
 

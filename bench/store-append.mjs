@@ -12,7 +12,10 @@ import { runCount, runLanes } from './lib/lanes.mjs';
 const { bundle, contacts = 200, inflight = 8, durationMs = 5000, warmupMs = 1000, count = 0, warmupCount = 2000 } = JSON.parse(process.argv[2]);
 const { openSqliteStore } = await import(bundle);
 const dir = mkdtempSync(join(tmpdir(), 'parley-store-bench-'));
-const store = openSqliteStore(join(dir, 'bench.db'));
+// Group commits counted, so the insert floor (store-floor.mjs) can use the same transaction size.
+let batches = 0;
+let batched = 0;
+const store = openSqliteStore(join(dir, 'bench.db'), { onAppendBatch(size) { batches++; batched += size; } });
 await store.migrate();
 const authors = [];
 for (let i = 0; i < contacts; i++) authors.push(await store.contacts.create({ type: 'lead' }));
@@ -29,7 +32,7 @@ if (count > 0) {
   result = { appends: ops, cpuUs };
 } else {
   const { perSec, usPerOp, cpuUsPerOp } = await runLanes(authors, { inflight, warmupMs, durationMs }, append);
-  result = { appendsPerSec: perSec, usPerAppend: usPerOp, cpuUsPerAppend: cpuUsPerOp };
+  result = { appendsPerSec: perSec, usPerAppend: usPerOp, cpuUsPerAppend: cpuUsPerOp, meanBatch: Math.round(batched / batches) };
 }
 await store.close();
 rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 // `npm run start:cluster`: N Parley processes on one machine, sharing PostgreSQL and Redis.
 // Each listens on its own port (PORT, PORT+1, …); put a load balancer in front (docs/SCALING.md).
 import { spawn } from 'node:child_process';
+import { nodeFlags } from './node-flags.mjs';
 
 const n = Number(process.env.PARLEY_PROCESSES ?? 2);
 const basePort = Number(process.env.PORT ?? 3000);
@@ -20,7 +21,7 @@ if (!env.PARLEY_API_KEY || !env.PARLEY_SECRET) {
 
 const children = [];
 const startOne = (i) => {
-  const child = spawn(process.execPath, [new URL('../dist/server.js', import.meta.url).pathname], {
+  const child = spawn(process.execPath, [...nodeFlags, new URL('../dist/server.js', import.meta.url).pathname], {
     env: { ...env, PORT: String(basePort + i) },
     stdio: 'inherit',
   });

@@ -4,6 +4,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
+import { nodeFlags } from '../../scripts/node-flags.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 export const PARLEY = `${root}dist/server.js`;
@@ -12,6 +13,13 @@ export const LOAD_CLIENT = `${root}bench/load-client.mjs`;
 export const BLOCK_PROBE = `${root}bench/block-probe.mjs`;
 export const CHURN_CLIENT = `${root}bench/churn-client.mjs`;
 const LOOP_PROBE = `${root}bench/lib/loop-probe.mjs`;
+
+/**
+ * The V8 flags Parley ships with (package.json `config.nodeFlags`). Every server the bench
+ * starts runs with them, bare socket.io too, so a ratio compares code and not V8 settings;
+ * so does the store-alone bench, which stands for Parley's process.
+ */
+export const SERVER_FLAGS = nodeFlags;
 
 /**
  * The command line for a node script: pinned to `cpus` (taskset) when given, with the open
@@ -39,7 +47,7 @@ export const NO_LIMITS = {
 
 /** Spawns a server script and resolves with its URL once it prints "running at …". */
 export async function startServer(script, env = {}, { nodeArgs = [], timeoutMs = 20_000, cpus, nofile, loopProbe = false } = {}) {
-  const [cmd, argv] = command([...nodeArgs, ...(loopProbe ? ['--import', LOOP_PROBE] : []), script], { cpus, nofile });
+  const [cmd, argv] = command([...SERVER_FLAGS, ...nodeArgs, ...(loopProbe ? ['--import', LOOP_PROBE] : []), script], { cpus, nofile });
   const child = spawn(cmd, argv, {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -87,9 +95,9 @@ export async function startServer(script, env = {}, { nodeArgs = [], timeoutMs =
  * Runs a one-shot bench script (load client, block probe) and parses its last JSON line;
  * `onMark(name)` hears each `{"mark":…}` line it prints on the way (a measuring window opening).
  */
-export function runScript(script, config, { timeoutMs = 120_000, cpus, nofile, onMark } = {}) {
+export function runScript(script, config, { timeoutMs = 120_000, cpus, nofile, onMark, nodeArgs = [] } = {}) {
   return new Promise((resolve, reject) => {
-    const [cmd, argv] = command([script, JSON.stringify(config)], { cpus, nofile });
+    const [cmd, argv] = command([...nodeArgs, script, JSON.stringify(config)], { cpus, nofile });
     const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';

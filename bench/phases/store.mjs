@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
-import { runScript } from '../lib/procs.mjs';
+import { SERVER_FLAGS, runScript } from '../lib/procs.mjs';
 
 async function bundleStore(root) {
   const bundle = join(root, 'bench/.snapshot/sqlite-store.mjs');
@@ -26,9 +26,19 @@ export async function storeAlone(ctx) {
   const bundle = await bundleStore(ctx.root);
   const config = { bundle, contacts: ctx.clients, inflight: ctx.inflight };
   const runs = [];
-  for (let i = 0; i < ctx.storeRuns; i++) runs.push(await runScript(join(ctx.root, 'bench/store-append.mjs'), { ...config, durationMs: Math.min(ctx.durationMs, 5000) }, { cpus: ctx.cpus.server }));
+  for (let i = 0; i < ctx.storeRuns; i++) runs.push(await runScript(join(ctx.root, 'bench/store-append.mjs'), { ...config, durationMs: Math.min(ctx.durationMs, 5000) }, { cpus: ctx.cpus.server, nodeArgs: SERVER_FLAGS }));
   const best = (key) => Math.min(...runs.map((r) => r[key]));
   const result = { runs, usPerAppend: best('usPerAppend'), cpuUsPerAppend: best('cpuUsPerAppend'), appendsPerSec: Math.max(...runs.map((r) => r.appendsPerSec)) };
+  // The floor: the same rows by a bare prepared INSERT each, in transactions of the size the
+  // group commits just had; with the table's indexes and without its secondary ones.
+  const batch = Math.max(1, Math.round(runs.reduce((a, r) => a + r.meanBatch, 0) / runs.length));
+  result.floor = {};
+  for (const indexes of [true, false]) {
+    ctx.log(`sqlite insert floor (${indexes ? 'with' : 'without'} secondary indexes, ${batch} per transaction)`);
+    const floorRuns = [];
+    for (let i = 0; i < ctx.storeRuns; i++) floorRuns.push(await runScript(join(ctx.root, 'bench/store-floor.mjs'), { bundle, contacts: ctx.clients, inflight: ctx.inflight, batch, indexes }, { cpus: ctx.cpus.server, nodeArgs: SERVER_FLAGS }));
+    result.floor[indexes ? 'indexes' : 'primaryKeyOnly'] = { runs: floorRuns, batch, cpuUsPerInsert: Math.min(...floorRuns.map((r) => r.cpuUsPerInsert)), usPerInsert: Math.min(...floorRuns.map((r) => r.usPerInsert)) };
+  }
   if (ctx.callgrind) {
     ctx.log('sqlite store alone under callgrind (slow)');
     const n = ctx.callgrindAppends;

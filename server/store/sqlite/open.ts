@@ -11,11 +11,11 @@ import { cachingStatements } from './statement-cache.js';
 import { sqliteSteps } from './steps.js';
 import { preparedReads } from './prepared-reads.js';
 
-// SQLite does run DDL in transactions; telling Kysely so makes each migration atomic with its
-// bookkeeping row, as PostgreSQL's are.
 /** WAL size at which a commit checkpoints it (the pragma counts pages, whose size varies by file). */
 const WAL_CHECKPOINT_BYTES = 16 * 1024 * 1024;
 
+// SQLite does run DDL in transactions; telling Kysely so makes each migration atomic with its
+// bookkeeping row, as PostgreSQL's are.
 class TransactionalDdlAdapter extends SqliteAdapter {
   override get supportsTransactionalDdl() {
     return true;
@@ -29,13 +29,10 @@ class ParleySqliteDialect extends SqliteDialect {
 }
 
 /**
- * The embedded default store: one SQLite file in WAL mode (not migrated yet). better-sqlite3
- * is synchronous; write transactions are `BEGIN IMMEDIATE`, which also serialises writers
- * from other processes sharing the file.
+ * The connection settings every Parley SQLite handle runs with (the store's, and the bench's
+ * insert floor, which must measure the same file set-up).
  */
-export function openSqliteStore(path: string, observer?: StoreObserver): KyselyStore {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+export function configureSqlite(db: Database.Database): Database.Database {
   // SQLite's default 4 KiB pages. 16 KiB pages made a group commit of messages write fewer WAL
   // frames, but a block's commit (a few rows in several tables) writes 4x the bytes, and the WAL
   // checkpoints that come 4x as often put a block's p99 on one process at 24–25 ms against 9–12
@@ -48,6 +45,17 @@ export function openSqliteStore(path: string, observer?: StoreObserver): KyselyS
   db.pragma('cache_size = -32768');
   db.pragma('temp_store = memory');
   db.pragma(`wal_autocheckpoint = ${Math.round(WAL_CHECKPOINT_BYTES / Number(db.pragma('page_size', { simple: true })))}`);
+  return db;
+}
+
+/**
+ * The embedded default store: one SQLite file in WAL mode (not migrated yet). better-sqlite3
+ * is synchronous; write transactions are `BEGIN IMMEDIATE`, which also serialises writers
+ * from other processes sharing the file.
+ */
+export function openSqliteStore(path: string, observer?: StoreObserver): KyselyStore {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = configureSqlite(new Database(path));
   const kysely = new Kysely<Tables>({ dialect: new ParleySqliteDialect({ database: cachingStatements(db) }), log: queryTimer(observer) });
   return new KyselyStore({
     db: kysely, dialect: sqliteDialect, appender: new SqliteAppender(db, kysely, observer?.onAppendBatch?.bind(observer)), steps: sqliteSteps(db, kysely),
