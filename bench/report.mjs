@@ -112,6 +112,13 @@ function idleSection(r) {
   ];
 }
 
+/** Which indexes a floor run kept, by what it dropped. */
+function floorLabel(dropped) {
+  if (dropped.length === 0) return 'as shipped: id, client id, contact and conversation indexes';
+  if (dropped.length === 1 && dropped[0] === 'messages_conversation') return 'the visitor path\'s own: id, client id (idempotency), contact (history)';
+  return `without ${dropped.join(', ')}`;
+}
+
 function storeSection(r) {
   const s = r.run.storeOnly;
   const cg = s.callgrind;
@@ -124,12 +131,11 @@ function storeSection(r) {
     `| ${n(s.appendsPerSec, '/s')} | ${n(s.usPerAppend)}${pass(s.usPerAppend == null ? null : s.usPerAppend <= 8)} | ${n(s.cpuUsPerAppend)}${pass(s.cpuUsPerAppend == null ? null : s.cpuUsPerAppend <= 8)} | ${n(cg?.instructionsPerAppend)} |`,
     ...(s.floor ? [
       '',
-      `The floor under it (\`bench/store-floor.mjs\`): the same rows written by the append's own prepared \`INSERT\` and nothing else (no block check, no duplicate read, no activity, no promise), ${n(s.floor.indexes.batch)} per transaction (the group commits' mean size above), on a file with the store's schema and settings. Best of the runs.`,
+      `The floor under it (\`bench/store-floor.mjs\`): the same rows written by the append's own prepared \`INSERT\` and nothing else (no block check, no duplicate read, no activity, no promise), ${n(s.floor[0].batch)} per transaction (the group commits' mean size above), on a file with the store's schema and settings. Best of the runs.`,
       '',
       '| messages table | wall µs/insert | CPU µs/insert |',
       '|---|---:|---:|',
-      `| as shipped (id, conversation, contact and client-id indexes) | ${n(s.floor.indexes.usPerInsert)} | ${n(s.floor.indexes.cpuUsPerInsert)} |`,
-      `| primary key and id only | ${n(s.floor.primaryKeyOnly.usPerInsert)} | ${n(s.floor.primaryKeyOnly.cpuUsPerInsert)} |`,
+      ...s.floor.map((f) => `| ${floorLabel(f.dropped)} | ${n(f.usPerInsert)} | ${n(f.cpuUsPerInsert)} |`),
     ] : []),
   ];
 }

@@ -1,16 +1,16 @@
 // The floor under the store-alone figure: the same messages written by one prepared INSERT
 // each and nothing else (no block check, no duplicate read, no conversation or contact
 // activity, no promise per append), in transactions as large as the store bench's group
-// commits were, on a file with the store's schema and connection settings. `indexes: false`
-// drops the messages table's secondary indexes first (its primary key and the id's UNIQUE
-// stay), to show what they cost. Run by bench/phases/store.mjs on the same bundle as
+// commits were, on a file with the store's schema and connection settings. `drop` names
+// secondary indexes of the messages table to drop first (its primary key and the id's UNIQUE
+// always stay), to show what each costs. Run by bench/phases/store.mjs on the same bundle as
 // store-append.mjs; prints one JSON line.
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const { bundle, contacts = 200, inflight = 8, batch, count = 60_000, warmupCount = 10_000, indexes = true } = JSON.parse(process.argv[2]);
+const { bundle, contacts = 200, inflight = 8, batch, count = 60_000, warmupCount = 10_000, drop = [] } = JSON.parse(process.argv[2]);
 const { openSqliteStore, configureSqlite } = await import(bundle);
 const dir = mkdtempSync(join(tmpdir(), 'parley-store-floor-'));
 const file = join(dir, 'floor.db');
@@ -27,7 +27,7 @@ for (let i = 0; i < contacts; i++) {
 await store.close();
 
 const db = configureSqlite(new Database(file));
-if (!indexes) for (const name of ['messages_conversation', 'messages_contact', 'messages_client_id']) db.exec(`DROP INDEX ${name}`);
+for (const name of drop) db.exec(`DROP INDEX ${name}`);
 // The append's own statement (server/store/sqlite/append.ts, insertMessageOrIgnore).
 const insert = db.prepare(`INSERT OR IGNORE INTO messages (id, conversation_id, contact_id, client_id, author_type, author_id, author_name, body, message_type, created_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -56,4 +56,4 @@ const cpu = process.cpuUsage(cpu0);
 db.close();
 rmSync(dir, { recursive: true, force: true });
 const round = (x) => Math.round(x * 10) / 10;
-process.stdout.write(`${JSON.stringify({ indexes, batch, inserts: count, usPerInsert: round((wallMs * 1000) / count), cpuUsPerInsert: round((cpu.user + cpu.system) / count) })}\n`);
+process.stdout.write(`${JSON.stringify({ dropped: drop, batch, inserts: count, usPerInsert: round((wallMs * 1000) / count), cpuUsPerInsert: round((cpu.user + cpu.system) / count) })}\n`);
