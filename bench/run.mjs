@@ -9,6 +9,7 @@
 //   --server=bundle.js --label=name (A/B: another server build in place of dist/server.js) · --profile
 //   --block-ab=bundle.js (block phase: that build and this one on one process each, blocks interleaved)
 //   --server-cpus=0 --client-cpus=1 (taskset; default: server on CPU 0, clients on the rest)
+//   --pairs=N alternated bare/Parley pairs at saturation for send and churn (5)
 import { mkdtempSync, rmSync, existsSync, mkdirSync, copyFileSync, writeFileSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,6 +21,7 @@ import { pgBackends, redisPid } from './lib/cpu.mjs';
 import { activity, machine } from './lib/machine.mjs';
 import { sendSweep } from './phases/send.mjs';
 import { churn } from './phases/churn.mjs';
+import { pairedSaturation } from './phases/paired.mjs';
 import { blockInterleaved, blockPropagation } from './phases/block.mjs';
 import { manyIdle } from './phases/idle.mjs';
 import { memory } from './phases/memory.mjs';
@@ -63,6 +65,8 @@ const ctx = {
   idle: Number(args.idle ?? 20_000),
   idleBlocks: Number(args['idle-blocks'] ?? 50),
   churnVisitors: 500, churnLanes: 64,
+  // Alternated bare/Parley pairs at saturation (phases/paired.mjs); odd, so the median is one pair's.
+  pairs: Number(args.pairs ?? 5),
   storeRuns: 3,
   callgrind: !!args.callgrind, callgrindAppends: 3200,
   parleyScript: PARLEY,
@@ -96,7 +100,7 @@ const result = {
   machine: machine(),
   activityBefore: activity(),
   server: args.server ? String(args.server) : 'dist/server.js',
-  settings: { phases: [...phases], clients: ctx.clients, inflight: ctx.inflight, durationMs: ctx.durationMs, warmupMs: ctx.warmupMs, blocks: ctx.blocks, idleSockets: ctx.idle, churnVisitors: ctx.churnVisitors, churnLanes: ctx.churnLanes, cpus, transport: 'websocket', rateLimits: 'off', serverNodeFlags: SERVER_FLAGS },
+  settings: { phases: [...phases], clients: ctx.clients, inflight: ctx.inflight, durationMs: ctx.durationMs, warmupMs: ctx.warmupMs, blocks: ctx.blocks, idleSockets: ctx.idle, churnVisitors: ctx.churnVisitors, churnLanes: ctx.churnLanes, pairs: ctx.pairs, cpus, transport: 'websocket', rateLimits: 'off', serverNodeFlags: SERVER_FLAGS },
 };
 const started = performance.now();
 
@@ -139,6 +143,16 @@ try {
         (result.churn ??= {}).sqlite1 = await churn(ctx, 'parley sqlite 1 process', [s.url], { server: [s.pid] });
       });
     }
+  });
+  if (phases.has('send') || phases.has('churn')) await attempt('paired', async () => {
+    await withServer(() => startServer(BASELINE, {}, { cpus: cpus.server }), async (bare) => {
+      for (const kind of ['send', 'churn'].filter((k) => phases.has(k))) {
+        // A fresh Parley for each: the send pairs' messages would make history fetches heavier.
+        await withServer(() => ctx.startParley(ctx.sqliteEnv()), async (parley) => {
+          (result.paired ??= {})[kind] = await pairedSaturation(ctx, kind, { bare, parley });
+        });
+      }
+    });
   });
   if (phases.has('pg') || phases.has('block')) await attempt('postgres', async () => {
     await withPgSchema(async (schema) => {
