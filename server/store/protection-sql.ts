@@ -94,8 +94,15 @@ function textHash(body: string): string {
     b = Math.imul(b ^ ch, 0x811c9dc5) ^ (b >>> 15);
   }
   // Decimal: V8 turns small integers into decimal strings several times faster than base 36.
-  return `${body.length}.${a >>> 0}.${b >>> 0}`;
+  return `${body.length}.${decimal(a >>> 0)}.${decimal(b >>> 0)}`;
 }
+
+/**
+ * `${x}` for an unsigned 32-bit x, the same string made faster: past 2^30 x is no small integer
+ * (Smi) for V8, whose conversion of other numbers cost more than the hash; x / 10 and its last
+ * digit are.
+ */
+const decimal = (x: number): string => (x <= 0x3fffffff ? `${x}` : `${(x - (x % 10)) / 10}${x % 10}`);
 
 // Facts no rule asked for: one shared empty list (the rules only read them).
 const NONE: never[] = Object.freeze([]) as unknown as never[];
