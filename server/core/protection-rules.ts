@@ -15,41 +15,33 @@ import type {
 /** Where a rule is evaluated: on a visitor's message, or on a send rate-limit hit. */
 export type Trigger = ProtectionFacts['trigger'];
 
-/** What one pass over the message found, shared by every rule of an evaluation. */
-interface Scan {
-  /** The RE2 sources (pattern and word conditions) that match the message. */
-  patterns: ReadonlySet<string>;
-  /** How many links the message has (counted once, on first use). */
-  links(): number;
+/**
+ * A rule's conditions that need nothing read, as data rather than predicates: one loop over
+ * the rules tests them all without a call per condition, and what they share (the pattern
+ * pass, the link count, the contact's age) is worked out once per message.
+ * Several conditions of one kind are merged as all of them must hold.
+ */
+export interface CheapConditions {
+  /** Only a message can meet it (a rate-limit hit has none). */
+  message: boolean;
+  /** RE2 sources (flags inline) of its pattern and word conditions: every one must match. */
+  patterns: string[];
+  /** At least one link in the message. */
+  links: boolean;
+  /** Every contact type it names (a contact has one: two different ones never hold). */
+  contactTypes: string[];
+  /** Body length within [minLength, maxLength]. */
+  minLength: number;
+  maxLength: number;
+  /** The contact was created at most this long ago (Infinity: no such condition). */
+  maxAgeMs: number;
 }
-
-/** A check's one Scan, filled anew by each evaluation (they run synchronously, one at a time). */
-class MessageScan implements Scan {
-  patterns: ReadonlySet<string> = new Set();
-  private body: string | null = null;
-  private count = -1;
-
-  reset(body: string | null, patterns: ReadonlySet<string>) {
-    this.body = body;
-    this.patterns = patterns;
-    this.count = -1;
-  }
-
-  links(): number {
-    if (this.count < 0) this.count = this.body === null ? 0 : countLinks(this.body);
-    return this.count;
-  }
-}
-
-type Test<F> = (facts: F, scan: Scan) => boolean;
 
 export interface CompiledRule {
   rule: ProtectionRuleRecord;
   trigger: Trigger;
   /** Conditions that need nothing read (run first: most messages stop here). */
-  cheap: Test<ProtectionBasics>[];
-  /** The RE2 sources (flags inline) of its pattern and word conditions, matched all at once. */
-  patterns: string[];
+  cheap: CheapConditions;
   /** Conditions on facts the store reads, and what they need. */
   costly: ((facts: ProtectionFacts) => boolean)[];
   needs: FactNeeds;
@@ -62,7 +54,8 @@ const MAX_REPETITION = 1000;
 
 // A link: a scheme or a www. prefix followed by something. No nested quantifier: linear.
 const LINK = /\b(?:https?:\/\/|www\.)\S/gi;
-export const countLinks = (body: string): number => body.match(LINK)?.length ?? 0;
+// Every link has a '/' (of its scheme) or a '.' (of www.): a text with neither skips the regex.
+export const countLinks = (body: string): number => (body.indexOf('/') < 0 && body.indexOf('.') < 0 ? 0 : (body.match(LINK)?.length ?? 0));
 
 const after = (f: ProtectionBasics, seconds: number) => isoAt(f.nowMs - seconds * 1000);
 
@@ -93,28 +86,27 @@ export function compilePattern(pattern: string, caseInsensitive: boolean): RE2JS
   }
 }
 
-type Compiled = { cheap?: Test<ProtectionBasics>; costly?: (facts: ProtectionFacts) => boolean; needs?: Partial<FactNeeds>; pattern?: string };
+type Compiled = { cheap?: Partial<CheapConditions>; costly?: (facts: ProtectionFacts) => boolean; needs?: Partial<FactNeeds> };
 
-/** One condition as predicates: the part that needs nothing read, and the part on facts with what it needs. */
+/** One condition: the part that needs nothing read (as data), and the part on facts with what it needs. */
 function compileCondition(c: ProtectionConditionInput): Compiled {
   switch (c.type) {
     case 'pattern': {
       compilePattern(c.pattern, c.caseInsensitive !== false);
-      const source = `${c.caseInsensitive !== false ? '(?i)' : ''}(?:${c.pattern})`;
-      return { pattern: source, cheap: (f, scan) => f.body !== null && scan.patterns.has(source) };
+      return { cheap: { message: true, patterns: [`${c.caseInsensitive !== false ? '(?i)' : ''}(?:${c.pattern})`] } };
     }
     case 'words': {
       // Whole words: not inside a longer word of letters, digits or _.
       const source = `(?i)(?:^|[^\\p{L}\\p{N}_])(?:${c.words.map((w) => RE2JS.quote(w)).join('|')})(?:$|[^\\p{L}\\p{N}_])`;
       compilePattern(source, true);
-      return { pattern: source, cheap: (f, scan) => f.body !== null && scan.patterns.has(source) };
+      return { cheap: { message: true, patterns: [source] } };
     }
     case 'length':
-      return { cheap: (f) => f.body !== null && (c.min === undefined || f.body.length >= c.min) && (c.max === undefined || f.body.length <= c.max) };
+      return { cheap: { message: true, minLength: c.min ?? 0, maxLength: c.max ?? Infinity } };
     case 'links':
       // Only a message with a link can cross the count: the others read nothing.
       return {
-        cheap: (f, scan) => f.body !== null && scan.links() > 0,
+        cheap: { message: true, links: true },
         needs: { history: true },
         costly: (f) => {
           let links = countLinks(f.body!);
@@ -130,7 +122,7 @@ function compileCondition(c: ProtectionConditionInput): Compiled {
       // Copies in a row: the store keeps the contact's latest text and when it was sent again,
       // so this reads one row, whatever the history. Another text in between starts anew.
       return {
-        cheap: (f) => f.body !== null,
+        cheap: { message: true },
         needs: { sameTextSeconds: c.windowSeconds, sameTextKeep: c.count - 1 },
         costly: (f) => within(f.sameTextAt, f, c.windowSeconds) + 1 >= c.count,
       };
@@ -144,14 +136,25 @@ function compileCondition(c: ProtectionConditionInput): Compiled {
     case 'afterUnblock':
       return { needs: { blocks: true }, costly: (f) => f.lastUnblockAt !== null && f.lastUnblockAt >= after(f, c.withinSeconds) };
     case 'contactType':
-      return { cheap: (f) => f.contact.type === c.contactType };
+      return { cheap: { contactTypes: [c.contactType] } };
     case 'contactAge':
-      // In numbers: a Date.parse costs a fraction of making the cut-off's string.
-      return { cheap: (f) => Date.parse(f.contact.createdAt) >= f.nowMs - c.maxSeconds * 1000 };
+      return { cheap: { maxAgeMs: c.maxSeconds * 1000 } };
     case 'earlierBlocks':
       return { needs: { blocks: true }, costly: (f) => f.blockCount >= c.min };
   }
 }
+
+const NO_CHEAP: CheapConditions = { message: false, patterns: [], links: false, contactTypes: [], minLength: 0, maxLength: Infinity, maxAgeMs: Infinity };
+
+const mergeCheap = (a: CheapConditions, b: Partial<CheapConditions>): CheapConditions => ({
+  message: a.message || !!b.message,
+  patterns: b.patterns ? [...a.patterns, ...b.patterns] : a.patterns,
+  links: a.links || !!b.links,
+  contactTypes: b.contactTypes ? [...a.contactTypes, ...b.contactTypes] : a.contactTypes,
+  minLength: Math.max(a.minLength, b.minLength ?? 0),
+  maxLength: Math.min(a.maxLength, b.maxLength ?? Infinity),
+  maxAgeMs: Math.min(a.maxAgeMs, b.maxAgeMs ?? Infinity),
+});
 
 const mergeNeeds = (a: FactNeeds, b: Partial<FactNeeds>): FactNeeds => ({
   history: a.history || !!b.history,
@@ -180,8 +183,7 @@ export function compileRule(rule: ProtectionRuleRecord): CompiledRule {
   return {
     rule,
     trigger: onRateLimit ? 'rate_limit' : 'message',
-    cheap: parts.flatMap((p) => (p.cheap ? [p.cheap] : [])),
-    patterns: parts.flatMap((p) => (p.pattern ? [p.pattern] : [])),
+    cheap: parts.reduce((n, p) => mergeCheap(n, p.cheap ?? {}), NO_CHEAP),
     costly: parts.flatMap((p) => (p.costly ? [p.costly] : [])),
     needs: parts.reduce((n, p) => mergeNeeds(n, p.needs ?? {}), NO_NEEDS),
   };
@@ -220,25 +222,34 @@ function decide(rules: readonly CompiledRule[], facts: ProtectionFacts): Protect
 /**
  * Every pattern and word list of these rules in one RE2 set: one linear pass over a message
  * tells which of them match (a DFA, falling back to the NFA when its memory runs out).
+ * Returns the matcher (indexes into `sources`) and the sources; null when there are none.
  */
-function patternMatcher(rules: readonly CompiledRule[]): (body: string | null) => ReadonlySet<string> {
-  const sources = [...new Set(rules.flatMap((r) => r.patterns))];
-  const none: ReadonlySet<string> = new Set();
-  if (!sources.length) return () => none;
+function patternSet(rules: readonly CompiledRule[]): { sources: string[]; set: RE2Set } | null {
+  const sources = [...new Set(rules.flatMap((r) => r.cheap.patterns))];
+  if (!sources.length) return null;
   const set = new RE2Set(RE2Set.UNANCHORED);
   for (const source of sources) set.add(source);
   set.compile();
-  return (body) => {
-    if (body === null) return none;
-    const hits = set.match(body);
-    return hits.length ? new Set(hits.map((i) => sources[i])) : none;
-  };
+  return { sources, set };
 }
 
 // Which rules are left is a bit set in one number: exact up to 2^53, and a trigger has at most
 // MAX_PROTECTION_RULES (50). Past 52 rules the key is a string.
 const EXACT_BITS = 52;
 const MAX_PLANS = 256;
+// 2 ** i looked up: V8 calls out to Math.pow for it, which cost more than the rest of the loop.
+const BIT = Array.from({ length: EXACT_BITS }, (_, i) => 2 ** i);
+
+/** A rule's cheap conditions, flattened for the loop of `plan` (pattern sources as indexes of the set). */
+interface CheapTest {
+  message: boolean;
+  patterns: number[];
+  links: boolean;
+  contactTypes: string[];
+  minLength: number;
+  maxLength: number;
+  maxAgeMs: number;
+}
 
 /**
  * The store's side of evaluations by these rules (reusable): the cheap conditions, then the
@@ -246,39 +257,62 @@ const MAX_PLANS = 256;
  * needs and their `decide`) are made once per set of rules left and then only looked up.
  */
 export function checkOf(rules: readonly CompiledRule[], record: { held: boolean; blocked: boolean }): ProtectionCheck {
-  const match = patternMatcher(rules);
-  const scan = new MessageScan();
+  const patterns = patternSet(rules);
+  const tests: CheapTest[] = rules.map(({ cheap }) => ({ ...cheap, patterns: cheap.patterns.map((p) => patterns!.sources.indexOf(p)) }));
+  // Which sources matched the message being planned: marked, then cleared after the loop.
+  const hit = new Uint8Array(patterns?.sources.length ?? 0);
   const plans = new Map<number | string, ProtectionPlan>();
-  const planOf = (key: number | string, bits: (i: number) => boolean): ProtectionPlan => {
-    let plan = plans.get(key);
-    if (!plan) {
-      // Bounded: sets of rules left are few in practice, but a check lives as long as its rules.
-      if (plans.size >= MAX_PLANS) plans.clear();
-      const left = rules.filter((_, i) => bits(i));
-      const needs = left.reduce((n, r) => mergeNeeds(n, r.needs), NO_NEEDS);
-      plans.set(key, (plan = { needs, decide: (facts) => decide(left, facts) }));
-    }
+  const planOf = (key: number | string, left: CompiledRule[]): ProtectionPlan => {
+    // Bounded: sets of rules left are few in practice, but a check lives as long as its rules.
+    if (plans.size >= MAX_PLANS) plans.clear();
+    const needs = left.reduce((n, r) => mergeNeeds(n, r.needs), NO_NEEDS);
+    const plan: ProtectionPlan = { needs, decide: (facts) => decide(left, facts) };
+    plans.set(key, plan);
     return plan;
   };
+  const exact = rules.length <= EXACT_BITS;
   return {
     plan(basics) {
-      scan.reset(basics.body, match(basics.body));
+      const body = basics.body;
+      const hits = body !== null && patterns ? patterns.set.match(body) : NO_HITS;
+      for (let k = 0; k < hits.length; k++) hit[hits[k]] = 1;
+      let links = -1;
+      let createdMs = NaN;
       let mask = 0;
       let key = '';
-      for (let i = 0; i < rules.length; i++) {
-        const cheap = rules[i].cheap;
+      for (let i = 0; i < tests.length; i++) {
+        const t = tests[i];
+        if (t.message && body === null) continue;
+        if (t.message && (body!.length < t.minLength || body!.length > t.maxLength)) continue;
         let holds = true;
-        for (let j = 0; j < cheap.length && holds; j++) holds = cheap[j](basics, scan);
+        for (let j = 0; j < t.contactTypes.length && holds; j++) holds = t.contactTypes[j] === basics.contact.type;
+        for (let j = 0; j < t.patterns.length && holds; j++) holds = hit[t.patterns[j]] === 1;
         if (!holds) continue;
-        if (rules.length <= EXACT_BITS) mask += 2 ** i;
+        if (t.links) {
+          if (links < 0) links = countLinks(body!);
+          if (links === 0) continue;
+        }
+        if (t.maxAgeMs !== Infinity) {
+          // In numbers, once per message: a Date.parse costs a fraction of making the cut-off's string.
+          if (createdMs !== createdMs) createdMs = Date.parse(basics.contact.createdAt);
+          if (!(createdMs >= basics.nowMs - t.maxAgeMs)) continue;
+        }
+        if (exact) mask += BIT[i];
         else key += `${i},`;
       }
-      if (rules.length <= EXACT_BITS) return mask === 0 ? null : planOf(mask, (i) => Math.floor(mask / 2 ** i) % 2 === 1);
+      for (let k = 0; k < hits.length; k++) hit[hits[k]] = 0;
+      if (exact) {
+        if (mask === 0) return null;
+        return plans.get(mask) ?? planOf(mask, rules.filter((_, i) => Math.floor(mask / 2 ** i) % 2 === 1));
+      }
+      if (key === '') return null;
       const left = new Set(key.split(',').filter(Boolean).map(Number));
-      return left.size === 0 ? null : planOf(key, (i) => left.has(i));
+      return plans.get(key) ?? planOf(key, rules.filter((_, i) => left.has(i)));
     },
     most: rules.reduce((n, r) => mergeNeeds(n, r.needs), NO_NEEDS),
     recordHeld: record.held,
     recordBlocked: record.blocked,
   };
 }
+
+const NO_HITS: readonly number[] = Object.freeze([]);

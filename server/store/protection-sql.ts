@@ -94,8 +94,15 @@ function textHash(body: string): string {
     b = Math.imul(b ^ ch, 0x811c9dc5) ^ (b >>> 15);
   }
   // Decimal: V8 turns small integers into decimal strings several times faster than base 36.
-  return `${body.length}.${a >>> 0}.${b >>> 0}`;
+  return `${body.length}.${decimal(a >>> 0)}.${decimal(b >>> 0)}`;
 }
+
+/**
+ * `${x}` for an unsigned 32-bit x, the same string made faster: past 2^30 x is no small integer
+ * (Smi) for V8, whose conversion of other numbers cost more than the hash; x / 10 and its last
+ * digit are.
+ */
+const decimal = (x: number): string => (x <= 0x3fffffff ? `${x}` : `${(x - (x % 10)) / 10}${x % 10}`);
 
 // Facts no rule asked for: one shared empty list (the rules only read them).
 const NONE: never[] = Object.freeze([]) as unknown as never[];
@@ -168,6 +175,9 @@ export const heldMoved = (leadId: string, customerId: string): Stmt[] => [
 
 /** Whether the contact has held messages now (a history without any skips their lookup). */
 export const hasHeld = (contactId: string): Stmt => ({ sql: 'SELECT held_count FROM protection_contact_state WHERE contact_id = ? AND held_count > 0', params: [contactId] });
+
+/** A contact's blocks alone (`blockFacts`), for a state row read without them. */
+const blocksRead = (contactId: string): Stmt => ({ sql: `SELECT ${blockFacts('?')}`, params: [contactId, contactId] });
 
 const STATE_COLUMNS = `s.contact_id AS state_id, s.text_hash, s.text_times, s.held_count, ${blockFacts('k.contact_id')}`;
 
@@ -318,6 +328,71 @@ export interface Known {
   storedChecked: boolean;
 }
 
+/** The facts of an evaluation before anything is read: what the cheap conditions look at. */
+function basicsOf(contact: Row, body: string | null, trigger: ProtectionFacts['trigger']): ProtectionFacts {
+  const nowMs = Date.now();
+  // One object from the basics to the facts: its shape never changes, and nothing unread is copied.
+  return {
+    now: isoAt(nowMs), nowMs, trigger, body, contact: { id: contact.id, type: contact.type, createdAt: decode.time(contact.created_at)! },
+    recent: NONE, sameTextAt: NONE, rateHitsAt: NONE, leadsByIpAt: NONE, leadsByDeviceAt: NONE, blockCount: 0, lastUnblockAt: null,
+  };
+}
+
+/** Lead times this transaction read already from a start no later than `fromMs` (undefined: none). */
+const keptLeads = (kept: LeadTimes | undefined, key: string, fromMs: number): string[] | undefined => {
+  const k = kept?.get(key);
+  return k && k.fromMs <= fromMs ? k.times : undefined;
+};
+
+/** The message's text becomes the contact's latest: in `state`, written now (a statement) or at the end of the transaction. */
+function textNoted(contactId: string, state: Row, hash: string, f: ProtectionFacts, needs: FactNeeds, known: Known): Stmt | null {
+  nextText(state, hash, f.now, f.nowMs, f.sameTextAt, needs);
+  if (known.textLater) {
+    known.textLater.add(contactId);
+    return null;
+  }
+  return textWrite(contactId, state);
+}
+
+/**
+ * The usual case of a transaction that keeps what the rules read (the SQLite batch), without
+ * the generators' machinery, which cost as much as the rules themselves: the contact's state is
+ * known, no resend of a held message is possible, the facts the rules left need are at hand
+ * and no rule matches. Then it notes the text (written at the end of the transaction) and
+ * answers null: store the message as usual. Undefined: something must be read or written, so
+ * run `protectMessage` (nothing was changed here).
+ */
+export function protectKnown(check: ProtectionCheck, author: Row, body: string, clientId: string | null, known: Known): null | undefined {
+  const state = known.state;
+  if (!state || !known.textLater || (clientId && Number(state.held_count) > 0)) return undefined;
+  const f = basicsOf(author, body, 'message');
+  const plan = check.plan(f);
+  if (!plan) return null;
+  const needs = plan.needs;
+  if (needs.history || needs.rateHitsSeconds) return undefined;
+  if (needs.blocks) {
+    if (state.block_count === undefined) return undefined;
+    f.blockCount = Number(state.block_count ?? 0);
+    f.lastUnblockAt = decode.time(state.unblocked_at ?? null);
+  }
+  if (needs.leadsByIpSeconds && author.last_ip) {
+    const times = keptLeads(known.leads?.ip, author.last_ip, f.nowMs - needs.leadsByIpSeconds * 1000);
+    if (!times) return undefined;
+    f.leadsByIpAt = times;
+  }
+  if (needs.leadsByDeviceSeconds && author.last_device_id) {
+    const times = keptLeads(known.leads?.device, author.last_device_id, f.nowMs - needs.leadsByDeviceSeconds * 1000);
+    if (!times) return undefined;
+    f.leadsByDeviceAt = times;
+  }
+  const hash = needs.sameTextSeconds ? textHash(body) : null;
+  f.sameTextAt = sameTextAt(state, hash);
+  if (plan.decide(f).matched.length) return undefined;
+  // Written at the end of the transaction (`textLater`): nothing to run here.
+  if (hash !== null) textNoted(author.id, state, hash, f, needs, known);
+  return null;
+}
+
 /**
  * Runs the cheap conditions, reads the facts, asks the rules and carries out their verdict;
  * yields each statement to the runner. `state`: the contact's state row, when read already.
@@ -327,20 +402,17 @@ function* protect(
   check: ProtectionCheck, contact: Row, draft: MessageDraft | null, trigger: ProtectionFacts['trigger'], flag: (b: boolean) => unknown,
   state: Row | undefined, known: Known, probed: boolean,
 ): Steps<MessageVerdict> {
-  const nowMs = Date.now();
-  const now = isoAt(nowMs);
-  // One object from the basics to the facts: its shape never changes, and nothing unread is copied.
-  const f: ProtectionFacts = {
-    now, nowMs, trigger, body: draft?.body ?? null, contact: { id: contact.id, type: contact.type, createdAt: decode.time(contact.created_at)! },
-    recent: NONE, sameTextAt: NONE, rateHitsAt: NONE, leadsByIpAt: NONE, leadsByDeviceAt: NONE, blockCount: 0, lastUnblockAt: null,
-  };
+  const f = basicsOf(contact, draft?.body ?? null, trigger);
+  const { now, nowMs } = f;
   const plan = check.plan(f);
   if (!plan) return null;
   const needs = plan.needs;
-  if (!state && needs.blocks) [state] = yield stateRead(contact.id);
-  if (state) {
-    f.blockCount = Number(state.block_count ?? 0);
-    f.lastUnblockAt = decode.time(state.unblocked_at ?? null);
+  if (needs.blocks) {
+    if (!state) [state] = yield stateRead(contact.id);
+    // A state read ahead for rules that did not look at blocks (a batch's first check) has none yet.
+    else if (state.block_count === undefined) Object.assign(state, (yield blocksRead(contact.id))[0]);
+    f.blockCount = Number(state!.block_count ?? 0);
+    f.lastUnblockAt = decode.time(state!.unblocked_at ?? null);
   }
   const hash = draft && needs.sameTextSeconds ? textHash(draft.body) : null;
   f.sameTextAt = sameTextAt(state, hash);
@@ -348,21 +420,18 @@ function* protect(
   if (needs.rateHitsSeconds) f.rateHitsAt = ((yield rateHitsRead(contact.id, since(nowMs, needs.rateHitsSeconds))) as Row[]).map(time);
   if (needs.leadsByIpSeconds && contact.last_ip) {
     const fromMs = nowMs - needs.leadsByIpSeconds * 1000;
-    const kept = known.leads?.ip.get(contact.last_ip);
-    f.leadsByIpAt = kept && kept.fromMs <= fromMs ? kept.times : yield* leadTimes(known.leads?.ip, contact.last_ip, fromMs, leadsByIpRead);
+    f.leadsByIpAt = keptLeads(known.leads?.ip, contact.last_ip, fromMs) ?? (yield* leadTimes(known.leads?.ip, contact.last_ip, fromMs, leadsByIpRead));
   }
   if (needs.leadsByDeviceSeconds && contact.last_device_id) {
     const fromMs = nowMs - needs.leadsByDeviceSeconds * 1000;
-    const kept = known.leads?.device.get(contact.last_device_id);
-    f.leadsByDeviceAt = kept && kept.fromMs <= fromMs ? kept.times : yield* leadTimes(known.leads?.device, contact.last_device_id, fromMs, leadsByDeviceRead);
+    f.leadsByDeviceAt = keptLeads(known.leads?.device, contact.last_device_id, fromMs) ?? (yield* leadTimes(known.leads?.device, contact.last_device_id, fromMs, leadsByDeviceRead));
   }
   const verdict = plan.decide(f);
   if (!verdict.matched.length) {
     // Nothing matched (most messages): only the latest text changes.
     if (state && hash !== null) {
-      nextText(state, hash, now, nowMs, f.sameTextAt, needs);
-      if (known.textLater) known.textLater.add(contact.id);
-      else yield textWrite(contact.id, state);
+      const write = textNoted(contact.id, state, hash, f, needs, known);
+      if (write) yield write;
     }
     return null;
   }
@@ -374,12 +443,11 @@ function* protect(
   }
   const out = outcome(check, verdict, contact, draft, trigger, now, flag);
   if (state && out.kind === 'hold') state.held_count = Number(state.held_count ?? 0) + 1;
-  if (state && out.kind === 'block') state.block_count = Number(state.block_count ?? 0) + 1;
+  if (state && out.kind === 'block' && state.block_count !== undefined) state.block_count = Number(state.block_count ?? 0) + 1;
   // Copies in a row are counted whatever became of them (stored or held).
   if (state && hash !== null && out.kind !== 'block') {
-    nextText(state, hash, now, nowMs, f.sameTextAt, needs);
-    if (known.textLater) known.textLater.add(contact.id);
-    else out.writes.push(textWrite(contact.id, state));
+    const write = textNoted(contact.id, state, hash, f, needs, known);
+    if (write) out.writes.push(write);
   }
   for (const w of out.writes) yield w;
   if (out.kind === 'hold') return { status: 'held', held: out.held, duplicate: false };

@@ -15,7 +15,7 @@ export const CONTACT_COLUMNS = [
   'created_at', 'blocked_until', 'last_ip', 'last_device_id', 'token_epoch', 'merged_into', 'email_verified', 'block_expiry_lease',
 ] as const;
 
-const contactRow = (r: unknown[]): Row => ({
+export const contactRow = (r: unknown[]): Row => ({
   id: r[0], type: r[1], user_id: r[2], email: r[3], name: r[4], profile_picture: r[5], custom_fields: r[6], locale: r[7], blocked: r[8],
   blocked_at: r[9], last_activity: r[10], created_at: r[11], blocked_until: r[12], last_ip: r[13], last_device_id: r[14],
   token_epoch: r[15], merged_into: r[16], email_verified: r[17], block_expiry_lease: r[18],

@@ -3,13 +3,13 @@ import type { Kysely } from 'kysely';
 import { newObjectId } from '../ids.js';
 import { IsoClock, isoAt } from '../iso-clock.js';
 import { messageEvent, outboxStmt } from '../outbox.js';
-import { blockFacts, leadTimesOf, protectMessage, runSync, stateRead, textWrite, type Known, type LeadTimes, type MessageVerdict, type Stmt } from '../protection-sql.js';
+import { blockFacts, leadTimesOf, protectKnown, protectMessage, runSync, stateRead, textWrite, type Known, type LeadTimes, type MessageVerdict, type Stmt } from '../protection-sql.js';
 import type { Appender } from '../repositories/conversations.js';
 import { isBlockedRow, toContact, toConversation, toMessage } from '../rows.js';
 import type { StoreObserver } from '../observer.js';
 import type { Database } from '../schema.js';
 import type { AppendMessageInput, AppendResult, ContactRecord, MessageRecord, ProtectionCheck } from '../store.js';
-import { contactReader, conversationReader } from './append-rows.js';
+import { CONTACT_COLUMNS, contactReader, contactRow, conversationReader } from './append-rows.js';
 import { preparedExec } from './steps.js';
 
 type Row = Record<string, any>;
@@ -80,6 +80,8 @@ export class SqliteAppender implements Appender {
     // Only a message with an idempotency key can turn out to be a resend.
     batch.keepText(input.clientId ? state : null);
     batch.known.state = state;
+    // Most messages: no statement to run and nothing matched, decided without the generators.
+    if (protectKnown(input.protection!, author, input.body, input.clientId ?? null, batch.known) === null) return null;
     const verdict = runSync(protectMessage(input.protection!, author, {
       conversationId, clientId: input.clientId ?? null, authorType: input.authorType, authorId: input.authorId, authorName: input.authorName ?? null, body: input.body,
     }, sqliteFlag, batch.known), this.exec);
@@ -119,7 +121,7 @@ export class SqliteAppender implements Appender {
 
   /** Appends inside one transaction; rows read or written are kept in `batch` for the next append. */
   private appendBatch(inputs: AppendMessageInput[]): AppendResult[] {
-    const batch = new AppendBatch(this.stmt);
+    const batch = new AppendBatch(this.stmt, this.db);
     const results = inputs.map((input) => this.appendOne(input, batch));
     batch.writeActivity();
     for (const id of batch.textLater) this.exec(textWrite(id, batch.protectionState(id, this.exec)));
@@ -211,25 +213,42 @@ const sqliteFlag = (b: boolean) => (b ? 1 : 0);
 // As protection-sql.ts reads them: no condition counts past 100.
 const RECENT_LEADS = 100;
 
+/*
+ * With rules enabled, what they read of a contact comes with its row, once per transaction:
+ * its protection state, its blocks (when a rule looks at them), and the times of the leads of
+ * its address and of its device since the given starts (when a rule counts them). SQLite only
+ * (group_concat); the statements of protection-sql.ts stay the shared fallback. One statement
+ * per combination of what the rules need, so none computes a subquery it does not use;
+ * positional parameters and rows as arrays, as the plain contact read (append-rows.ts):
+ * named parameters and row objects cost better-sqlite3 more than the read itself. CROSS JOIN:
+ * SQLite's planner would otherwise walk every lead for a device rather than the device's index.
+ */
+const RULES_BLOCKS = 1;
+const RULES_LEADS_IP = 2;
+const RULES_LEADS_DEVICE = 4;
+
+function contactForRulesSql(variant: number): string {
+  const columns = [...CONTACT_COLUMNS.map((c) => `c.${c}`), 's.contact_id', 's.text_hash', 's.text_times', 's.held_count'];
+  if (variant & RULES_BLOCKS) columns.push(blockFacts('c.id'));
+  if (variant & RULES_LEADS_IP) {
+    columns.push(`(SELECT group_concat(created_at) FROM (SELECT l.created_at FROM contacts l
+      WHERE l.last_ip = c.last_ip AND l.type = 'lead' AND l.created_at >= ? ORDER BY l.created_at DESC LIMIT ${RECENT_LEADS}))`);
+  }
+  if (variant & RULES_LEADS_DEVICE) {
+    columns.push(`(SELECT group_concat(created_at) FROM (SELECT l.created_at FROM contact_devices d CROSS JOIN contacts l ON l.id = d.contact_id
+      WHERE d.device_id = c.last_device_id AND l.type = 'lead' AND l.created_at >= ? ORDER BY l.created_at DESC LIMIT ${RECENT_LEADS}))`);
+  }
+  return `SELECT ${columns.join(', ')} FROM contacts c LEFT JOIN protection_contact_state s ON s.contact_id = c.id WHERE c.id = ?`;
+}
+
 type PendingAppend = { input: AppendMessageInput; resolve: (r: AppendResult) => void; reject: (err: unknown) => void };
 type Statements = ReturnType<typeof prepare>;
 
 function prepare(db: BetterSqlite3.Database) {
   return {
     contactById: contactReader(db, 'WHERE id = ?'),
-    // With rules enabled, what they read of a contact comes with its row, once per transaction:
-    // its protection state, and the times of the leads of its address and of its device since
-    // the given starts (null: not wanted, and not read: CASE). SQLite only (group_concat); the
-    // statements of protection-sql.ts stay the shared fallback. CROSS JOIN: SQLite's planner
-    // would otherwise walk every lead for a device rather than the device's index.
-    contactForRules: db.prepare(`SELECT c.*, s.contact_id AS ps_state_id, s.text_hash AS ps_text_hash, s.text_times AS ps_text_times,
-        s.held_count AS ps_held_count, ${blockFacts('c.id', 'ps_')},
-        CASE WHEN @ipFrom IS NOT NULL AND c.last_ip IS NOT NULL THEN (SELECT group_concat(created_at) FROM (SELECT l.created_at FROM contacts l
-          WHERE l.last_ip = c.last_ip AND l.type = 'lead' AND l.created_at >= @ipFrom ORDER BY l.created_at DESC LIMIT ${RECENT_LEADS})) END AS ps_leads_ip,
-        CASE WHEN @deviceFrom IS NOT NULL AND c.last_device_id IS NOT NULL THEN (SELECT group_concat(created_at) FROM (SELECT l.created_at
-          FROM contact_devices d CROSS JOIN contacts l ON l.id = d.contact_id
-          WHERE d.device_id = c.last_device_id AND l.type = 'lead' AND l.created_at >= @deviceFrom ORDER BY l.created_at DESC LIMIT ${RECENT_LEADS})) END AS ps_leads_device
-      FROM contacts c LEFT JOIN protection_contact_state s ON s.contact_id = c.id WHERE c.id = @id`),
+    /** By variant (RULES_* bits), prepared on first use. */
+    contactForRules: [] as BetterSqlite3.Statement[],
     conversationById: conversationReader(db, 'WHERE id = ?'),
     latestOpenConversation: conversationReader(db, `WHERE contact_id = ? AND state != 'closed' ORDER BY id DESC LIMIT 1`),
     insertConversation: db.prepare(`INSERT INTO conversations (contact_id, state, created_at, updated_at, last_activity_at)
@@ -281,7 +300,7 @@ class AppendBatch {
     state.text_times = times;
   }
 
-  constructor(private readonly stmt: Statements) {}
+  constructor(private readonly stmt: Statements, private readonly db: BetterSqlite3.Database) {}
 
   protectionState(contactId: string, exec: (s: Stmt) => Row[]): Row {
     let state = this.states.get(contactId);
@@ -297,20 +316,29 @@ class AppendBatch {
 
   private contactForRules(id: string, rules: ProtectionCheck): Row | null {
     const nowMs = Date.now();
-    const from = (seconds: number) => (seconds ? nowMs - seconds * 1000 : null);
-    const ipFrom = from(rules.most.leadsByIpSeconds);
-    const deviceFrom = from(rules.most.leadsByDeviceSeconds);
-    const row = this.stmt.contactForRules.get({ id, ipFrom: ipFrom && isoAt(ipFrom), deviceFrom: deviceFrom && isoAt(deviceFrom) }) as Row | undefined;
-    if (!row) return null;
-    this.states.set(id, {
-      state_id: row.ps_state_id, text_hash: row.ps_text_hash, text_times: row.ps_text_times,
-      held_count: row.ps_held_count, block_count: row.ps_block_count, unblocked_at: row.ps_unblocked_at,
-    });
-    const keep = (kept: LeadTimes, key: string | null, fromMs: number | null, list: string | null) => {
-      if (key && fromMs !== null && !((kept.get(key)?.fromMs ?? Infinity) <= fromMs)) kept.set(key, { fromMs, times: leadTimesOf(list) });
+    const { blocks, leadsByIpSeconds, leadsByDeviceSeconds } = rules.most;
+    const variant = (blocks ? RULES_BLOCKS : 0) | (leadsByIpSeconds ? RULES_LEADS_IP : 0) | (leadsByDeviceSeconds ? RULES_LEADS_DEVICE : 0);
+    const stmt = (this.stmt.contactForRules[variant] ??= this.db.prepare(contactForRulesSql(variant)).raw(true));
+    const ipFrom = nowMs - leadsByIpSeconds * 1000;
+    const deviceFrom = nowMs - leadsByDeviceSeconds * 1000;
+    const r = (leadsByIpSeconds
+      ? leadsByDeviceSeconds ? stmt.get(isoAt(ipFrom), isoAt(deviceFrom), id) : stmt.get(isoAt(ipFrom), id)
+      : leadsByDeviceSeconds ? stmt.get(isoAt(deviceFrom), id) : stmt.get(id)) as unknown[] | undefined;
+    if (!r) return null;
+    const row = contactRow(r);
+    let i = CONTACT_COLUMNS.length;
+    // Blocks not read (no rule of this check looks at them): undefined, read when one does.
+    const state: Row = { state_id: r[i++], text_hash: r[i++], text_times: r[i++], held_count: r[i++], block_count: undefined, unblocked_at: undefined };
+    if (blocks) {
+      state.block_count = r[i++];
+      state.unblocked_at = r[i++];
+    }
+    this.states.set(id, state);
+    const keep = (kept: LeadTimes, key: string | null, fromMs: number, list: unknown) => {
+      if (key && !((kept.get(key)?.fromMs ?? Infinity) <= fromMs)) kept.set(key, { fromMs, times: leadTimesOf(list as string | null) });
     };
-    keep(this.leads.ip, row.last_ip, ipFrom, row.ps_leads_ip);
-    keep(this.leads.device, row.last_device_id, deviceFrom, row.ps_leads_device);
+    if (leadsByIpSeconds) keep(this.leads.ip, row.last_ip, ipFrom, r[i++]);
+    if (leadsByDeviceSeconds) keep(this.leads.device, row.last_device_id, deviceFrom, r[i++]);
     return row;
   }
 

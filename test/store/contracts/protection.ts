@@ -208,6 +208,18 @@ export function runProtectionContract(backend: Backend) {
       expect(await send(l.id, 'one more http://d.example', linkRule)).toMatchObject({ status: 'stored' });
     });
 
+    it('reads a contact\'s blocks for a rule that looks at them when an earlier send of the same transaction had rules that did not', async () => {
+      const c = await lead();
+      await db().contacts.setBlocked({ contactId: c.id, blocked: true, actorType: 'api' });
+      await db().contacts.setBlocked({ contactId: c.id, blocked: false, actorType: 'api' });
+      const lengthOnly = await checkFor(await rule({ name: 'long', conditions: [{ type: 'length', min: 5000 }], action: { type: 'hold' } }));
+      const blocks = await checkFor(await rule({ name: 'blocked before', conditions: [{ type: 'earlierBlocks', min: 1 }], action: { type: 'hold' } }));
+      // Sent at once: one append transaction on SQLite, whose first send reads the contact for rules without blocks.
+      const [first, second] = await Promise.all([send(c.id, 'first', lengthOnly, 'b1'), send(c.id, 'second', blocks, 'b2')]);
+      expect(first.status).toBe('stored');
+      expect(second.status).toBe('held');
+    });
+
     it('hands the rules the facts they need: recent messages newest first, block history, new leads per address', async () => {
       const c = await lead();
       await db().contacts.recordSeen(c.id, { ip: '203.0.113.9', deviceId: 'dev-facts' });
