@@ -8,6 +8,8 @@
 // On a noisy machine one long round can land on a burst of other work: many short rounds,
 // in pairs ordered none/20, 20/none, none/20… (a steady drift then favours neither side), and
 // the median of the pairs' ratios is the figure. `serverCpus` pins the server (taskset).
+// Then the same pairs again in open loop at one rate for both (`equalRate`, half of the
+// rule-free rate just measured): the rules' cost per message with the group commits alike.
 // Config (JSON argument): { server, pairs, clients, inflight, warmupMs, settleMs, durationMs, serverCpus, profileDir, pick }.
 // Prints one JSON line.
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -58,21 +60,44 @@ let failed = null;
 let stop = false;
 let seq = 0;
 let inFlight = 0;
-const lane = (socket) => {
-  if (stop) return;
+/** One acked send; `then` runs once it is answered. */
+const send = (socket, then) => {
   const n = ++seq;
   inFlight++;
   socket.emit('message:send', { clientId: `e2e-${n}`, body: benchBody(n) }, (res) => {
     inFlight--;
     if (res?.ok) acked++;
     else failed ??= res;
-    lane(socket);
+    then?.();
   });
+};
+// Closed loop: each lane sends again as soon as it is answered.
+let closed = true;
+const lane = (socket) => {
+  if (!stop && closed) send(socket, () => lane(socket));
+};
+/**
+ * Open loop at `rate` sends/s over all sockets (what is due since the start, every 5 ms), at
+ * most as many in flight as the closed loop had. Returns a stop function.
+ */
+const pace = (sockets, rate) => {
+  const cap = cfg.clients * cfg.inflight;
+  const t0 = performance.now();
+  let sent = 0;
+  const timer = setInterval(() => {
+    const due = Math.floor(((performance.now() - t0) * rate) / 1000);
+    while (sent < due && inFlight < cap) send(sockets[sent++ % sockets.length]);
+    sent = Math.max(sent, due); // what the cap kept back is dropped, not owed
+  }, 5);
+  return () => clearInterval(timer);
 };
 
 // `pick` (indexes into TYPICAL) runs a subset instead: to find which rules cost.
 const chosen = cfg.pick ? cfg.pick.map((i) => TYPICAL[i]) : TYPICAL;
 const rounds = [];
+// Share of the rule-free closed-loop rate the equal-rate pairs run at.
+const EQUAL_RATE_SHARE = 0.5;
+const equalRate = { share: EQUAL_RATE_SHARE, rate: null, rounds: [] };
 let idleCpuShare = null;
 try {
   const sockets = [];
@@ -94,20 +119,33 @@ try {
   await sleep(cfg.warmupMs);
   await setRules(0);
   await sleep(cfg.settleMs);
-  for (let r = 0; r < cfg.pairs * 2; r++) {
-    // none, 20 | 20, none | none, 20 …: the second round of a pair keeps the rules as they are.
-    const rules = (r % 2) ^ (Math.floor(r / 2) % 2) ? chosen.length : 0;
-    if (rules !== (ruleIds.length ? chosen.length : 0)) {
-      await setRules(rules);
-      await sleep(cfg.settleMs); // the rule change's own requests, and the first messages' compile
+  // Pairs of rounds: none, 20 | 20, none | none, 20 …: the second round of a pair keeps the rules as they are.
+  const measurePairs = async (into) => {
+    for (let r = 0; r < cfg.pairs * 2; r++) {
+      const rules = (r % 2) ^ (Math.floor(r / 2) % 2) ? chosen.length : 0;
+      if (rules !== (ruleIds.length ? chosen.length : 0)) {
+        await setRules(rules);
+        await sleep(cfg.settleMs); // the rule change's own requests, and the first messages' compile
+      }
+      const [c0, a0, t0] = [cpuUs(parley.pid), acked, performance.now()];
+      await sleep(cfg.durationMs);
+      const [c1, a1, t1] = [cpuUs(parley.pid), acked, performance.now()];
+      if (failed) throw new Error(`a send failed: ${JSON.stringify(failed)}`);
+      into.push({ rules, sendsPerSec: Math.round(((a1 - a0) * 1000) / (t1 - t0)), cpuUsPerMessage: Math.round(((c1 - c0) / (a1 - a0)) * 10) / 10, cpuShare: ratio(c1 - c0, (t1 - t0) * 1000, 2) });
+      process.stderr.write(`[protection-e2e] ${JSON.stringify(into.at(-1))}\n`);
     }
-    const [c0, a0, t0] = [cpuUs(parley.pid), acked, performance.now()];
-    await sleep(cfg.durationMs);
-    const [c1, a1, t1] = [cpuUs(parley.pid), acked, performance.now()];
-    if (failed) throw new Error(`a send failed: ${JSON.stringify(failed)}`);
-    rounds.push({ rules, sendsPerSec: Math.round(((a1 - a0) * 1000) / (t1 - t0)), cpuUsPerMessage: Math.round(((c1 - c0) / (a1 - a0)) * 10) / 10, cpuShare: ratio(c1 - c0, (t1 - t0) * 1000, 2) });
-    process.stderr.write(`[protection-e2e] ${JSON.stringify(rounds.at(-1))}\n`);
-  }
+  };
+  await measurePairs(rounds);
+  // The same pairs at one rate for both, below the rule-free capacity: at saturation the rules'
+  // lower rate also means smaller group commits, whose cost per message then rises, so the
+  // saturated figure mixes the rules' own cost with the commit's. Here both commit alike.
+  closed = false;
+  while (inFlight > 0) await sleep(5);
+  equalRate.rate = Math.round(median(rounds.filter((r) => r.rules === 0).map((r) => r.sendsPerSec)) * EQUAL_RATE_SHARE);
+  const stopPacing = pace(sockets, equalRate.rate);
+  await sleep(cfg.settleMs);
+  await measurePairs(equalRate.rounds);
+  stopPacing();
   stop = true;
   const drained = performance.now() + 5000;
   while (inFlight > 0 && performance.now() < drained) await sleep(10);
@@ -119,21 +157,27 @@ try {
   await parley.stop();
   rmSync(dir, { recursive: true, force: true });
 }
-const cpu = (rules) => median(rounds.filter((r) => r.rules === rules).map((r) => r.cpuUsPerMessage));
-const rate = (rules) => median(rounds.filter((r) => r.rules === rules).map((r) => r.sendsPerSec));
-// Each pair's rounds: with rules over without.
-const pairRatios = [];
-for (let i = 0; i + 1 < rounds.length; i += 2) {
-  const [withRules, without] = rounds[i].rules ? [rounds[i], rounds[i + 1]] : [rounds[i + 1], rounds[i]];
-  pairRatios.push(ratio(withRules.cpuUsPerMessage, without.cpuUsPerMessage, 3));
-}
+/** Medians per side and each pair's ratio (with rules over without) of a set of rounds. */
+const summary = (rs) => {
+  const cpu = (rules) => median(rs.filter((r) => r.rules === rules).map((r) => r.cpuUsPerMessage));
+  const rate = (rules) => median(rs.filter((r) => r.rules === rules).map((r) => r.sendsPerSec));
+  const pairRatios = [];
+  for (let i = 0; i + 1 < rs.length; i += 2) {
+    const [withRules, without] = rs[i].rules ? [rs[i], rs[i + 1]] : [rs[i + 1], rs[i]];
+    pairRatios.push(ratio(withRules.cpuUsPerMessage, without.cpuUsPerMessage, 3));
+  }
+  return {
+    noRulesCpuUsPerMessage: cpu(0), twentyRulesCpuUsPerMessage: cpu(chosen.length),
+    noRulesSendsPerSec: rate(0), twentyRulesSendsPerSec: rate(chosen.length),
+    // The median of the pairs' ratios: a round that met a burst of other work moves one pair, not the figure.
+    cpuRatio: median(pairRatios),
+    ratioOfMedians: ratio(cpu(chosen.length), cpu(0), 3),
+    pairRatios,
+    rounds: rs,
+  };
+};
 process.stdout.write(`${JSON.stringify({
   clients: cfg.clients, inflight: cfg.inflight, durationMs: cfg.durationMs, idleCpuShare,
-  noRulesCpuUsPerMessage: cpu(0), twentyRulesCpuUsPerMessage: cpu(chosen.length),
-  noRulesSendsPerSec: rate(0), twentyRulesSendsPerSec: rate(chosen.length),
-  // The median of the pairs' ratios: a round that met a burst of other work moves one pair, not the figure.
-  cpuRatio: median(pairRatios),
-  ratioOfMedians: ratio(cpu(chosen.length), cpu(0), 3),
-  pairRatios,
-  rounds,
+  ...summary(rounds),
+  equalRate: { share: equalRate.share, rate: equalRate.rate, ...summary(equalRate.rounds) },
 })}\n`);

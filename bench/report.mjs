@@ -258,6 +258,8 @@ function otherSection(r, key) {
     else lines.push(`Core + SQLite store, wall µs per send: ${n(p.noRulesUsPerSend)} without rules, ${n(p.twentyRulesUsPerSend)} with 20 (${n(p.costRatio)}×).`);
     // Older runs: a few long rounds, the ratio of the medians; newer: the median of many short pairs' ratios.
     if (p.e2e) lines.push('', `Real send path (server process, socket.io visitors), server CPU µs per acked message: ${n(p.e2e.noRulesCpuUsPerMessage)} without rules, ${n(p.e2e.twentyRulesCpuUsPerMessage)} with 20 (${n(p.e2e.cpuRatio)}×${p.e2e.ratioOfMedians !== undefined ? `, the median of ${p.e2e.pairRatios.length} alternated pairs of ${n(p.e2e.durationMs, ' ms')} rounds` : ''}; pairs ${p.e2e.pairRatios.map((x) => n(x)).join(', ')}).`);
+    const eq = p.e2e?.equalRate;
+    if (eq) lines.push('', `The same pairs at one rate for both, ${n(eq.rate, '/s')} (${n(eq.share * 100)} % of the rule-free closed-loop rate; at saturation the rules' lower rate also makes the group commits smaller, each message then carrying more of a commit): ${n(eq.noRulesCpuUsPerMessage)} without rules, ${n(eq.twentyRulesCpuUsPerMessage)} with 20 (${n(eq.cpuRatio)}×; pairs ${eq.pairRatios.map((x) => n(x)).join(', ')}).`);
   } else if (key === 'coldStart') {
     const c = run.coldStart;
     lines.unshift('## Cold start (spawn → /healthz 200)');
